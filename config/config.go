@@ -1,0 +1,249 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Names of the environment variables, used in error messages so that a person knows what to fix.
+const (
+	EnvAddr           = "CALENDAR_ADDR"
+	EnvDB             = "CALENDAR_DB"
+	EnvSiteURL        = "CALENDAR_SITE_URL"
+	EnvDataDir        = "CALENDAR_DATA_DIR"
+	EnvSecretKey      = "CALENDAR_SECRET_KEY"
+	EnvSecretKeyFile  = "CALENDAR_SECRET_KEY_FILE"
+	EnvLogLevel       = "CALENDAR_LOG_LEVEL"
+	EnvMSLoginURL     = "CALENDAR_MS_LOGIN_URL"
+	EnvMSGraphURL     = "CALENDAR_MS_GRAPH_URL"
+	EnvSyncInterval   = "CALENDAR_SYNC_INTERVAL"
+	EnvTrustedProxies = "CALENDAR_TRUSTED_PROXIES"
+)
+
+// Defaults for the variables that have one.
+const (
+	DefaultAddr         = "127.0.0.1:8080"
+	DefaultDataDir      = "data"
+	DefaultMSLoginURL   = "https://login.microsoftonline.com"
+	DefaultMSGraphURL   = "https://graph.microsoft.com"
+	DefaultSyncInterval = 5 * time.Minute
+
+	// MinSyncInterval keeps a typo such as "5s" from hammering every mailbox.
+	MinSyncInterval = 30 * time.Second
+)
+
+// Config is the whole configuration of the program. Load builds it; it is then read-only and
+// passed by value.
+type Config struct {
+	// Addr is the host:port the HTTP server listens on.
+	Addr string
+	// DB says which database to open.
+	DB Database
+	// SiteURL is the address people use to reach the site, without a trailing slash; it is
+	// the base of OAuth redirect URIs and decides whether cookies are Secure.
+	SiteURL *url.URL
+	// DataDir holds the SQLite database (by default) and the generated secret key.
+	DataDir string
+	// SecretKey encrypts tokens and the Outlook client secret at rest.
+	SecretKey SecretKey
+	// SecretKeySource tells where the key came from (variable, file, generated), for the log.
+	SecretKeySource string
+	// LogLevel is the minimum level that is logged.
+	LogLevel slog.Level
+	// MSLoginURL is the Microsoft identity platform's base URL (national clouds, the fake).
+	MSLoginURL *url.URL
+	// MSGraphURL is Microsoft Graph's base URL.
+	MSGraphURL *url.URL
+	// SyncInterval is how often each Outlook connection is synced.
+	SyncInterval time.Duration
+	// TrustedProxies are the networks whose X-Forwarded-For header is believed when finding a
+	// client's address (login throttling is per account and address). Empty: the peer address.
+	TrustedProxies []*net.IPNet
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute: when the site is
+// served over https.
+func (c Config) SecureCookies() bool { return c.SiteURL != nil && c.SiteURL.Scheme == "https" }
+
+// LogValue lists the configuration for the log without the secret key or database password.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("db", c.DB.Redacted()),
+		slog.String("site_url", urlString(c.SiteURL)),
+		slog.String("data_dir", c.DataDir),
+		slog.String("secret_key", c.SecretKeySource),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.String("ms_login_url", urlString(c.MSLoginURL)),
+		slog.String("ms_graph_url", urlString(c.MSGraphURL)),
+		slog.Duration("sync_interval", c.SyncInterval),
+		slog.Int("trusted_proxies", len(c.TrustedProxies)),
+	)
+}
+
+func urlString(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.String()
+}
+
+// LookupEnv finds an environment variable; os.LookupEnv is one.
+type LookupEnv func(key string) (string, bool)
+
+// Load reads and validates the configuration. When no secret key is configured it reads the
+// one generated earlier in the data directory, or generates it there (this is the only side
+// effect). Every problem found is reported, each naming its variable.
+func Load(env LookupEnv) (Config, error) {
+	get := func(key, def string) string {
+		if v, ok := env(key); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	var errs []error
+	fail := func(key string, err error) { errs = append(errs, fmt.Errorf("%s: %w", key, err)) }
+
+	c := Config{
+		Addr:    get(EnvAddr, DefaultAddr),
+		DataDir: filepath.Clean(get(EnvDataDir, DefaultDataDir)),
+	}
+	if err := checkAddr(c.Addr); err != nil {
+		fail(EnvAddr, err)
+	}
+
+	db, err := ParseDatabase(get(EnvDB, "sqlite:"+filepath.Join(c.DataDir, "calendar.db")))
+	if err != nil {
+		fail(EnvDB, err)
+	}
+	c.DB = db
+
+	site := get(EnvSiteURL, defaultSiteURL(c.Addr))
+	if c.SiteURL, err = parseBaseURL(site); err != nil {
+		fail(EnvSiteURL, err)
+	}
+	if c.MSLoginURL, err = parseBaseURL(get(EnvMSLoginURL, DefaultMSLoginURL)); err != nil {
+		fail(EnvMSLoginURL, err)
+	}
+	if c.MSGraphURL, err = parseBaseURL(get(EnvMSGraphURL, DefaultMSGraphURL)); err != nil {
+		fail(EnvMSGraphURL, err)
+	}
+
+	if err := c.LogLevel.UnmarshalText([]byte(get(EnvLogLevel, "info"))); err != nil {
+		fail(EnvLogLevel, errors.New("want debug, info, warn or error"))
+	}
+
+	if c.SyncInterval, err = parseInterval(get(EnvSyncInterval, DefaultSyncInterval.String())); err != nil {
+		fail(EnvSyncInterval, err)
+	}
+
+	if c.TrustedProxies, err = parseNetworks(get(EnvTrustedProxies, "")); err != nil {
+		fail(EnvTrustedProxies, err)
+	}
+
+	// The key comes last: generating it into the data directory is only worth doing when the
+	// rest of the configuration is sound.
+	if len(errs) == 0 {
+		key, source, err := loadSecretKey(get(EnvSecretKey, ""), get(EnvSecretKeyFile, ""), c.DataDir)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.SecretKey, c.SecretKeySource = key, source
+	}
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("configuration: %w", errors.Join(errs...))
+	}
+	return c, nil
+}
+
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port, such as %s: %w", DefaultAddr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}
+
+// defaultSiteURL is http:// plus the listen address, with a host that a browser can reach when
+// the server listens on every interface.
+func defaultSiteURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// parseBaseURL accepts an absolute http(s) URL without query or fragment and drops a trailing
+// slash, so that callers can append paths.
+func parseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("not a URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%q must start with http:// or https://", s)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("%q has no host", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("%q must not have a query, fragment or user", s)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+func parseInterval(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("want a duration such as 5m or 90s: %w", err)
+	}
+	if d < MinSyncInterval {
+		return 0, fmt.Errorf("%s is shorter than the minimum %s", d, MinSyncInterval)
+	}
+	return d, nil
+}
+
+// parseNetworks reads a comma-separated list of CIDR networks or single addresses.
+func parseNetworks(s string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR network", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or CIDR network", part)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
+}
