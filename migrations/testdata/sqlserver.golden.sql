@@ -1,0 +1,38 @@
+-- schema_migrations
+CREATE TABLE "schema_migrations" ("version" bigint,"name" nvarchar(100) NOT NULL,"applied_at" datetimeoffset NOT NULL,PRIMARY KEY ("version"));
+
+-- 0001 platform
+CREATE TABLE "users" ("id" bigint IDENTITY(1,1),"email" nvarchar(320) NOT NULL,"name" nvarchar(255) NOT NULL,"password_hash" nvarchar(255) NOT NULL,"is_admin" bit NOT NULL,"time_zone" nvarchar(64) NOT NULL DEFAULT 'UTC',"created_at" datetimeoffset NOT NULL,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ux_users_email" ON "users"("email");
+CREATE TABLE "sessions" ("id" nvarchar(64),"user_id" bigint NOT NULL,"csrf_token" nvarchar(64) NOT NULL,"created_at" datetimeoffset NOT NULL,"expires_at" datetimeoffset NOT NULL,"last_seen_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"),CONSTRAINT "fk_sessions_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE INDEX "ix_sessions_expires" ON "sessions"("expires_at");
+CREATE INDEX "ix_sessions_user" ON "sessions"("user_id");
+CREATE TABLE "api_tokens" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"token_hash" nvarchar(64) NOT NULL,"name" nvarchar(100) NOT NULL,"created_at" datetimeoffset NOT NULL,"last_used_at" datetimeoffset,PRIMARY KEY ("id"),CONSTRAINT "fk_api_tokens_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "ux_api_tokens_hash" ON "api_tokens"("token_hash");
+CREATE INDEX "ix_api_tokens_user" ON "api_tokens"("user_id");
+CREATE TABLE "login_failures" ("id" bigint IDENTITY(1,1),"email" nvarchar(320) NOT NULL,"ip" nvarchar(64) NOT NULL,"failures" bigint NOT NULL,"first_failed_at" datetimeoffset NOT NULL,"last_failed_at" datetimeoffset NOT NULL,"locked_until" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "ix_login_failures_last" ON "login_failures"("last_failed_at");
+CREATE UNIQUE INDEX "ux_login_failures_key" ON "login_failures"("email","ip");
+
+-- 0002 calendar
+CREATE TABLE "calendars" ("id" bigint IDENTITY(1,1),"kind" nvarchar(16) NOT NULL,"owner_user_id" bigint,"name" nvarchar(255) NOT NULL,"created_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_calendars_owner_user_id" ON "calendars"("owner_user_id");
+CREATE TABLE "events" ("id" bigint IDENTITY(1,1),"calendar_id" bigint NOT NULL,"organizer_id" bigint NOT NULL,"privacy" nvarchar(16) NOT NULL,"version" bigint NOT NULL,"created_at" datetimeoffset,"updated_at" datetimeoffset,"deleted_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_events_deleted_at" ON "events"("deleted_at");
+CREATE INDEX "idx_events_organizer_id" ON "events"("organizer_id");
+CREATE INDEX "idx_events_calendar_id" ON "events"("calendar_id");
+CREATE TABLE "segments" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"position" bigint NOT NULL,"start_local" nvarchar(19) NOT NULL,"time_zone" nvarchar(64) NOT NULL,"duration_seconds" bigint NOT NULL,"all_day" bit NOT NULL,"r_rule" nvarchar(255) NOT NULL,"first_start_utc" datetimeoffset NOT NULL,"last_end_utc" datetimeoffset,"title" nvarchar(255) NOT NULL,"description" nvarchar(MAX),"location" nvarchar(255) NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "idx_segments_last_end_utc" ON "segments"("last_end_utc");
+CREATE INDEX "idx_segments_first_start_utc" ON "segments"("first_start_utc");
+CREATE INDEX "idx_segments_event_id" ON "segments"("event_id");
+CREATE TABLE "overrides" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"original_start" datetimeoffset NOT NULL,"cancelled" bit NOT NULL,"title" nvarchar(255),"description" nvarchar(MAX),"location" nvarchar(255),"start_utc" datetimeoffset,"end_utc" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_overrides_start_utc" ON "overrides"("start_utc");
+CREATE INDEX "idx_overrides_original_start" ON "overrides"("original_start");
+CREATE UNIQUE INDEX "ux_overrides_key" ON "overrides"("event_id","original_start");
+CREATE TABLE "invitations" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"user_id" bigint NOT NULL,"instance" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_invitations_user_id" ON "invitations"("user_id");
+CREATE INDEX "idx_invitations_event_id" ON "invitations"("event_id");
+CREATE TABLE "rsvps" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"user_id" bigint NOT NULL,"scope" nvarchar(16) NOT NULL,"instance" datetimeoffset,"response" nvarchar(8) NOT NULL,"updated_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_rsvps_user_id" ON "rsvps"("user_id");
+CREATE INDEX "idx_rsvps_event_id" ON "rsvps"("event_id");
+
