@@ -1,0 +1,228 @@
+package calendar
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on event content.
+const (
+	MaxTitle       = 255
+	MaxLocation    = 255
+	MaxDescription = 64 << 10
+)
+
+// wall-time layouts accepted for start and end.
+var wallLayouts = []string{"2006-01-02T15:04:05", "2006-01-02T15:04"}
+
+const dateLayout = "2006-01-02"
+
+// EventInput is what a person fills in to create an event. Start and End are wall times
+// ("2026-03-02T09:00:00") in TimeZone, or dates ("2026-03-02") when AllDay; for an all-day
+// event End is the last day (inclusive). RRule has no DTSTART; empty means no repetition.
+type EventInput struct {
+	Title       string
+	Description string
+	Location    string
+	Start       string
+	End         string
+	TimeZone    string
+	AllDay      bool
+	RRule       string
+	Privacy     Privacy
+}
+
+// Change is a partial edit: nil fields stay as they are.
+type Change struct {
+	Title       *string
+	Description *string
+	Location    *string
+	Start       *string
+	End         *string
+	TimeZone    *string
+	AllDay      *bool
+	RRule       *string
+	Privacy     *Privacy
+}
+
+// IsZero reports whether the change changes nothing.
+func (c Change) IsZero() bool {
+	return c.Title == nil && c.Description == nil && c.Location == nil && c.Start == nil &&
+		c.End == nil && c.TimeZone == nil && c.AllDay == nil && c.RRule == nil && c.Privacy == nil
+}
+
+// checkContent validates the content fields into v.
+func checkContent(v *ValidationError, c Content) {
+	if strings.TrimSpace(c.Title) == "" {
+		v.Add("title", "Title is required.")
+	} else if utf8.RuneCountInString(c.Title) > MaxTitle {
+		v.Add("title", "Title is longer than 255 characters.")
+	}
+	if !utf8.ValidString(c.Title) || !utf8.ValidString(c.Description) || !utf8.ValidString(c.Location) {
+		v.Add("title", "Text must be valid UTF-8.")
+	}
+	if len(c.Description) > MaxDescription {
+		v.Add("description", "Description is longer than 64 KiB.")
+	}
+	if utf8.RuneCountInString(c.Location) > MaxLocation {
+		v.Add("location", "Location is longer than 255 characters.")
+	}
+}
+
+// loadZone resolves an IANA zone name.
+func loadZone(v *ValidationError, name string) *time.Location {
+	if name == "" {
+		v.Add("timeZone", "Time zone is required.")
+		return nil
+	}
+	if strings.EqualFold(name, "local") {
+		v.Add("timeZone", "Unknown time zone \"Local\": use an IANA name such as Europe/Berlin.")
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		v.Add("timeZone", "Unknown time zone \""+name+"\": use an IANA name such as Europe/Berlin.")
+		return nil
+	}
+	return loc
+}
+
+// parseWall parses a wall time in loc, or a date (midnight UTC) when allDay.
+func parseWall(v *ValidationError, field, s string, allDay bool, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if allDay {
+		t, err := time.Parse(dateLayout, s)
+		if err != nil {
+			// A wall time for an all-day event: keep its date.
+			for _, l := range wallLayouts {
+				if w, err2 := time.Parse(l, s); err2 == nil {
+					return time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC), true
+				}
+			}
+			v.Add(field, "Use a date like 2026-03-02.")
+			return time.Time{}, false
+		}
+		return t, true
+	}
+	if loc == nil {
+		return time.Time{}, false
+	}
+	for _, l := range wallLayouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t, true
+		}
+	}
+	if _, err := time.Parse(dateLayout, s); err == nil {
+		v.Add(field, "Give a time too, like 2026-03-02T09:00:00, or make the event all-day.")
+		return time.Time{}, false
+	}
+	v.Add(field, "Use a date and time like 2026-03-02T09:00:00 (no offset: the time zone is separate).")
+	return time.Time{}, false
+}
+
+// times is a validated start, end and zone.
+type times struct {
+	start, end time.Time // wall times in loc; all-day: midnight UTC, end exclusive
+	zone       string
+	allDay     bool
+}
+
+// duration of the instance.
+func (t times) duration() time.Duration { return t.end.Sub(t.start) }
+
+// parseTimes validates start and end. An empty end means one hour (or one day when all-day).
+// An all-day end is the inclusive last day.
+func parseTimes(v *ValidationError, start, end, zone string, allDay bool) (times, bool) {
+	var loc *time.Location
+	if !allDay || zone != "" {
+		loc = loadZone(v, zone)
+	}
+	if strings.TrimSpace(start) == "" {
+		v.Add("start", "Start is required.")
+		return times{}, false
+	}
+	s, ok := parseWall(v, "start", start, allDay, loc)
+	if !ok {
+		return times{}, false
+	}
+	var e time.Time
+	if strings.TrimSpace(end) == "" {
+		if allDay {
+			e = s.AddDate(0, 0, 1)
+		} else {
+			e = s.Add(time.Hour)
+		}
+	} else {
+		e, ok = parseWall(v, "end", end, allDay, loc)
+		if !ok {
+			return times{}, false
+		}
+		if allDay {
+			e = e.AddDate(0, 0, 1) // inclusive last day -> exclusive end
+		}
+	}
+	if !e.After(s) && !(e.Equal(s) && !allDay) {
+		v.Add("end", "End is before start.")
+		return times{}, false
+	}
+	if e.Sub(s) > 366*24*time.Hour*5 {
+		v.Add("end", "An event cannot last longer than five years.")
+		return times{}, false
+	}
+	if zone == "" {
+		zone = "UTC"
+	}
+	return times{start: s, end: e, zone: zone, allDay: allDay}, true
+}
+
+// parseRuleFor validates an RRULE for a schedule starting at first.
+func parseRuleFor(v *ValidationError, rrule string, first time.Time) *Rule {
+	rrule = strings.TrimSpace(rrule)
+	if rrule == "" {
+		return nil
+	}
+	r, err := ParseRule(rrule)
+	if err != nil {
+		v.Add("rrule", err.Error())
+		return nil
+	}
+	if !r.Until.IsZero() && r.Until.Before(first) {
+		v.Add("rrule", "UNTIL is before the start of the event.")
+		return nil
+	}
+	return r
+}
+
+// checkPrivacy defaults an empty privacy to public.
+func checkPrivacy(v *ValidationError, p Privacy) Privacy {
+	switch p {
+	case "":
+		return Public
+	case Public, Private:
+		return p
+	}
+	v.Add("privacy", "Privacy must be \"public\" or \"private\".")
+	return p
+}
+
+// NewEvent validates in and returns an event with one segment, not yet stored.
+func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
+	v := &ValidationError{}
+	c := Content{Title: in.Title, Description: in.Description, Location: in.Location}
+	checkContent(v, c)
+	priv := checkPrivacy(v, in.Privacy)
+	t, ok := parseTimes(v, in.Start, in.End, in.TimeZone, in.AllDay)
+	var rule *Rule
+	if ok {
+		rule = parseRuleFor(v, in.RRule, t.start)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	seg := Segment{Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: rule, Content: c}
+	if _, has := seg.Schedule().FirstStart(); !has {
+		return nil, invalid("rrule", "The rule produces no instance after the start.")
+	}
+	return &Event{CalendarID: calendarID, OrganizerID: organizerID, Privacy: priv, Segments: []Segment{seg}}, nil
+}

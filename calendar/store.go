@@ -1,0 +1,202 @@
+package calendar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Store keeps events in the database through gorm. Every method that lists or loads events
+// applies the visibility rules in its queries.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// NewStore returns a store on db.
+func NewStore(db *gorm.DB) *Store {
+	return &Store{db: db, now: time.Now}
+}
+
+// WithClock returns a copy of the store that reads the time from now (tests).
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}
+
+// MyCalendar returns the id of the user's My Calendar, creating it on first use.
+func (s *Store) MyCalendar(ctx context.Context, userID int64) (int64, error) {
+	var row calendarRow
+	err := s.db.WithContext(ctx).Where("kind = ? AND owner_user_id = ?", "user", userID).Order("id").First(&row).Error
+	if err == nil {
+		return row.ID, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, fmt.Errorf("find my calendar of user %d: %w", userID, err)
+	}
+	uid := userID
+	row = calendarRow{Kind: "user", OwnerUserID: &uid, Name: "My Calendar", CreatedAt: s.now().UTC()}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return 0, fmt.Errorf("create my calendar of user %d: %w", userID, err)
+	}
+	return row.ID, nil
+}
+
+// Calendar is a calendar's identity.
+type Calendar struct {
+	ID          int64
+	Kind        string // "user" (a My Calendar) or "space"
+	OwnerUserID int64
+	Name        string
+}
+
+// CalendarByID returns a calendar, or ErrNotFound.
+func (s *Store) CalendarByID(ctx context.Context, id int64) (Calendar, error) {
+	var row calendarRow
+	err := s.db.WithContext(ctx).First(&row, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Calendar{}, ErrNotFound
+	}
+	if err != nil {
+		return Calendar{}, fmt.Errorf("load calendar %d: %w", id, err)
+	}
+	c := Calendar{ID: row.ID, Kind: row.Kind, Name: row.Name}
+	if row.OwnerUserID != nil {
+		c.OwnerUserID = *row.OwnerUserID
+	}
+	return c, nil
+}
+
+// Create stores a new event (from NewEvent) and sets its id and version.
+func (s *Store) Create(ctx context.Context, e *Event) error {
+	if e.ID != 0 {
+		return fmt.Errorf("create event: already has id %d", e.ID)
+	}
+	now := s.now().UTC()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := eventRow{CalendarID: e.CalendarID, OrganizerID: e.OrganizerID, Privacy: string(e.Privacy),
+			Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("create event: %w", err)
+		}
+		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = row.ID, 1, now, now
+		return writeChildren(tx, e)
+	})
+}
+
+// Get loads an event as the viewer may see it (see Event.ViewFor); an event the viewer may
+// not see is ErrNotFound.
+func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Event, error) {
+	e, err := s.load(ctx, s.db, id)
+	if err != nil {
+		return nil, err
+	}
+	if !e.CanSee(v) {
+		return nil, ErrNotFound
+	}
+	return e.ViewFor(v), nil
+}
+
+// GetFull loads an event with everything, whatever the viewer; for the sync and other
+// trusted callers only.
+func (s *Store) GetFull(ctx context.Context, id int64) (*Event, error) {
+	return s.load(ctx, s.db, id)
+}
+
+// load reads one whole event, deleted ones included.
+func (s *Store) load(ctx context.Context, db *gorm.DB, id int64) (*Event, error) {
+	var row eventRow
+	err := db.WithContext(ctx).First(&row, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load event %d: %w", id, err)
+	}
+	evs, err := s.assemble(ctx, db, []eventRow{row}, childFilter{})
+	if err != nil {
+		return nil, err
+	}
+	return evs[0], nil
+}
+
+// writeChildren replaces the stored segments, overrides, invitations and RSVPs of e.
+func writeChildren(tx *gorm.DB, e *Event) error {
+	for _, m := range []any{&segmentRow{}, &overrideRow{}, &invitationRow{}, &rsvpRow{}} {
+		if err := tx.Where("event_id = ?", e.ID).Delete(m).Error; err != nil {
+			return fmt.Errorf("clear children of event %d: %w", e.ID, err)
+		}
+	}
+	segs := make([]segmentRow, len(e.Segments))
+	for i, sg := range e.Segments {
+		segs[i] = toSegmentRow(e.ID, i, sg)
+		segs[i].ID = 0
+	}
+	if len(segs) > 0 {
+		if err := tx.CreateInBatches(segs, 200).Error; err != nil {
+			return fmt.Errorf("write segments of event %d: %w", e.ID, err)
+		}
+		for i := range segs {
+			e.Segments[i].ID = segs[i].ID
+		}
+	}
+	if len(e.Overrides) > 0 {
+		ovs := make([]overrideRow, len(e.Overrides))
+		for i, o := range e.Overrides {
+			ovs[i] = toOverrideRow(e.ID, o)
+		}
+		if err := tx.CreateInBatches(ovs, 200).Error; err != nil {
+			return fmt.Errorf("write overrides of event %d: %w", e.ID, err)
+		}
+	}
+	if len(e.Invitations) > 0 {
+		inv := make([]invitationRow, len(e.Invitations))
+		for i, in := range e.Invitations {
+			inv[i] = invitationRow{EventID: e.ID, UserID: in.UserID, Instance: utcPtr(in.Instance)}
+		}
+		if err := tx.CreateInBatches(inv, 200).Error; err != nil {
+			return fmt.Errorf("write invitations of event %d: %w", e.ID, err)
+		}
+	}
+	if len(e.RSVPs) > 0 {
+		rs := make([]rsvpRow, len(e.RSVPs))
+		for i, r := range e.RSVPs {
+			rs[i] = rsvpRow{EventID: e.ID, UserID: r.UserID, Scope: string(r.Scope), Instance: utcPtr(r.Instance),
+				Response: string(r.Response), UpdatedAt: r.UpdatedAt.UTC()}
+		}
+		if err := tx.CreateInBatches(rs, 200).Error; err != nil {
+			return fmt.Errorf("write answers of event %d: %w", e.ID, err)
+		}
+	}
+	return nil
+}
+
+// save writes a changed event if its stored version is still e.Version, and bumps it.
+func (s *Store) save(ctx context.Context, e *Event) error {
+	if e.partial {
+		return fmt.Errorf("save event %d: refusing to save a partially loaded event", e.ID)
+	}
+	now := s.now().UTC()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&eventRow{}).Where("id = ? AND version = ?", e.ID, e.Version).Updates(map[string]any{
+			"version": e.Version + 1, "updated_at": now, "privacy": string(e.Privacy), "deleted_at": utcPtr(e.DeletedAt),
+		})
+		if res.Error != nil {
+			return fmt.Errorf("update event %d: %w", e.ID, res.Error)
+		}
+		if res.RowsAffected == 0 {
+			var cur eventRow
+			if err := tx.Select("version").First(&cur, e.ID).Error; err != nil {
+				return fmt.Errorf("re-read event %d: %w", e.ID, err)
+			}
+			return &ConflictError{CurrentVersion: cur.Version}
+		}
+		e.Version++
+		e.UpdatedAt = now
+		return writeChildren(tx, e)
+	})
+}

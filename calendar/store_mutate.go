@@ -1,0 +1,102 @@
+package calendar
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// access is what a change needs of the viewer.
+type access int
+
+const (
+	accessEdit access = iota // organizer or administrator
+	accessSee                // anyone who can see the event; the change checks the rest
+)
+
+// mutate loads an event, checks access and the expected version, applies fn and saves the
+// result. With no expected version a conflict from a concurrent change is retried for
+// changes that only add to the event (answers); edits report it.
+func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, need access, retry bool, fn func(e *Event) error) (*Event, error) {
+	for attempt := 0; ; attempt++ {
+		e, err := s.load(ctx, s.db, id)
+		if err != nil {
+			return nil, err
+		}
+		if !e.CanSee(v) {
+			return nil, ErrNotFound
+		}
+		if need == accessEdit && !e.CanEdit(v) {
+			return nil, forbidden("Only the organizer or a site administrator can change this event.")
+		}
+		if expect != nil && *expect != e.Version {
+			return nil, &ConflictError{CurrentVersion: e.Version}
+		}
+		if err := fn(e); err != nil {
+			return nil, err
+		}
+		err = s.save(ctx, e)
+		if err == nil {
+			return e, nil
+		}
+		if !retry || expect != nil || !errors.Is(err, ErrConflict) || attempt >= 4 {
+			return nil, err
+		}
+	}
+}
+
+// Edit applies a scoped change to an event. expect, when set, is the version the caller saw.
+func (s *Store) Edit(ctx context.Context, v Viewer, id int64, expect *int, scope Scope, instance time.Time, ch Change) (*Event, EditResult, error) {
+	var res EditResult
+	e, err := s.mutate(ctx, v, id, expect, accessEdit, false, func(e *Event) error {
+		var err error
+		res, err = e.Edit(scope, instance, ch)
+		return err
+	})
+	if err != nil {
+		return nil, res, err
+	}
+	return e.ViewFor(v), res, nil
+}
+
+// Delete removes instances of an event with a scope; it reports whether the whole event went.
+func (s *Store) Delete(ctx context.Context, v Viewer, id int64, expect *int, scope Scope, instance time.Time) (bool, error) {
+	whole := false
+	_, err := s.mutate(ctx, v, id, expect, accessEdit, false, func(e *Event) error {
+		var err error
+		whole, err = e.Delete(scope, instance, s.now())
+		return err
+	})
+	return whole, err
+}
+
+// SetRSVP records the viewer's answer.
+func (s *Store) SetRSVP(ctx context.Context, v Viewer, id int64, scope Scope, instance time.Time, resp Response) (*Event, error) {
+	e, err := s.mutate(ctx, v, id, nil, accessSee, true, func(e *Event) error {
+		if err := e.CheckRSVP(v, scope, instance); err != nil {
+			return err
+		}
+		return e.SetRSVP(v.UserID, scope, instance, resp, s.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.ViewFor(v), nil
+}
+
+// Invite invites users to all instances or to one.
+func (s *Store) Invite(ctx context.Context, v Viewer, id int64, userIDs []int64, scope Scope, instance time.Time) (*Event, error) {
+	e, err := s.mutate(ctx, v, id, nil, accessEdit, true, func(e *Event) error {
+		return e.Invite(userIDs, scope, instance)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.ViewFor(v), nil
+}
+
+// Replace saves an event that a trusted caller (the sync) changed, if its version is still
+// the stored one.
+func (s *Store) Replace(ctx context.Context, e *Event) error {
+	return s.save(ctx, e)
+}

@@ -1,0 +1,151 @@
+package calendar
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// childFilter narrows what assemble loads for listings: only the viewer's invitations and
+// answers, and only the overrides near the window. An event loaded this way is partial and
+// cannot be saved.
+type childFilter struct {
+	viewer     *Viewer
+	from, to   time.Time
+	windowOnly bool
+}
+
+// idChunk keeps IN lists well below every database's parameter limit.
+const idChunk = 500
+
+// assemble loads the children of the event rows and builds events in the rows' order.
+func (s *Store) assemble(ctx context.Context, db *gorm.DB, rows []eventRow, f childFilter) ([]*Event, error) {
+	byID := make(map[int64]*Event, len(rows))
+	out := make([]*Event, len(rows))
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		e := &Event{ID: r.ID, CalendarID: r.CalendarID, OrganizerID: r.OrganizerID, Privacy: Privacy(r.Privacy),
+			Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), DeletedAt: utcPtr(r.DeletedAt),
+			partial: f.windowOnly || f.viewer != nil}
+		byID[r.ID] = e
+		out[i] = e
+		ids[i] = r.ID
+	}
+	db = db.WithContext(ctx)
+	var maxDur time.Duration
+	for start := 0; start < len(ids); start += idChunk {
+		chunk := ids[start:min(start+idChunk, len(ids))]
+		var segs []segmentRow
+		if err := db.Where("event_id IN ?", chunk).Order("event_id, position").Find(&segs).Error; err != nil {
+			return nil, fmt.Errorf("load segments: %w", err)
+		}
+		for _, r := range segs {
+			sg, err := fromSegmentRow(r)
+			if err != nil {
+				return nil, err
+			}
+			maxDur = max(maxDur, sg.Duration)
+			e := byID[r.EventID]
+			e.Segments = append(e.Segments, sg)
+		}
+	}
+	for start := 0; start < len(ids); start += idChunk {
+		chunk := ids[start:min(start+idChunk, len(ids))]
+		var ovs []overrideRow
+		q := db.Where("event_id IN ?", chunk)
+		if f.windowOnly {
+			q = q.Where("(original_start >= ? AND original_start < ?) OR (start_utc < ? AND end_utc > ?)",
+				f.from.Add(-maxDur-time.Second).UTC(), f.to.UTC(), f.to.UTC(), f.from.UTC())
+		}
+		if err := q.Order("event_id, original_start").Find(&ovs).Error; err != nil {
+			return nil, fmt.Errorf("load overrides: %w", err)
+		}
+		for _, r := range ovs {
+			e := byID[r.EventID]
+			e.Overrides = append(e.Overrides, fromOverrideRow(r))
+		}
+		var invs []invitationRow
+		q = db.Where("event_id IN ?", chunk)
+		if f.viewer != nil {
+			q = q.Where("user_id = ?", f.viewer.UserID)
+		}
+		if err := q.Order("id").Find(&invs).Error; err != nil {
+			return nil, fmt.Errorf("load invitations: %w", err)
+		}
+		for _, r := range invs {
+			e := byID[r.EventID]
+			e.Invitations = append(e.Invitations, Invitation{UserID: r.UserID, Instance: utcPtr(r.Instance)})
+		}
+		var rs []rsvpRow
+		q = db.Where("event_id IN ?", chunk)
+		if f.viewer != nil {
+			q = q.Where("user_id = ?", f.viewer.UserID)
+		}
+		if err := q.Order("id").Find(&rs).Error; err != nil {
+			return nil, fmt.Errorf("load answers: %w", err)
+		}
+		for _, r := range rs {
+			e := byID[r.EventID]
+			e.RSVPs = append(e.RSVPs, RSVP{UserID: r.UserID, Scope: Scope(r.Scope), Instance: utcPtr(r.Instance),
+				Response: Response(r.Response), UpdatedAt: r.UpdatedAt.UTC()})
+		}
+	}
+	return out, nil
+}
+
+// Query selects the instances of a listing.
+type Query struct {
+	From, To   time.Time
+	CalendarID int64 // 0: the viewer's My Calendar
+	Max        int   // 0: MaxOccurrences
+}
+
+// MaxWindow is the longest window one listing may ask for.
+const MaxWindow = 400 * 24 * time.Hour
+
+// Occurrences lists the instances the viewer may see in the window: for My Calendar the
+// events they organize, are invited to or said yes or maybe to; for another calendar its
+// visible events. It reports whether the cap cut the list.
+func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrence, bool, error) {
+	if !q.To.After(q.From) {
+		return nil, false, invalid("to", "The end of the range must be after its start.")
+	}
+	if q.To.Sub(q.From) > MaxWindow {
+		return nil, false, invalid("to", "Ask for at most 400 days at a time.")
+	}
+	mine, err := s.MyCalendar(ctx, v.UserID)
+	if err != nil {
+		return nil, false, err
+	}
+	m := MyCalendar
+	db := s.db.WithContext(ctx).Model(&eventRow{}).Where("deleted_at IS NULL")
+	if q.CalendarID == 0 || q.CalendarID == mine {
+		db = db.Where("organizer_id = ? OR id IN (?) OR (privacy = ? AND id IN (?))", v.UserID,
+			s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID),
+			string(Public),
+			s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)}))
+	} else {
+		if _, err := s.CalendarByID(ctx, q.CalendarID); err != nil {
+			return nil, false, err
+		}
+		m = AllVisible
+		db = db.Where("calendar_id = ?", q.CalendarID).Where("privacy = ? OR organizer_id = ? OR id IN (?)", string(Public), v.UserID,
+			s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID))
+	}
+	from, to := q.From.UTC(), q.To.UTC()
+	db = db.Where("id IN (?) OR id IN (?)",
+		s.db.Model(&segmentRow{}).Select("event_id").Where("first_start_utc < ? AND (last_end_utc IS NULL OR last_end_utc >= ?)", to, from),
+		s.db.Model(&overrideRow{}).Select("event_id").Where("start_utc < ? AND end_utc > ?", to, from))
+	var rows []eventRow
+	if err := db.Order("id").Find(&rows).Error; err != nil {
+		return nil, false, fmt.Errorf("list events: %w", err)
+	}
+	events, err := s.assemble(ctx, s.db, rows, childFilter{viewer: &v, from: from, to: to, windowOnly: true})
+	if err != nil {
+		return nil, false, err
+	}
+	occ, truncated := Occurrences(events, v, m, from, to, q.Max)
+	return occ, truncated, nil
+}

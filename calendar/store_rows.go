@@ -1,0 +1,164 @@
+package calendar
+
+import (
+	"fmt"
+	"time"
+)
+
+// The store's rows. migrations/0002_calendar.go holds frozen copies of these; a change here
+// needs a new migration.
+
+type calendarRow struct {
+	ID          int64  `gorm:"primaryKey"`
+	Kind        string `gorm:"size:16;not null"`
+	OwnerUserID *int64 `gorm:"index"`
+	Name        string `gorm:"size:255;not null"`
+	CreatedAt   time.Time
+}
+
+func (calendarRow) TableName() string { return "calendars" }
+
+type eventRow struct {
+	ID          int64  `gorm:"primaryKey"`
+	CalendarID  int64  `gorm:"index;not null"`
+	OrganizerID int64  `gorm:"index;not null"`
+	Privacy     string `gorm:"size:16;not null"`
+	Version     int    `gorm:"not null"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	DeletedAt   *time.Time `gorm:"index"`
+}
+
+func (eventRow) TableName() string { return "events" }
+
+type segmentRow struct {
+	ID              int64      `gorm:"primaryKey"`
+	EventID         int64      `gorm:"index;not null"`
+	Position        int        `gorm:"not null"`
+	StartLocal      string     `gorm:"size:19;not null"`
+	TimeZone        string     `gorm:"size:64;not null"`
+	DurationSeconds int64      `gorm:"not null"`
+	AllDay          bool       `gorm:"not null"`
+	RRule           string     `gorm:"size:255;not null"`
+	FirstStartUTC   time.Time  `gorm:"index;not null"`
+	LastEndUTC      *time.Time `gorm:"index"`
+	Title           string     `gorm:"size:255;not null"`
+	Description     string
+	Location        string `gorm:"size:255;not null"`
+}
+
+func (segmentRow) TableName() string { return "segments" }
+
+type overrideRow struct {
+	ID            int64     `gorm:"primaryKey"`
+	EventID       int64     `gorm:"uniqueIndex:ux_overrides_key;not null"`
+	OriginalStart time.Time `gorm:"uniqueIndex:ux_overrides_key;index;not null"`
+	Cancelled     bool      `gorm:"not null"`
+	Title         *string   `gorm:"size:255"`
+	Description   *string
+	Location      *string    `gorm:"size:255"`
+	StartUTC      *time.Time `gorm:"index"`
+	EndUTC        *time.Time
+}
+
+func (overrideRow) TableName() string { return "overrides" }
+
+type invitationRow struct {
+	ID       int64 `gorm:"primaryKey"`
+	EventID  int64 `gorm:"index;not null"`
+	UserID   int64 `gorm:"index;not null"`
+	Instance *time.Time
+}
+
+func (invitationRow) TableName() string { return "invitations" }
+
+type rsvpRow struct {
+	ID        int64  `gorm:"primaryKey"`
+	EventID   int64  `gorm:"index;not null"`
+	UserID    int64  `gorm:"index;not null"`
+	Scope     string `gorm:"size:16;not null"`
+	Instance  *time.Time
+	Response  string `gorm:"size:8;not null"`
+	UpdatedAt time.Time
+}
+
+func (rsvpRow) TableName() string { return "rsvps" }
+
+// utcPtr normalises an optional time to UTC.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// toSegmentRow renders a segment for storage with the instants that window queries use.
+func toSegmentRow(eventID int64, pos int, s Segment) segmentRow {
+	r := segmentRow{
+		ID: s.ID, EventID: eventID, Position: pos,
+		TimeZone: s.TimeZone, DurationSeconds: int64(s.Duration / time.Second), AllDay: s.AllDay,
+		RRule: ruleText(s.Rule), Title: s.Title, Description: s.Description, Location: s.Location,
+	}
+	if s.AllDay {
+		r.StartLocal = s.Start.UTC().Format(dateLayout)
+	} else {
+		r.StartLocal = s.Start.Format(wallLayouts[0])
+	}
+	sched := s.Schedule()
+	first, ok := sched.FirstStart()
+	if !ok {
+		first = s.Start
+	}
+	r.FirstStartUTC = first.UTC()
+	if s.Rule == nil {
+		end := first.Add(s.Duration).UTC()
+		r.LastEndUTC = &end
+	} else if last, bounded := sched.Last(); bounded {
+		end := last.Add(s.Duration).UTC()
+		r.LastEndUTC = &end
+	}
+	return r
+}
+
+// fromSegmentRow reads a stored segment back.
+func fromSegmentRow(r segmentRow) (Segment, error) {
+	s := Segment{ID: r.ID, TimeZone: r.TimeZone, Duration: time.Duration(r.DurationSeconds) * time.Second,
+		AllDay: r.AllDay, Content: Content{Title: r.Title, Description: r.Description, Location: r.Location}}
+	if r.AllDay {
+		t, err := time.Parse(dateLayout, r.StartLocal)
+		if err != nil {
+			return s, fmt.Errorf("segment %d: start %q: %w", r.ID, r.StartLocal, err)
+		}
+		s.Start = t
+	} else {
+		loc, err := time.LoadLocation(r.TimeZone)
+		if err != nil {
+			return s, fmt.Errorf("segment %d: zone %q: %w", r.ID, r.TimeZone, err)
+		}
+		t, err := time.ParseInLocation(wallLayouts[0], r.StartLocal, loc)
+		if err != nil {
+			return s, fmt.Errorf("segment %d: start %q: %w", r.ID, r.StartLocal, err)
+		}
+		s.Start = t
+	}
+	if r.RRule != "" {
+		rule, err := ParseRule(r.RRule)
+		if err != nil {
+			return s, fmt.Errorf("segment %d: rule %q: %w", r.ID, r.RRule, err)
+		}
+		s.Rule = rule
+	}
+	return s, nil
+}
+
+func toOverrideRow(eventID int64, o Override) overrideRow {
+	return overrideRow{EventID: eventID, OriginalStart: o.OriginalStart.UTC(), Cancelled: o.Cancelled,
+		Title: o.Title, Description: o.Description, Location: o.Location,
+		StartUTC: utcPtr(o.Start), EndUTC: utcPtr(o.End)}
+}
+
+func fromOverrideRow(r overrideRow) Override {
+	return Override{OriginalStart: r.OriginalStart.UTC(), Cancelled: r.Cancelled, Title: r.Title,
+		Description: r.Description, Location: r.Location, Start: utcPtr(r.StartUTC), End: utcPtr(r.EndUTC)}
+}
