@@ -58,28 +58,54 @@ func Occurrences(events []*Event, v Viewer, m Membership, from, to time.Time, ma
 	if max <= 0 || max > MaxOccurrences {
 		max = MaxOccurrences
 	}
-	var out []Occurrence
+	// Collect small slots and sort those; the full occurrences are built once, in order.
+	type slot struct {
+		start int64
+		orig  time.Time
+		e     *Event
+		seg   int
+		o     *Override
+	}
+	var slots []slot
 	truncated := false
 	for _, e := range events {
 		if e.DeletedAt != nil {
 			continue
 		}
-		if e.appendOccurrences(&out, v, m, from, to, max-len(out)+1) {
-			truncated = true
+		e.expandRaw(from, to, max+1, func(i int, orig time.Time, o *Override, start, _ time.Time) bool {
+			if (o != nil && o.Cancelled) || !e.includes(v, m, orig) {
+				return true
+			}
+			slots = append(slots, slot{start: start.UnixNano(), orig: orig, e: e, seg: i, o: o})
+			if len(slots) > MaxOccurrences {
+				truncated = true
+				return false
+			}
+			return true
+		})
+		if truncated {
+			break
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Start.Equal(out[j].Start) {
-			return out[i].Start.Before(out[j].Start)
+	sort.Slice(slots, func(i, j int) bool {
+		a, b := &slots[i], &slots[j]
+		if a.start != b.start {
+			return a.start < b.start
 		}
-		if out[i].EventID != out[j].EventID {
-			return out[i].EventID < out[j].EventID
+		if a.e.ID != b.e.ID {
+			return a.e.ID < b.e.ID
 		}
-		return out[i].OriginalStart.Before(out[j].OriginalStart)
+		return a.orig.Before(b.orig)
 	})
-	if len(out) > max {
-		out = out[:max]
+	if len(slots) > max {
+		slots = slots[:max]
 		truncated = true
+	}
+	out := make([]Occurrence, len(slots))
+	for k, sl := range slots {
+		oc, _ := sl.e.occurrence(sl.seg, sl.orig, sl.o)
+		oc.RSVP = sl.e.EffectiveRSVP(v.UserID, sl.orig)
+		out[k] = oc
 	}
 	return out, truncated
 }
@@ -115,30 +141,18 @@ func (e *Event) Instance(v Viewer, orig time.Time) (Occurrence, bool, error) {
 	return oc, cancelled, nil
 }
 
-// appendOccurrences adds e's instances to out; it reports whether it hit the cap.
-func (e *Event) appendOccurrences(out *[]Occurrence, v Viewer, m Membership, from, to time.Time, room int) bool {
-	n := 0
-	full := false
-	e.expand(from, to, room, func(oc Occurrence, cancelled bool) bool {
-		if cancelled || !e.includes(v, m, oc.OriginalStart) {
-			return true
-		}
-		oc.RSVP = e.EffectiveRSVP(v.UserID, oc.OriginalStart)
-		*out = append(*out, oc)
-		n++
-		if n >= room {
-			full = true
-			return false
-		}
-		return true
+// expand calls fn for every instance overlapping [from, to) (after its own changes) until fn
+// returns false.
+func (e *Event) expand(from, to time.Time, max int, fn func(Occurrence, bool) bool) {
+	e.expandRaw(from, to, max, func(i int, orig time.Time, o *Override, _, _ time.Time) bool {
+		return fn(e.occurrence(i, orig, o))
 	})
-	return full
 }
 
-// expand calls fn for every instance overlapping [from, to) (after its own changes) until fn
-// returns false. Instances moved into the window from outside it are included; instances
-// moved out of it are not.
-func (e *Event) expand(from, to time.Time, max int, fn func(Occurrence, bool) bool) {
+// expandRaw calls fn with the segment, original start, override and actual times of every
+// instance overlapping [from, to) until fn returns false. Instances moved into the window from
+// outside it are included; instances moved out of it are not.
+func (e *Event) expandRaw(from, to time.Time, max int, fn func(seg int, orig time.Time, o *Override, start, end time.Time) bool) {
 	var byKey map[int64]*Override
 	moved := false
 	if len(e.Overrides) > 0 {
@@ -157,8 +171,6 @@ func (e *Event) expand(from, to time.Time, max int, fn func(Occurrence, bool) bo
 	}
 	for i, seg := range e.Segments {
 		end := e.segmentEnd(i)
-		// Widen by the longest shift a moved instance could have had is not knowable here;
-		// moved-in instances are handled below from the overrides themselves.
 		for _, s := range seg.Schedule().Starts(from, to, max) {
 			orig := s.UTC()
 			if !end.IsZero() && !orig.Before(end) {
@@ -168,11 +180,11 @@ func (e *Event) expand(from, to time.Time, max int, fn func(Occurrence, bool) bo
 			if seen != nil {
 				seen[orig.UnixNano()] = true
 			}
-			oc, cancelled := e.occurrence(i, orig, o)
-			if !overlaps(oc.Start, oc.End, from, to) {
+			start, stop := instanceTimes(seg, orig, o)
+			if !overlaps(start, stop, from, to) {
 				continue
 			}
-			if !fn(oc, cancelled) {
+			if !fn(i, orig, o, start, stop) {
 				return
 			}
 		}
@@ -185,28 +197,22 @@ func (e *Event) expand(from, to time.Time, max int, fn func(Occurrence, bool) bo
 		if o.Start == nil || seen[o.OriginalStart.UnixNano()] {
 			continue
 		}
-		end := *o.Start
-		if o.End != nil {
-			end = *o.End
-		}
-		if !overlaps(*o.Start, end, from, to) {
-			continue
-		}
 		i := e.segmentOf(o.OriginalStart)
 		if i < 0 {
 			continue
 		}
-		oc, cancelled := e.occurrence(i, o.OriginalStart, o)
-		if !fn(oc, cancelled) {
+		start, stop := instanceTimes(e.Segments[i], o.OriginalStart, o)
+		if !overlaps(start, stop, from, to) {
+			continue
+		}
+		if !fn(i, o.OriginalStart, o, start, stop) {
 			return
 		}
 	}
 }
 
-// occurrence builds the instance of segment i originally starting at orig.
-func (e *Event) occurrence(i int, orig time.Time, o *Override) (Occurrence, bool) {
-	seg := e.Segments[i]
-	loc := baseLoc(seg)
+// instanceTimes returns the actual start and end of an instance.
+func instanceTimes(seg Segment, orig time.Time, o *Override) (time.Time, time.Time) {
 	start, end := orig, orig.Add(seg.Duration)
 	if o != nil && o.Start != nil {
 		start = *o.Start
@@ -214,6 +220,14 @@ func (e *Event) occurrence(i int, orig time.Time, o *Override) (Occurrence, bool
 	if o != nil && o.End != nil {
 		end = *o.End
 	}
+	return start, end
+}
+
+// occurrence builds the instance of segment i originally starting at orig.
+func (e *Event) occurrence(i int, orig time.Time, o *Override) (Occurrence, bool) {
+	seg := e.Segments[i]
+	loc := baseLoc(seg)
+	start, end := instanceTimes(seg, orig, o)
 	oc := Occurrence{
 		EventID:       e.ID,
 		OriginalStart: orig,

@@ -12,13 +12,14 @@ import (
 // Store keeps events in the database through gorm. Every method that lists or loads events
 // applies the visibility rules in its queries.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db    *gorm.DB
+	now   func() time.Time
+	zones *zoneCache
 }
 
 // NewStore returns a store on db.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, now: time.Now}
+	return &Store{db: db, now: time.Now, zones: &zoneCache{}}
 }
 
 // WithClock returns a copy of the store that reads the time from now (tests).

@@ -120,9 +120,9 @@ func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrenc
 		return nil, false, err
 	}
 	m := MyCalendar
-	db := s.db.WithContext(ctx).Model(&eventRow{}).Where("deleted_at IS NULL")
+	db := s.db.WithContext(ctx).Table("events").Where("events.deleted_at IS NULL")
 	if q.CalendarID == 0 || q.CalendarID == mine {
-		db = db.Where("organizer_id = ? OR id IN (?) OR (privacy = ? AND id IN (?))", v.UserID,
+		db = db.Where("events.organizer_id = ? OR events.id IN (?) OR (events.privacy = ? AND events.id IN (?))", v.UserID,
 			s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID),
 			string(Public),
 			s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)}))
@@ -131,18 +131,14 @@ func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrenc
 			return nil, false, err
 		}
 		m = AllVisible
-		db = db.Where("calendar_id = ?", q.CalendarID).Where("privacy = ? OR organizer_id = ? OR id IN (?)", string(Public), v.UserID,
+		db = db.Where("events.calendar_id = ?", q.CalendarID).Where("events.privacy = ? OR events.organizer_id = ? OR events.id IN (?)", string(Public), v.UserID,
 			s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID))
 	}
 	from, to := q.From.UTC(), q.To.UTC()
-	db = db.Where("id IN (?) OR id IN (?)",
+	db = db.Where("events.id IN (?) OR events.id IN (?)",
 		s.db.Model(&segmentRow{}).Select("event_id").Where("first_start_utc < ? AND (last_end_utc IS NULL OR last_end_utc >= ?)", to, from),
 		s.db.Model(&overrideRow{}).Select("event_id").Where("start_utc < ? AND end_utc > ?", to, from))
-	var rows []eventRow
-	if err := db.Order("id").Find(&rows).Error; err != nil {
-		return nil, false, fmt.Errorf("list events: %w", err)
-	}
-	events, err := s.assemble(ctx, s.db, rows, childFilter{viewer: &v, from: from, to: to, windowOnly: true})
+	events, err := s.listEvents(ctx, db, v, from, to)
 	if err != nil {
 		return nil, false, err
 	}

@@ -39,7 +39,7 @@ type segmentRow struct {
 	TimeZone        string     `gorm:"size:64;not null"`
 	DurationSeconds int64      `gorm:"not null"`
 	AllDay          bool       `gorm:"not null"`
-	RRule           string     `gorm:"size:255;not null"`
+	RRule           string     `gorm:"column:rrule;size:255;not null"`
 	FirstStartUTC   time.Time  `gorm:"index;not null"`
 	LastEndUTC      *time.Time `gorm:"index"`
 	Title           string     `gorm:"size:255;not null"`
@@ -123,6 +123,11 @@ func toSegmentRow(eventID int64, pos int, s Segment) segmentRow {
 
 // fromSegmentRow reads a stored segment back.
 func fromSegmentRow(r segmentRow) (Segment, error) {
+	return segmentFromRow(r, time.LoadLocation)
+}
+
+// segmentFromRow reads a stored segment back, loading its zone with zone.
+func segmentFromRow(r segmentRow, zone func(string) (*time.Location, error)) (Segment, error) {
 	s := Segment{ID: r.ID, TimeZone: r.TimeZone, Duration: time.Duration(r.DurationSeconds) * time.Second,
 		AllDay: r.AllDay, Content: Content{Title: r.Title, Description: r.Description, Location: r.Location}}
 	if r.AllDay {
@@ -132,7 +137,7 @@ func fromSegmentRow(r segmentRow) (Segment, error) {
 		}
 		s.Start = t
 	} else {
-		loc, err := time.LoadLocation(r.TimeZone)
+		loc, err := zone(r.TimeZone)
 		if err != nil {
 			return s, fmt.Errorf("segment %d: zone %q: %w", r.ID, r.TimeZone, err)
 		}

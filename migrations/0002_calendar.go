@@ -36,7 +36,7 @@ func calendarUp(tx *gorm.DB) error {
 		TimeZone        string     `gorm:"size:64;not null"`
 		DurationSeconds int64      `gorm:"not null"`
 		AllDay          bool       `gorm:"not null"`
-		RRule           string     `gorm:"size:255;not null"`
+		RRule           string     `gorm:"column:rrule;size:255;not null"`
 		FirstStartUTC   time.Time  `gorm:"index;not null"`
 		LastEndUTC      *time.Time `gorm:"index"`
 		Title           string     `gorm:"size:255;not null"`
