@@ -253,8 +253,8 @@ func (e *Event) collapseFrom(j int, t times, rule *Rule, ruleGiven bool, content
 		}
 	}
 	seg := Segment{ID: e.Segments[j].ID, Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: copyRule(rule), Content: content}
-	if _, ok := seg.Schedule().FirstStart(); !ok {
-		return EditResult{}, invalid("rrule", "The rule produces no instance after the start.")
+	if err := checkSchedule(seg); err != nil {
+		return EditResult{}, err
 	}
 	boundary, _ := e.Segments[j].Schedule().FirstStart()
 	e.Segments = append(e.Segments[:j], seg)

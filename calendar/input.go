@@ -182,7 +182,8 @@ func parseRuleFor(v *ValidationError, rrule string, first time.Time) *Rule {
 	if rrule == "" {
 		return nil
 	}
-	r, err := ParseRule(rrule)
+	// A date-only UNTIL ends with that day in the event's zone, as Outlook reads an end date.
+	r, err := ParseRuleIn(rrule, first.Location())
 	if err != nil {
 		v.Add("rrule", err.Error())
 		return nil
@@ -192,6 +193,17 @@ func parseRuleFor(v *ValidationError, rrule string, first time.Time) *Rule {
 		return nil
 	}
 	return r
+}
+
+// checkSchedule adds what Outlook could not represent about a segment's schedule.
+func checkSchedule(seg Segment) error {
+	if err := seg.Schedule().Validate(); err != nil {
+		return invalid("rrule", err.Error())
+	}
+	if _, ok := seg.Schedule().FirstStart(); !ok {
+		return invalid("rrule", "The rule produces no instance after the start.")
+	}
+	return nil
 }
 
 // checkPrivacy defaults an empty privacy to public.
@@ -221,8 +233,8 @@ func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
 		return nil, err
 	}
 	seg := Segment{Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: rule, Content: c}
-	if _, has := seg.Schedule().FirstStart(); !has {
-		return nil, invalid("rrule", "The rule produces no instance after the start.")
+	if err := checkSchedule(seg); err != nil {
+		return nil, err
 	}
 	return &Event{CalendarID: calendarID, OrganizerID: organizerID, Privacy: priv, Segments: []Segment{seg}}, nil
 }

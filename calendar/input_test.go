@@ -25,6 +25,7 @@ func TestNewEventRejections(t *testing.T) {
 		{"malformed start", func(in *EventInput) { in.Start = "March 2nd" }, "start"},
 		{"start with offset", func(in *EventInput) { in.Start = "2026-03-02T09:00:00+01:00" }, "start"},
 		{"malformed end", func(in *EventInput) { in.End = "2026-02-30T10:00:00" }, "end"},
+		{"monthly from the 31st skips months", func(in *EventInput) { in.Start, in.End, in.RRule = "2026-01-31T09:00:00", "", "FREQ=MONTHLY" }, "rrule"},
 		{"bad privacy", func(in *EventInput) { in.Privacy = "secret" }, "privacy"},
 		{"all-day malformed", func(in *EventInput) { in.AllDay, in.Start, in.End = true, "2026/03/02", "" }, "start"},
 	} {
