@@ -1,0 +1,101 @@
+package outlooksync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Graph is what the sync needs of Microsoft Graph for one mailbox. outlooksync/graph
+// implements it with the Graph SDK; tests may implement it too.
+type Graph interface {
+	// Me reads the signed-in mailbox.
+	Me(ctx context.Context) (Account, error)
+	// Delta reads calendarView changes. With an empty deltaLink it starts over for the window;
+	// otherwise it follows the stored link. It follows next links until the delta link (at
+	// most maxPages pages; more is ErrResyncNeeded), calling progress after each page with the
+	// number of items so far. A 410 or a sync-state error is ErrResyncNeeded; any failure
+	// returns an error and no partial result, so that nothing is deleted on a partial read.
+	Delta(ctx context.Context, deltaLink string, w Window, progress func(items int)) (DeltaResult, error)
+	// Event reads one event with its recurrence, cancelled occurrences and our marker.
+	Event(ctx context.Context, id string) (RemoteEvent, error)
+	// Instances lists the occurrences and exceptions of a series master in the window.
+	Instances(ctx context.Context, masterID string, w Window) ([]RemoteEvent, error)
+	// Apply performs write operations in as few requests as possible ($batch, at most 20 a
+	// request, at most 4 requests at once for the mailbox). Each result says how its
+	// operation ended; a throttled operation's Err is a *ThrottledError.
+	Apply(ctx context.Context, ops []Op) []OpResult
+}
+
+// DeltaResult is what a delta read returned.
+type DeltaResult struct {
+	Items     []RemoteEvent // in the order Graph sent them; an id may repeat (the last wins)
+	DeltaLink string
+	Pages     int
+}
+
+// OpKind says what an operation does.
+type OpKind string
+
+const (
+	OpCreate  OpKind = "create"  // POST /me/events
+	OpUpdate  OpKind = "update"  // PATCH /me/events/{id} (an occurrence id makes an exception)
+	OpDelete  OpKind = "delete"  // DELETE /me/events/{id} (an occurrence id cancels it)
+	OpRespond OpKind = "respond" // POST .../accept|tentativelyAccept|decline
+	OpCancel  OpKind = "cancel"  // POST .../cancel (organizer; tells attendees)
+)
+
+// Op is one write.
+type Op struct {
+	Kind OpKind
+	ID   string // the item for update, delete, respond, cancel
+	// IfMatch, when set, is the changeKey the item must still have (412 otherwise).
+	IfMatch string
+	// Write holds the fields to send for create and update.
+	Write *EventWrite
+	// Response is accepted, tentativelyAccepted or declined, for respond.
+	Response     string
+	Comment      string
+	SendResponse bool
+}
+
+// EventWrite is the body of a create or update: only the fields named in Fields are sent
+// on update; create sends them all.
+type EventWrite struct {
+	Fields        []string // subject, body, location, start, end, isAllDay, recurrence, attendees
+	Subject       string
+	Body          string
+	Location      string
+	Start, End    time.Time // instants; sent as wall times in TimeZone
+	TimeZone      string    // IANA
+	IsAllDay      bool
+	Recurrence    *Recurrence
+	Attendees     []Attendee
+	Marker        string // create: our single-value extended property value
+	TransactionID string // create: makes a retried create return the first item
+}
+
+// OpResult is how one operation ended.
+type OpResult struct {
+	Event *RemoteEvent // the item after create or update, when Graph returned it
+	Err   error
+}
+
+// Errors the Graph adapter returns, for errors.Is.
+var (
+	ErrResyncNeeded       = errors.New("outlook: delta state expired, a full read is needed")
+	ErrRemoteNotFound     = errors.New("outlook: item not found")
+	ErrPreconditionFailed = errors.New("outlook: the item changed since it was read")
+	ErrReconnectNeeded    = errors.New("outlook: the connection must be renewed by its user")
+)
+
+// ThrottledError is a 429 or 503 with the wait Graph asked for.
+type ThrottledError struct {
+	RetryAfter time.Duration
+	Status     int
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("outlook: throttled (status %d), retry after %s", e.Status, e.RetryAfter)
+}
