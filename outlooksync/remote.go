@@ -23,8 +23,8 @@ type RemoteEvent struct {
 	Body     string // plain text (HTML bodies are converted to text)
 	Location string
 
-	Start, End    time.Time  // UTC instants; for all-day, midnight UTC of the dates (End exclusive)
-	TimeZone      string     // IANA name of the event's zone (from originalStartTimeZone)
+	Start, End    time.Time // UTC instants; for all-day, midnight UTC of the dates (End exclusive)
+	TimeZone      string    // IANA name of the event's zone (from originalStartTimeZone)
 	IsAllDay      bool
 	OriginalStart *time.Time // occurrences and exceptions: the generated start (UTC)
 	Recurrence    *Recurrence
