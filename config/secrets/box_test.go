@@ -23,7 +23,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 		if !strings.HasPrefix(sealed, "v1:") {
 			t.Errorf("sealed value %q has no version prefix", sealed)
 		}
-		if len(plain) > 0 && strings.Contains(sealed, string(plain)) {
+		if len(plain) > 8 && strings.Contains(sealed, string(plain)) { // a short one may appear by chance
 			t.Errorf("sealed value contains the plaintext")
 		}
 		got, err := box.Open(sealed, "outlook-token:user:7")

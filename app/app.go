@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"intracal/calendar"
+	"intracal/config"
+	"intracal/config/secrets"
+)
+
+// App is the web application: configuration, database, stores and the HTTP handler.
+type App struct {
+	cfg   config.Config
+	log   *slog.Logger
+	db    *gorm.DB
+	store *calendar.Store
+	box   *secrets.Box
+
+	users    *userStore
+	sessions *sessionStore
+	tokens   *tokenStore
+	throttle *loginThrottle
+	pages    *renderer
+
+	echo *echo.Echo
+	now  func() time.Time
+	// dummyHash is compared against when a login names no user, so that the answer takes as
+	// long as for a real account and does not tell which addresses exist.
+	dummyHash []byte
+
+	mu         sync.Mutex
+	background []backgroundJob
+	onStop     []stopHook
+}
+
+type backgroundJob struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+type stopHook struct {
+	name string
+	fn   func(ctx context.Context) error
+}
+
+// Option adjusts an App for tests.
+type Option func(*App)
+
+// WithClock makes the app read the time from now (login throttling, session expiry).
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// WithBcryptCost sets the password hashing cost; tests use bcrypt.MinCost to stay fast.
+func WithBcryptCost(cost int) Option { return func(a *App) { a.users.cost = cost } }
+
+// New builds the app on an open, migrated database.
+func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App, error) {
+	box, err := secrets.New(cfg.SecretKey.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a := &App{
+		cfg:   cfg,
+		log:   log,
+		db:    db,
+		store: calendar.NewStore(db),
+		box:   box,
+		now:   func() time.Time { return time.Now().UTC() },
+	}
+	clock := func() time.Time { return a.now() }
+	a.users = &userStore{db: db, now: clock, cost: bcrypt.DefaultCost}
+	a.sessions = &sessionStore{db: db, now: clock}
+	a.tokens = &tokenStore{db: db, now: clock}
+	a.throttle = &loginThrottle{db: db, now: clock}
+	for _, opt := range opts {
+		opt(a)
+	}
+	if a.dummyHash, err = bcrypt.GenerateFromPassword([]byte(randomToken()), a.users.cost); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	if a.pages, err = newRenderer(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a.echo = a.newEcho()
+	return a, nil
+}
+
+// Handler is the app's HTTP handler.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Store is the calendar store the app serves.
+func (a *App) Store() *calendar.Store { return a.store }
+
+// Secrets is the box that seals tokens and secrets at rest.
+func (a *App) Secrets() *secrets.Box { return a.box }
+
+// Background registers work that runs while the server serves, such as the sync scheduler.
+// Its context is cancelled at shutdown once HTTP has stopped, and Serve waits for it to return
+// before the database is closed. Register before Serve.
+func (a *App) Background(name string, run func(ctx context.Context) error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.background = append(a.background, backgroundJob{name, run})
+}
+
+// OnStop registers a hook that runs at shutdown after HTTP and the background work have
+// stopped and before the database closes, in the reverse order of registration.
+func (a *App) OnStop(name string, fn func(ctx context.Context) error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.onStop = append(a.onStop, stopHook{name, fn})
+}
+
+// errNoViewer is a programming error: a handler that needs a person ran without requireUser.
+var errNoViewer = errors.New("app: no signed-in viewer on this request")

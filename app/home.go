@@ -1,0 +1,45 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// homePage is the data of home.html.
+type homePage struct {
+	Page
+}
+
+// home is the signed-in start page.
+func (a *App) home(c echo.Context) error {
+	return a.pages.render(c, http.StatusOK, "home.html", homePage{Page: a.page(c, "Home")})
+}
+
+// meJSON is the answer of GET /api/v1/me.
+type meJSON struct {
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	TimeZone string `json:"timeZone"`
+	IsAdmin  bool   `json:"isAdmin"`
+}
+
+// me tells an API client who its token or session belongs to.
+func (a *App) me(c echo.Context) error {
+	v := currentViewer(c)
+	return c.JSON(http.StatusOK, meJSON{ID: v.UserID, Email: v.Email, Name: v.Name, TimeZone: v.TimeZone, IsAdmin: v.IsAdmin})
+}
+
+// health answers load balancers: 200 when the database answers.
+func (a *App) health(c echo.Context) error {
+	sqlDB, err := a.db.DB()
+	if err == nil {
+		err = sqlDB.PingContext(c.Request().Context())
+	}
+	if err != nil {
+		a.log.Warn("health check: database", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

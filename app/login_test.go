@@ -1,0 +1,252 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"intracal/migrations/dbtest"
+)
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrfFrom reads the CSRF token from a signed-in page, as a form would carry it.
+func csrfFrom(t *testing.T, b *browser) string {
+	t.Helper()
+	res := b.get("/")
+	m := csrfInput.FindStringSubmatch(readBody(res))
+	if m == nil {
+		t.Fatalf("no csrf_token field on the home page (status %d)", res.StatusCode)
+	}
+	return m[1]
+}
+
+func TestLoginStartsSessionThatSurvivesRestart(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestApp(t, db)
+		addUser(t, a, "Anna@Example.com", "Anna Berg", "correct horse", false)
+		b := newBrowser(t, a)
+
+		res := b.postForm("/login", url.Values{"email": {"ANNA@example.com"}, "password": {"correct horse"}, "next": {"/calendar?view=week"}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/calendar?view=week" {
+			t.Fatalf("login: %d to %q, want 303 to the page asked for", res.StatusCode, res.Header.Get("Location"))
+		}
+		c := b.cookies[sessionCookie]
+		if c == nil {
+			t.Fatal("no session cookie")
+		}
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure || c.Path != "/" {
+			t.Errorf("cookie %+v: want HttpOnly, SameSite=Lax, Path=/, not Secure on http", c)
+		}
+		if body := readBody(b.get("/")); !strings.Contains(body, "Anna Berg") {
+			t.Errorf("home page does not greet the signed-in user:\n%s", body)
+		}
+
+		// A new app on the same database is what a restart is.
+		restarted := newBrowser(t, newTestApp(t, db))
+		restarted.cookies = b.cookies
+		res = restarted.get("/")
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("after a restart the session is gone: status %d", res.StatusCode)
+		}
+	})
+}
+
+func TestLoginRefusesWrongPasswordAndUnknownAccountAlike(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestApp(t, db)
+		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+		addUser(t, a, "nopass@example.com", "No Password", "", false)
+		tests := []struct{ name, email, password string }{
+			{"wrong password", "anna@example.com", "wrong horse"},
+			{"unknown account", "nobody@example.com", "correct horse"},
+			{"account without password", "nopass@example.com", "anything at all"},
+		}
+		var bodies []string
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				b := newBrowser(t, a)
+				res := b.postForm("/login", url.Values{"email": {tt.email}, "password": {tt.password}})
+				if res.StatusCode != http.StatusUnauthorized {
+					t.Errorf("status %d, want 401", res.StatusCode)
+				}
+				if len(b.cookies) != 0 {
+					t.Errorf("cookies set on a failed login: %v", b.cookies)
+				}
+				body := readBody(res)
+				if !strings.Contains(body, "The e-mail address or the password is wrong.") {
+					t.Errorf("page lacks the failure message:\n%s", body)
+				}
+				bodies = append(bodies, strings.ReplaceAll(body, tt.email, ""))
+			})
+		}
+		for _, b := range bodies[1:] {
+			if b != bodies[0] {
+				t.Error("the answers differ between a wrong password and an unknown account")
+			}
+		}
+	})
+}
+
+func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		clock := newTestClock()
+		a := newTestApp(t, db, WithClock(clock.Now))
+		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+		attacker := newBrowser(t, a)
+		try := func(b *browser, password string) (int, string) {
+			res := b.postForm("/login", url.Values{"email": {"anna@example.com"}, "password": {password}})
+			return res.StatusCode, readBody(res)
+		}
+
+		for i := 1; i < loginFreeAttempts; i++ {
+			if code, body := try(attacker, "guess"); code != http.StatusUnauthorized || strings.Contains(body, "Too many") {
+				t.Fatalf("failure %d: status %d, locked already", i, code)
+			}
+		}
+		code, body := try(attacker, "guess")
+		if code != http.StatusUnauthorized || !strings.Contains(body, "try again in 30 seconds") {
+			t.Fatalf("failure %d: status %d, want the lock announced:\n%s", loginFreeAttempts, code, body)
+		}
+		// Locked: even the right password is refused at once, with the time left.
+		clock.Advance(10 * time.Second)
+		if code, body := try(attacker, "correct horse"); code != http.StatusTooManyRequests || !strings.Contains(body, "try again in 20 seconds") {
+			t.Fatalf("locked attempt: status %d, want 429 with 20 seconds left:\n%s", code, body)
+		}
+		// The lock is per account and address: Anna at her own desk signs in.
+		anna := newBrowser(t, a)
+		anna.ip = "198.51.100.7"
+		anna.login("anna@example.com", "correct horse")
+
+		// The next failure after the lock doubles it.
+		clock.Advance(21 * time.Second)
+		if code, body := try(attacker, "guess"); code != http.StatusUnauthorized || !strings.Contains(body, "try again in 60 seconds") {
+			t.Fatalf("failure after the lock: status %d, want 60 seconds:\n%s", code, body)
+		}
+		// Once the wait is over, the right password works and the count starts afresh.
+		clock.Advance(61 * time.Second)
+		attacker.login("anna@example.com", "correct horse")
+		if wait, _ := a.throttle.wait(t.Context(), "anna@example.com", attacker.ip); wait != 0 {
+			t.Errorf("failures not cleared by a successful sign-in: wait %s", wait)
+		}
+	})
+}
+
+func TestLockFor(t *testing.T) {
+	tests := []struct {
+		failures int
+		want     time.Duration
+	}{
+		{1, 0}, {4, 0}, {5, 30 * time.Second}, {6, time.Minute}, {7, 2 * time.Minute},
+		{9, 8 * time.Minute}, {10, 15 * time.Minute}, {50, 15 * time.Minute},
+	}
+	for _, tt := range tests {
+		if got := lockFor(tt.failures); got != tt.want {
+			t.Errorf("lockFor(%d) = %s, want %s", tt.failures, got, tt.want)
+		}
+	}
+}
+
+func TestLoginRedirectStaysOnSite(t *testing.T) {
+	tests := []struct{ next, want string }{
+		{"", "/"},
+		{"/calendar", "/calendar"},
+		{"/calendar?view=month&d=2026-03-01", "/calendar?view=month&d=2026-03-01"},
+		{"//evil.example/", "/"},
+		{"/\\evil.example", "/"},
+		{"https://evil.example/", "/"},
+		{"javascript:alert(1)", "/"},
+		{"calendar", "/"},
+		{"/ok\r\nSet-Cookie: x=y", "/"},
+	}
+	for _, tt := range tests {
+		if got := safeNext(tt.next); got != tt.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tt.next, got, tt.want)
+		}
+	}
+}
+
+func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestApp(t, db)
+		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+		b := newBrowser(t, a)
+		b.login("anna@example.com", "correct horse")
+		stolen := *b.cookies[sessionCookie]
+
+		if res := b.postForm("/logout", nil); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("logout without CSRF token: status %d, want 403", res.StatusCode)
+		}
+		res := b.postForm("/logout", url.Values{"csrf_token": {csrfFrom(t, b)}})
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Fatalf("logout: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		if _, ok := b.cookies[sessionCookie]; ok {
+			t.Error("logout left the cookie in place")
+		}
+		// The old cookie is dead on the server, not just forgotten by this browser.
+		replay := newBrowser(t, a)
+		replay.cookies[sessionCookie] = &stolen
+		if res := replay.get("/"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the logged-out session still works: status %d", res.StatusCode)
+		}
+	})
+}
+
+func TestSessionExpires(t *testing.T) {
+	db := dbtest.SQLite(t)
+	clock := newTestClock()
+	a := newTestApp(t, db, WithClock(clock.Now))
+	addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+	b := newBrowser(t, a)
+	b.login("anna@example.com", "correct horse")
+
+	// Used now and then, the session lives on past its first idle period...
+	for range 4 {
+		clock.Advance(20 * 24 * time.Hour)
+		if res := b.get("/"); res.StatusCode != http.StatusOK {
+			t.Fatalf("session died while in use: status %d", res.StatusCode)
+		}
+	}
+	// ...but never past its maximum age.
+	clock.Advance(11 * 24 * time.Hour)
+	if res := b.get("/"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("session outlived its maximum age: status %d", res.StatusCode)
+	}
+
+	b.login("anna@example.com", "correct horse")
+	clock.Advance(sessionIdle + time.Minute)
+	if res := b.get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Errorf("idle session still works: status %d", res.StatusCode)
+	}
+}
+
+func TestSecureSessionCookieOnHTTPSSite(t *testing.T) {
+	db := dbtest.SQLite(t)
+	a := newTestAppFor(t, db, "https://calendar.example.com")
+	addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+	b := newBrowser(t, a)
+	b.login("anna@example.com", "correct horse")
+	c := b.cookies[secureSessionCookie]
+	if c == nil || !c.Secure || !c.HttpOnly {
+		t.Fatalf("cookies %v: want a Secure, HttpOnly %s", b.cookies, secureSessionCookie)
+	}
+}
+
+func TestPagesSendAnonymousVisitorsToLogin(t *testing.T) {
+	db := dbtest.SQLite(t)
+	a := newTestApp(t, db)
+	res := newBrowser(t, a).get("/")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Errorf("GET / anonymous: %d to %q, want 303 to /login", res.StatusCode, res.Header.Get("Location"))
+	}
+	res = newBrowser(t, a).get("/login?next=/calendar")
+	if body := readBody(res); res.StatusCode != http.StatusOK || !strings.Contains(body, `name="next" value="/calendar"`) {
+		t.Errorf("login form does not carry next:\n%s", body)
+	}
+}

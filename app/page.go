@@ -1,0 +1,22 @@
+package app
+
+import "github.com/labstack/echo/v4"
+
+// Page is what every page's data embeds: the layout reads it.
+type Page struct {
+	Title     string
+	Viewer    *Viewer // nil when nobody is signed in
+	CSRFToken string  // for forms that change state
+	Flash     string  // a one-line message shown above the content
+}
+
+// page fills the common page data for this request.
+func (a *App) page(c echo.Context, title string) Page {
+	p := Page{Title: title}
+	if info, ok := authOf(c); ok {
+		v := info.viewer
+		p.Viewer = &v
+		p.CSRFToken = info.csrfToken
+	}
+	return p
+}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/templates"
+)
+
+// layoutFile is the page frame that every page is parsed with.
+const layoutFile = "layout.html"
+
+// renderer holds one parsed template set per page, built once at start-up.
+type renderer struct {
+	pages  map[string]*template.Template
+	static *staticFiles
+}
+
+func newRenderer() (*renderer, error) {
+	st, err := newStaticFiles()
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}, static: st}
+	funcs := template.FuncMap{"static": st.url}
+	names, err := fs.Glob(templates.FS(), "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list templates: %w", err)
+	}
+	for _, name := range names {
+		if name == layoutFile {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templates.FS(), layoutFile, name)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// render executes a page into a buffer first, so a template error becomes a clean 500 rather
+// than half a page.
+func (r *renderer) render(c echo.Context, status int, name string, data any) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// pageNames lists the registered pages, for the test that renders each.
+func (r *renderer) pageNames() []string {
+	names := make([]string, 0, len(r.pages))
+	for n := range r.pages {
+		names = append(names, n)
+	}
+	return names
+}

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// routes is the one route table of the web app. Permissions are applied here, where each
+// route is registered: requireUser, requireAdmin.
+func (a *App) routes(e *echo.Echo) {
+	e.GET("/static/*", a.pages.static.serve)
+	e.GET("/healthz", a.health)
+
+	e.GET("/login", a.loginForm)
+	e.POST("/login", a.login)
+	e.POST("/logout", a.logout, requireUser)
+
+	e.GET("/", a.home, requireUser)
+
+	api := e.Group("/api/v1", requireUser)
+	api.GET("/me", a.me)
+	a.registerCalendarAPI(api)
+}
+
+// newEcho builds the server: middleware in the order each request meets it, then the routes.
+func (a *App) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = a.ipExtractor()
+	e.Use(
+		a.logRequests,
+		a.recoverPanics,
+		securityHeaders,
+		limitBody,
+		a.crossOrigin,
+		a.authenticate,
+		a.checkCSRF,
+	)
+	a.routes(e)
+	return e
+}
+
+// ipExtractor finds the client's address: the peer's, unless it is a trusted proxy, whose
+// X-Forwarded-For is then believed.
+func (a *App) ipExtractor() echo.IPExtractor {
+	if len(a.cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range a.cfg.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}

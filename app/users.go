@@ -1,0 +1,222 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"intracal/calendar"
+)
+
+// User is a person with an account.
+type User struct {
+	ID           int64
+	Email        string // lower-case
+	Name         string
+	PasswordHash string // bcrypt; empty means the account cannot sign in with a password
+	IsAdmin      bool
+	TimeZone     string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// TableName is the users table of migration 1.
+func (User) TableName() string { return "users" }
+
+// NewUser is what creating an account needs.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string // empty: no password sign-in
+	IsAdmin  bool
+	TimeZone string // IANA; empty means UTC
+}
+
+// Limits on account fields.
+const (
+	maxEmail       = 320
+	maxName        = 255
+	minPassword    = 8
+	maxPassword    = 72 // bcrypt reads no further
+	maxSearchLimit = 50
+)
+
+// userStore keeps accounts.
+type userStore struct {
+	db   *gorm.DB
+	now  func() time.Time
+	cost int // bcrypt cost
+}
+
+// normalizeEmail is the form addresses are stored and compared in.
+func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// create validates and stores a new account. Problems come back as a
+// *calendar.ValidationError naming the field, a taken address included.
+func (s *userStore) create(ctx context.Context, in NewUser) (User, error) {
+	u := User{
+		Email:    normalizeEmail(in.Email),
+		Name:     strings.TrimSpace(in.Name),
+		IsAdmin:  in.IsAdmin,
+		TimeZone: strings.TrimSpace(in.TimeZone),
+	}
+	if u.TimeZone == "" {
+		u.TimeZone = "UTC"
+	}
+	var verr calendar.ValidationError
+	if msg := checkEmail(u.Email); msg != "" {
+		verr.Add("email", msg)
+	}
+	switch {
+	case u.Name == "":
+		verr.Add("name", "Enter a name.")
+	case utf8.RuneCountInString(u.Name) > maxName:
+		verr.Add("name", fmt.Sprintf("Use at most %d characters.", maxName))
+	}
+	if _, err := time.LoadLocation(u.TimeZone); err != nil || u.TimeZone == "Local" {
+		verr.Add("timeZone", "Use an IANA time zone such as Europe/Berlin.")
+	}
+	if in.Password != "" {
+		if msg := checkPassword(in.Password); msg != "" {
+			verr.Add("password", msg)
+		}
+	}
+	if err := verr.Err(); err != nil {
+		return User{}, err
+	}
+	if in.Password != "" {
+		hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cost)
+		if err != nil {
+			return User{}, fmt.Errorf("hash password: %w", err)
+		}
+		u.PasswordHash = string(hash)
+	}
+	now := s.now()
+	u.CreatedAt, u.UpdatedAt = now, now
+	if err := s.db.WithContext(ctx).Create(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return User{}, &calendar.ValidationError{Fields: map[string]string{"email": "An account with this e-mail address exists already."}}
+		}
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+func checkEmail(email string) string {
+	if email == "" {
+		return "Enter an e-mail address."
+	}
+	if len(email) > maxEmail {
+		return fmt.Sprintf("Use at most %d characters.", maxEmail)
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" {
+		return "Enter an address such as anna@example.com."
+	}
+	return ""
+}
+
+func checkPassword(pw string) string {
+	switch {
+	case utf8.RuneCountInString(pw) < minPassword:
+		return fmt.Sprintf("Use at least %d characters.", minPassword)
+	case len(pw) > maxPassword:
+		return fmt.Sprintf("Use at most %d bytes.", maxPassword)
+	}
+	return ""
+}
+
+// byID finds an account; calendar.ErrNotFound when there is none.
+func (s *userStore) byID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("find user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// byEmail finds an account by address, ignoring case; calendar.ErrNotFound when there is none.
+func (s *userStore) byEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", normalizeEmail(email)).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, fmt.Errorf("user with that e-mail address: %w", calendar.ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("find user by e-mail: %w", err)
+	}
+	return u, nil
+}
+
+// listByIDs returns the accounts with the given ids, ordered by id; unknown ids are left out.
+func (s *userStore) listByIDs(ctx context.Context, ids []int64) ([]User, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var us []User
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&us).Error; err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+// search finds accounts whose e-mail address, name, or a word of the name starts with q,
+// ignoring case, for picking colleagues to invite. At most limit (capped at 50) come back,
+// ordered by name.
+func (s *userStore) search(ctx context.Context, q string, limit int) ([]User, error) {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return nil, nil
+	}
+	if limit <= 0 || limit > maxSearchLimit {
+		limit = maxSearchLimit
+	}
+	p := escapeLike(q)
+	var us []User
+	// '!' as the escape character works alike on SQLite, PostgreSQL and SQL Server.
+	err := s.db.WithContext(ctx).
+		Where("email LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!'",
+			p+"%", p+"%", "% "+p+"%").
+		Order("name").Order("id").Limit(limit).Find(&us).Error
+	if err != nil {
+		return nil, fmt.Errorf("search users: %w", err)
+	}
+	return us, nil
+}
+
+// escapeLike makes s match itself in a LIKE pattern with '!' as the escape character ('[' is
+// a wildcard on SQL Server).
+func escapeLike(s string) string {
+	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_", "[", "![").Replace(s)
+}
+
+// setPassword replaces an account's password.
+func (s *userStore) setPassword(ctx context.Context, id int64, password string) error {
+	if msg := checkPassword(password); msg != "" {
+		return &calendar.ValidationError{Fields: map[string]string{"password": msg}}
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": string(hash), "updated_at": s.now()})
+	if res.Error != nil {
+		return fmt.Errorf("set password: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+// Command calendar is the intranet calendar: My Calendar with repeating events, RSVPs and
+// invitations, kept in step with Outlook. Run `calendar help` for the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"intracal/app"
+)
+
+const usage = `usage: calendar <command> [flags]
+
+commands:
+  serve [--demo] [--addr A] [--db D]   run the web app (SQLite is migrated automatically)
+  migrate                              apply pending database migrations
+  user add --email E --name N [--admin] [--password-file F] [--time-zone Z]
+                                       create an account (password from F, piped stdin, or generated)
+  token create --email E [--name N]    print a new personal API token
+  fakeoutlook ...                      run the fake Outlook (identity platform and Graph)
+  version                              print the version
+
+Configuration comes from CALENDAR_* environment variables; see README.md.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	level := new(slog.LevelVar)
+	std := app.Stdio{
+		In:       os.Stdin,
+		Out:      os.Stdout,
+		Err:      os.Stderr,
+		Env:      os.LookupEnv,
+		Log:      slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+		LogLevel: level,
+	}
+
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = app.RunServe(ctx, std, rest)
+	case "migrate":
+		err = app.RunMigrate(ctx, std, rest)
+	case "user":
+		err = app.RunUser(ctx, std, rest)
+	case "token":
+		err = app.RunToken(ctx, std, rest)
+	case "fakeoutlook":
+		fmt.Fprintln(os.Stderr, "calendar fakeoutlook: not built yet")
+		return 2
+	case "version":
+		fmt.Println(app.Version())
+	case "help", "-h", "-help", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "calendar: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "calendar %s: %v\n", cmd, err)
+		if errors.Is(err, app.ErrUsage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,18 @@
+// Package templates holds the html/template pages of the web app, embedded in the program.
+//
+// layout.html defines the page frame ("layout"); every other .html file here is one page that
+// calls {{template "layout" .}} and defines "title" and "content". The app parses each page
+// with the layout at start-up, so a broken template stops the program at once, not at the
+// first visitor.
+package templates
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed *.html
+var files embed.FS
+
+// FS returns the embedded templates.
+func FS() fs.FS { return files }
