@@ -252,7 +252,7 @@ func (e *Event) collapseFrom(j int, t times, rule *Rule, ruleGiven bool, content
 			}
 		}
 	}
-	seg := Segment{ID: e.Segments[j].ID, Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: copyRule(rule), Content: content}
+	seg := Segment{ID: e.Segments[j].ID, UID: e.Segments[j].UID, Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: copyRule(rule), Content: content}
 	if err := checkSchedule(seg); err != nil {
 		return EditResult{}, err
 	}
@@ -291,6 +291,7 @@ func (e *Event) split(i int, orig time.Time) int {
 		before.Rule.Until = orig.Add(-time.Second).UTC()
 	}
 	after.ID = 0
+	after.UID = newUID()
 	if seg.AllDay {
 		after.Start = orig.UTC()
 	} else {

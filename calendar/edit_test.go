@@ -215,3 +215,20 @@ func TestAllDayEventsAreDates(t *testing.T) {
 		t.Errorf("first all-day instance %s..%s, want 2026-03-02..2026-03-04 (two days, end exclusive)", s, en)
 	}
 }
+
+func TestSegmentUIDsSurviveEditsAndSplitsMintNew(t *testing.T) {
+	e := weekly(t, "FREQ=WEEKLY;BYDAY=MO")
+	uid := e.Segments[0].UID
+	if uid == "" {
+		t.Fatal("new segment has no UID")
+	}
+	if _, err := e.Edit(ScopeAll, time.Time{}, Change{Title: ptr("Renamed"), Start: ptr("2026-03-02T10:00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Edit(ScopeFollowing, utc("2026-03-16T09:00:00Z"), Change{Title: ptr("Later")}); err != nil {
+		t.Fatal(err)
+	}
+	if e.Segments[0].UID != uid || e.Segments[1].UID == "" || e.Segments[1].UID == uid {
+		t.Fatalf("UIDs %q, %q: want the first kept (%q) and a new one for the split", e.Segments[0].UID, e.Segments[1].UID, uid)
+	}
+}

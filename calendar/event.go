@@ -1,9 +1,13 @@
 package calendar
 
 import (
+	"crypto/rand"
 	"sort"
 	"time"
 )
+
+// newUID returns a random segment UID.
+func newUID() string { return rand.Text() }
 
 // Privacy says who may see an event.
 type Privacy string
@@ -43,7 +47,10 @@ type Content struct {
 // Segment is one stretch of a repeating event: its schedule and content. Segments of an event
 // are ordered by their first start; each covers its instances until the next one's first start.
 type Segment struct {
-	ID       int64
+	ID int64
+	// UID names the segment for life, across edits and saves (the sync links Outlook series to
+	// it); a split gives the new part a new UID.
+	UID      string
 	Start    time.Time // first start: wall time in TimeZone; for all-day, midnight UTC of the date
 	TimeZone string    // IANA zone
 	Duration time.Duration

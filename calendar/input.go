@@ -232,7 +232,7 @@ func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	seg := Segment{Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: rule, Content: c}
+	seg := Segment{UID: newUID(), Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: rule, Content: c}
 	if err := checkSchedule(seg); err != nil {
 		return nil, err
 	}

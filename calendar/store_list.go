@@ -32,7 +32,7 @@ func (s *Store) listEvents(ctx context.Context, events *gorm.DB, v Viewer, from,
 	rows, err := events.
 		Joins("JOIN segments ON segments.event_id = events.id").
 		Select("events.id, events.calendar_id, events.organizer_id, events.privacy, events.version, " +
-			"segments.id, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
+			"segments.id, segments.uid, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
 			"segments.rrule, segments.title, segments.description, segments.location").
 		Order("events.id, segments.position").Rows()
 	if err != nil {
@@ -46,7 +46,7 @@ func (s *Store) listEvents(ctx context.Context, events *gorm.DB, v Viewer, from,
 		var er eventRow
 		var sr segmentRow
 		if err := rows.Scan(&er.ID, &er.CalendarID, &er.OrganizerID, &er.Privacy, &er.Version,
-			&sr.ID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
+			&sr.ID, &sr.UID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
 			&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
 			return nil, fmt.Errorf("read listed event: %w", err)
 		}

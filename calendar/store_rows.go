@@ -34,6 +34,7 @@ func (eventRow) TableName() string { return "events" }
 type segmentRow struct {
 	ID              int64      `gorm:"primaryKey"`
 	EventID         int64      `gorm:"index;not null"`
+	UID             string     `gorm:"column:uid;size:32;not null"`
 	Position        int        `gorm:"not null"`
 	StartLocal      string     `gorm:"size:19;not null"`
 	TimeZone        string     `gorm:"size:64;not null"`
@@ -96,7 +97,7 @@ func utcPtr(t *time.Time) *time.Time {
 // toSegmentRow renders a segment for storage with the instants that window queries use.
 func toSegmentRow(eventID int64, pos int, s Segment) segmentRow {
 	r := segmentRow{
-		ID: s.ID, EventID: eventID, Position: pos,
+		ID: s.ID, EventID: eventID, UID: s.UID, Position: pos,
 		TimeZone: s.TimeZone, DurationSeconds: int64(s.Duration / time.Second), AllDay: s.AllDay,
 		RRule: ruleText(s.Rule), Title: s.Title, Description: s.Description, Location: s.Location,
 	}
@@ -128,7 +129,7 @@ func fromSegmentRow(r segmentRow) (Segment, error) {
 
 // segmentFromRow reads a stored segment back, loading its zone with zone.
 func segmentFromRow(r segmentRow, zone func(string) (*time.Location, error)) (Segment, error) {
-	s := Segment{ID: r.ID, TimeZone: r.TimeZone, Duration: time.Duration(r.DurationSeconds) * time.Second,
+	s := Segment{ID: r.ID, UID: r.UID, TimeZone: r.TimeZone, Duration: time.Duration(r.DurationSeconds) * time.Second,
 		AllDay: r.AllDay, Content: Content{Title: r.Title, Description: r.Description, Location: r.Location}}
 	if r.AllDay {
 		t, err := time.Parse(dateLayout, r.StartLocal)

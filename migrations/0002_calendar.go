@@ -31,6 +31,7 @@ func calendarUp(tx *gorm.DB) error {
 	type segment struct {
 		ID              int64      `gorm:"primaryKey"`
 		EventID         int64      `gorm:"index;not null"`
+		UID             string     `gorm:"column:uid;size:32;not null"`
 		Position        int        `gorm:"not null"`
 		StartLocal      string     `gorm:"size:19;not null"`
 		TimeZone        string     `gorm:"size:64;not null"`

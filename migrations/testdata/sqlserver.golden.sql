@@ -21,7 +21,7 @@ CREATE TABLE "events" ("id" bigint IDENTITY(1,1),"calendar_id" bigint NOT NULL,"
 CREATE INDEX "idx_events_deleted_at" ON "events"("deleted_at");
 CREATE INDEX "idx_events_organizer_id" ON "events"("organizer_id");
 CREATE INDEX "idx_events_calendar_id" ON "events"("calendar_id");
-CREATE TABLE "segments" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"position" bigint NOT NULL,"start_local" nvarchar(19) NOT NULL,"time_zone" nvarchar(64) NOT NULL,"duration_seconds" bigint NOT NULL,"all_day" bit NOT NULL,"rrule" nvarchar(255) NOT NULL,"first_start_utc" datetimeoffset NOT NULL,"last_end_utc" datetimeoffset,"title" nvarchar(255) NOT NULL,"description" nvarchar(MAX),"location" nvarchar(255) NOT NULL,PRIMARY KEY ("id"));
+CREATE TABLE "segments" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"uid" nvarchar(32) NOT NULL,"position" bigint NOT NULL,"start_local" nvarchar(19) NOT NULL,"time_zone" nvarchar(64) NOT NULL,"duration_seconds" bigint NOT NULL,"all_day" bit NOT NULL,"rrule" nvarchar(255) NOT NULL,"first_start_utc" datetimeoffset NOT NULL,"last_end_utc" datetimeoffset,"title" nvarchar(255) NOT NULL,"description" nvarchar(MAX),"location" nvarchar(255) NOT NULL,PRIMARY KEY ("id"));
 CREATE INDEX "idx_segments_last_end_utc" ON "segments"("last_end_utc");
 CREATE INDEX "idx_segments_first_start_utc" ON "segments"("first_start_utc");
 CREATE INDEX "idx_segments_event_id" ON "segments"("event_id");
