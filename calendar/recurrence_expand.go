@@ -8,8 +8,11 @@ import (
 
 // Schedule is the time frame a rule expands in.
 //
-// Expansion runs in First's own location with rrule-go, so a 09:00 Europe/Berlin meeting stays
-// at 09:00 local across daylight-saving changes. rrule-go iterates from DTSTART, which would
+// Expansion follows First's wall clock in First's own location: rrule-go produces wall times
+// and WallTime places each in the zone, so a 09:00 Europe/Berlin meeting stays at 09:00 local
+// across daylight-saving changes. All-day schedules expand dates, as midnight UTC.
+//
+// rrule-go iterates from DTSTART, which would
 // make a window of a series that began ten years ago cost ten years of iteration; instead the
 // expansion writes out the parts the rule takes from its start (weekday, day of month, month,
 // time of day) and moves DTSTART to the start of a period a whole number of intervals later,
@@ -209,6 +212,8 @@ type expansion struct {
 	regular   bool
 	perPeriod int
 	c0        int // instances in the first period; -1 until counted
+	// month is the one month of a yearly rule, which rrule-go then runs as a monthly one.
+	month time.Month
 }
 
 // maxYear is the last year rrule-go expands; a series has no instance after it.
@@ -291,6 +296,12 @@ func (s Schedule) expansion() *expansion {
 			dayAlwaysThere = d <= daysIn(month, 2001)
 		}
 		e.period0 = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		if len(e.opt.Bymonth) == 1 {
+			// One month a year is the same as that month every 12*INTERVAL months, and
+			// rrule-go then scans a month per period instead of a whole year.
+			e.month = time.Month(e.opt.Bymonth[0])
+			e.opt.Freq, e.opt.Interval = rrule.MONTHLY, 12*e.interval
+		}
 	}
 	shape := r
 	shape.Count, shape.Until = 0, time.Time{}
@@ -376,9 +387,18 @@ func (e *expansion) iterateWall(k int, fn func(time.Time) bool) {
 	opt.Dtstart = e.wall
 	if k > 0 {
 		opt.Dtstart = e.periodStart(k)
-		if opt.Dtstart.Year() > maxYear {
-			return
+	}
+	if e.month != 0 && !(k == 0 && e.month == e.wall.Month()) {
+		// A yearly rule run as a monthly one starts in its month: of the period's year, or
+		// for the first period the next period's when the month is already past at First.
+		y := opt.Dtstart.Year()
+		if k == 0 && e.month < e.wall.Month() {
+			y += e.interval
 		}
+		opt.Dtstart = time.Date(y, e.month, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if opt.Dtstart.Year() > maxYear {
+		return
 	}
 	r, err := rrule.NewRRule(opt)
 	if err != nil {
