@@ -39,19 +39,27 @@ type errorJSON struct {
 	CurrentVersion *int              `json:"currentVersion,omitempty"`
 }
 
-// codes for statuses that arrive without one (Echo's own errors, for instance).
-var statusCodes = map[int]string{
-	http.StatusBadRequest:            "bad_request",
-	http.StatusUnauthorized:          "unauthenticated",
-	http.StatusForbidden:             "forbidden",
-	http.StatusNotFound:              "not_found",
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusConflict:              "conflict",
-	http.StatusRequestEntityTooLarge: "too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusUnprocessableEntity:   "invalid",
-	http.StatusTooManyRequests:       "too_many_requests",
-	http.StatusServiceUnavailable:    "unavailable",
+// statusCode names a status that arrives without a code of ours (Echo's own errors).
+func statusCode(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "bad_request"
+	case http.StatusUnauthorized:
+		return "unauthenticated"
+	case http.StatusForbidden:
+		return "forbidden"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusConflict:
+		return "conflict"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusUnprocessableEntity:
+		return "invalid"
+	case http.StatusTooManyRequests:
+		return "too_many_requests"
+	}
+	return strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 }
 
 // classify maps any error a handler returns to what the client may be told. Errors it does not
@@ -88,10 +96,7 @@ func classify(err error) *apiError {
 		if he.Code >= 500 {
 			break
 		}
-		code := statusCodes[he.Code]
-		if code == "" {
-			code = strings.ToLower(strings.ReplaceAll(http.StatusText(he.Code), " ", "_"))
-		}
+		code := statusCode(he.Code)
 		msg, ok := he.Message.(string)
 		if !ok || msg == "" {
 			msg = http.StatusText(he.Code)
