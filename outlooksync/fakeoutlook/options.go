@@ -1,0 +1,142 @@
+package fakeoutlook
+
+import (
+	"log/slog"
+	"time"
+)
+
+// The demo app registration, used when no app is given. The values are fixed
+// so that the documentation, `make run` and scripts can rely on them; they
+// grant nothing anywhere but in this fake.
+const (
+	DemoClientID     = "8f0c2a71-5d3e-4b6a-9c1f-2e7d4a6b9c30"
+	DemoClientSecret = "fake8Q~outlook-demo-secret-not-a-real-one"
+	DemoTenantID     = "3c9d1e5f-7a2b-4c8d-9e0f-1a2b3c4d5e6f"
+)
+
+// App is an app registration in the fake identity platform.
+type App struct {
+	ClientID     string
+	ClientSecret string
+	// TenantID is the GUID of the tenant that owns the app. A single-tenant
+	// app only signs in users of this tenant.
+	TenantID string
+	// Multitenant apps accept /organizations and /common and users of any
+	// tenant.
+	Multitenant bool
+	// RedirectURIs must match the redirect_uri of a request exactly, except
+	// for the port of http://localhost and http://127.0.0.1 URIs.
+	RedirectURIs []string
+}
+
+// DemoApp returns the demo app registration. It is multitenant, and its
+// redirect URIs are the web app's callback on loopback: like Microsoft's
+// identity platform, the fake ignores the port of a loopback redirect URI, so
+// the web app may listen on any local port.
+func DemoApp() App {
+	return App{
+		ClientID:     DemoClientID,
+		ClientSecret: DemoClientSecret,
+		TenantID:     DemoTenantID,
+		Multitenant:  true,
+		RedirectURIs: []string{
+			"http://localhost/oauth2/outlook/callback",
+			"http://127.0.0.1/oauth2/outlook/callback",
+		},
+	}
+}
+
+// Quirks selects behaviour on which Microsoft's documentation and field
+// reports disagree. The zero value is the behaviour the fake considers most
+// likely in production; each field names the alternative.
+type Quirks struct {
+	// ICalUIDPerOccurrence gives each occurrence its own iCalUId (the date
+	// written into the GlobalObjectId, as the v1.0 docs describe) instead of
+	// the series' one (as later Microsoft statements say).
+	ICalUIDPerOccurrence bool
+	// DeltaOmitsMasters leaves series masters out of calendarView delta
+	// pages; by default they appear beside their occurrences.
+	DeltaOmitsMasters bool
+	// DeltaRemovesCancelledOccurrences sends an @removed entry for an
+	// occurrence deleted from a series. By default, as reported, only the
+	// master shows up as updated.
+	DeltaRemovesCancelledOccurrences bool
+	// DeltaFirstPageNotEmpty serves items on the first delta page. By
+	// default the first page is empty and only carries a next link, as
+	// Graph often answers.
+	DeltaFirstPageNotEmpty bool
+	// KeepDeclinedMeetings keeps a declined meeting in the attendee's
+	// calendar. By default, like Exchange, declining removes it.
+	KeepDeclinedMeetings bool
+	// BatchParallelism is how many requests of one $batch run at the same
+	// time, each counting against its mailbox's concurrency limit. Microsoft
+	// says four; some report that all requests of a batch run at once.
+	// Zero means 4.
+	BatchParallelism int
+}
+
+// Options configure a Server.
+type Options struct {
+	// Apps are the registered apps. Without any, the demo app is registered.
+	Apps []App
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// SeedDemo fills every mailbox created on its first sign-in with a few
+	// series with changed and deleted occurrences (see SeedDemo).
+	SeedDemo bool
+	// DemoTimeZone is the IANA zone of the demo events; empty means UTC.
+	DemoTimeZone string
+	// DefaultTenantID is the tenant of mailboxes created without one; empty
+	// means the first app's tenant.
+	DefaultTenantID string
+	// AccessTokenLifetime defaults to one hour, RefreshTokenLifetime (the
+	// inactivity limit) to 90 days, CodeLifetime to ten minutes and
+	// DeltaTokenLifetime to seven days.
+	AccessTokenLifetime  time.Duration
+	RefreshTokenLifetime time.Duration
+	CodeLifetime         time.Duration
+	DeltaTokenLifetime   time.Duration
+	// MaxConcurrentPerMailbox is Outlook's limit of concurrent requests for
+	// one mailbox; zero means 4.
+	MaxConcurrentPerMailbox int
+	// BaseURL is the externally visible base URL used in next links and
+	// delta links; empty means the scheme and host of each request.
+	BaseURL string
+	Quirks  Quirks
+}
+
+func (o Options) withDefaults() Options {
+	if len(o.Apps) == 0 {
+		o.Apps = []App{DemoApp()}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.DefaultTenantID == "" {
+		o.DefaultTenantID = o.Apps[0].TenantID
+	}
+	if o.AccessTokenLifetime == 0 {
+		o.AccessTokenLifetime = time.Hour
+	}
+	if o.RefreshTokenLifetime == 0 {
+		o.RefreshTokenLifetime = 90 * 24 * time.Hour
+	}
+	if o.CodeLifetime == 0 {
+		o.CodeLifetime = 10 * time.Minute
+	}
+	if o.DeltaTokenLifetime == 0 {
+		o.DeltaTokenLifetime = 7 * 24 * time.Hour
+	}
+	if o.MaxConcurrentPerMailbox == 0 {
+		o.MaxConcurrentPerMailbox = 4
+	}
+	if o.Quirks.BatchParallelism == 0 {
+		o.Quirks.BatchParallelism = 4
+	}
+	return o
+}

@@ -1,0 +1,440 @@
+package fakeoutlook
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The methods in this file act as a user in the Outlook UI. They go through
+// the same operations as Graph requests (so they bump change keys, feed
+// delta and send meeting messages) but skip HTTP, tokens, faults and the
+// request log.
+
+// EventSpec is an event as an Outlook user creates it.
+type EventSpec struct {
+	Subject  string
+	Body     string // plain text
+	Location string
+	// Start and End are instants; TimeZone (IANA or Windows name, "" for
+	// UTC) is the zone the event, and a series' pattern, lives in.
+	Start, End time.Time
+	TimeZone   string
+	IsAllDay   bool
+	// Recurrence makes a series; an empty range.startDate is the start's
+	// date and an empty range.type is noEnd.
+	Recurrence *PatternedRecurrence
+	Attendees  []string // email addresses
+	Categories []string
+}
+
+// Change is what an Outlook user changes in an event; nil fields stay.
+type Change struct {
+	Subject  *string
+	Body     *string
+	Location *string
+	Start    *time.Time
+	End      *time.Time
+}
+
+// Event is a snapshot of an event, occurrence or exception, for assertions.
+type Event struct {
+	ID             string
+	Type           string // singleInstance, seriesMaster, occurrence, exception
+	SeriesMasterID string
+	ICalUID        string
+	ChangeKey      string
+	Subject        string
+	Body           string
+	Location       string
+	Start, End     time.Time
+	OriginalStart  time.Time // occurrences and exceptions
+	TimeZone       string    // IANA
+	IsAllDay       bool
+	IsCancelled    bool
+	IsOrganizer    bool
+	Organizer      string
+	Response       string
+	Attendees      []Attendee
+	Categories     []string
+	Recurrence     *PatternedRecurrence // masters
+	// CancelledOccurrences are the original starts of a master's deleted
+	// occurrences.
+	CancelledOccurrences []time.Time
+	ExtendedProperties   []ExtendedProperty
+}
+
+func (s *Server) snapshot(it item) Event {
+	e := Event{
+		ID: it.id, Type: it.kind, ICalUID: it.ev.iCalUID, ChangeKey: it.changeKey,
+		Subject: it.c.subject, Body: htmlToText(it.c.body), Location: it.c.location.DisplayName,
+		Start: it.c.start, End: it.c.end, TimeZone: it.c.startZone, IsAllDay: it.c.isAllDay,
+		IsCancelled: it.c.isCancelled, IsOrganizer: it.ev.isOrganizer, Organizer: it.ev.organizer.Address,
+		Response: it.c.response.Response, Attendees: slices.Clone(it.c.attendees),
+		Categories: slices.Clone(it.c.categories), ExtendedProperties: slices.Clone(it.c.extProps),
+	}
+	if it.originalStart != nil {
+		e.OriginalStart = *it.originalStart
+		e.SeriesMasterID = it.ev.id
+	}
+	if it.kind == "seriesMaster" {
+		r := it.ev.rec.wire(s.zones.windows(it.ev.startZone))
+		e.Recurrence = &r
+		e.CancelledOccurrences = it.ev.cancelledStarts()
+	}
+	return e
+}
+
+// specPatch turns what an Outlook user typed into an event body.
+func (s *Server) specPatch(spec EventSpec) (eventPatch, error) {
+	loc, zone, err := s.zones.resolve(spec.TimeZone)
+	if err != nil {
+		return eventPatch{}, err
+	}
+	p := eventPatch{
+		subject:  &spec.Subject,
+		body:     &ItemBody{ContentType: "text", Content: spec.Body},
+		location: &Location{DisplayName: spec.Location},
+		start:    &DateTimeTimeZone{DateTime: spec.Start.In(loc).Format(wallLayout), TimeZone: zone},
+		end:      &DateTimeTimeZone{DateTime: spec.End.In(loc).Format(wallLayout), TimeZone: zone},
+		isAllDay: &spec.IsAllDay,
+	}
+	if spec.Categories != nil {
+		p.categories = &spec.Categories
+	}
+	if len(spec.Attendees) > 0 {
+		var list []Attendee
+		for _, a := range spec.Attendees {
+			list = append(list, Attendee{Type: "required", EmailAddress: EmailAddress{Address: a, Name: displayNameFromEmail(a)}})
+		}
+		p.attendees = &list
+	}
+	if spec.Recurrence != nil {
+		r := *spec.Recurrence
+		if r.Range.StartDate == "" {
+			r.Range.StartDate = spec.Start.In(loc).Format(dateLayout)
+		}
+		if r.Range.Type == "" {
+			r.Range.Type = "noEnd"
+		}
+		if r.Pattern.Interval == 0 {
+			r.Pattern.Interval = 1
+		}
+		p.recurrenceSet, p.recurrence = true, &r
+	}
+	return p, nil
+}
+
+func (s *Server) changePatch(ev *event, c Change) eventPatch {
+	var p eventPatch
+	p.subject = c.Subject
+	if c.Body != nil {
+		p.body = &ItemBody{ContentType: "text", Content: *c.Body}
+	}
+	if c.Location != nil {
+		p.location = &Location{DisplayName: *c.Location}
+	}
+	loc := ev.seriesLoc(s.zones)
+	if c.Start != nil {
+		p.start = &DateTimeTimeZone{DateTime: c.Start.In(loc).Format(wallLayout), TimeZone: ev.startZone}
+	}
+	if c.End != nil {
+		p.end = &DateTimeTimeZone{DateTime: c.End.In(loc).Format(wallLayout), TimeZone: ev.endZone}
+	}
+	return p
+}
+
+// CreateEvent creates a single event or a series in a mailbox, as the
+// organizer; attendees with mailboxes get invitations.
+func (s *Server) CreateEvent(email string, spec EventSpec) (Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return Event{}, err
+	}
+	p, err := s.specPatch(spec)
+	if err != nil {
+		return Event{}, err
+	}
+	ev, _, err := s.createEventLocked(mb, p)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.snapshot(seriesItem(ev)), nil
+}
+
+// UpdateEvent changes a single event, a whole series ("the entire series"),
+// or, given an occurrence id, that occurrence.
+func (s *Server) UpdateEvent(email, id string, c Change) (Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return Event{}, err
+	}
+	t, err := s.findLocked(mb, id)
+	if err != nil {
+		return Event{}, err
+	}
+	t, err = s.updateLocked(mb, id, s.changePatch(t.ev, c), "")
+	if err != nil {
+		return Event{}, err
+	}
+	return s.targetSnapshot(t), nil
+}
+
+func (s *Server) targetSnapshot(t target) Event {
+	if t.isInstance {
+		return s.snapshot(instanceItem(t.ev.occurrence(t.originalStart)))
+	}
+	return s.snapshot(seriesItem(t.ev))
+}
+
+// UpdateOccurrence changes one occurrence of a series ("just this one"); it
+// becomes an exception.
+func (s *Server) UpdateOccurrence(email, masterID string, originalStart time.Time, c Change) (Event, error) {
+	return s.UpdateEvent(email, occurrenceID(masterID, originalStart.UTC()), c)
+}
+
+// DeleteOccurrence deletes one occurrence of a series.
+func (s *Server) DeleteOccurrence(email, masterID string, originalStart time.Time) error {
+	return s.DeleteEvent(email, occurrenceID(masterID, originalStart.UTC()))
+}
+
+// DeleteEvent deletes a single event, a series or (by its id) an occurrence.
+// An organizer's delete sends cancellations.
+func (s *Server) DeleteEvent(email, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return err
+	}
+	return s.deleteLocked(mb, id)
+}
+
+// ChangePattern gives a series a new recurrence. As in Outlook, a new
+// pattern drops every exception and deleted occurrence; a range change
+// alone drops those past the new end.
+func (s *Server) ChangePattern(email, masterID string, rec PatternedRecurrence) (Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return Event{}, err
+	}
+	t, err := s.findLocked(mb, masterID)
+	if err != nil {
+		return Event{}, err
+	}
+	if rec.Range.StartDate == "" {
+		rec.Range.StartDate = t.ev.start.In(t.ev.seriesLoc(s.zones)).Format(dateLayout)
+	}
+	t, err = s.updateLocked(mb, masterID, eventPatch{recurrenceSet: true, recurrence: &rec}, "")
+	if err != nil {
+		return Event{}, err
+	}
+	return s.targetSnapshot(t), nil
+}
+
+// SplitSeries is Outlook's "this and all following" at the occurrence with
+// the given original start: the series is cut to end at the occurrence
+// before it, and a new series with the same pattern, the change applied and
+// a new iCalUId starts there. Nothing links the two, as in Outlook. It
+// returns the new series' master.
+func (s *Server) SplitSeries(email, masterID string, originalStart time.Time, c Change) (Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return Event{}, err
+	}
+	t, err := s.findLocked(mb, masterID)
+	if err != nil {
+		return Event{}, err
+	}
+	old := t.ev
+	if old.rec == nil || !old.isOrganizer {
+		return Event{}, fmt.Errorf("fake outlook: %s is not a series the user organizes", masterID)
+	}
+	from := originalStart.UTC()
+	starts := old.originalStarts(s.zones, from.Add(time.Second))
+	if len(starts) == 0 || !starts[len(starts)-1].Equal(from) {
+		return Event{}, fmt.Errorf("fake outlook: the series has no occurrence at %s", from.Format(time.RFC3339))
+	}
+	if len(starts) == 1 {
+		return Event{}, fmt.Errorf("fake outlook: splitting at the first occurrence is an edit of the whole series")
+	}
+	loc := old.seriesLoc(s.zones)
+	before := len(starts) - 1
+	oldRange := old.rec.wire(s.zones.windows(old.startZone))
+
+	// The new series: the old one's content and pattern from the split on.
+	dur := old.end.Sub(old.start)
+	spec := EventSpec{Subject: old.subject, Body: htmlToText(old.body), Location: old.location.DisplayName,
+		Start: from, End: from.Add(dur), TimeZone: old.startZone, IsAllDay: old.isAllDay,
+		Categories: slices.Clone(old.categories)}
+	for _, a := range old.attendees {
+		spec.Attendees = append(spec.Attendees, a.EmailAddress.Address)
+	}
+	rec := oldRange
+	rec.Range.StartDate = ""
+	if rec.Range.Type == "numbered" {
+		rec.Range.NumberOfOccurrences -= before
+	}
+	spec.Recurrence = &rec
+	p, err := s.specPatch(spec)
+	if err != nil {
+		return Event{}, err
+	}
+	change := s.changePatch(old, c)
+	p.subject = firstSet(change.subject, p.subject)
+	p.body = firstSetBody(change.body, p.body)
+	if change.location != nil {
+		p.location = change.location
+	}
+	if change.start != nil {
+		p.start = change.start
+		p.recurrence.Range.StartDate = c.Start.In(loc).Format(dateLayout)
+	}
+	if change.end != nil {
+		p.end = change.end
+	}
+
+	// Cut the old series at the occurrence before the split.
+	cut := oldRange
+	cut.Range.Type = "endDate"
+	cut.Range.EndDate = starts[before-1].In(loc).Format(dateLayout)
+	cut.Range.NumberOfOccurrences = 0
+	if _, err := s.updateLocked(mb, masterID, eventPatch{recurrenceSet: true, recurrence: &cut}, ""); err != nil {
+		return Event{}, err
+	}
+	ev, _, err := s.createEventLocked(mb, p)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.snapshot(seriesItem(ev)), nil
+}
+
+func firstSet(a, b *string) *string {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func firstSetBody(a, b *ItemBody) *ItemBody {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// Respond answers a meeting as an attendee: accept, tentativelyAccept or
+// decline (or the response names accepted, tentativelyAccepted, declined).
+func (s *Server) Respond(email, id, answer string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return err
+	}
+	resp, ok := respondAnswer(answer)
+	if !ok {
+		switch answer {
+		case "accepted", "tentativelyAccepted", "declined":
+			resp = answer
+		default:
+			return fmt.Errorf("fake outlook: unknown answer %q", answer)
+		}
+	}
+	return s.respondLocked(mb, id, resp, actionBody{sendResponse: true})
+}
+
+// Events lists a mailbox's singles and series masters.
+func (s *Server) Events(email string) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, id := range mb.order {
+		if ev := mb.events[id]; !ev.deleted {
+			out = append(out, s.snapshot(seriesItem(ev)))
+		}
+	}
+	return out, nil
+}
+
+// GetEvent returns one event, occurrence or exception by id.
+func (s *Server) GetEvent(email, id string) (Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return Event{}, err
+	}
+	t, err := s.findLocked(mb, id)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.targetSnapshot(t), nil
+}
+
+// FindEvent returns the first single or master whose subject contains
+// the text, for tests that only know what a user typed.
+func (s *Server) FindEvent(email, subject string) (Event, error) {
+	list, err := s.Events(email)
+	if err != nil {
+		return Event{}, err
+	}
+	for _, e := range list {
+		if strings.Contains(e.Subject, subject) {
+			return e, nil
+		}
+	}
+	return Event{}, fmt.Errorf("fake outlook: no event %q in %s", subject, email)
+}
+
+// Instances lists the live occurrences and exceptions of a series in
+// [from, to), by start.
+func (s *Server) Instances(email, masterID string, from, to time.Time) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.findLocked(mb, masterID)
+	if err != nil {
+		return nil, err
+	}
+	if t.ev.rec == nil {
+		return nil, fmt.Errorf("fake outlook: %s is not a series", masterID)
+	}
+	var out []Event
+	for _, in := range t.ev.instances(s.zones, from, to) {
+		out = append(out, s.snapshot(instanceItem(in)))
+	}
+	return out, nil
+}
+
+// CalendarView lists singles, occurrences and exceptions in [from, to), by
+// start, as calendarView does.
+func (s *Server) CalendarView(email string, from, to time.Time) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, it := range s.viewInstancesLocked(mb, from, to) {
+		out = append(out, s.snapshot(it))
+	}
+	return out, nil
+}
