@@ -262,6 +262,11 @@ func (s Schedule) expansion() *expansion {
 	if r.BySetPos != 0 {
 		e.opt.Bysetpos = []int{r.BySetPos}
 	}
+	if len(r.ByDay) == 1 && r.ByDay[0].N != 0 && r.BySetPos == 0 && (r.Freq == Monthly || r.Freq == Yearly && r.ByMonth != 0) {
+		// The nth weekday of a month is the nth of that weekday's days in it: the same days,
+		// and rrule-go finds them without building a year-long mask for every month.
+		e.opt.Byweekday, e.opt.Bysetpos = []rrule.Weekday{rruleDays[r.ByDay[0].Weekday]}, []int{r.ByDay[0].N}
+	}
 	if r.ByMonth != 0 {
 		e.opt.Bymonth = []int{r.ByMonth}
 	}
