@@ -199,31 +199,42 @@ func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
 }
 
 func TestSessionExpires(t *testing.T) {
-	db := dbtest.SQLite(t)
-	clock := newTestClock()
-	a := newTestApp(t, db, WithClock(clock.Now))
-	addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
-	b := newBrowser(t, a)
-	b.login("anna@example.com", "correct horse")
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		clock := newTestClock()
+		a := newTestApp(t, db, WithClock(clock.Now))
+		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+		b := newBrowser(t, a)
+		b.login("anna@example.com", "correct horse")
 
-	// Used now and then, the session lives on past its first idle period...
-	for range 4 {
-		clock.Advance(20 * 24 * time.Hour)
-		if res := b.get("/"); res.StatusCode != http.StatusOK {
-			t.Fatalf("session died while in use: status %d", res.StatusCode)
+		// Used now and then, the session lives on past its first idle period...
+		for range 4 {
+			clock.Advance(20 * 24 * time.Hour)
+			if res := b.get("/"); res.StatusCode != http.StatusOK {
+				t.Fatalf("session died while in use: status %d", res.StatusCode)
+			}
 		}
-	}
-	// ...but never past its maximum age.
-	clock.Advance(11 * 24 * time.Hour)
-	if res := b.get("/"); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("session outlived its maximum age: status %d", res.StatusCode)
-	}
+		// ...but never past its maximum age.
+		clock.Advance(11 * 24 * time.Hour)
+		if res := b.get("/"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("session outlived its maximum age: status %d", res.StatusCode)
+		}
 
-	b.login("anna@example.com", "correct horse")
-	clock.Advance(sessionIdle + time.Minute)
-	if res := b.get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
-		t.Errorf("idle session still works: status %d", res.StatusCode)
-	}
+		b.login("anna@example.com", "correct horse")
+		clock.Advance(sessionIdle + time.Minute)
+		if res := b.get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+			t.Errorf("idle session still works: status %d", res.StatusCode)
+		}
+
+		// The next sign-in sweeps the expired sessions out of the table.
+		b.login("anna@example.com", "correct horse")
+		var n int64
+		if err := db.Model(&sessionRow{}).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d sessions in the table, want only the live one", n)
+		}
+	})
 }
 
 func TestSecureSessionCookieOnHTTPSSite(t *testing.T) {
