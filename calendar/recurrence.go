@@ -308,14 +308,14 @@ func daysIn(month time.Month, year int) int {
 // gap (02:30 on a spring-forward night is 03:30 summer time). time.Date leaves both cases
 // open, and in practice resolves a skipped time backwards in zones west of UTC. The result is
 // in loc.
-func WallTime(year int, month time.Month, day, hour, min, sec int, loc *time.Location) time.Time {
-	t := time.Date(year, month, day, hour, min, sec, 0, loc)
+func WallTime(year int, month time.Month, day, hour, minute, second int, loc *time.Location) time.Time {
+	t := time.Date(year, month, day, hour, minute, second, 0, loc)
 	_, before := t.Add(-transitionReach).Zone()
 	_, after := t.Add(transitionReach).Zone()
 	if before == after {
 		return t // no change of offset nearby: the one reading
 	}
-	wall := time.Date(year, month, day, hour, min, sec, 0, time.UTC)
+	wall := time.Date(year, month, day, hour, minute, second, 0, time.UTC)
 	withBefore := wall.Add(-time.Duration(before) * time.Second).In(loc)
 	withAfter := wall.Add(-time.Duration(after) * time.Second).In(loc)
 	beforeFits, afterFits := sameWall(withBefore, wall), sameWall(withAfter, wall)
