@@ -67,7 +67,7 @@ func invalidProperty(msg string) *opError {
 
 // decodeEventPatch reads an event body. Unknown properties are refused, as
 // Graph refuses properties that the event type does not define.
-func decodeEventPatch(body []byte) (eventPatch, *opError) {
+func decodeEventPatch(body []byte) (eventPatch, error) {
 	var p eventPatch
 	var raw map[string]json.RawMessage
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -143,7 +143,7 @@ func decodeEventPatch(body []byte) (eventPatch, *opError) {
 
 // parseDateTimeTimeZone reads a dateTimeTimeZone. The wall time has no
 // offset and is in the given zone; a value with an offset is converted.
-func (z zones) parseDateTimeTimeZone(d DateTimeTimeZone, name string) (time.Time, string, *opError) {
+func (z zones) parseDateTimeTimeZone(d DateTimeTimeZone, name string) (time.Time, string, error) {
 	loc, iana, err := z.resolve(d.TimeZone)
 	if err != nil {
 		return time.Time{}, "", &opError{status: http.StatusBadRequest, code: "TimeZoneNotSupportedException",
@@ -172,7 +172,7 @@ type actionBody struct {
 	sendResponse bool
 }
 
-func decodeActionBody(body []byte) (actionBody, *opError) {
+func decodeActionBody(body []byte) (actionBody, error) {
 	out := actionBody{sendResponse: true}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return out, nil

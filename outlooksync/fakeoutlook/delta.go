@@ -80,7 +80,7 @@ func (s *Server) delta(p *prepared) response {
 	defer s.mu.Unlock()
 	v, err := s.newView(nil, p.call.header, p.call.graphBase, p.target)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	mb := p.target
 	pageSize := 10
@@ -103,7 +103,7 @@ func (s *Server) delta(p *prepared) response {
 	}
 	from, to, werr := parseWindow(q)
 	if werr != nil {
-		return werr.response()
+		return opResponse(werr)
 	}
 	round := s.initialRoundLocked(mb, from, to, v)
 	if !s.opts.Quirks.DeltaFirstPageNotEmpty {

@@ -59,7 +59,7 @@ func withPreferences(r response, v view, more ...string) response {
 
 // page cuts a collection by $top and $skip, or by Prefer
 // odata.maxpagesize, and returns the next link when more remain.
-func page[T any](p *prepared, items []T, defaultSize int) ([]T, string, *opError) {
+func page[T any](p *prepared, items []T, defaultSize int) ([]T, string, error) {
 	q := p.call.query
 	size := defaultSize
 	if mp := parsePrefer(p.call.header).maxPageSize; mp > 0 {
@@ -136,11 +136,11 @@ func (s *Server) listEvents(p *prepared) response {
 	defer s.mu.Unlock()
 	v, err := s.newView(p.call.query, p.call.header, p.call.graphBase, p.target)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	filter, err := parseEventFilter(p.call.query.Get("$filter"))
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	var items []orderedObject
 	for _, id := range p.target.order {
@@ -152,7 +152,7 @@ func (s *Server) listEvents(p *prepared) response {
 	}
 	pg, next, err := page(p, items, 10)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	return withPreferences(jsonResponse(http.StatusOK, collection(p.contextURL("events"), next, nonNil(pg))), v)
 }
@@ -161,13 +161,13 @@ func (s *Server) listEvents(p *prepared) response {
 func (s *Server) createEvent(p *prepared) response {
 	patch, derr := decodeEventPatch(p.call.body)
 	if derr != nil {
-		return derr.response()
+		return opResponse(derr)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, verr := s.newView(p.call.query, p.call.header, p.call.graphBase, p.target)
 	if verr != nil {
-		return verr.response()
+		return opResponse(verr)
 	}
 	ev, _, err := s.createEventLocked(p.target, patch)
 	if err != nil {
@@ -203,11 +203,11 @@ func (s *Server) getEvent(p *prepared) response {
 	defer s.mu.Unlock()
 	v, verr := s.newView(p.call.query, p.call.header, p.call.graphBase, p.target)
 	if verr != nil {
-		return verr.response()
+		return opResponse(verr)
 	}
 	t, err := s.findLocked(p.target, p.route.eventID)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	return withPreferences(jsonResponse(http.StatusOK, s.renderTargetLocked(p, t, v)), v)
 }
@@ -216,13 +216,13 @@ func (s *Server) getEvent(p *prepared) response {
 func (s *Server) updateEvent(p *prepared) response {
 	patch, derr := decodeEventPatch(p.call.body)
 	if derr != nil {
-		return derr.response()
+		return opResponse(derr)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, verr := s.newView(p.call.query, p.call.header, p.call.graphBase, p.target)
 	if verr != nil {
-		return verr.response()
+		return opResponse(verr)
 	}
 	t, err := s.updateLocked(p.target, p.route.eventID, patch, p.call.header.Get("If-Match"))
 	if err != nil {
@@ -246,7 +246,7 @@ func (s *Server) deleteEvent(p *prepared) response {
 func (s *Server) eventAction(p *prepared) response {
 	body, derr := decodeActionBody(p.call.body)
 	if derr != nil {
-		return derr.response()
+		return opResponse(derr)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

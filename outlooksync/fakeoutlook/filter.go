@@ -25,7 +25,7 @@ func (f eventFilter) matches(ev *event) bool {
 //
 //	singleValueExtendedProperties/any(ep: ep/id eq '...' and ep/value eq '...')
 //	iCalUId eq '...'   subject eq '...'   type eq '...'
-func parseEventFilter(f string) (eventFilter, *opError) {
+func parseEventFilter(f string) (eventFilter, error) {
 	if strings.TrimSpace(f) == "" {
 		return nil, nil
 	}

@@ -104,7 +104,7 @@ func (s *Server) createEventLocked(mb *mailbox, p eventPatch) (ev *event, existi
 }
 
 // applyContent applies the content properties of a patch to c.
-func (s *Server) applyContent(c *content, p eventPatch) *opError {
+func (s *Server) applyContent(c *content, p eventPatch) error {
 	if p.subject != nil {
 		c.subject = *p.subject
 	}
@@ -211,7 +211,7 @@ func (s *Server) applyContent(c *content, p eventPatch) *opError {
 	return nil
 }
 
-func setEnum(dst *string, v *string, name string, allowed ...string) *opError {
+func setEnum(dst *string, v *string, name string, allowed ...string) error {
 	if v == nil {
 		return nil
 	}
@@ -226,7 +226,7 @@ func setEnum(dst *string, v *string, name string, allowed ...string) *opError {
 
 // mergeAttendees normalises a new attendee list, keeping the answers of
 // attendees who were already invited.
-func mergeAttendees(old, next []Attendee) ([]Attendee, *opError) {
+func mergeAttendees(old, next []Attendee) ([]Attendee, error) {
 	out := make([]Attendee, 0, len(next))
 	for _, a := range next {
 		if a.EmailAddress.Address == "" {
@@ -321,7 +321,7 @@ type target struct {
 
 // findLocked resolves an event id of a mailbox; deleted items and
 // occurrences that no longer exist are not found.
-func (s *Server) findLocked(mb *mailbox, id string) (target, *opError) {
+func (s *Server) findLocked(mb *mailbox, id string) (target, error) {
 	if ev := mb.events[id]; ev != nil {
 		if ev.deleted {
 			return target{}, errNotFound()
@@ -354,7 +354,7 @@ func etag(changeKey string) string { return `W/"` + changeKey + `"` }
 
 // checkIfMatch compares an If-Match header with the current change key; a
 // stale one gets 412, as Exchange's ErrorIrresolvableConflict.
-func checkIfMatch(ifMatch string, t target) *opError {
+func checkIfMatch(ifMatch string, t target) error {
 	ifMatch = strings.TrimSpace(ifMatch)
 	if ifMatch == "" || ifMatch == "*" {
 		return nil
@@ -423,7 +423,7 @@ func (s *Server) patchInstanceLocked(mb *mailbox, master *event, orig time.Time,
 	return nil
 }
 
-func (s *Server) checkCrossing(master *event, orig, newStart time.Time) *opError {
+func (s *Server) checkCrossing(master *event, orig, newStart time.Time) error {
 	loc := master.seriesLoc(s.zones)
 	day := dateOf(newStart.In(loc))
 	if day.Equal(dateOf(master.occurrence(orig).c.start.In(loc))) {

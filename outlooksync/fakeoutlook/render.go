@@ -111,7 +111,7 @@ func parseIDClauses(f string) ([]string, bool) {
 }
 
 // newView reads the rendering options of a request.
-func (s *Server) newView(q url.Values, h http.Header, graphBase string, mb *mailbox) (view, *opError) {
+func (s *Server) newView(q url.Values, h http.Header, graphBase string, mb *mailbox) (view, error) {
 	v := view{outLoc: time.UTC, outTZ: "UTC", graphBase: graphBase, userID: mb.id}
 	prefs := parsePrefer(h)
 	if prefs.timeZone != "" {

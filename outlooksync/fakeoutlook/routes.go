@@ -106,7 +106,7 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 	}
 	p.token, p.user = tok, user
 	if rerr != nil {
-		r := rerr.response()
+		r := opResponse(rerr)
 		return p, &r
 	}
 	switch strings.ToLower(rt.userSeg) {
@@ -141,7 +141,7 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 // case-insensitively, as Graph's do; ids arrive percent-encoded and are
 // decoded. calendarView/delta is accepted as delta, delta() and the SDK's
 // delta%28%29.
-func parseRoute(method, escaped string) (route, *opError) {
+func parseRoute(method, escaped string) (route, error) {
 	var segs []string
 	for _, raw := range strings.Split(strings.Trim(escaped, "/"), "/") {
 		seg, err := url.PathUnescape(raw)
@@ -163,7 +163,7 @@ func parseRoute(method, escaped string) (route, *opError) {
 		segs = segs[1:] // the default calendar is the only one
 	}
 	is := func(i int, lit string) bool { return len(segs) > i && strings.EqualFold(segs[i], lit) }
-	allow := func(ep Endpoint, methods ...string) (route, *opError) {
+	allow := func(ep Endpoint, methods ...string) (route, error) {
 		for _, m := range methods {
 			if m == method {
 				rt.endpoint = ep

@@ -25,7 +25,7 @@ func queryParam(q url.Values, name string) string {
 
 // parseWindow reads startDateTime and endDateTime. A value without offset
 // is UTC.
-func parseWindow(q url.Values) (from, to time.Time, err *opError) {
+func parseWindow(q url.Values) (from, to time.Time, err error) {
 	sv, ev := queryParam(q, "startDateTime"), queryParam(q, "endDateTime")
 	if sv == "" || ev == "" {
 		return from, to, &opError{status: http.StatusBadRequest, code: "ErrorInvalidParameter",
@@ -82,13 +82,13 @@ func (s *Server) viewInstancesLocked(mb *mailbox, from, to time.Time) []item {
 func (s *Server) calendarView(p *prepared) response {
 	from, to, werr := parseWindow(p.call.query)
 	if werr != nil {
-		return werr.response()
+		return opResponse(werr)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.newView(p.call.query, p.call.header, p.call.graphBase, p.target)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	var items []orderedObject
 	for _, it := range s.viewInstancesLocked(p.target, from, to) {
@@ -96,7 +96,7 @@ func (s *Server) calendarView(p *prepared) response {
 	}
 	pg, next, err := page(p, items, 10)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	return withPreferences(jsonResponse(http.StatusOK, collection(p.contextURL("calendarView"), next, nonNil(pg))), v)
 }
@@ -109,17 +109,17 @@ func (s *Server) calendarView(p *prepared) response {
 func (s *Server) listInstances(p *prepared) response {
 	from, to, werr := parseWindow(p.call.query)
 	if werr != nil {
-		return werr.response()
+		return opResponse(werr)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, err := s.newView(p.call.query, p.call.header, p.call.graphBase, p.target)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	t, err := s.findLocked(p.target, p.route.eventID)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	if t.isInstance {
 		return errNotFound().response()
@@ -136,7 +136,7 @@ func (s *Server) listInstances(p *prepared) response {
 	}
 	pg, next, err := page(p, append(plain, changed...), 10)
 	if err != nil {
-		return err.response()
+		return opResponse(err)
 	}
 	return withPreferences(jsonResponse(http.StatusOK,
 		collection(p.contextURL("events('"+t.ev.id+"')/instances"), next, nonNil(pg))), v)
