@@ -1,0 +1,315 @@
+package outlooksync
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"intracal/calendar"
+)
+
+// Reconcile decides, from My Calendar, Outlook and the last synced base, what to change on
+// each side. It is pure: it works on copies of the input's events and returns a plan that an
+// executor applies (or prints, in a dry run).
+//
+// Per linked series it merges field by field against the base: a field changed on one side
+// goes to the other; changed on both, the later change wins and the losing value goes to the
+// history. Exceptions and cancellations are merged the same way, instance by instance.
+// Outlook items nobody links are matched back to their parent when they are the second half
+// of an Outlook "this and all following" split, and imported otherwise.
+func Reconcile(in Input) *Plan {
+	r := &reconciler{in: in, plan: &Plan{}, clones: map[int64]*calendar.Event{}, dirty: map[int64]bool{},
+		linksOf: map[int64][]*Link{}, linked: map[string]bool{}}
+	for i := range in.Links {
+		l := &in.Links[i]
+		r.linksOf[l.EventID] = append(r.linksOf[l.EventID], l)
+		r.linked[l.RemoteID] = true
+	}
+	for _, e := range in.Local {
+		r.clones[e.ID] = e.Clone()
+	}
+	r.matchMarkers()
+	r.matchSplits()
+	for _, e := range in.Local {
+		r.event(r.clones[e.ID])
+	}
+	r.importRest()
+	for _, e := range in.Local {
+		if r.dirty[e.ID] {
+			r.plan.Changed = append(r.plan.Changed, r.clones[e.ID])
+		}
+	}
+	return r.plan
+}
+
+type reconciler struct {
+	in      Input
+	plan    *Plan
+	clones  map[int64]*calendar.Event
+	dirty   map[int64]bool
+	linksOf map[int64][]*Link
+	linked  map[string]bool // remote ids that a link or a match claims
+}
+
+func (r *reconciler) history(eventID int64, dir, summary, detail string) {
+	r.plan.History = append(r.plan.History, HistoryEntry{EventID: eventID, Direction: dir, Summary: summary, Detail: detail})
+}
+
+// sortedRemote lists the unclaimed Outlook series masters and singles, oldest first.
+func (r *reconciler) sortedRemote() []*RemoteSeries {
+	var out []*RemoteSeries
+	for id, rs := range r.in.Remote {
+		if r.linked[id] || rs.Gone || rs.Master.Removed {
+			continue
+		}
+		m := rs.Master
+		if m.Type != TypeMaster && m.Type != TypeSingle {
+			continue
+		}
+		out = append(out, rs)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Master.Start.Equal(out[j].Master.Start) {
+			return out[i].Master.Start.Before(out[j].Master.Start)
+		}
+		return out[i].Master.ID < out[j].Master.ID
+	})
+	return out
+}
+
+// matchMarkers links Outlook items that carry our marker to their segment: the item was
+// created by an earlier cycle that stopped before it could save the link.
+func (r *reconciler) matchMarkers() {
+	for _, rs := range r.sortedRemote() {
+		eventID, uid, ok := ParseMarker(rs.Master.Marker)
+		if !ok {
+			continue
+		}
+		e := r.clones[eventID]
+		if e == nil || e.SegmentIndex(uid) < 0 {
+			continue
+		}
+		taken := false
+		for _, l := range r.linksOf[eventID] {
+			taken = taken || l.SegmentUID == uid
+		}
+		if taken {
+			continue
+		}
+		seg, err := RemoteSegment(rs.Master)
+		if err != nil {
+			continue
+		}
+		base := Base{Series: LocalSeriesState(seg)}
+		if rs.InstancesRead {
+			base.Instances = remoteInstances(seg, rs.Master, rs.Instances, r.in.Window)
+		}
+		l := &Link{EventID: eventID, SegmentUID: uid, RemoteID: rs.Master.ID, ChangeKey: rs.Master.ChangeKey, Base: base}
+		r.linksOf[eventID] = append(r.linksOf[eventID], l)
+		r.linked[rs.Master.ID] = true
+		r.history(eventID, "kept", "Relinked an Outlook series this calendar had created", rs.Master.Subject)
+	}
+}
+
+// event reconciles one local event with its linked Outlook series.
+func (r *reconciler) event(e *calendar.Event) {
+	links := r.linksOf[e.ID]
+	if e.DeletedAt != nil {
+		for _, l := range links {
+			r.deleteRemote(e, l, "Deleted in My Calendar")
+		}
+		return
+	}
+	uids := make([]string, len(e.Segments))
+	for i, s := range e.Segments {
+		uids[i] = s.UID
+	}
+	for _, l := range links {
+		if e.SegmentIndex(l.SegmentUID) < 0 {
+			r.deleteRemote(e, l, "Removed from My Calendar")
+		}
+	}
+	for _, uid := range uids {
+		if e.SegmentIndex(uid) < 0 {
+			continue
+		}
+		var link *Link
+		for _, l := range links {
+			if l.SegmentUID == uid {
+				link = l
+			}
+		}
+		if link == nil {
+			r.createRemote(e, uid)
+			continue
+		}
+		r.series(e, link)
+	}
+}
+
+// deleteRemote deletes a linked Outlook series whose local side is gone.
+func (r *reconciler) deleteRemote(e *calendar.Event, l *Link, why string) {
+	lp := &LinkPlan{Event: e, SegmentUID: l.SegmentUID, RemoteID: l.RemoteID, Base: l.Base, Delete: true, Prior: l}
+	r.plan.Links = append(r.plan.Links, lp)
+	if rs := r.in.Remote[l.RemoteID]; rs != nil && rs.Gone {
+		return // gone on both sides
+	}
+	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: l.RemoteID}, Link: lp, Purpose: why})
+	r.history(e.ID, "to Outlook", why+": deleting it in Outlook", l.Base.Series.Subject)
+}
+
+// inWindow reports whether a segment has instances in the sync window.
+func (r *reconciler) inWindow(seg calendar.Segment) bool {
+	return len(seg.Schedule().Starts(r.in.Window.From, r.in.Window.To, 1)) > 0
+}
+
+// createRemote creates the Outlook series (or single event) of an unlinked local segment.
+func (r *reconciler) createRemote(e *calendar.Event, uid string) {
+	seg := e.Segments[e.SegmentIndex(uid)]
+	if !r.inWindow(seg) {
+		return // outside the window: left alone
+	}
+	w, err := writeOf(LocalSeriesState(seg), seg, allFields(seg))
+	if err != nil {
+		r.history(e.ID, "error", "Could not describe the event to Outlook", err.Error())
+		return
+	}
+	w.Marker = Marker(e.ID, uid)
+	w.TransactionID = TransactionID(r.in.UserID, e.ID, uid)
+	lp := &LinkPlan{Event: e, SegmentUID: uid, Base: Base{Series: LocalSeriesState(seg)}, NeedsInstances: seg.Rule != nil}
+	r.plan.Links = append(r.plan.Links, lp)
+	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpCreate, Write: w}, Link: lp, Purpose: "New in My Calendar"})
+	r.history(e.ID, "to Outlook", "Created in Outlook", seg.Title)
+}
+
+// series reconciles one linked local segment with its Outlook series.
+func (r *reconciler) series(e *calendar.Event, l *Link) {
+	uid := l.SegmentUID
+	seg := e.Segments[e.SegmentIndex(uid)]
+	L, B := LocalSeriesState(seg), l.Base.Series
+	lp := &LinkPlan{Event: e, SegmentUID: uid, RemoteID: l.RemoteID, ChangeKey: l.ChangeKey, Base: l.Base, Prior: l}
+	r.plan.Links = append(r.plan.Links, lp)
+	rs := r.in.Remote[l.RemoteID]
+	localInst := map[string]InstanceState{}
+	if seg.Rule != nil {
+		localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window)
+	}
+	if rs != nil && rs.Gone {
+		if L != B || !sameInstances(localInst, l.Base.Instances) {
+			// Edit against delete: the edit wins, and the series goes back to Outlook.
+			lp.Delete = true
+			r.history(e.ID, "conflict", "Deleted in Outlook but changed here: kept, and created again in Outlook", seg.Title)
+			r.createRemote(e, uid)
+			return
+		}
+		lp.Delete = true
+		r.markDirty(e)
+		whole := e.RemoveSegment(uid, r.in.Now)
+		if whole {
+			r.history(e.ID, "from Outlook", "Deleted in Outlook: deleted here", seg.Title)
+		} else {
+			r.history(e.ID, "from Outlook", "Part of the series deleted in Outlook: removed here", seg.Title)
+		}
+		return
+	}
+	R := B
+	var remoteAt time.Time
+	if rs != nil {
+		rseg, err := RemoteSegment(rs.Master)
+		if err != nil {
+			r.history(e.ID, "error", "Outlook sent a series this calendar cannot read; left as it is", err.Error())
+			return
+		}
+		R, remoteAt = LocalSeriesState(rseg), rs.Master.LastModified
+		if rs.Master.ChangeKey != "" {
+			lp.ChangeKey = rs.Master.ChangeKey
+		}
+	}
+	T := r.mergeSeries(e, L, B, R, remoteAt)
+	if T != L {
+		next, err := segmentFromState(T, seg)
+		if err == nil {
+			_, err = e.ReplaceSegment(uid, next)
+		}
+		if err != nil {
+			r.history(e.ID, "error", "Could not take Outlook's change; My Calendar's version is kept", err.Error())
+			T = L
+		} else {
+			r.markDirty(e)
+			r.history(e.ID, "from Outlook", "Changed in Outlook: "+changedFields(L, T), T.Subject)
+			seg = e.Segments[e.SegmentIndex(uid)]
+			if seg.Rule != nil {
+				localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window)
+			}
+		}
+	}
+	if T != R {
+		w, err := writeOf(T, seg, diffFields(T, R))
+		if err == nil {
+			r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpUpdate, ID: l.RemoteID, Write: w}, Link: lp, Purpose: "Changed in My Calendar"})
+			r.history(e.ID, "to Outlook", "Changed in Outlook: "+changedFields(R, T), T.Subject)
+		}
+	}
+	lp.Base.Series = T
+	if T.Rule == "" {
+		lp.Base.Instances = nil
+		return
+	}
+	if T.When != B.When || T.Rule != B.Rule || T.When != R.When || T.Rule != R.Rule {
+		// A new schedule on either side: Outlook drops the exceptions, so they are rebuilt
+		// from My Calendar once Outlook's series has its new shape.
+		lp.Base.Instances = nil
+		lp.NeedsInstances = true
+		return
+	}
+	if rs != nil && rs.InstancesRead {
+		r.instances(e, lp, seg, rs, localInst)
+	}
+}
+
+// markDirty records that a local event changed.
+func (r *reconciler) markDirty(e *calendar.Event) { r.dirty[e.ID] = true }
+
+// conflictWinner: the later change wins; a tie goes to My Calendar.
+func localWins(localAt, remoteAt time.Time) bool { return !remoteAt.After(localAt) }
+
+// mergeSeries merges the series fields against the base.
+func (r *reconciler) mergeSeries(e *calendar.Event, L, B, R SeriesState, remoteAt time.Time) SeriesState {
+	T := L
+	pick := func(name string, l, b, rv any, setRemote func()) {
+		lc, rc := l != b, rv != b
+		switch {
+		case !lc && rc:
+			setRemote()
+		case lc && rc && l != rv:
+			if localWins(e.UpdatedAt, remoteAt) {
+				r.history(e.ID, "conflict", "Changed on both sides: My Calendar's "+name+" kept (the later change)", fmt.Sprintf("Outlook had: %v", rv))
+			} else {
+				setRemote()
+				r.history(e.ID, "conflict", "Changed on both sides: Outlook's "+name+" taken (the later change)", fmt.Sprintf("My Calendar had: %v", l))
+			}
+		}
+	}
+	pick("title", L.Subject, B.Subject, R.Subject, func() { T.Subject = R.Subject })
+	pick("description", L.Body, B.Body, R.Body, func() { T.Body = R.Body })
+	pick("location", L.Location, B.Location, R.Location, func() { T.Location = R.Location })
+	type sched struct {
+		When When
+		Rule string
+	}
+	pick("time and repeat", sched{L.When, L.Rule}, sched{B.When, B.Rule}, sched{R.When, R.Rule}, func() { T.When, T.Rule = R.When, R.Rule })
+	return T
+}
+
+// sameInstances compares two instance maps.
+func sameInstances(a, b map[string]InstanceState) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,157 @@
+package outlooksync
+
+import (
+	"sort"
+	"time"
+
+	"intracal/calendar"
+)
+
+// instances merges the exceptions and cancellations of one linked series, instance by
+// instance against the base. Outlook does not know what changed in an exception; we do, so a
+// pushed exception is patched to match My Calendar field by field.
+func (r *reconciler) instances(e *calendar.Event, lp *LinkPlan, seg calendar.Segment, rs *RemoteSeries, local map[string]InstanceState) {
+	rseg, err := RemoteSegment(rs.Master)
+	if err != nil {
+		return
+	}
+	remote := remoteInstances(rseg, rs.Master, rs.Instances, r.in.Window)
+	occ := map[string]RemoteEvent{}
+	for _, in := range rs.Instances {
+		if in.OriginalStart != nil {
+			occ[instanceKey(*in.OriginalStart)] = in
+		}
+	}
+	base := lp.Base.Instances
+	keys := map[string]bool{}
+	for _, m := range []map[string]InstanceState{local, remote, base} {
+		for k := range m {
+			keys[k] = true
+		}
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	target := map[string]InstanceState{}
+	for _, k := range sorted {
+		orig, err := time.Parse(time.RFC3339, k)
+		if err != nil {
+			continue
+		}
+		l, lok := local[k]
+		rv, rok := remote[k]
+		b, bok := base[k]
+		lc := lok != bok || l != b
+		rc := rok != bok || rv != b
+		agreed, agreedOK := l, lok
+		switch {
+		case !lc && !rc:
+		case lc && !rc:
+			r.pushInstance(e, lp, seg, orig, l, lok, occ[k], rv, rok)
+		case !lc && rc:
+			agreed, agreedOK = rv, rok
+			r.pullInstance(e, seg, orig, rv, rok)
+		case lok == rok && l == rv:
+		default:
+			agreed, agreedOK = r.instanceConflict(e, lp, seg, orig, l, lok, rv, rok, occ[k])
+		}
+		if agreedOK {
+			target[k] = agreed
+		}
+	}
+	lp.Base.Instances = target
+}
+
+// pushInstance makes Outlook's instance look like My Calendar's.
+func (r *reconciler) pushInstance(e *calendar.Event, lp *LinkPlan, seg calendar.Segment, orig time.Time, l InstanceState, lok bool, occ RemoteEvent, rv InstanceState, rok bool) {
+	if occ.ID == "" {
+		if rok && rv.Cancelled {
+			// Outlook has no way to bring a deleted occurrence back.
+			r.history(e.ID, "kept", "This occurrence was deleted in Outlook, which cannot restore it; My Calendar keeps it", orig.Format(time.RFC3339))
+		}
+		return
+	}
+	if lok && l.Cancelled {
+		r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: occ.ID}, Link: lp, Purpose: "Occurrence cancelled in My Calendar"})
+		r.history(e.ID, "to Outlook", "Cancelled one occurrence in Outlook", orig.Format(time.RFC3339))
+		return
+	}
+	want := plainInstance(seg, orig)
+	if lok {
+		want = l
+	}
+	have := InstanceState{Subject: occ.Subject, Body: occ.Body, Location: occ.Location, Start: occ.Start.UTC(), End: occ.End.UTC()}
+	w := &EventWrite{Subject: want.Subject, Body: want.Body, Location: want.Location, Start: want.Start, End: want.End,
+		TimeZone: seg.TimeZone, IsAllDay: seg.AllDay}
+	if want.Subject != have.Subject {
+		w.Fields = append(w.Fields, "subject")
+	}
+	if want.Body != have.Body {
+		w.Fields = append(w.Fields, "body")
+	}
+	if want.Location != have.Location {
+		w.Fields = append(w.Fields, "location")
+	}
+	if !want.Start.Equal(have.Start) || !want.End.Equal(have.End) {
+		w.Fields = append(w.Fields, "start", "end")
+	}
+	if len(w.Fields) == 0 {
+		return
+	}
+	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpUpdate, ID: occ.ID, Write: w}, Link: lp, Purpose: "Occurrence changed in My Calendar"})
+	r.history(e.ID, "to Outlook", "Changed one occurrence in Outlook", orig.Format(time.RFC3339))
+}
+
+// pullInstance makes My Calendar's instance look like Outlook's.
+func (r *reconciler) pullInstance(e *calendar.Event, seg calendar.Segment, orig time.Time, rv InstanceState, rok bool) {
+	ch := calendar.InstanceChange{Title: seg.Title, Description: seg.Description, Location: seg.Location}
+	switch {
+	case rok && rv.Cancelled:
+		ch = calendar.InstanceChange{Cancelled: true}
+		r.history(e.ID, "from Outlook", "Occurrence deleted in Outlook: cancelled here", orig.Format(time.RFC3339))
+	case rok:
+		ch = calendar.InstanceChange{Title: rv.Subject, Description: rv.Body, Location: rv.Location, Start: rv.Start, End: rv.End}
+		r.history(e.ID, "from Outlook", "Occurrence changed in Outlook", orig.Format(time.RFC3339))
+	default:
+		r.history(e.ID, "from Outlook", "Occurrence reset in Outlook", orig.Format(time.RFC3339))
+	}
+	if err := e.SetInstance(orig, ch); err == nil {
+		r.markDirty(e)
+	}
+}
+
+// instanceConflict resolves an instance changed on both sides: an edit beats a delete;
+// otherwise the later change wins.
+func (r *reconciler) instanceConflict(e *calendar.Event, lp *LinkPlan, seg calendar.Segment, orig time.Time, l InstanceState, lok bool, rv InstanceState, rok bool, occ RemoteEvent) (InstanceState, bool) {
+	localDeleted := lok && l.Cancelled
+	remoteDeleted := rok && rv.Cancelled
+	switch {
+	case localDeleted && !remoteDeleted:
+		r.pullInstance(e, seg, orig, rv, rok)
+		r.history(e.ID, "conflict", "Cancelled here but changed in Outlook: the change wins", orig.Format(time.RFC3339))
+		return rv, rok
+	case remoteDeleted && !localDeleted:
+		r.history(e.ID, "conflict", "Deleted in Outlook but changed here: My Calendar keeps it", orig.Format(time.RFC3339))
+		return rv, rok
+	}
+	if localWins(e.UpdatedAt, occ.LastModified) {
+		r.pushInstance(e, lp, seg, orig, l, lok, occ, rv, rok)
+		r.history(e.ID, "conflict", "Occurrence changed on both sides: My Calendar's change kept (the later one)", describe(rv, rok))
+		return l, lok
+	}
+	r.pullInstance(e, seg, orig, rv, rok)
+	r.history(e.ID, "conflict", "Occurrence changed on both sides: Outlook's change taken (the later one)", describe(l, lok))
+	return rv, rok
+}
+
+func describe(s InstanceState, ok bool) string {
+	switch {
+	case !ok:
+		return "as the series"
+	case s.Cancelled:
+		return "cancelled"
+	}
+	return s.Subject + " at " + s.Location + ", " + s.Start.Format(time.RFC3339)
+}

@@ -1,0 +1,132 @@
+package outlooksync
+
+import (
+	"time"
+
+	"intracal/calendar"
+)
+
+// matchSplits finds Outlook's "this and all following" edits: a new, unlinked series whose
+// subject equals that of a linked series that is now missing occurrences at the end of its
+// sequence, starting on or after the first missing one. The new series becomes a segment of
+// the same local event, never a second event.
+func (r *reconciler) matchSplits() {
+	for _, child := range r.sortedRemote() {
+		if child.Master.Type != TypeMaster || child.Master.Marker != "" || !child.Master.IsOrganizer {
+			continue
+		}
+		cseg, err := RemoteSegment(child.Master)
+		if err != nil {
+			continue
+		}
+		childFirst, ok := cseg.Schedule().FirstStart()
+		if !ok {
+			continue
+		}
+		for eventID, links := range r.linksOf {
+			e := r.clones[eventID]
+			if e == nil || e.DeletedAt != nil {
+				continue
+			}
+			for _, l := range links {
+				if r.trySplit(e, l, child, cseg, childFirst) {
+					goto next
+				}
+			}
+		}
+	next:
+	}
+}
+
+// trySplit attaches child to link l's segment when the rule of the seed matches.
+func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, cseg calendar.Segment, childFirst time.Time) bool {
+	parent := r.in.Remote[l.RemoteID]
+	if parent == nil || parent.Gone || parent.Master.Subject != child.Master.Subject || l.Base.Series.Rule == "" {
+		return false
+	}
+	i := e.SegmentIndex(l.SegmentUID)
+	if i < 0 {
+		return false
+	}
+	pseg, err := RemoteSegment(parent.Master)
+	if err != nil || pseg.Rule == nil {
+		return false
+	}
+	baseSeg, err := segmentFromState(l.Base.Series, e.Segments[i])
+	if err != nil {
+		return false
+	}
+	pLast, bounded := pseg.Schedule().Last()
+	if !bounded {
+		return false
+	}
+	// The first occurrence the base had after the parent's new last one.
+	missing := baseSeg.Schedule().Starts(pLast.Add(time.Second), pLast.AddDate(10, 0, 0), 0)
+	var firstMissing time.Time
+	for _, s := range missing {
+		if s.After(pLast) {
+			firstMissing = s
+			break
+		}
+	}
+	if firstMissing.IsZero() || childFirst.Before(firstMissing) {
+		return false
+	}
+	dropped, uid, err := e.AttachSegment(l.SegmentUID, pseg, cseg)
+	if err != nil {
+		r.history(e.ID, "error", "Outlook split this series, but the new part could not be joined to it", err.Error())
+		return false
+	}
+	r.markDirty(e)
+	r.linked[child.Master.ID] = true
+	// The parent's link now holds the shortened series; its own merge sees no difference.
+	l.Base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)])
+	l.Base.Instances = nil
+	seg := e.Segments[e.SegmentIndex(uid)]
+	lp := &LinkPlan{Event: e, SegmentUID: uid, RemoteID: child.Master.ID, ChangeKey: child.Master.ChangeKey,
+		Base: Base{Series: LocalSeriesState(seg)}, NeedsInstances: true}
+	r.plan.Links = append(r.plan.Links, lp)
+	detail := ""
+	if dropped > 0 {
+		detail = "instance changes no longer matching an occurrence were dropped"
+	}
+	r.history(e.ID, "from Outlook", "Outlook changed this and all following occurrences: kept as one event with a new part", detail)
+	return true
+}
+
+// importRest imports the Outlook series and single events that nothing links or matched.
+func (r *reconciler) importRest() {
+	for _, rs := range r.sortedRemote() {
+		m := rs.Master
+		if !m.IsOrganizer || m.IsCancelled || m.Marker != "" {
+			continue // meetings others organize are handled with invitations; markers: ours
+		}
+		seg, err := RemoteSegment(m)
+		if err != nil {
+			r.history(0, "error", "An Outlook event could not be read and was not imported", m.Subject+": "+err.Error())
+			continue
+		}
+		e, err := calendar.NewImportedEvent(r.in.CalendarID, r.in.UserID, calendar.Public, seg)
+		if err != nil {
+			r.history(0, "error", "An Outlook event could not be imported", m.Subject+": "+err.Error())
+			continue
+		}
+		seg = e.Segments[0]
+		base := Base{Series: LocalSeriesState(seg)}
+		if seg.Rule != nil && rs.InstancesRead {
+			inst := remoteInstances(seg, m, rs.Instances, r.in.Window)
+			for k, st := range inst {
+				orig, _ := time.Parse(time.RFC3339, k)
+				ch := calendar.InstanceChange{Cancelled: st.Cancelled, Title: st.Subject, Description: st.Body, Location: st.Location, Start: st.Start, End: st.End}
+				if err := e.SetInstance(orig, ch); err != nil {
+					delete(inst, k)
+				}
+			}
+			base.Instances = inst
+		}
+		r.linked[m.ID] = true
+		r.plan.Created = append(r.plan.Created, e)
+		r.plan.Links = append(r.plan.Links, &LinkPlan{Event: e, SegmentUID: seg.UID, RemoteID: m.ID, ChangeKey: m.ChangeKey, Base: base})
+		r.history(0, "from Outlook", "Imported from Outlook", m.Subject)
+	}
+}
