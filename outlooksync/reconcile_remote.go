@@ -82,10 +82,11 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	// The parent's link now holds the shortened series; its own merge sees no difference.
 	l.Base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)])
 	l.Base.Instances = nil
+	// The new part is linked as if it had been synced already with no exceptions: its merge
+	// then rebuilds on it the instance changes that still have their occurrence.
 	seg := e.Segments[e.SegmentIndex(uid)]
-	lp := &LinkPlan{Event: e, SegmentUID: uid, RemoteID: child.Master.ID, ChangeKey: child.Master.ChangeKey,
-		Base: Base{Series: LocalSeriesState(seg)}, NeedsInstances: true}
-	r.plan.Links = append(r.plan.Links, lp)
+	r.linksOf[e.ID] = append(r.linksOf[e.ID], &Link{EventID: e.ID, SegmentUID: uid, RemoteID: child.Master.ID,
+		ChangeKey: child.Master.ChangeKey, Base: Base{Series: LocalSeriesState(seg)}})
 	detail := ""
 	if dropped > 0 {
 		detail = "instance changes no longer matching an occurrence were dropped"
