@@ -22,6 +22,7 @@ commands:
   user add --email E --name N [--admin] [--password-file F] [--time-zone Z]
                                        create an account (password from F, piped stdin, or generated)
   token create --email E [--name N]    print a new personal API token
+  property list [Q] | get N | set N V  read or change System Properties (V "-": from stdin)
   fakeoutlook ...                      run the fake Outlook (identity platform and Graph)
   version                              print the version
 
@@ -61,6 +62,8 @@ func run(args []string) int {
 		err = app.RunUser(ctx, std, rest)
 	case "token":
 		err = app.RunToken(ctx, std, rest)
+	case "property":
+		err = app.RunProperty(ctx, std, rest)
 	case "fakeoutlook":
 		fmt.Fprintln(os.Stderr, "calendar fakeoutlook: not built yet")
 		return 2

@@ -31,6 +31,7 @@ type App struct {
 	tokens   *tokenStore
 	throttle *loginThrottle
 	pages    *renderer
+	props    *propertyStore
 
 	echo *echo.Echo
 	now  func() time.Time
@@ -81,6 +82,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.sessions = &sessionStore{db: db, now: clock}
 	a.tokens = &tokenStore{db: db, now: clock}
 	a.throttle = &loginThrottle{db: db, now: clock}
+	a.props = &propertyStore{db: db, box: box, now: clock}
 	for _, opt := range opts {
 		opt(a)
 	}

@@ -19,6 +19,7 @@ func (a *App) routes(e *echo.Echo) {
 	api := e.Group("/api/v1", requireUser)
 	api.GET("/me", a.me)
 	a.registerCalendarAPI(api)
+	a.registerAdminAPI(api)
 }
 
 // newEcho builds the server: middleware in the order each request meets it, then the routes.

@@ -27,6 +27,7 @@ func All() []Migration {
 	return []Migration{
 		{1, "platform", platformUp},
 		{2, "calendar", calendarUp},
+		{3, "system properties", propertiesUp},
 	}
 }
 

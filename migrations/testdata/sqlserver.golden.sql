@@ -36,3 +36,9 @@ CREATE TABLE "rsvps" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"user
 CREATE INDEX "idx_rsvps_user_id" ON "rsvps"("user_id");
 CREATE INDEX "idx_rsvps_event_id" ON "rsvps"("event_id");
 
+-- 0003 system properties
+CREATE TABLE "system_properties" ("name" nvarchar(100),"value" nvarchar(MAX) NOT NULL,"encrypted" bit NOT NULL,"updated_at" datetimeoffset NOT NULL,"updated_by" bigint,PRIMARY KEY ("name"));
+CREATE TABLE "property_audit" ("id" bigint IDENTITY(1,1),"property" nvarchar(100) NOT NULL,"actor_user_id" bigint,"actor" nvarchar(400) NOT NULL,"action" nvarchar(16) NOT NULL,"value" nvarchar(400),"changed_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "ix_property_audit_changed" ON "property_audit"("changed_at");
+CREATE INDEX "ix_property_audit_property" ON "property_audit"("property");
+

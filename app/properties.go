@@ -1,0 +1,339 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"intracal/calendar"
+	"intracal/config/secrets"
+)
+
+// System Properties are the site-wide settings of Control Panel > System: the switch of
+// General Settings and the key/value properties that Outlook sync reads. The Control Panel
+// pages, the admin API and `calendar property` all go through propertyStore, so validation,
+// the write-only secret and the audit are the same whichever way a change arrives.
+
+// Names of the properties, as administrators see and search them.
+const (
+	PropEnableSync         = "EnableThirdPartyCalendarSync"
+	PropOutlookClientID    = "OutlookApiClientID"
+	PropOutlookSecret      = "OutlookApiClientSecret"
+	PropSAMLTenantID       = "SAMLTenantID"
+	PropUseSAMLTenantForMS = "UseSAMLtenantIDForOutlook"
+)
+
+// PropertyKind says what a property holds, and so how it is validated and shown.
+type PropertyKind string
+
+const (
+	KindBool   PropertyKind = "bool"
+	KindGUID   PropertyKind = "guid"
+	KindSecret PropertyKind = "secret" // write-only: only "set" and "updated at" are readable
+)
+
+// propertyDef describes one property.
+type propertyDef struct {
+	Name        string
+	Kind        PropertyKind
+	Default     string
+	Description string
+}
+
+// propertyDefs lists every property in the order the Control Panel shows them.
+func propertyDefs() []propertyDef {
+	return []propertyDef{
+		{PropEnableSync, KindBool, "false",
+			"Enable calendar sync from 3rd party systems: lets employees connect My Calendar to Outlook."},
+		{PropOutlookClientID, KindGUID, "",
+			"Application (client) ID of the app registered in Microsoft Entra for Outlook calendar sync."},
+		{PropOutlookSecret, KindSecret, "",
+			"Client secret value of that app registration. Write-only: it is stored encrypted and never shown again."},
+		{PropSAMLTenantID, KindGUID, "",
+			"Directory (tenant) ID of your organization in Microsoft Entra."},
+		{PropUseSAMLTenantForMS, KindBool, "true",
+			"Sign users in to Outlook through the SAMLTenantID tenant (single-tenant app). Turn off for a multitenant app."},
+	}
+}
+
+func lookupProperty(name string) (propertyDef, bool) {
+	for _, d := range propertyDefs() {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return propertyDef{}, false
+}
+
+// PropertyView is what may be shown of a property: never a secret's value.
+type PropertyView struct {
+	Name        string
+	Kind        PropertyKind
+	Description string
+	Default     string
+	// Value is the effective value (the default when unset); always "" for a secret.
+	Value string
+	// Set reports whether a value was stored (for a secret: whether one is configured).
+	Set       bool
+	UpdatedAt *time.Time
+	// UpdatedBy names who changed it last, "" when never changed.
+	UpdatedBy string
+}
+
+// IsSecret reports whether the property is write-only.
+func (p PropertyView) IsSecret() bool { return p.Kind == KindSecret }
+
+// PropertyChange is one entry of the audit: who changed which property when. Value is the new
+// value of an ordinary property and nil for a secret, whose value is never recorded.
+type PropertyChange struct {
+	ID        int64
+	Property  string
+	Actor     string
+	Action    string // set, cleared
+	Value     *string
+	ChangedAt time.Time
+}
+
+// propertyRow is a row of system_properties.
+type propertyRow struct {
+	Name      string `gorm:"primaryKey"`
+	Value     string
+	Encrypted bool
+	UpdatedAt time.Time
+	UpdatedBy *int64
+}
+
+func (propertyRow) TableName() string { return "system_properties" }
+
+// propertyAuditRow is a row of property_audit.
+type propertyAuditRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	Property    string
+	ActorUserID *int64
+	Actor       string
+	Action      string
+	Value       *string
+	ChangedAt   time.Time
+}
+
+func (propertyAuditRow) TableName() string { return "property_audit" }
+
+// propertyStore reads and writes System Properties.
+type propertyStore struct {
+	db  *gorm.DB
+	box *secrets.Box
+	now func() time.Time
+}
+
+// secretContext binds a sealed property value to its property, so a sealed value copied into
+// another row (or another table) does not open there.
+func secretContext(name string) string { return "system-property:" + name }
+
+// errUnknownProperty answers a name that is not a property.
+func errUnknownProperty(name string) error {
+	names := make([]string, 0, 8)
+	for _, d := range propertyDefs() {
+		names = append(names, d.Name)
+	}
+	return newAPIError(http.StatusNotFound, "not_found",
+		fmt.Sprintf("There is no system property named %q; the properties are %s.", name, strings.Join(names, ", ")))
+}
+
+// List returns the properties whose name contains query, ignoring case ("" lists all).
+func (s *propertyStore) List(ctx context.Context, query string) ([]PropertyView, error) {
+	rows, err := s.rows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.actorNames(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	q := strings.ToLower(strings.TrimSpace(query))
+	var out []PropertyView
+	for _, d := range propertyDefs() {
+		if q != "" && !strings.Contains(strings.ToLower(d.Name), q) {
+			continue
+		}
+		out = append(out, view(d, rows[d.Name], users))
+	}
+	return out, nil
+}
+
+// Get returns one property.
+func (s *propertyStore) Get(ctx context.Context, name string) (PropertyView, error) {
+	d, ok := lookupProperty(name)
+	if !ok {
+		return PropertyView{}, errUnknownProperty(name)
+	}
+	rows, err := s.rows(ctx)
+	if err != nil {
+		return PropertyView{}, err
+	}
+	users, err := s.actorNames(ctx, rows)
+	if err != nil {
+		return PropertyView{}, err
+	}
+	return view(d, rows[d.Name], users), nil
+}
+
+func view(d propertyDef, row *propertyRow, users map[int64]string) PropertyView {
+	v := PropertyView{Name: d.Name, Kind: d.Kind, Description: d.Description, Default: d.Default, Value: d.Default}
+	if row == nil {
+		return v
+	}
+	v.Set = row.Value != ""
+	t := row.UpdatedAt
+	v.UpdatedAt = &t
+	v.UpdatedBy = "command line"
+	if row.UpdatedBy != nil {
+		v.UpdatedBy = users[*row.UpdatedBy]
+	}
+	switch {
+	case d.Kind == KindSecret:
+		v.Value = ""
+	case row.Value != "":
+		v.Value = row.Value
+	}
+	return v
+}
+
+func (s *propertyStore) rows(ctx context.Context) (map[string]*propertyRow, error) {
+	var rows []propertyRow
+	if err := s.db.WithContext(ctx).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read system properties: %w", err)
+	}
+	out := make(map[string]*propertyRow, len(rows))
+	for i := range rows {
+		out[rows[i].Name] = &rows[i]
+	}
+	return out, nil
+}
+
+// actorNames finds the names of the people who last changed the properties.
+func (s *propertyStore) actorNames(ctx context.Context, rows map[string]*propertyRow) (map[int64]string, error) {
+	var ids []int64
+	for _, r := range rows {
+		if r.UpdatedBy != nil && !slices.Contains(ids, *r.UpdatedBy) {
+			ids = append(ids, *r.UpdatedBy)
+		}
+	}
+	names := map[int64]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	var users []User
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&users).Error; err != nil {
+		return nil, fmt.Errorf("read property editors: %w", err)
+	}
+	for _, u := range users {
+		names[u.ID] = actorName(Viewer{UserID: u.ID, Name: u.Name, Email: u.Email})
+	}
+	return names, nil
+}
+
+// actorName is how a change's author appears in the audit.
+func actorName(v Viewer) string {
+	switch {
+	case v.UserID == 0:
+		return "command line"
+	case v.Email == "":
+		return v.Name
+	}
+	return v.Name + " <" + v.Email + ">"
+}
+
+// Set validates and stores a property's new value and records the change in the audit, in
+// one transaction. An empty value clears it (back to its default). Problems come back as a
+// *calendar.ValidationError whose field is the property's name.
+func (s *propertyStore) Set(ctx context.Context, actor Viewer, name, value string) error {
+	d, ok := lookupProperty(name)
+	if !ok {
+		return errUnknownProperty(name)
+	}
+	stored, err := normalizeProperty(d, value)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	row := propertyRow{Name: d.Name, Value: stored, UpdatedAt: now}
+	if actor.UserID != 0 {
+		id := actor.UserID
+		row.UpdatedBy = &id
+	}
+	if d.Kind == KindSecret && stored != "" {
+		sealed, err := s.box.Seal([]byte(stored), secretContext(d.Name))
+		if err != nil {
+			return fmt.Errorf("seal %s: %w", d.Name, err)
+		}
+		row.Value, row.Encrypted = sealed, true
+	}
+	audit := propertyAuditRow{Property: d.Name, ActorUserID: row.UpdatedBy, Actor: actorName(actor),
+		Action: "set", ChangedAt: now}
+	if stored == "" {
+		audit.Action = "cleared"
+	} else if d.Kind != KindSecret {
+		audit.Value = &stored
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "name"}},
+			DoUpdates: clause.AssignmentColumns([]string{"value", "encrypted", "updated_at", "updated_by"}),
+		}).Create(&row).Error
+		if err != nil {
+			return fmt.Errorf("store property %s: %w", d.Name, err)
+		}
+		if err := tx.Create(&audit).Error; err != nil {
+			return fmt.Errorf("audit property %s: %w", d.Name, err)
+		}
+		return nil
+	})
+}
+
+// Audit returns the latest changes, newest first.
+func (s *propertyStore) Audit(ctx context.Context, limit int) ([]PropertyChange, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var rows []propertyAuditRow
+	if err := s.db.WithContext(ctx).Order("changed_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read property audit: %w", err)
+	}
+	out := make([]PropertyChange, len(rows))
+	for i, r := range rows {
+		out[i] = PropertyChange{ID: r.ID, Property: r.Property, Actor: r.Actor, Action: r.Action, Value: r.Value, ChangedAt: r.ChangedAt}
+	}
+	return out, nil
+}
+
+// raw reads a property's stored value, opening a secret; "" when unset.
+func (s *propertyStore) raw(ctx context.Context, name string) (string, error) {
+	var row propertyRow
+	err := s.db.WithContext(ctx).Where("name = ?", name).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read property %s: %w", name, err)
+	}
+	if !row.Encrypted {
+		return row.Value, nil
+	}
+	plain, err := s.box.Open(row.Value, secretContext(name))
+	if err != nil {
+		return "", fmt.Errorf("open property %s (was the secret key changed?): %w", name, err)
+	}
+	return string(plain), nil
+}
+
+// validationError is a ValidationError for one property.
+func propertyInvalid(name, msg string) error {
+	return &calendar.ValidationError{Fields: map[string]string{name: msg}}
+}

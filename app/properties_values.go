@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"intracal/config/secrets"
+)
+
+// maxSecretLength bounds a pasted client secret; Entra's are 40 characters.
+const maxSecretLength = 1024
+
+// guidPattern is the textual form of a GUID as Entra shows application and tenant ids.
+var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// normalizeProperty checks a new value and returns the form it is stored in ("" clears).
+func normalizeProperty(d propertyDef, value string) (string, error) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return "", nil
+	}
+	switch d.Kind {
+	case KindBool:
+		b, ok := parseYesNo(v)
+		if !ok {
+			return "", propertyInvalid(d.Name, d.Name+" must be true or false.")
+		}
+		return strconv.FormatBool(b), nil
+	case KindGUID:
+		v = strings.Trim(v, "{}")
+		if !guidPattern.MatchString(v) {
+			return "", propertyInvalid(d.Name, d.Name+" must be a GUID like 00000000-0000-0000-0000-000000000000.")
+		}
+		return strings.ToLower(v), nil
+	case KindSecret:
+		switch {
+		case !utf8.ValidString(v) || strings.ContainsAny(v, "\r\n\t"):
+			return "", propertyInvalid(d.Name, d.Name+" must be one line of text: paste the secret's Value, not its ID.")
+		case len(v) > maxSecretLength:
+			return "", propertyInvalid(d.Name, fmt.Sprintf("%s is longer than %d characters.", d.Name, maxSecretLength))
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("property %s: unknown kind %q", d.Name, d.Kind)
+}
+
+// parseYesNo reads the ways a switch is written: true/false, yes/no, on/off, 1/0.
+func parseYesNo(s string) (bool, bool) {
+	switch strings.ToLower(s) {
+	case "true", "yes", "on", "1":
+		return true, true
+	case "false", "no", "off", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// OutlookSettings are the properties that Connect to Outlook needs, read together.
+type OutlookSettings struct {
+	SyncEnabled    bool
+	ClientID       string
+	ClientSecret   string // opened; never log or render it
+	SAMLTenantID   string
+	UseSAMLTenant  bool
+	secretReadable bool
+}
+
+// String keeps the secret out of anything that formats the settings with %v.
+func (s OutlookSettings) String() string {
+	return fmt.Sprintf("enabled=%t client_id=%s tenant=%s use_saml_tenant=%t secret_set=%t",
+		s.SyncEnabled, s.ClientID, s.SAMLTenantID, s.UseSAMLTenant, s.ClientSecret != "")
+}
+
+// LogValue keeps the secret out of any log line that includes the settings.
+func (s OutlookSettings) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Missing names what an administrator must still do before employees can connect, in the
+// order of the setup guide; empty when Connect is ready.
+func (s OutlookSettings) Missing() []string {
+	var out []string
+	if !s.SyncEnabled {
+		out = append(out, "turn on Enable calendar sync from 3rd party systems (Control Panel > System > General Settings > Advanced Settings)")
+	}
+	if s.ClientID == "" {
+		out = append(out, "set "+PropOutlookClientID+" in Control Panel > System > System Properties")
+	}
+	if s.ClientSecret == "" {
+		if s.secretReadable {
+			out = append(out, "set "+PropOutlookSecret+" in Control Panel > System > System Properties")
+		} else {
+			out = append(out, "set "+PropOutlookSecret+" again in Control Panel > System > System Properties (the stored one cannot be decrypted with this site's secret key)")
+		}
+	}
+	if s.UseSAMLTenant && s.SAMLTenantID == "" {
+		out = append(out, "set "+PropSAMLTenantID+" in Control Panel > System > System Properties, or turn "+PropUseSAMLTenantForMS+" off for a multitenant app")
+	}
+	return out
+}
+
+// Ready reports whether employees can connect to Outlook.
+func (s OutlookSettings) Ready() bool { return len(s.Missing()) == 0 }
+
+// Tenant is the {tenant} of the identity platform URLs: the SAML tenant for a single-tenant
+// app, "organizations" for a multitenant one.
+func (s OutlookSettings) Tenant() string {
+	if s.UseSAMLTenant {
+		return s.SAMLTenantID
+	}
+	return "organizations"
+}
+
+// OutlookSettings reads the Outlook properties. A secret that no longer opens (the site's
+// secret key changed) reads as unset, so the site asks for it again instead of failing.
+func (s *propertyStore) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
+	var out OutlookSettings
+	get := func(name string) (string, error) {
+		v, err := s.raw(ctx, name)
+		if err != nil {
+			return "", err
+		}
+		if v == "" {
+			d, _ := lookupProperty(name)
+			v = d.Default
+		}
+		return v, nil
+	}
+	enabled, err := get(PropEnableSync)
+	if err != nil {
+		return out, err
+	}
+	out.SyncEnabled = enabled == "true"
+	if out.ClientID, err = get(PropOutlookClientID); err != nil {
+		return out, err
+	}
+	if out.SAMLTenantID, err = get(PropSAMLTenantID); err != nil {
+		return out, err
+	}
+	useSAML, err := get(PropUseSAMLTenantForMS)
+	if err != nil {
+		return out, err
+	}
+	out.UseSAMLTenant = useSAML == "true"
+	out.secretReadable = true
+	out.ClientSecret, err = get(PropOutlookSecret)
+	if errors.Is(err, secrets.ErrOpen) {
+		out.ClientSecret, out.secretReadable = "", false
+	} else if err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// SyncEnabled reads the General Settings switch.
+func (s *propertyStore) SyncEnabled(ctx context.Context) (bool, error) {
+	v, err := s.raw(ctx, PropEnableSync)
+	return v == "true", err
+}
