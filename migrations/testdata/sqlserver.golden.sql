@@ -42,3 +42,13 @@ CREATE TABLE "property_audit" ("id" bigint IDENTITY(1,1),"property" nvarchar(100
 CREATE INDEX "ix_property_audit_changed" ON "property_audit"("changed_at");
 CREATE INDEX "ix_property_audit_property" ON "property_audit"("property");
 
+-- 0005 outlook sync
+CREATE TABLE "sync_links" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"event_id" bigint NOT NULL,"segment_uid" nvarchar(32) NOT NULL,"remote_id" nvarchar(512) NOT NULL,"change_key" nvarchar(128) NOT NULL,"base" nvarchar(MAX) NOT NULL,"updated_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_sync_links_remote_id" ON "sync_links"("remote_id");
+CREATE INDEX "idx_sync_links_event_id" ON "sync_links"("event_id");
+CREATE UNIQUE INDEX "ux_sync_links_segment" ON "sync_links"("user_id","event_id","segment_uid");
+CREATE TABLE "sync_cursors" ("user_id" bigint,"delta_link" nvarchar(MAX),"last_cycle_at" datetimeoffset,"last_summary" nvarchar(MAX),"updated_at" datetimeoffset,PRIMARY KEY ("user_id"));
+CREATE TABLE "sync_histories" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"at" datetimeoffset NOT NULL,"event_id" bigint NOT NULL,"direction" nvarchar(16) NOT NULL,"summary" nvarchar(255) NOT NULL,"detail" nvarchar(MAX),PRIMARY KEY ("id"));
+CREATE INDEX "ix_sync_history_user_at" ON "sync_histories"("user_id","at");
+CREATE TABLE "sync_leases" ("user_id" bigint,"holder" nvarchar(64) NOT NULL,"expires_at" datetimeoffset NOT NULL,PRIMARY KEY ("user_id"));
+

@@ -1,0 +1,303 @@
+package outlooksync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"intracal/calendar"
+)
+
+// CalendarStore is what the sync needs of My Calendar's store.
+type CalendarStore interface {
+	OrganizedEvents(ctx context.Context, userID int64, ids []int64, from, to time.Time) ([]*calendar.Event, error)
+	Replace(ctx context.Context, e *calendar.Event) error
+	Create(ctx context.Context, e *calendar.Event) error
+}
+
+var _ CalendarStore = (*calendar.Store)(nil)
+
+// Engine runs sync cycles: pull Outlook's changes, reconcile, save My Calendar's side, push
+// Outlook's side, record the new bases.
+type Engine struct {
+	Cal   CalendarStore
+	Store *Store
+	Log   *slog.Logger
+	Now   func() time.Time
+	// Back and Ahead bound the window around today (the seed's today - 2 days .. + 12 months).
+	Back, Ahead time.Duration
+}
+
+// NewEngine returns an engine with the seed's window.
+func NewEngine(cal CalendarStore, st *Store, log *slog.Logger) *Engine {
+	return &Engine{Cal: cal, Store: st, Log: log, Now: time.Now, Back: 48 * time.Hour, Ahead: 365 * 24 * time.Hour}
+}
+
+// Window is the span synced now.
+func (en *Engine) Window() Window {
+	now := en.Now().UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return Window{From: day.Add(-en.Back), To: day.Add(en.Ahead)}
+}
+
+// Job names one connection's cycle.
+type Job struct {
+	UserID     int64
+	CalendarID int64
+	Graph      Graph
+	DryRun     bool
+	Progress   func(items int)
+}
+
+// Result says what one cycle did.
+type Result struct {
+	Read       int // Outlook items read
+	Pulled     int // local events changed or imported
+	Pushed     int // Outlook operations that succeeded
+	Failed     int // Outlook operations that failed (retried next cycle)
+	Conflicts  int
+	Passes     int
+	FullRead   bool
+	DryRunPlan string
+	History    []HistoryEntry
+}
+
+// maxPasses bounds the passes of one cycle: a series created or reshaped in the first pass
+// has its exceptions rebuilt in the next.
+const maxPasses = 3
+
+// Cycle runs one sync cycle for a connection. A failed read changes nothing; a failed write is
+// retried by the next cycle, since the bases record only what both sides agree on.
+func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
+	var res Result
+	w := en.Window()
+	cur, err := en.Store.Cursor(ctx, job.UserID)
+	if err != nil {
+		return res, err
+	}
+	delta, err := job.Graph.Delta(ctx, cur.DeltaLink, w, job.Progress)
+	if errors.Is(err, ErrResyncNeeded) && cur.DeltaLink != "" {
+		// An expired change feed means a full read of the window, never a deletion.
+		res.FullRead = true
+		delta, err = job.Graph.Delta(ctx, "", w, job.Progress)
+	}
+	if err != nil {
+		return res, fmt.Errorf("read Outlook changes: %w", err)
+	}
+	res.FullRead = res.FullRead || cur.DeltaLink == ""
+	touched, removed := touchedSeries(delta.Items)
+	forced := map[string]bool{}
+	for pass := 1; pass <= maxPasses; pass++ {
+		res.Passes = pass
+		again, err := en.pass(ctx, job, w, touched, removed, forced, &res)
+		if err != nil {
+			return res, err
+		}
+		if job.DryRun || len(again) == 0 {
+			break
+		}
+		touched, removed, forced = map[string]bool{}, map[string]bool{}, again
+	}
+	if job.DryRun {
+		return res, nil
+	}
+	now := en.Now().UTC()
+	cur.DeltaLink, cur.LastCycleAt = delta.DeltaLink, &now
+	cur.LastSummary = fmt.Sprintf("%d from Outlook, %d to Outlook, %d conflicts, %d failed", res.Pulled, res.Pushed, res.Conflicts, res.Failed)
+	if err := en.Store.SaveCursor(ctx, job.UserID, cur); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// touchedSeries returns the series masters and singles a delta page names, and the ids it
+// says were removed.
+func touchedSeries(items []RemoteEvent) (map[string]bool, map[string]bool) {
+	touched, removed := map[string]bool{}, map[string]bool{}
+	for _, it := range items {
+		switch {
+		case it.Removed:
+			removed[it.ID] = true
+		case it.Type == TypeOccurrence || it.Type == TypeException:
+			if it.SeriesMasterID != "" {
+				touched[it.SeriesMasterID] = true
+			}
+		default:
+			touched[it.ID] = true
+		}
+	}
+	return touched, removed
+}
+
+// pass reads what it needs, reconciles, and applies the plan. It returns the Outlook series
+// whose exceptions must be rebuilt in a further pass.
+func (en *Engine) pass(ctx context.Context, job Job, w Window, touched, removed, forced map[string]bool, res *Result) (map[string]bool, error) {
+	links, err := en.Store.Links(ctx, job.UserID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(links))
+	for _, l := range links {
+		ids = append(ids, l.EventID)
+	}
+	local, err := en.Cal.OrganizedEvents(ctx, job.UserID, ids, w.From, w.To)
+	if err != nil {
+		return nil, err
+	}
+	toRead := map[string]bool{}
+	for id := range touched {
+		toRead[id] = true
+	}
+	for id := range forced {
+		toRead[id] = true
+	}
+	byEvent := map[int64]*calendar.Event{}
+	for _, e := range local {
+		byEvent[e.ID] = e
+	}
+	for _, l := range links {
+		if removed[l.RemoteID] {
+			toRead[l.RemoteID] = true
+		}
+		if e := byEvent[l.EventID]; e != nil && needsRemoteRead(e, l, w) {
+			toRead[l.RemoteID] = true
+		}
+	}
+	remote := map[string]*RemoteSeries{}
+	for id := range toRead {
+		rs, err := readSeries(ctx, job.Graph, id, w)
+		if err != nil {
+			return nil, fmt.Errorf("read Outlook series: %w", err)
+		}
+		res.Read++
+		remote[id] = rs
+	}
+	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote, Links: links})
+	if job.DryRun {
+		res.DryRunPlan += plan.Summary()
+		return nil, nil
+	}
+	return en.apply(ctx, job, plan, res)
+}
+
+// needsRemoteRead reports whether a linked series must be read although Outlook reported no
+// change: My Calendar changed its exceptions, or changed the series while Outlook holds
+// exceptions that must follow (Outlook does not carry series changes into exceptions).
+func needsRemoteRead(e *calendar.Event, l Link, w Window) bool {
+	if e.DeletedAt != nil {
+		return false
+	}
+	i := e.SegmentIndex(l.SegmentUID)
+	if i < 0 || e.Segments[i].Rule == nil {
+		return false
+	}
+	if !sameInstances(localInstances(e, i, w), l.Base.Instances) {
+		return true
+	}
+	return len(l.Base.Instances) > 0 && LocalSeriesState(e.Segments[i]) != l.Base.Series
+}
+
+// readSeries reads a series master (with its instances in the window) or a single event; an
+// item Outlook no longer has is Gone.
+func readSeries(ctx context.Context, g Graph, id string, w Window) (*RemoteSeries, error) {
+	ev, err := g.Event(ctx, id)
+	if errors.Is(err, ErrRemoteNotFound) {
+		return &RemoteSeries{Master: RemoteEvent{ID: id}, Gone: true}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rs := &RemoteSeries{Master: ev}
+	if ev.Type == TypeMaster && ev.IsOrganizer {
+		inst, err := g.Instances(ctx, id, w)
+		if err != nil {
+			return nil, err
+		}
+		rs.Instances, rs.InstancesRead = inst, true
+	}
+	return rs, nil
+}
+
+// apply saves the plan's local side, then writes Outlook, then records the links whose
+// operations all succeeded.
+func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (map[string]bool, error) {
+	for _, e := range plan.Changed {
+		if err := en.Cal.Replace(ctx, e); err != nil {
+			// Someone changed the event meanwhile: the next cycle starts from their version.
+			return nil, fmt.Errorf("save event %d from Outlook: %w", e.ID, err)
+		}
+		res.Pulled++
+	}
+	for _, e := range plan.Created {
+		if err := en.Cal.Create(ctx, e); err != nil {
+			return nil, fmt.Errorf("import event from Outlook: %w", err)
+		}
+		res.Pulled++
+	}
+	failed := map[*LinkPlan]bool{}
+	if len(plan.Ops) > 0 {
+		ops := make([]Op, len(plan.Ops))
+		for i, p := range plan.Ops {
+			ops[i] = p.Op
+			if p.Op.Write != nil && p.Op.Write.Marker != "" && p.Link != nil && p.Link.Event != nil {
+				// Created events got their ids on save: the marker names the stored id.
+				p.Op.Write.Marker = Marker(p.Link.Event.ID, p.Link.SegmentUID)
+			}
+		}
+		results := job.Graph.Apply(ctx, ops)
+		for i, r := range results {
+			lp := plan.Ops[i].Link
+			if r.Err != nil {
+				failed[lp] = true
+				res.Failed++
+				en.Log.Warn("outlook operation failed", "user", job.UserID, "kind", ops[i].Kind, "purpose", plan.Ops[i].Purpose, "err", r.Err)
+				if ops[i].Kind == OpDelete && errors.Is(r.Err, ErrRemoteNotFound) {
+					failed[lp] = false // already gone: that is what we wanted
+					res.Failed--
+				}
+				continue
+			}
+			res.Pushed++
+			if lp != nil && r.Event != nil && (ops[i].Kind == OpCreate || r.Event.ID == lp.RemoteID) {
+				if ops[i].Kind == OpCreate {
+					lp.RemoteID = r.Event.ID
+				}
+				lp.ChangeKey = r.Event.ChangeKey
+			}
+		}
+	}
+	again := map[string]bool{}
+	for _, lp := range plan.Links {
+		if failed[lp] || lp.Event == nil {
+			continue
+		}
+		if lp.Delete {
+			if err := en.Store.DeleteLink(ctx, job.UserID, lp.Event.ID, lp.SegmentUID); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if lp.RemoteID == "" {
+			continue
+		}
+		l := Link{EventID: lp.Event.ID, SegmentUID: lp.SegmentUID, RemoteID: lp.RemoteID, ChangeKey: lp.ChangeKey, Base: lp.Base}
+		if err := en.Store.SaveLink(ctx, job.UserID, l); err != nil {
+			return nil, err
+		}
+		if lp.NeedsInstances {
+			again[lp.RemoteID] = true
+		}
+	}
+	for _, h := range plan.History {
+		if h.Direction == "conflict" {
+			res.Conflicts++
+		}
+	}
+	res.History = append(res.History, plan.History...)
+	if err := en.Store.AddHistory(ctx, job.UserID, plan.History); err != nil {
+		return nil, err
+	}
+	return again, nil
+}

@@ -1,0 +1,223 @@
+package outlooksync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Store keeps the sync's own state: links with their bases, delta cursors, history, leases.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+}
+
+// NewStore returns the sync store on db (migration 5 made its tables).
+func NewStore(db *gorm.DB) *Store { return &Store{db: db, now: time.Now} }
+
+type linkRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	UserID     int64
+	EventID    int64
+	SegmentUID string
+	RemoteID   string
+	ChangeKey  string
+	Base       string
+	UpdatedAt  time.Time
+}
+
+func (linkRow) TableName() string { return "sync_links" }
+
+type cursorRow struct {
+	UserID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	DeltaLink   string
+	LastCycleAt *time.Time
+	LastSummary string
+	UpdatedAt   time.Time
+}
+
+func (cursorRow) TableName() string { return "sync_cursors" }
+
+type historyRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	UserID    int64
+	At        time.Time
+	EventID   int64
+	Direction string
+	Summary   string
+	Detail    string
+}
+
+func (historyRow) TableName() string { return "sync_histories" }
+
+type leaseRow struct {
+	UserID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	Holder    string
+	ExpiresAt time.Time
+}
+
+func (leaseRow) TableName() string { return "sync_leases" }
+
+// Links returns the user's links.
+func (s *Store) Links(ctx context.Context, userID int64) ([]Link, error) {
+	var rows []linkRow
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load sync links: %w", err)
+	}
+	out := make([]Link, 0, len(rows))
+	for _, r := range rows {
+		l := Link{EventID: r.EventID, SegmentUID: r.SegmentUID, RemoteID: r.RemoteID, ChangeKey: r.ChangeKey}
+		if err := json.Unmarshal([]byte(r.Base), &l.Base); err != nil {
+			return nil, fmt.Errorf("sync link %d: base: %w", r.ID, err)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// SaveLink stores a link, replacing the one for the same segment.
+func (s *Store) SaveLink(ctx context.Context, userID int64, l Link) error {
+	base, err := json.Marshal(l.Base)
+	if err != nil {
+		return fmt.Errorf("sync link base: %w", err)
+	}
+	row := linkRow{UserID: userID, EventID: l.EventID, SegmentUID: l.SegmentUID, RemoteID: l.RemoteID,
+		ChangeKey: l.ChangeKey, Base: string(base), UpdatedAt: s.now().UTC()}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("user_id = ? AND event_id = ? AND segment_uid = ?", userID, l.EventID, l.SegmentUID).Delete(&linkRow{}).Error; err != nil {
+			return fmt.Errorf("replace sync link: %w", err)
+		}
+		if err := tx.Create(&row).Error; err != nil {
+			return fmt.Errorf("save sync link: %w", err)
+		}
+		return nil
+	})
+}
+
+// DeleteLink removes the link of a segment.
+func (s *Store) DeleteLink(ctx context.Context, userID, eventID int64, segmentUID string) error {
+	err := s.db.WithContext(ctx).Where("user_id = ? AND event_id = ? AND segment_uid = ?", userID, eventID, segmentUID).Delete(&linkRow{}).Error
+	if err != nil {
+		return fmt.Errorf("delete sync link: %w", err)
+	}
+	return nil
+}
+
+// Cursor is a user's place in Outlook's change feed and the outcome of the last cycle.
+type Cursor struct {
+	DeltaLink   string
+	LastCycleAt *time.Time
+	LastSummary string
+}
+
+// Cursor returns the user's cursor (empty when none).
+func (s *Store) Cursor(ctx context.Context, userID int64) (Cursor, error) {
+	var r cursorRow
+	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Cursor{}, nil
+	}
+	if err != nil {
+		return Cursor{}, fmt.Errorf("load sync cursor: %w", err)
+	}
+	return Cursor{DeltaLink: r.DeltaLink, LastCycleAt: r.LastCycleAt, LastSummary: r.LastSummary}, nil
+}
+
+// SaveCursor stores the user's cursor.
+func (s *Store) SaveCursor(ctx context.Context, userID int64, c Cursor) error {
+	row := cursorRow{UserID: userID, DeltaLink: c.DeltaLink, LastCycleAt: c.LastCycleAt, LastSummary: c.LastSummary, UpdatedAt: s.now().UTC()}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "user_id"}}, UpdateAll: true}).Create(&row).Error
+	if err != nil {
+		return fmt.Errorf("save sync cursor: %w", err)
+	}
+	return nil
+}
+
+// ForgetCursor drops the delta state (on disconnect); links stay, so that reconnecting the
+// same mailbox duplicates nothing.
+func (s *Store) ForgetCursor(ctx context.Context, userID int64) error {
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Delete(&cursorRow{}).Error; err != nil {
+		return fmt.Errorf("forget sync cursor: %w", err)
+	}
+	return nil
+}
+
+// AddHistory appends entries to the user's sync history.
+func (s *Store) AddHistory(ctx context.Context, userID int64, entries []HistoryEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	now := s.now().UTC()
+	rows := make([]historyRow, len(entries))
+	for i, h := range entries {
+		rows[i] = historyRow{UserID: userID, At: now, EventID: h.EventID, Direction: h.Direction, Summary: truncate(h.Summary, 255), Detail: h.Detail}
+	}
+	if err := s.db.WithContext(ctx).CreateInBatches(rows, 200).Error; err != nil {
+		return fmt.Errorf("save sync history: %w", err)
+	}
+	return nil
+}
+
+// HistoryItem is one stored history line.
+type HistoryItem struct {
+	At time.Time
+	HistoryEntry
+}
+
+// History returns the user's latest history lines, newest first.
+func (s *Store) History(ctx context.Context, userID int64, limit int) ([]HistoryItem, error) {
+	var rows []historyRow
+	if err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("load sync history: %w", err)
+	}
+	out := make([]HistoryItem, len(rows))
+	for i, r := range rows {
+		out[i] = HistoryItem{At: r.At, HistoryEntry: HistoryEntry{EventID: r.EventID, Direction: r.Direction, Summary: r.Summary, Detail: r.Detail}}
+	}
+	return out, nil
+}
+
+// AcquireLease takes the right to sync a user's connection for ttl, unless another holder's
+// lease is still running. Several app instances on one database sync each connection once.
+func (s *Store) AcquireLease(ctx context.Context, userID int64, holder string, ttl time.Duration) (bool, error) {
+	now := s.now().UTC()
+	db := s.db.WithContext(ctx)
+	res := db.Model(&leaseRow{}).Where("user_id = ? AND (expires_at < ? OR holder = ?)", userID, now, holder).
+		Updates(map[string]any{"holder": holder, "expires_at": now.Add(ttl)})
+	if res.Error != nil {
+		return false, fmt.Errorf("take sync lease: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return true, nil
+	}
+	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{UserID: userID, Holder: holder, ExpiresAt: now.Add(ttl)}).Error
+	if err != nil {
+		return false, fmt.Errorf("take sync lease: %w", err)
+	}
+	var cur leaseRow
+	if err := db.Where("user_id = ?", userID).Take(&cur).Error; err != nil {
+		return false, fmt.Errorf("read sync lease: %w", err)
+	}
+	return cur.Holder == holder && cur.ExpiresAt.After(now), nil
+}
+
+// ReleaseLease gives the lease back.
+func (s *Store) ReleaseLease(ctx context.Context, userID int64, holder string) error {
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND holder = ?", userID, holder).Delete(&leaseRow{}).Error; err != nil {
+		return fmt.Errorf("release sync lease: %w", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
