@@ -14,10 +14,10 @@ import (
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	jsonserialization "github.com/microsoft/kiota-serialization-json-go"
 	textserialization "github.com/microsoft/kiota-serialization-text-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"golang.org/x/oauth2"
 )
 
@@ -45,7 +45,9 @@ func (p *tokenProvider) GetAuthorizationToken(ctx context.Context, u *url.URL, _
 	return tok.AccessToken, nil
 }
 
-func (p *tokenProvider) GetAllowedHostsValidator() *authentication.AllowedHostsValidator { return p.hosts }
+func (p *tokenProvider) GetAllowedHostsValidator() *authentication.AllowedHostsValidator {
+	return p.hosts
+}
 
 // sdkAdapter signs a mailbox in with x/oauth2's password grant against the
 // fake and returns a Graph request adapter with the SDK's default
