@@ -25,48 +25,74 @@ func (z *zoneCache) load(name string) (*time.Location, error) {
 	return l, nil
 }
 
-// listEvents loads, for a listing, the events that the filtered query selects, with their
-// segments (one joined query), the overrides near the window, and only the viewer's own
-// invitations and answers. The events are partial: they can be expanded, never saved.
-func (s *Store) listEvents(ctx context.Context, events *gorm.DB, v Viewer, from, to time.Time) ([]*Event, error) {
-	rows, err := events.
-		Joins("JOIN segments ON segments.event_id = events.id").
-		Select("events.id, events.calendar_id, events.organizer_id, events.privacy, events.version, " +
-			"segments.id, segments.uid, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
-			"segments.rrule, segments.title, segments.description, segments.location").
-		Order("events.id, segments.position").Rows()
-	if err != nil {
-		return nil, fmt.Errorf("list events: %w", err)
-	}
-	defer rows.Close()
+// listCols are the columns a listing reads, events and segments joined.
+const listCols = "events.id, events.calendar_id, events.organizer_id, events.privacy, events.version, " +
+	"segments.id, segments.uid, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
+	"segments.rrule, segments.title, segments.description, segments.location"
+
+// listEvents loads, for a listing, the events that members selects (a query on events with
+// the visibility and membership conditions) that have instances in the window: their
+// segments that reach into the window (segments are bounded on their own, so the others are
+// not needed), all segments of events with an instance moved into the window, the overrides
+// near the window, and only the viewer's own invitations and answers. The events are
+// partial: they can be expanded, never saved.
+func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from, to time.Time) ([]*Event, error) {
+	base := members.Session(&gorm.Session{})
 	var out []*Event
 	byID := map[int64]*Event{}
 	var maxDur time.Duration
-	for rows.Next() {
-		var er eventRow
-		var sr segmentRow
-		if err := rows.Scan(&er.ID, &er.CalendarID, &er.OrganizerID, &er.Privacy, &er.Version,
-			&sr.ID, &sr.UID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
-			&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
-			return nil, fmt.Errorf("read listed event: %w", err)
-		}
-		e := byID[er.ID]
-		if e == nil {
-			e = &Event{ID: er.ID, CalendarID: er.CalendarID, OrganizerID: er.OrganizerID, Privacy: Privacy(er.Privacy),
-				Version: er.Version, partial: true}
-			byID[er.ID] = e
-			out = append(out, e)
-		}
-		sr.EventID = er.ID
-		seg, err := s.segmentFromRow(sr)
+	scan := func(q *gorm.DB) error {
+		rows, err := q.Joins("JOIN segments ON segments.event_id = events.id").Select(listCols).
+			Order("events.id, segments.position").Rows()
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("list events: %w", err)
 		}
-		maxDur = max(maxDur, seg.Duration)
-		e.Segments = append(e.Segments, seg)
+		defer rows.Close()
+		for rows.Next() {
+			var er eventRow
+			var sr segmentRow
+			if err := rows.Scan(&er.ID, &er.CalendarID, &er.OrganizerID, &er.Privacy, &er.Version,
+				&sr.ID, &sr.UID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
+				&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
+				return fmt.Errorf("read listed event: %w", err)
+			}
+			e := byID[er.ID]
+			if e == nil {
+				e = &Event{ID: er.ID, CalendarID: er.CalendarID, OrganizerID: er.OrganizerID, Privacy: Privacy(er.Privacy),
+					Version: er.Version, partial: true}
+				byID[er.ID] = e
+				out = append(out, e)
+			}
+			sr.EventID = er.ID
+			seg, err := s.segmentFromRow(sr)
+			if err != nil {
+				return err
+			}
+			maxDur = max(maxDur, seg.Duration)
+			e.Segments = append(e.Segments, seg)
+		}
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list events: %w", err)
+	if err := scan(base.Where("segments.first_start_utc < ? AND (segments.last_end_utc IS NULL OR segments.last_end_utc >= ?)", to, from)); err != nil {
+		return nil, err
+	}
+	// Events with an instance moved into the window from elsewhere: all their segments.
+	var moved []int64
+	if err := base.Where("events.id IN (?)", s.db.Model(&overrideRow{}).Select("event_id").
+		Where("start_utc < ? AND end_utc > ?", to, from)).Pluck("events.id", &moved).Error; err != nil {
+		return nil, fmt.Errorf("list moved instances: %w", err)
+	}
+	if len(moved) > 0 {
+		for _, id := range moved {
+			if e := byID[id]; e != nil {
+				e.Segments = nil
+			}
+		}
+		for start := 0; start < len(moved); start += idChunk {
+			if err := scan(base.Where("events.id IN ?", moved[start:min(start+idChunk, len(moved))])); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if len(out) == 0 {
 		return nil, nil

@@ -135,9 +135,6 @@ func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrenc
 			s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID))
 	}
 	from, to := q.From.UTC(), q.To.UTC()
-	db = db.Where("events.id IN (?) OR events.id IN (?)",
-		s.db.Model(&segmentRow{}).Select("event_id").Where("first_start_utc < ? AND (last_end_utc IS NULL OR last_end_utc >= ?)", to, from),
-		s.db.Model(&overrideRow{}).Select("event_id").Where("start_utc < ? AND end_utc > ?", to, from))
 	events, err := s.listEvents(ctx, db, v, from, to)
 	if err != nil {
 		return nil, false, err
