@@ -1,0 +1,182 @@
+package outlooksync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// Connections is what the scheduler needs of the connected mailboxes.
+type Connections interface {
+	// Connected lists the users whose Outlook connection may be synced now.
+	Connected(ctx context.Context) ([]int64, error)
+	// Graph returns a Graph client for the user's mailbox.
+	Graph(ctx context.Context, userID int64) (Graph, error)
+	// Record stores the outcome of a cycle for the connection's status.
+	Record(ctx context.Context, userID int64, at time.Time, cycleErr error) error
+}
+
+// Calendars gives the My Calendar of a user, where imported events go.
+type Calendars interface {
+	MyCalendar(ctx context.Context, userID int64) (int64, error)
+}
+
+// Scheduler syncs every connection every Interval (jittered) and on demand. A lease row in
+// the database lets one app instance at a time sync a connection, so several instances can
+// share one database; a throttled mailbox backs off on its own and never delays the others.
+type Scheduler struct {
+	Engine    *Engine
+	Conns     Connections
+	Calendars Calendars
+	Log       *slog.Logger
+	Metrics   *Metrics
+	Interval  time.Duration
+	Holder    string // this instance's name in the lease table
+	Workers   int    // connections synced at once
+
+	mu       sync.Mutex
+	backoff  map[int64]time.Time
+	failures map[int64]int
+	progress map[int64]int
+}
+
+// leaseTTL bounds a crashed instance's hold on a connection.
+const leaseTTL = 10 * time.Minute
+
+// ErrBusy means another cycle of the connection is running (here or on another instance).
+var ErrBusy = errors.New("outlook sync: a cycle of this connection is already running")
+
+// Run syncs until ctx is done.
+func (s *Scheduler) Run(ctx context.Context) error {
+	for {
+		s.tick(ctx)
+		wait := s.Interval/2 + rand.N(s.Interval) // jitter spreads the instances' cycles
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+}
+
+// tick runs one round over every connection, a few at a time.
+func (s *Scheduler) tick(ctx context.Context) {
+	users, err := s.Conns.Connected(ctx)
+	if err != nil {
+		s.Log.Error("list outlook connections", "err", err)
+		return
+	}
+	workers := max(s.Workers, 1)
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for _, uid := range users {
+		if !s.due(uid) {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(uid int64) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if _, err := s.SyncNow(ctx, uid); err != nil && !errors.Is(err, ErrBusy) {
+				s.Log.Warn("outlook sync cycle failed", "user", uid, "err", err)
+			}
+		}(uid)
+	}
+	wg.Wait()
+}
+
+// due reports whether the connection's backoff has passed.
+func (s *Scheduler) due(uid int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !time.Now().Before(s.backoff[uid])
+}
+
+// Progress returns how many Outlook items the running cycle of a user has read so far, or -1.
+func (s *Scheduler) Progress(uid int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n, ok := s.progress[uid]; ok {
+		return n
+	}
+	return -1
+}
+
+// SyncNow runs one cycle for the user's connection now and returns what it did.
+func (s *Scheduler) SyncNow(ctx context.Context, uid int64) (Result, error) {
+	ok, err := s.Engine.Store.AcquireLease(ctx, uid, s.Holder, leaseTTL)
+	if err != nil {
+		return Result{}, err
+	}
+	if !ok {
+		return Result{}, ErrBusy
+	}
+	defer func() {
+		if err := s.Engine.Store.ReleaseLease(context.WithoutCancel(ctx), uid, s.Holder); err != nil {
+			s.Log.Warn("release sync lease", "user", uid, "err", err)
+		}
+	}()
+	g, err := s.Conns.Graph(ctx, uid)
+	if err != nil {
+		s.after(ctx, uid, err)
+		return Result{}, err
+	}
+	cal, err := s.Calendars.MyCalendar(ctx, uid)
+	if err != nil {
+		return Result{}, err
+	}
+	s.setProgress(uid, 0)
+	defer s.clearProgress(uid)
+	start := time.Now()
+	res, err := s.Engine.Cycle(ctx, Job{UserID: uid, CalendarID: cal, Graph: g, Progress: func(n int) { s.setProgress(uid, n) }})
+	s.Metrics.cycle(res, err, time.Since(start))
+	s.after(ctx, uid, err)
+	if err != nil {
+		return res, fmt.Errorf("sync user %d: %w", uid, err)
+	}
+	return res, nil
+}
+
+// after records a cycle's outcome and sets the connection's backoff.
+func (s *Scheduler) after(ctx context.Context, uid int64, err error) {
+	s.mu.Lock()
+	if s.backoff == nil {
+		s.backoff, s.failures = map[int64]time.Time{}, map[int64]int{}
+	}
+	var th *ThrottledError
+	switch {
+	case err == nil:
+		delete(s.backoff, uid)
+		delete(s.failures, uid)
+	case errors.As(err, &th):
+		s.backoff[uid] = time.Now().Add(max(th.RetryAfter, time.Second))
+	default:
+		s.failures[uid]++
+		wait := min(time.Duration(1<<min(s.failures[uid], 6))*30*time.Second, time.Hour)
+		s.backoff[uid] = time.Now().Add(wait)
+	}
+	s.mu.Unlock()
+	if rerr := s.Conns.Record(context.WithoutCancel(ctx), uid, time.Now(), err); rerr != nil {
+		s.Log.Warn("record sync outcome", "user", uid, "err", rerr)
+	}
+}
+
+func (s *Scheduler) setProgress(uid int64, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.progress == nil {
+		s.progress = map[int64]int{}
+	}
+	s.progress[uid] = n
+}
+
+func (s *Scheduler) clearProgress(uid int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.progress, uid)
+}
