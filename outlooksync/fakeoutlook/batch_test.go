@@ -57,9 +57,9 @@ func TestBatchRunsDependantsInOrderAndFailsThemWith424(t *testing.T) {
 	if got["1"]["headers"].(map[string]any)["Content-Type"] == nil {
 		t.Error("inner response without Content-Type header")
 	}
-	if f.fake.RequestCount("ada@example.com", EndpointCreateEvent) != 1 || f.fake.HTTPRequestCount("ada@example.com") != 2 {
-		t.Errorf("request log: %d creates, %d HTTP requests (token excluded, want the batch and the token)",
-			f.fake.RequestCount("ada@example.com", EndpointCreateEvent), f.fake.HTTPRequestCount("ada@example.com"))
+	if f.fake.RequestCount("ada@example.com", EndpointCreateEvent) != 1 || f.fake.GraphRequestCount("ada@example.com") != 1 {
+		t.Errorf("request log: %d creates, %d Graph round trips; want 1 create inside 1 batch",
+			f.fake.RequestCount("ada@example.com", EndpointCreateEvent), f.fake.GraphRequestCount("ada@example.com"))
 	}
 }
 

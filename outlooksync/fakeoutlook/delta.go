@@ -144,6 +144,7 @@ func (s *Server) deltaPageLocked(p *prepared, mb *mailbox, from, to time.Time, r
 	if end < len(round.items) {
 		next = s.newSkipLocked(p, mb, from, to, round, end)
 	} else {
+		s.dropExpiredSyncsLocked()
 		tok := newOpaqueToken(48)
 		s.syncs[tok] = &syncState{mailboxID: mb.id, generation: mb.syncGeneration, from: from, to: to,
 			expires: s.now().Add(s.opts.DeltaTokenLifetime), isDelta: true, seq: round.seq, sent: round.sent}

@@ -475,3 +475,23 @@ func TestAllDayAndMonthlyLastDayThroughGraph(t *testing.T) {
 		t.Errorf("all-day event not at midnight: %s", r.body)
 	}
 }
+
+func TestICalUIDPerSeriesOrPerOccurrence(t *testing.T) {
+	for _, perOccurrence := range []bool{false, true} {
+		t.Run(fmt.Sprintf("per occurrence %t", perOccurrence), func(t *testing.T) {
+			f := newFixture(t, Options{Quirks: Quirks{ICalUIDPerOccurrence: perOccurrence}})
+			tok := f.token("ada@example.com")
+			master := f.createSeries(tok, weeklySeries("Sync", "UTC", nil))
+			inst := f.instances(tok, master["id"].(string), january)
+			uid0, uid1 := inst[0]["iCalUId"].(string), inst[1]["iCalUId"].(string)
+			if perOccurrence {
+				// The instance's date sits in bytes 16-19 of the GlobalObjectId.
+				if uid0 == uid1 || uid1[32:40] != "07E9010D" || uid1[40:] != master["iCalUId"].(string)[40:] {
+					t.Errorf("occurrence iCalUIds %s %s", uid0, uid1)
+				}
+			} else if uid0 != master["iCalUId"] || uid1 != master["iCalUId"] {
+				t.Errorf("occurrences do not share the series' iCalUId")
+			}
+		})
+	}
+}

@@ -31,8 +31,11 @@ const (
 // Fault describes an injected failure.
 type Fault struct {
 	Kind     FaultKind
-	Mailbox  string   // email of the mailbox; "" for every mailbox
-	Endpoint Endpoint // "" for every endpoint
+	Mailbox string // email of the mailbox; "" for every mailbox
+	// Endpoint is "" for every Graph endpoint. EndpointToken must be named
+	// (with no Mailbox): the token endpoint then answers
+	// temporarily_unavailable for throttle and unavailable faults.
+	Endpoint Endpoint
 	// Times is how many matching requests fail; 0 means until removed.
 	Times int
 	// RetryAfter is sent with 429 and 503 (rounded up to seconds; zero
@@ -85,7 +88,7 @@ func (s *Server) matchFaultLocked(p *prepared) *faultRule {
 		if f.Mailbox != "" && (p.target == nil || !strings.EqualFold(f.Mailbox, p.target.email)) {
 			continue
 		}
-		if f.Endpoint != "" && f.Endpoint != p.route.endpoint {
+		if f.Endpoint != p.route.endpoint && (f.Endpoint != "" || p.route.endpoint == EndpointToken) {
 			continue
 		}
 		if f.Kind == FaultDeltaGone && (p.route.endpoint != EndpointDelta ||

@@ -147,3 +147,20 @@ func TestRequestLogCountsPerMailboxAndEndpoint(t *testing.T) {
 		t.Errorf("last request %+v", last)
 	}
 }
+
+func TestTokenEndpointFaults(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.fake.InjectFault(Fault{Kind: FaultUnavailable}) // Graph only
+	f.fake.InjectFault(Fault{Kind: FaultUnavailable, Endpoint: EndpointToken, Times: 1, RetryAfter: 5 * time.Second})
+	resp, err := http.PostForm(f.srv.URL+"/organizations/oauth2/v2.0/token", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "5" ||
+		jsonObject(t, body)["error"] != "temporarily_unavailable" {
+		t.Fatalf("token endpoint under fault: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	f.token("ada@example.com") // the Graph-wide fault does not reach the identity platform
+}

@@ -39,7 +39,9 @@ func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request, body []by
 		s.authorize(sw, r, segs[0], body)
 	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
 		ep = EndpointToken
-		s.token(sw, r, segs[0], body)
+		if !s.tokenFault(r, sw) {
+			s.token(sw, r, segs[0], body)
+		}
 	case len(segs) == 4 && segs[1] == "v2.0" && segs[2] == ".well-known" && segs[3] == "openid-configuration":
 		s.openIDConfiguration(sw, r, segs[0], ids)
 	default:

@@ -81,14 +81,16 @@ func (s *Server) RequestCount(mailbox string, endpoint Endpoint) int {
 	return n
 }
 
-// HTTPRequestCount counts the HTTP round trips made for a mailbox (a $batch
-// counts once, its inner requests not at all); "" matches any mailbox.
-func (s *Server) HTTPRequestCount(mailbox string) int {
+// GraphRequestCount counts the HTTP round trips to Graph made for a mailbox:
+// a $batch counts once and its inner requests not at all; requests to the
+// identity platform are not counted. "" matches any mailbox.
+func (s *Server) GraphRequestCount(mailbox string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
 	for _, r := range s.requests {
-		if !r.InBatch && (mailbox == "" || strings.EqualFold(r.Mailbox, mailbox)) {
+		if !r.InBatch && r.Endpoint != EndpointToken && r.Endpoint != EndpointAuthorize &&
+			(mailbox == "" || strings.EqualFold(r.Mailbox, mailbox)) {
 			n++
 		}
 	}

@@ -302,6 +302,24 @@ func (s *Server) openIDConfiguration(w http.ResponseWriter, r *http.Request, ten
 	s.write(w, jsonResponse(http.StatusOK, doc), ids)
 }
 
+// tokenFault applies faults injected for EndpointToken (without a
+// mailbox): throttling and unavailability come back as
+// temporarily_unavailable with Retry-After, as the identity platform answers
+// when it is overloaded. It reports whether it answered.
+func (s *Server) tokenFault(r *http.Request, w *statusWriter) bool {
+	f := s.applyFaults(r.Context(), &prepared{route: route{endpoint: EndpointToken}})
+	switch {
+	case f.drop:
+		panic(http.ErrAbortHandler)
+	case f.resp != nil:
+		w.Header().Set("Retry-After", f.resp.header.Get("Retry-After"))
+		s.tokenError(w, &identityError{status: f.resp.status, code: "temporarily_unavailable", aadsts: 90033,
+			msg: "A transient error has occurred. Please try again."})
+		return true
+	}
+	return false
+}
+
 // RevokeGrant revokes every refresh token of a user, as an administrator
 // revoking sessions or the user withdrawing consent would: the next refresh
 // fails with invalid_grant (AADSTS50173). Access tokens already issued keep
