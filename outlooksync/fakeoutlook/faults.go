@@ -30,7 +30,7 @@ const (
 
 // Fault describes an injected failure.
 type Fault struct {
-	Kind     FaultKind
+	Kind    FaultKind
 	Mailbox string // email of the mailbox; "" for every mailbox
 	// Endpoint is "" for every Graph endpoint. EndpointToken must be named
 	// (with no Mailbox): the token endpoint then answers
