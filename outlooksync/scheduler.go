@@ -82,7 +82,7 @@ func (s *Scheduler) tick(ctx context.Context) {
 		go func(uid int64) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if _, err := s.SyncNow(ctx, uid); err != nil && !errors.Is(err, ErrBusy) {
+			if _, err := s.sync(ctx, uid, false); err != nil && !errors.Is(err, ErrBusy) {
 				s.Log.Warn("outlook sync cycle failed", "user", uid, "err", err)
 			}
 		}(uid)
@@ -107,9 +107,14 @@ func (s *Scheduler) Progress(uid int64) int {
 	return -1
 }
 
-// SyncNow runs one cycle for the user's connection now and returns what it did.
+// SyncNow runs one cycle for the user's connection now ("Sync now") and returns what it did;
+// ErrBusy when a cycle of the connection is running already.
 func (s *Scheduler) SyncNow(ctx context.Context, uid int64) (Result, error) {
-	ok, err := s.Engine.Store.AcquireLease(ctx, uid, s.Holder, leaseTTL)
+	return s.sync(ctx, uid, true)
+}
+
+func (s *Scheduler) sync(ctx context.Context, uid int64, force bool) (Result, error) {
+	ok, err := s.Engine.Store.AcquireLease(ctx, uid, s.Holder, leaseTTL, force)
 	if err != nil {
 		return Result{}, err
 	}
@@ -117,7 +122,7 @@ func (s *Scheduler) SyncNow(ctx context.Context, uid int64) (Result, error) {
 		return Result{}, ErrBusy
 	}
 	defer func() {
-		if err := s.Engine.Store.ReleaseLease(context.WithoutCancel(ctx), uid, s.Holder); err != nil {
+		if err := s.Engine.Store.ReleaseLease(context.WithoutCancel(ctx), uid, s.Holder, s.Interval/2); err != nil {
 			s.Log.Warn("release sync lease", "user", uid, "err", err)
 		}
 	}()

@@ -182,20 +182,28 @@ func (s *Store) History(ctx context.Context, userID int64, limit int) ([]History
 	return out, nil
 }
 
-// AcquireLease takes the right to sync a user's connection for ttl, unless another holder's
-// lease is still running. Several app instances on one database sync each connection once.
-func (s *Store) AcquireLease(ctx context.Context, userID int64, holder string, ttl time.Duration) (bool, error) {
+// AcquireLease takes the right to sync a user's connection for ttl. It fails while another
+// cycle runs (on any instance), and while the connection rests after a recent cycle unless
+// force (an on-demand "Sync now"). Several app instances on one database thus sync each
+// connection once per interval.
+func (s *Store) AcquireLease(ctx context.Context, userID int64, holder string, ttl time.Duration, force bool) (bool, error) {
 	now := s.now().UTC()
 	db := s.db.WithContext(ctx)
-	res := db.Model(&leaseRow{}).Where("user_id = ? AND (expires_at < ? OR holder = ?)", userID, now, holder).
-		Updates(map[string]any{"holder": holder, "expires_at": now.Add(ttl)})
+	running := "run:" + holder
+	q := db.Model(&leaseRow{}).Where("user_id = ?", userID)
+	if force {
+		q = q.Where("expires_at < ? OR holder LIKE ?", now, "done:%")
+	} else {
+		q = q.Where("expires_at < ?", now)
+	}
+	res := q.Updates(map[string]any{"holder": running, "expires_at": now.Add(ttl)})
 	if res.Error != nil {
 		return false, fmt.Errorf("take sync lease: %w", res.Error)
 	}
 	if res.RowsAffected == 1 {
 		return true, nil
 	}
-	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{UserID: userID, Holder: holder, ExpiresAt: now.Add(ttl)}).Error
+	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{UserID: userID, Holder: running, ExpiresAt: now.Add(ttl)}).Error
 	if err != nil {
 		return false, fmt.Errorf("take sync lease: %w", err)
 	}
@@ -203,12 +211,15 @@ func (s *Store) AcquireLease(ctx context.Context, userID int64, holder string, t
 	if err := db.Where("user_id = ?", userID).Take(&cur).Error; err != nil {
 		return false, fmt.Errorf("read sync lease: %w", err)
 	}
-	return cur.Holder == holder && cur.ExpiresAt.After(now), nil
+	return cur.Holder == running && cur.ExpiresAt.After(now), nil
 }
 
-// ReleaseLease gives the lease back.
-func (s *Store) ReleaseLease(ctx context.Context, userID int64, holder string) error {
-	if err := s.db.WithContext(ctx).Where("user_id = ? AND holder = ?", userID, holder).Delete(&leaseRow{}).Error; err != nil {
+// ReleaseLease ends a cycle's lease; the connection then rests for rest before another
+// instance's schedule takes it.
+func (s *Store) ReleaseLease(ctx context.Context, userID int64, holder string, rest time.Duration) error {
+	err := s.db.WithContext(ctx).Model(&leaseRow{}).Where("user_id = ? AND holder = ?", userID, "run:"+holder).
+		Updates(map[string]any{"holder": "done:" + holder, "expires_at": s.now().UTC().Add(rest)}).Error
+	if err != nil {
 		return fmt.Errorf("release sync lease: %w", err)
 	}
 	return nil
