@@ -19,7 +19,9 @@ import (
 // quietGraph is a mailbox with nothing in it that counts the cycles run against it.
 type quietGraph struct{ deltas *atomic.Int64 }
 
-func (g quietGraph) Me(context.Context) (outlooksync.Account, error) { return outlooksync.Account{}, nil }
+func (g quietGraph) Me(context.Context) (outlooksync.Account, error) {
+	return outlooksync.Account{}, nil
+}
 func (g quietGraph) Delta(context.Context, string, outlooksync.Window, func(int)) (outlooksync.DeltaResult, error) {
 	g.deltas.Add(1)
 	return outlooksync.DeltaResult{DeltaLink: "delta-1", Pages: 1}, nil
