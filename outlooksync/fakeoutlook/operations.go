@@ -235,6 +235,9 @@ func mergeAttendees(old, next []Attendee) ([]Attendee, error) {
 		if a.Type == "" {
 			a.Type = "required"
 		}
+		if a.EmailAddress.Name == "" {
+			a.EmailAddress.Name = a.EmailAddress.Address // as Graph does for an address it cannot resolve
+		}
 		if err := setEnum(&a.Type, &a.Type, "attendee type", "required", "optional", "resource"); err != nil {
 			return nil, err
 		}
