@@ -28,6 +28,10 @@ type Engine struct {
 	Now   func() time.Time
 	// Back and Ahead bound the window around today (the seed's today - 2 days .. + 12 months).
 	Back, Ahead time.Duration
+
+	// HookAfterWrite, set only by tests, runs between the writes to Outlook and the saving of
+	// the links (the moment a crash would hurt most); an error ends the cycle there.
+	HookAfterWrite func() error
 }
 
 // NewEngine returns an engine with the seed's window.
@@ -266,6 +270,11 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 				}
 				lp.ChangeKey = r.Event.ChangeKey
 			}
+		}
+	}
+	if en.HookAfterWrite != nil {
+		if err := en.HookAfterWrite(); err != nil {
+			return nil, err
 		}
 	}
 	again := map[string]bool{}
