@@ -78,7 +78,7 @@ func classify(err error) *apiError {
 		return ae
 	case errors.As(err, &invalid):
 		return &apiError{Status: http.StatusUnprocessableEntity, Code: "invalid",
-			Message: "Some fields are not valid.", Fields: invalid.Fields}
+			Message: invalid.Error(), Fields: invalid.Fields}
 	case errors.As(err, &conflict):
 		v := conflict.CurrentVersion
 		return &apiError{Status: http.StatusConflict, Code: "conflict", Message: conflict.Error(), CurrentVersion: &v}
