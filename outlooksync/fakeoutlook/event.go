@@ -68,12 +68,13 @@ type eventRef struct{ mailboxID, eventID string }
 
 // exception is an occurrence that was changed. It keeps a full copy of what
 // it shows, so a later change of the series' subject does not reach it, as
-// in Outlook.
+// in Outlook. It has no change key of its own: exceptions live inside the
+// master item, and every instance carries the master's etag (as in the
+// response example of event-list-instances.md).
 type exception struct {
 	originalStart time.Time
 	content
-	modified  time.Time
-	changeKey string
+	modified time.Time
 }
 
 // instance is an occurrence or exception of a series.
@@ -86,12 +87,7 @@ type instance struct {
 
 func (in instance) id() string { return occurrenceID(in.master.id, in.originalStart) }
 
-func (in instance) changeKey() string {
-	if in.exc != nil {
-		return in.exc.changeKey
-	}
-	return in.master.changeKey
-}
+func (in instance) changeKey() string { return in.master.changeKey }
 
 func (in instance) modified() time.Time {
 	if in.exc != nil {

@@ -102,7 +102,7 @@ func (s *Server) syncCopyLocked(org, cp *event) {
 	old := cp.exceptions
 	cp.exceptions = map[int64]*exception{}
 	for k, x := range org.exceptions {
-		nx := &exception{originalStart: x.originalStart, content: x.content.clone(), changeKey: newChangeKey(), modified: now}
+		nx := &exception{originalStart: x.originalStart, content: x.content.clone(), modified: now}
 		nx.response = cp.response
 		if ox := old[k]; ox != nil {
 			nx.response = ox.response
@@ -133,7 +133,7 @@ func (s *Server) syncCopyLocked(org, cp *event) {
 
 func cancelledException(cp *event, orig, now time.Time) *exception {
 	occ := cp.occurrence(orig)
-	x := &exception{originalStart: orig, content: occ.c.clone(), changeKey: newChangeKey(), modified: now}
+	x := &exception{originalStart: orig, content: occ.c.clone(), modified: now}
 	x.isCancelled = true
 	if !strings.HasPrefix(x.subject, cancelledPrefix) {
 		x.subject = cancelledPrefix + x.subject
@@ -201,7 +201,7 @@ func (s *Server) propagateInstanceLocked(org *mailbox, master *event, orig time.
 		if c.cp.rec == nil || c.cp.cancelled[orig.Unix()] {
 			continue
 		}
-		nx := &exception{originalStart: orig, content: x.content.clone(), changeKey: newChangeKey(), modified: s.now()}
+		nx := &exception{originalStart: orig, content: x.content.clone(), modified: s.now()}
 		nx.response = c.cp.response
 		if old := c.cp.exceptions[orig.Unix()]; old != nil {
 			nx.response = old.response
@@ -282,7 +282,7 @@ func (s *Server) respondLocked(mb *mailbox, id, answer string, body actionBody) 
 				t.ev.exceptions[t.originalStart.Unix()] = x
 			}
 			x.response = status
-			x.changeKey, x.modified = newChangeKey(), s.now()
+			x.modified = s.now()
 			s.touchLocked(mb, t.ev)
 		}
 	} else {

@@ -345,13 +345,9 @@ func (s *Server) findLocked(mb *mailbox, id string) (target, error) {
 	return target{ev: master, isInstance: true, originalStart: t}, nil
 }
 
-// etagOf is the @odata.etag of what a target stands for.
-func (t target) changeKey() string {
-	if t.isInstance {
-		return t.ev.occurrence(t.originalStart).changeKey()
-	}
-	return t.ev.changeKey
-}
+// changeKey is the change key of what a target stands for; instances
+// carry their master's.
+func (t target) changeKey() string { return t.ev.changeKey }
 
 func etag(changeKey string) string { return `W/"` + changeKey + `"` }
 
@@ -420,7 +416,6 @@ func (s *Server) patchInstanceLocked(mb *mailbox, master *event, orig time.Time,
 		master.exceptions[orig.Unix()] = x
 	}
 	x.content = c
-	x.changeKey = newChangeKey()
 	x.modified = now
 	s.touchLocked(mb, master)
 	return nil

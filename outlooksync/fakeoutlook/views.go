@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// calendarView and instances, after api-reference/v1.0/api/user-list-
-// calendarview.md and event-list-instances.md.
+// calendarView and instances, after the response examples of
+// api-reference/v1.0/api/user-list-calendarview.md and
+// api-reference/v1.0/api/event-list-instances.md.
 
 // queryParam reads a query parameter case-insensitively, as Graph does for
 // startDateTime and endDateTime.
@@ -103,9 +104,10 @@ func (s *Server) calendarView(p *prepared) response {
 
 // listInstances answers GET events/{id}/instances: the occurrences and
 // exceptions of a master in the window. Deleted occurrences are simply
-// absent. The order is not guaranteed by Graph; the fake lists plain
-// occurrences first and exceptions after them, so a client that relies on
-// order fails here rather than in production.
+// absent. Graph does not guarantee the order; like the response example of
+// event-list-instances.md the fake lists exceptions first, then the plain
+// occurrences, so a client that relies on order fails here rather than in
+// production.
 func (s *Server) listInstances(p *prepared) response {
 	from, to, werr := parseWindow(p.call.query)
 	if werr != nil {
@@ -134,7 +136,7 @@ func (s *Server) listInstances(p *prepared) response {
 			}
 		}
 	}
-	pg, next, err := page(p, append(plain, changed...), 10)
+	pg, next, err := page(p, append(changed, plain...), 10)
 	if err != nil {
 		return opResponse(err)
 	}
