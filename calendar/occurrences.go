@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"time"
 )
@@ -87,15 +89,14 @@ func Occurrences(events []*Event, v Viewer, m Membership, from, to time.Time, ma
 			break
 		}
 	}
-	sort.Slice(slots, func(i, j int) bool {
-		a, b := &slots[i], &slots[j]
-		if a.start != b.start {
-			return a.start < b.start
+	slices.SortFunc(slots, func(a, b slot) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
 		}
-		if a.e.ID != b.e.ID {
-			return a.e.ID < b.e.ID
+		if c := cmp.Compare(a.e.ID, b.e.ID); c != 0 {
+			return c
 		}
-		return a.orig.Before(b.orig)
+		return a.orig.Compare(b.orig)
 	})
 	if len(slots) > max {
 		slots = slots[:max]
