@@ -1,0 +1,174 @@
+package graph
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+
+	"intracal/outlooksync"
+)
+
+// wallLayout is dateTimeTimeZone.dateTime: a wall time without offset, up to seven
+// fractional digits.
+const (
+	wallLayoutIn  = "2006-01-02T15:04:05.9999999"
+	wallLayoutOut = "2006-01-02T15:04:05.0000000"
+	dateLayout    = "2006-01-02"
+)
+
+// remoteEvent converts an event of the SDK into the sync's view of it.
+func (c *Client) remoteEvent(ev models.Eventable) outlooksync.RemoteEvent {
+	r := outlooksync.RemoteEvent{
+		ID:             deref(ev.GetId()),
+		SeriesMasterID: deref(ev.GetSeriesMasterId()),
+		ChangeKey:      deref(ev.GetChangeKey()),
+		ICalUID:        deref(ev.GetICalUId()),
+		Subject:        deref(ev.GetSubject()),
+		IsAllDay:       deref(ev.GetIsAllDay()),
+		IsCancelled:    deref(ev.GetIsCancelled()),
+		IsOrganizer:    deref(ev.GetIsOrganizer()),
+		Created:        deref(ev.GetCreatedDateTime()).UTC(),
+		LastModified:   deref(ev.GetLastModifiedDateTime()).UTC(),
+	}
+	if _, removed := ev.GetAdditionalData()["@removed"]; removed {
+		r.Removed = true
+		return r
+	}
+	if t := ev.GetTypeEscaped(); t != nil {
+		r.Type = t.String()
+	}
+	if b := ev.GetBody(); b != nil {
+		r.Body = deref(b.GetContent())
+		if ct := b.GetContentType(); ct != nil && *ct == models.HTML_BODYTYPE {
+			r.Body = htmlToText(r.Body)
+		}
+	}
+	if l := ev.GetLocation(); l != nil {
+		r.Location = deref(l.GetDisplayName())
+	}
+	zoneName := deref(ev.GetOriginalStartTimeZone())
+	if zoneName != "" {
+		r.TimeZone, _ = c.zones.iana(zoneName)
+	}
+	r.Start = c.instant(ev.GetStart())
+	r.End = c.instant(ev.GetEnd())
+	if r.IsAllDay {
+		// All-day items are dates in the event's own zone; Graph renders them in the zone
+		// asked for, so move them back to that zone's dates.
+		loc := c.zones.location(zoneName)
+		r.Start, r.End = dateOf(r.Start, loc), dateOf(r.End, loc)
+	}
+	if os := ev.GetOriginalStart(); os != nil {
+		t := os.UTC()
+		r.OriginalStart = &t
+	}
+	if rec := ev.GetRecurrence(); rec != nil {
+		r.Recurrence = c.recurrenceFrom(rec)
+	}
+	if o := ev.GetOrganizer(); o != nil && o.GetEmailAddress() != nil {
+		r.Organizer = strings.ToLower(deref(o.GetEmailAddress().GetAddress()))
+	}
+	if rs := ev.GetResponseStatus(); rs != nil && rs.GetResponse() != nil {
+		r.ResponseStatus = rs.GetResponse().String()
+	}
+	for _, a := range ev.GetAttendees() {
+		at := outlooksync.Attendee{}
+		if e := a.GetEmailAddress(); e != nil {
+			at.Email, at.Name = strings.ToLower(deref(e.GetAddress())), deref(e.GetName())
+		}
+		if t := a.GetTypeEscaped(); t != nil {
+			at.Type = t.String()
+		}
+		if s := a.GetStatus(); s != nil && s.GetResponse() != nil {
+			at.Response = s.GetResponse().String()
+		}
+		r.Attendees = append(r.Attendees, at)
+	}
+	for _, oid := range ev.GetCancelledOccurrences() {
+		// OID.{masterId}.{yyyy-MM-dd}: ids may contain dots, the date is after the last one.
+		if i := strings.LastIndexByte(oid, '.'); i >= 0 {
+			if _, err := time.Parse(dateLayout, oid[i+1:]); err == nil {
+				r.CancelledOccurrences = append(r.CancelledOccurrences, oid[i+1:])
+			}
+		}
+	}
+	for _, p := range ev.GetSingleValueExtendedProperties() {
+		if strings.EqualFold(deref(p.GetId()), MarkerPropertyID) {
+			r.Marker = deref(p.GetValue())
+		}
+	}
+	return r
+}
+
+// instant reads a dateTimeTimeZone as a UTC instant; zero when absent or unreadable.
+func (c *Client) instant(dt models.DateTimeTimeZoneable) time.Time {
+	if dt == nil || dt.GetDateTime() == nil {
+		return time.Time{}
+	}
+	s := *dt.GetDateTime()
+	loc := c.zones.location(deref(dt.GetTimeZone()))
+	t, err := time.ParseInLocation(wallLayoutIn, s, loc)
+	if err != nil {
+		// Some answers carry an offset or a Z; believe it.
+		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return time.Time{}
+		}
+	}
+	return t.UTC()
+}
+
+// dateOf is midnight UTC of t's date in loc.
+func dateOf(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// dateTimeTimeZone writes an instant as a wall time in zone (IANA; "" is UTC).
+func (c *Client) dateTimeTimeZone(t time.Time, zone string, allDay bool) models.DateTimeTimeZoneable {
+	dt := models.NewDateTimeTimeZone()
+	var wall string
+	if allDay {
+		wall = t.UTC().Format(dateLayout) + "T00:00:00.0000000"
+	} else {
+		loc := time.UTC
+		if zone != "" {
+			if l, err := time.LoadLocation(zone); err == nil {
+				loc = l
+			} else {
+				zone = ""
+			}
+		}
+		wall = t.In(loc).Format(wallLayoutOut)
+	}
+	tz := c.zones.windows(zone)
+	dt.SetDateTime(&wall)
+	dt.SetTimeZone(&tz)
+	return dt
+}
+
+var (
+	htmlBreaks = regexp.MustCompile(`(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6])\s*/?>`)
+	htmlTags   = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)
+	htmlHidden = regexp.MustCompile(`(?is)<(head|style|script)\b.*?</(head|style|script)\s*>`)
+	blankLines = regexp.MustCompile(`\n{3,}`)
+)
+
+// htmlToText is for bodies that arrive as HTML although text was asked for: line breaks
+// kept, tags dropped, entities decoded.
+func htmlToText(s string) string {
+	s = htmlHidden.ReplaceAllString(s, "")
+	s = htmlBreaks.ReplaceAllString(s, "\n")
+	s = htmlTags.ReplaceAllString(s, "")
+	s = html.UnescapeString(strings.ReplaceAll(s, "\r\n", "\n"))
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\u00a0")
+	}
+	return strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+}
