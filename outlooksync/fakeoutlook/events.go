@@ -252,7 +252,7 @@ func (s *Server) eventAction(p *prepared) response {
 	defer s.mu.Unlock()
 	var err error
 	if p.route.action == "cancel" {
-		err = s.cancelActionLocked(p.target, p.route.eventID, body)
+		err = s.cancelActionLocked(p.target, p.route.eventID)
 	} else {
 		answer, _ := respondAnswer(p.route.action)
 		err = s.respondLocked(p.target, p.route.eventID, answer, body)

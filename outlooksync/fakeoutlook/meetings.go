@@ -166,7 +166,7 @@ func (s *Server) copiesLocked(ev *event) []struct {
 // propagateSeriesLocked sends an organizer's change of a meeting to its
 // attendees: invitations to new attendees, cancellations to removed ones,
 // updates to the others.
-func (s *Server) propagateSeriesLocked(org *mailbox, ev *event, before content, beforeRec *recurrence, p eventPatch) {
+func (s *Server) propagateSeriesLocked(org *mailbox, ev *event, p eventPatch) {
 	if !ev.isOrganizer || !meetingChange(p) {
 		return
 	}
@@ -232,7 +232,7 @@ func (s *Server) cancelCopyLocked(mb *mailbox, cp *event) {
 
 // cancelMeetingLocked tells every attendee that the organizer deleted or
 // cancelled the meeting.
-func (s *Server) cancelMeetingLocked(org *mailbox, ev *event, _ string) {
+func (s *Server) cancelMeetingLocked(ev *event) {
 	if !ev.isOrganizer {
 		return
 	}
@@ -243,7 +243,7 @@ func (s *Server) cancelMeetingLocked(org *mailbox, ev *event, _ string) {
 
 // cancelMeetingOccurrenceLocked tells attendees that one occurrence was
 // deleted or cancelled: their copy of it is marked cancelled.
-func (s *Server) cancelMeetingOccurrenceLocked(org *mailbox, master *event, orig time.Time) {
+func (s *Server) cancelMeetingOccurrenceLocked(master *event, orig time.Time) {
 	if !master.isOrganizer {
 		return
 	}
@@ -331,7 +331,7 @@ func (s *Server) deliverResponseLocked(att *mailbox, t target, status ResponseSt
 
 // cancelActionLocked is POST .../cancel: only the organizer may cancel; the
 // meeting (or occurrence) is deleted and attendees get a cancellation.
-func (s *Server) cancelActionLocked(mb *mailbox, id string, body actionBody) error {
+func (s *Server) cancelActionLocked(mb *mailbox, id string) error {
 	t, err := s.findLocked(mb, id)
 	if err != nil {
 		return err

@@ -182,13 +182,11 @@ func (s *Server) updateLocked(mb *mailbox, id string, p eventPatch, ifMatch stri
 		return target{}, err
 	}
 	if !t.isInstance {
-		before := t.ev.content.clone()
-		beforeRec := t.ev.rec
 		if err := s.patchSeriesLocked(t.ev, p); err != nil {
 			return target{}, err
 		}
 		s.touchLocked(mb, t.ev)
-		s.propagateSeriesLocked(mb, t.ev, before, beforeRec, p)
+		s.propagateSeriesLocked(mb, t.ev, p)
 		return t, nil
 	}
 	if p.recurrenceSet {
@@ -264,11 +262,11 @@ func (s *Server) deleteLocked(mb *mailbox, id string) error {
 	}
 	if !t.isInstance {
 		s.tombstoneLocked(mb, t.ev)
-		s.cancelMeetingLocked(mb, t.ev, "")
+		s.cancelMeetingLocked(t.ev)
 		return nil
 	}
 	s.cancelOccurrenceLocked(mb, t.ev, t.originalStart)
-	s.cancelMeetingOccurrenceLocked(mb, t.ev, t.originalStart)
+	s.cancelMeetingOccurrenceLocked(t.ev, t.originalStart)
 	return nil
 }
 
