@@ -6,14 +6,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// homePage is the data of home.html.
-type homePage struct {
-	Page
-}
-
-// home is the signed-in start page.
+// home is the signed-in start page: My Calendar's month view.
 func (a *App) home(c echo.Context) error {
-	return a.pages.render(c, http.StatusOK, "home.html", homePage{Page: a.page(c, "Home")})
+	return a.myCalendar(c)
 }
 
 // meJSON is the answer of GET /api/v1/me.

@@ -16,6 +16,19 @@ func (a *App) routes(e *echo.Echo) {
 
 	e.GET("/", a.home, requireUser)
 
+	// My Calendar, the event pages and the settings: forms POST with the CSRF token.
+	e.GET("/calendar", a.myCalendar, requireUser)
+	e.GET("/events/new", a.newEvent, requireUser)
+	e.POST("/events/new", a.createEvent, requireUser)
+	e.GET("/events/:id", a.showEvent, requireUser)
+	e.GET("/events/:id/edit", a.editEvent, requireUser)
+	e.POST("/events/:id/edit", a.saveEvent, requireUser)
+	e.POST("/events/:id/rsvp", a.rsvpEvent, requireUser)
+	e.POST("/events/:id/delete", a.deleteEvent, requireUser)
+	e.POST("/events/:id/invite", a.inviteToEvent, requireUser)
+	e.GET("/settings", a.showProfile, requireUser)
+	e.POST("/settings", a.saveProfile, requireUser)
+
 	api := e.Group("/api/v1", requireUser)
 	api.GET("/me", a.me)
 	a.registerCalendarAPI(api)

@@ -1,9 +1,10 @@
 // Package templates holds the html/template pages of the web app, embedded in the program.
 //
 // layout.html defines the page frame ("layout"); every other .html file here is one page that
-// calls {{template "layout" .}} and defines "title" and "content". The app parses each page
-// with the layout at start-up, so a broken template stops the program at once, not at the
-// first visitor.
+// calls {{template "layout" .}} and defines "title" and "content". partials/ holds the pieces
+// pages share (the calendar toolbar, the Control Panel navigation, the event form's repeat
+// builder, the Outlook panel). The app parses each page with the layout and the partials at
+// start-up, so a broken template stops the program at once, not at the first visitor.
 package templates
 
 import (
@@ -11,7 +12,7 @@ import (
 	"io/fs"
 )
 
-//go:embed *.html
+//go:embed *.html partials/*.html
 var files embed.FS
 
 // FS returns the embedded templates.

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/calendar"
+)
+
+// The three views of My Calendar.
+const (
+	viewMonth  = "month"
+	viewWeek   = "week"
+	viewAgenda = "agenda"
+)
+
+// maxPageInstances bounds the instances one calendar page lists; a heavier page says it was cut.
+const maxPageInstances = 3000
+
+// calendarPage is what the month, week and agenda pages share: the toolbar.
+type calendarPage struct {
+	Page
+	View      string
+	Heading   string // "March 2026", "2 – 8 March 2026", "Upcoming from 2 March"
+	Date      string // the date the page is about (YYYY-MM-DD)
+	PrevURL   string
+	NextURL   string
+	TodayURL  string
+	MonthURL  string
+	WeekURL   string
+	AgendaURL string
+	NewURL    string
+	ZoneName  string // the viewer's zone, which every time on the page is in
+	Truncated bool   // more instances than a page shows
+}
+
+// calContext is the viewer's frame for one calendar request: their zone and today's date.
+type calContext struct {
+	viewer Viewer
+	loc    *time.Location
+	today  time.Time // midnight in loc
+}
+
+func (a *App) calContext(c echo.Context) calContext {
+	v := currentViewer(c)
+	loc := viewerLocation(v)
+	now := a.now().In(loc)
+	return calContext{viewer: v, loc: loc, today: midnight(now)}
+}
+
+// viewerLocation is the viewer's profile zone; an unknown zone falls back to UTC rather than
+// failing every page.
+func viewerLocation(v Viewer) *time.Location {
+	if loc, err := time.LoadLocation(v.TimeZone); err == nil && v.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// midnight is the start of t's day in t's location.
+func midnight(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}
+
+// addDays moves a midnight by whole days, keeping it a midnight across daylight-saving changes.
+func addDays(t time.Time, n int) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day()+n, 0, 0, 0, 0, t.Location())
+}
+
+// calendarURL is the address of a view at a date.
+func calendarURL(view string, d time.Time) string {
+	q := url.Values{}
+	if view != viewMonth {
+		q.Set("view", view)
+	}
+	q.Set("date", d.Format(dateOnly))
+	return "/calendar?" + q.Encode()
+}
+
+// newEventURL starts a new event on a date, at a time of day when hour >= 0.
+func newEventURL(d time.Time, hour int) string {
+	q := url.Values{"date": {d.Format(dateOnly)}}
+	if hour >= 0 {
+		q.Set("time", strconv.Itoa(hour/10)+strconv.Itoa(hour%10)+":00")
+	}
+	return "/events/new?" + q.Encode()
+}
+
+// instanceURL opens the details of one instance.
+func instanceURL(eventID int64, orig time.Time) string {
+	return "/events/" + strconv.FormatInt(eventID, 10) + "?" + url.Values{"instance": {orig.UTC().Format(time.RFC3339)}}.Encode()
+}
+
+// myCalendar shows My Calendar in the view the query names (month by default) around
+// ?date= (today by default).
+func (a *App) myCalendar(c echo.Context) error {
+	cc := a.calContext(c)
+	day := cc.today
+	if s := c.QueryParam("date"); s != "" {
+		d, err := time.ParseInLocation(dateOnly, s, cc.loc)
+		if err != nil || d.Year() < 1900 || d.Year() > 2200 {
+			return echo.NewHTTPError(http.StatusBadRequest, "The date must look like 2026-03-02.")
+		}
+		day = d
+	}
+	switch c.QueryParam("view") {
+	case "", viewMonth:
+		return a.monthView(c, cc, day)
+	case viewWeek:
+		return a.weekView(c, cc, day)
+	case viewAgenda:
+		return a.agendaView(c, cc, day)
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "The view must be month, week or agenda.")
+}
+
+// toolbar fills the shared part of a view.
+func (a *App) toolbar(c echo.Context, cc calContext, view, title string, day, prev, next time.Time) calendarPage {
+	return calendarPage{
+		Page:      a.pageWithFlash(c, title),
+		View:      view,
+		Heading:   title,
+		Date:      day.Format(dateOnly),
+		PrevURL:   calendarURL(view, prev),
+		NextURL:   calendarURL(view, next),
+		TodayURL:  calendarURL(view, cc.today),
+		MonthURL:  calendarURL(viewMonth, day),
+		WeekURL:   calendarURL(viewWeek, day),
+		AgendaURL: calendarURL(viewAgenda, day),
+		NewURL:    newEventURL(day, -1),
+		ZoneName:  cc.loc.String(),
+	}
+}
+
+// occurrences lists the viewer's My Calendar instances in [from, to).
+func (a *App) occurrences(c echo.Context, cc calContext, from, to time.Time) ([]calendar.Occurrence, bool, error) {
+	return a.store.Occurrences(c.Request().Context(), cc.viewer.calendarViewer(),
+		calendar.Query{From: from, To: to, Max: maxPageInstances})
+}
+
+// daySpan returns the first and last day (midnights in loc) an instance covers as the viewer
+// sees it. All-day instances keep their dates in every zone, as Outlook shows them.
+func daySpan(o calendar.Occurrence, loc *time.Location) (time.Time, time.Time) {
+	if o.AllDay {
+		s, e := o.Start.UTC(), o.End.UTC().AddDate(0, 0, -1)
+		first := time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, loc)
+		last := time.Date(e.Year(), e.Month(), e.Day(), 0, 0, 0, 0, loc)
+		if last.Before(first) {
+			last = first
+		}
+		return first, last
+	}
+	s, e := o.Start.In(loc), o.End.In(loc)
+	last := e
+	if e.After(s) {
+		last = e.Add(-time.Nanosecond)
+	}
+	return midnight(s), midnight(last)
+}

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/calendar"
+)
+
+// rsvpEvent records the viewer's answer (yes, maybe, no) for this instance, this and following,
+// or all instances. An invitee of one instance of a private event can only answer for it; the
+// calendar refuses anything wider.
+func (a *App) rsvpEvent(c echo.Context) error {
+	le, err := a.loadEvent(c, c.FormValue("instance"))
+	if err != nil {
+		return err
+	}
+	resp := calendar.Response(c.FormValue("response"))
+	switch resp {
+	case calendar.Yes, calendar.Maybe, calendar.No:
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "Answer yes, maybe or no.")
+	}
+	scope := calendar.Scope(c.FormValue("scope"))
+	switch scope {
+	case "":
+		scope = calendar.ScopeInstance
+	case calendar.ScopeInstance, calendar.ScopeFollowing, calendar.ScopeAll:
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
+	}
+	cv := currentViewer(c).calendarViewer()
+	if _, err := a.store.SetRSVP(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
+		return err
+	}
+	word := map[calendar.Response]string{calendar.Yes: "Yes", calendar.Maybe: "Maybe", calendar.No: "No"}[resp]
+	what := map[calendar.Scope]string{calendar.ScopeInstance: "this date", calendar.ScopeFollowing: "this and following dates",
+		calendar.ScopeAll: "all dates"}[scope]
+	a.setFlash(c, "You answered "+word+" for "+what+".")
+	return c.Redirect(http.StatusSeeOther, instanceURL(le.full.ID, le.orig))
+}
