@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// Connections is what the scheduler needs of the connected mailboxes.
-type Connections interface {
+// Targets is what the scheduler needs of the connected mailboxes.
+type Targets interface {
 	// Connected lists the users whose Outlook connection may be synced now.
 	Connected(ctx context.Context) ([]int64, error)
 	// Graph returns a Graph client for the user's mailbox.
@@ -30,7 +30,7 @@ type Calendars interface {
 // share one database; a throttled mailbox backs off on its own and never delays the others.
 type Scheduler struct {
 	Engine    *Engine
-	Conns     Connections
+	Conns     Targets
 	Calendars Calendars
 	Log       *slog.Logger
 	Metrics   *Metrics

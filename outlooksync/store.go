@@ -155,7 +155,7 @@ func (s *Store) AddHistory(ctx context.Context, userID int64, entries []HistoryE
 	now := s.now().UTC()
 	rows := make([]historyRow, len(entries))
 	for i, h := range entries {
-		rows[i] = historyRow{UserID: userID, At: now, EventID: h.EventID, Direction: h.Direction, Summary: truncate(h.Summary, 255), Detail: h.Detail}
+		rows[i] = historyRow{UserID: userID, At: now, EventID: h.EventID, Direction: h.Direction, Summary: truncateRunes(h.Summary, 255), Detail: h.Detail}
 	}
 	if err := s.db.WithContext(ctx).CreateInBatches(rows, 200).Error; err != nil {
 		return fmt.Errorf("save sync history: %w", err)
@@ -225,7 +225,7 @@ func (s *Store) ReleaseLease(ctx context.Context, userID int64, holder string, r
 	return nil
 }
 
-func truncate(s string, n int) string {
+func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
