@@ -34,6 +34,7 @@ func pageSamples() map[string]any {
 		Frequencies: []option{{"weekly", "Weekly", true}}, WeekdayBoxes: []option{{"MO", "Monday", true}}, Zones: []string{"UTC"}}
 	locked := form
 	locked.RepeatLocked, locked.RepeatSummary, locked.Scope = true, evil, "instance"
+	cp := cpPage{Page: signedIn, Section: "/cp/general", Nav: []cpNavItem{{Group: "System", Label: "General Settings", URL: "/cp/general", Current: true}}}
 	return map[string]any{
 		"login.html": loginPage{Page: Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
 		"error.html": errorPage{Page: signedIn, Heading: "Not Found", Message: "Not found."},
@@ -51,7 +52,11 @@ func pageSamples() map[string]any {
 			Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}},
 		"event_form.html": form,
 		"profile.html":    profilePage{Page: signedIn, TimeZone: "Europe/Berlin", Zones: []string{"UTC"}, Now: "Monday", Error: evil},
-			"event_form.html#locked": locked,
+		"cp_general.html": cpGeneralPage{cpPage: cp, SyncEnabled: true, UpdatedAt: evil},
+		"cp_properties.html": cpPropertiesPage{cpPage: cp, Query: evil, Properties: []cpProperty{{Name: "OutlookApiClientSecret", Kind: "secret", Set: true, Changed: evil, Error: evil},
+			{Name: "SAMLTenantID", Kind: "guid", Value: evil}, {Name: "UseSAMLtenantIDForOutlook", Kind: "bool", Value: "true"}},
+			Audit: []cpAuditRow{{When: "now", Actor: evil, Property: "SAMLTenantID", Action: "set", Value: evil}}},
+		"event_form.html#locked": locked,
 	}
 }
 

@@ -29,6 +29,14 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/settings", a.showProfile, requireUser)
 	e.POST("/settings", a.saveProfile, requireUser)
 
+	// Control Panel: site administrators only, pages and forms alike.
+	cp := e.Group("/cp", requireAdmin)
+	cp.GET("", a.cpHome)
+	cp.GET("/general", a.cpGeneral)
+	cp.POST("/general", a.cpGeneralSave)
+	cp.GET("/properties", a.cpProperties)
+	cp.POST("/properties/:name", a.cpPropertySave)
+
 	api := e.Group("/api/v1", requireUser)
 	api.GET("/me", a.me)
 	a.registerCalendarAPI(api)
