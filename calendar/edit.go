@@ -28,6 +28,13 @@ func (e *Event) Edit(scope Scope, instance time.Time, ch Change) (EditResult, er
 			return EditResult{}, err
 		}
 	}
+	if !e.IsRecurring() && (scope == ScopeInstance || scope == ScopeFollowing) {
+		// A one-off's only instance is the event: its changes are the event's own.
+		if e.segmentOf(instance.UTC()) < 0 {
+			return EditResult{}, invalid("instance", "The event has no instance starting at "+instance.UTC().Format(time.RFC3339)+".")
+		}
+		scope = ScopeAll
+	}
 	switch scope {
 	case ScopeInstance:
 		return EditResult{}, e.editInstance(instance.UTC(), ch)

@@ -232,3 +232,13 @@ func TestSegmentUIDsSurviveEditsAndSplitsMintNew(t *testing.T) {
 		t.Fatalf("UIDs %q, %q: want the first kept (%q) and a new one for the split", e.Segments[0].UID, e.Segments[1].UID, uid)
 	}
 }
+
+func TestEditInstanceOfOneOffEditsTheEvent(t *testing.T) {
+	e := mustEvent(t, EventInput{Start: "2026-03-02T09:00:00"})
+	if _, err := e.Edit(ScopeInstance, utc("2026-03-02T08:00:00Z"), Change{Title: ptr("Renamed")}); err != nil {
+		t.Fatal(err)
+	}
+	if e.Segments[0].Title != "Renamed" || len(e.Overrides) != 0 {
+		t.Fatalf("title %q with %d overrides: a one-off's change belongs to the event", e.Segments[0].Title, len(e.Overrides))
+	}
+}

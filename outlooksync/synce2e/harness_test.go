@@ -21,9 +21,16 @@ import (
 
 const mailbox = "alice@example.com"
 
+// reporter is what the harness needs of a test: *testing.T or *rapid.T.
+type reporter interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
 // world is one user with My Calendar and a connected Outlook mailbox in the fake.
 type world struct {
-	t      *testing.T
+	t      reporter
 	fake   *fakeoutlook.Server
 	srv    *httptest.Server
 	cal    *calendar.Store
@@ -33,7 +40,7 @@ type world struct {
 	user   calendar.Viewer
 	calID  int64
 	zone   *time.Location
-	// monday is this week's Monday, midnight in zone: scenarios are placed relative to it so
+	// monday is next week's Monday, midnight in zone: scenarios are placed relative to it so
 	// they always fall inside the sync window.
 	monday time.Time
 }
@@ -68,7 +75,9 @@ func newWorld(t *testing.T, db *gorm.DB) *world {
 	}
 	w.zone, _ = time.LoadLocation("Europe/Berlin")
 	now := time.Now().In(w.zone)
-	w.monday = time.Date(now.Year(), now.Month(), now.Day()-(int(now.Weekday())+6)%7, 0, 0, 0, 0, w.zone)
+	// Next week's Monday: the sync window starts two days before today, so a scenario placed
+	// from there on lies inside it whatever the weekday today.
+	w.monday = time.Date(now.Year(), now.Month(), now.Day()-(int(now.Weekday())+6)%7+7, 0, 0, 0, 0, w.zone)
 	return w
 }
 
@@ -98,10 +107,10 @@ func (w *world) create(in calendar.EventInput) *calendar.Event {
 	}
 	e, err := calendar.NewEvent(w.calID, w.user.UserID, in)
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	if err := w.cal.Create(context.Background(), e); err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	return e
 }
@@ -115,7 +124,7 @@ func (w *world) local() []string {
 	from, to := w.span()
 	occ, _, err := w.cal.Occurrences(context.Background(), w.user, calendar.Query{From: from, To: to})
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	var out []string
 	for _, o := range occ {
@@ -131,7 +140,7 @@ func (w *world) outlook() []string {
 	from, to := w.span()
 	evs, err := w.fake.CalendarView(mailbox, from, to)
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	var out []string
 	for _, e := range evs {
@@ -166,7 +175,7 @@ func (w *world) masters() int {
 	w.t.Helper()
 	evs, err := w.fake.Events(mailbox)
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	return len(evs)
 }
@@ -177,7 +186,7 @@ func (w *world) events() int {
 	from, to := w.span()
 	evs, err := w.cal.OrganizedEvents(context.Background(), w.user.UserID, nil, from.AddDate(0, 0, -30), to.AddDate(1, 0, 0))
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	return len(evs)
 }
