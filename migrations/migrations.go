@@ -28,6 +28,7 @@ func All() []Migration {
 		{1, "platform", platformUp},
 		{2, "calendar", calendarUp},
 		{3, "system properties", propertiesUp},
+		{4, "outlook connections", outlookConnectionsUp},
 		{5, "outlook sync", syncUp},
 	}
 }

@@ -42,6 +42,15 @@ CREATE TABLE "property_audit" ("id" bigint IDENTITY(1,1),"property" nvarchar(100
 CREATE INDEX "ix_property_audit_changed" ON "property_audit"("changed_at");
 CREATE INDEX "ix_property_audit_property" ON "property_audit"("property");
 
+-- 0004 outlook connections
+CREATE TABLE "outlook_connections" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"account_id" nvarchar(100) NOT NULL,"account_mail" nvarchar(320) NOT NULL,"account_upn" nvarchar(320) NOT NULL,"account_name" nvarchar(255) NOT NULL,"tenant_id" nvarchar(64) NOT NULL,"state" nvarchar(20) NOT NULL,"access_token" nvarchar(MAX) NOT NULL,"refresh_token" nvarchar(MAX) NOT NULL,"token_expiry" datetimeoffset NOT NULL,"token_version" bigint NOT NULL,"delta_link" nvarchar(MAX),"last_sync_at" datetimeoffset,"last_error" nvarchar(1000) NOT NULL,"last_error_at" datetimeoffset,"failures" bigint NOT NULL,"retry_at" datetimeoffset,"created_at" datetimeoffset NOT NULL,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"),CONSTRAINT "fk_outlook_connections_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE INDEX "ix_outlook_connections_state" ON "outlook_connections"("state");
+CREATE UNIQUE INDEX "ux_outlook_connections_account" ON "outlook_connections"("account_id");
+CREATE UNIQUE INDEX "ux_outlook_connections_user" ON "outlook_connections"("user_id");
+CREATE TABLE "oauth_states" ("id" nvarchar(64),"user_id" bigint NOT NULL,"binding" nvarchar(100) NOT NULL,"verifier" nvarchar(MAX) NOT NULL,"tenant" nvarchar(64) NOT NULL,"created_at" datetimeoffset NOT NULL,"expires_at" datetimeoffset NOT NULL,"used_at" datetimeoffset,PRIMARY KEY ("id"),CONSTRAINT "fk_oauth_states_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE INDEX "ix_oauth_states_expires" ON "oauth_states"("expires_at");
+CREATE INDEX "ix_oauth_states_user" ON "oauth_states"("user_id");
+
 -- 0005 outlook sync
 CREATE TABLE "sync_links" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"event_id" bigint NOT NULL,"segment_uid" nvarchar(32) NOT NULL,"remote_id" nvarchar(512) NOT NULL,"change_key" nvarchar(128) NOT NULL,"base" nvarchar(MAX) NOT NULL,"updated_at" datetimeoffset,PRIMARY KEY ("id"));
 CREATE INDEX "idx_sync_links_remote_id" ON "sync_links"("remote_id");
