@@ -45,7 +45,7 @@ type world struct {
 	monday time.Time
 }
 
-func newWorld(t *testing.T, db *gorm.DB) *world {
+func newWorld(t testing.TB, db *gorm.DB) *world {
 	t.Helper()
 	ctx := context.Background()
 	fake := fakeoutlook.New(fakeoutlook.Options{})
