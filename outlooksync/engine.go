@@ -91,18 +91,18 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 		return res, fmt.Errorf("read Outlook changes: %w", err)
 	}
 	res.FullRead = res.FullRead || cur.DeltaLink == ""
-	touched, removed := touchedSeries(delta.Items)
+	seen := touchedSeries(delta.Items)
 	forced := map[string]bool{}
 	for pass := 1; pass <= maxPasses; pass++ {
 		res.Passes = pass
-		again, err := en.pass(ctx, job, w, touched, removed, forced, &res)
+		again, err := en.pass(ctx, job, w, seen, forced, &res)
 		if err != nil {
 			return res, err
 		}
 		if job.DryRun || len(again) == 0 {
 			break
 		}
-		touched, removed, forced = map[string]bool{}, map[string]bool{}, again
+		seen, forced = touchedSeries(nil), again
 	}
 	if job.DryRun {
 		return res, nil
@@ -116,28 +116,38 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 	return res, nil
 }
 
-// touchedSeries returns the series masters and singles a delta page names, and the ids it
-// says were removed.
-func touchedSeries(items []RemoteEvent) (map[string]bool, map[string]bool) {
-	touched, removed := map[string]bool{}, map[string]bool{}
+// touched is what a delta read named: series masters and singles (with the changeKey it
+// reported), masters named through their occurrences, and removed ids.
+type touched struct {
+	keys      map[string]string // id -> changeKey reported; "" when named through an occurrence
+	viaOccurr map[string]bool
+	removed   map[string]bool
+}
+
+// touchedSeries sorts a delta read's items.
+func touchedSeries(items []RemoteEvent) touched {
+	t := touched{keys: map[string]string{}, viaOccurr: map[string]bool{}, removed: map[string]bool{}}
 	for _, it := range items {
 		switch {
 		case it.Removed:
-			removed[it.ID] = true
+			t.removed[it.ID] = true
 		case it.Type == TypeOccurrence || it.Type == TypeException:
 			if it.SeriesMasterID != "" {
-				touched[it.SeriesMasterID] = true
+				t.viaOccurr[it.SeriesMasterID] = true
+				if _, ok := t.keys[it.SeriesMasterID]; !ok {
+					t.keys[it.SeriesMasterID] = ""
+				}
 			}
 		default:
-			touched[it.ID] = true
+			t.keys[it.ID] = it.ChangeKey
 		}
 	}
-	return touched, removed
+	return t
 }
 
 // pass reads what it needs, reconciles, and applies the plan. It returns the Outlook series
 // whose exceptions must be rebuilt in a further pass.
-func (en *Engine) pass(ctx context.Context, job Job, w Window, touched, removed, forced map[string]bool, res *Result) (map[string]bool, error) {
+func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, forced map[string]bool, res *Result) (map[string]bool, error) {
 	links, err := en.Store.Links(ctx, job.UserID)
 	if err != nil {
 		return nil, err
@@ -151,7 +161,7 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, touched, removed,
 		return nil, err
 	}
 	toRead := map[string]bool{}
-	for id := range touched {
+	for id := range seen.keys {
 		toRead[id] = true
 	}
 	for id := range forced {
@@ -162,7 +172,11 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, touched, removed,
 		byEvent[e.ID] = e
 	}
 	for _, l := range links {
-		if removed[l.RemoteID] {
+		if k, ok := seen.keys[l.RemoteID]; ok && k != "" && k == l.ChangeKey && !seen.viaOccurr[l.RemoteID] && !forced[l.RemoteID] {
+			// Our own write coming back: Outlook has what the base says.
+			delete(toRead, l.RemoteID)
+		}
+		if seen.removed[l.RemoteID] {
 			toRead[l.RemoteID] = true
 		}
 		if e := byEvent[l.EventID]; e != nil && needsRemoteRead(e, l, w) {
@@ -177,6 +191,26 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, touched, removed,
 		}
 		res.Read++
 		remote[id] = rs
+	}
+	// Items we created whose link was never saved name their event in their marker: load
+	// those events too (deleted ones included), so that the marker can be honoured.
+	var extra []int64
+	for _, rs := range remote {
+		if id, _, ok := ParseMarker(rs.Master.Marker); ok && byEvent[id] == nil {
+			extra = append(extra, id)
+		}
+	}
+	if len(extra) > 0 {
+		more, err := en.Cal.OrganizedEvents(ctx, job.UserID, extra, w.To, w.To)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range more {
+			if byEvent[e.ID] == nil {
+				byEvent[e.ID] = e
+				local = append(local, e)
+			}
+		}
 	}
 	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote, Links: links})
 	if job.DryRun {

@@ -86,7 +86,15 @@ func (r *reconciler) matchMarkers() {
 			continue
 		}
 		e := r.clones[eventID]
-		if e == nil || e.SegmentIndex(uid) < 0 {
+		if e != nil && e.OrganizerID != r.in.UserID {
+			continue
+		}
+		if e == nil || e.DeletedAt != nil || e.SegmentIndex(uid) < 0 {
+			// Ours, created by a cycle that stopped before linking it, and gone here since:
+			// it goes in Outlook too.
+			r.linked[rs.Master.ID] = true
+			r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: rs.Master.ID}, Purpose: "Deleted in My Calendar"})
+			r.history(eventID, "to Outlook", "Deleted in My Calendar: deleting it in Outlook", rs.Master.Subject)
 			continue
 		}
 		taken := false

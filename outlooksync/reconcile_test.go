@@ -299,3 +299,15 @@ func joinStrings(s []string) string {
 	}
 	return out
 }
+
+func TestReconcileMarkerOfDeletedEventDeletesTheOrphan(t *testing.T) {
+	e := localEvent(t, 1, "Offsite", "2026-03-04T09:00:00", "")
+	rs := remoteOf(t, "S1", e.Segments[0], nil)
+	rs.Master.Marker = Marker(1, e.Segments[0].UID)
+	e.DeletedAt = tp(tNow)
+	p := Reconcile(input([]*calendar.Event{e}, map[string]*RemoteSeries{"S1": rs}))
+	wantOps(t, p, "delete S1")
+	if len(p.Created) != 0 {
+		t.Fatal("our own orphan was imported")
+	}
+}
