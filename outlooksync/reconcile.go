@@ -108,10 +108,9 @@ func (r *reconciler) matchMarkers() {
 		if err != nil {
 			continue
 		}
+		// The base is what we created it with: the series and no exceptions yet, so that
+		// what Outlook's user changed since counts as their change.
 		base := Base{Series: LocalSeriesState(seg)}
-		if rs.InstancesRead {
-			base.Instances = remoteInstances(seg, rs.Master, rs.Instances, r.in.Window)
-		}
 		l := &Link{EventID: eventID, SegmentUID: uid, RemoteID: rs.Master.ID, ChangeKey: rs.Master.ChangeKey, Base: base}
 		r.linksOf[eventID] = append(r.linksOf[eventID], l)
 		r.linked[rs.Master.ID] = true
