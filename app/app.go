@@ -32,6 +32,8 @@ type App struct {
 	throttle *loginThrottle
 	pages    *renderer
 	props    *propertyStore
+	outlook  *outlookFeature
+	sync     *syncFeature
 
 	echo *echo.Echo
 	now  func() time.Time
@@ -83,6 +85,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.tokens = &tokenStore{db: db, now: clock}
 	a.throttle = &loginThrottle{db: db, now: clock}
 	a.props = &propertyStore{db: db, box: box, now: clock}
+	a.outlook = newOutlookFeature(db, box, clock)
 	for _, opt := range opts {
 		opt(a)
 	}
@@ -92,6 +95,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	if a.pages, err = newRenderer(); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil
 }

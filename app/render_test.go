@@ -57,6 +57,10 @@ func pageSamples() map[string]any {
 			{Name: "SAMLTenantID", Kind: "guid", Value: evil}, {Name: "UseSAMLtenantIDForOutlook", Kind: "bool", Value: "true"}},
 			Audit: []cpAuditRow{{When: "now", Actor: evil, Property: "SAMLTenantID", Action: "set", Value: evil}}},
 		"event_form.html#locked": locked,
+		"sync.html": syncPage{Page: signedIn, Zone: time.UTC, Status: syncStatusJSON{Running: true, ItemsRead: 40, LastCycleAt: &time.Time{},
+			LastSummary: evil, LastError: evil, FromOutlook: 1, History: []syncHistoryJSON{{EventID: 1, Direction: "conflict", Summary: evil, Detail: evil}}}},
+		"cp_connections.html": cpConnectionsPage{cpPage: cp, Missing: []string{evil}, Failing: 1, Connections: []cpConnectionRow{
+			{User: evil, Account: evil, State: "needs_reconnect", StateText: "Needs reconnect", LastSync: "never", LastError: evil}}},
 	}
 }
 

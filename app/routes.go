@@ -36,11 +36,14 @@ func (a *App) routes(e *echo.Echo) {
 	cp.POST("/general", a.cpGeneralSave)
 	cp.GET("/properties", a.cpProperties)
 	cp.POST("/properties/:name", a.cpPropertySave)
+	cp.GET("/connections", a.cpConnections)
 
 	api := e.Group("/api/v1", requireUser)
 	api.GET("/me", a.me)
 	a.registerCalendarAPI(api)
 	a.registerAdminAPI(api)
+	a.registerOutlook(e, api)
+	a.registerSync(e, api)
 }
 
 // newEcho builds the server: middleware in the order each request meets it, then the routes.
