@@ -140,6 +140,9 @@ func (m *machine) local(action string) {
 	}
 	switch action {
 	case "editInstance":
+		if m.deletedInOutlook(e, oc.OriginalStart) {
+			return // Outlook cannot restore an occurrence it deleted (docs/sync.md, known limits)
+		}
 		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, ch)
 	case "editFollowing":
 		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeFollowing, oc.OriginalStart, ch)
@@ -296,6 +299,32 @@ func (m *machine) laterOccurrence(master, occ fakeoutlook.Event) bool {
 		if in.OriginalStart.Before(occ.OriginalStart) {
 			return true
 		}
+	}
+	return false
+}
+
+// deletedInOutlook reports whether Outlook deleted the occurrence of e's series that
+// originally starts at orig since the last sync.
+func (m *machine) deletedInOutlook(e *calendar.Event, orig time.Time) bool {
+	links, _ := m.w.store.Links(context.Background(), m.w.user.UserID)
+	for _, l := range links {
+		if l.EventID != e.ID {
+			continue
+		}
+		inst, err := m.w.fake.Instances(mailbox, l.RemoteID, orig.Add(-time.Minute), orig.Add(time.Minute))
+		if err != nil {
+			continue
+		}
+		master, err := m.w.fake.GetEvent(mailbox, l.RemoteID)
+		if err != nil {
+			continue
+		}
+		for _, c := range master.CancelledOccurrences {
+			if c.Equal(orig) {
+				return true
+			}
+		}
+		_ = inst
 	}
 	return false
 }
