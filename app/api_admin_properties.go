@@ -130,4 +130,5 @@ func (a *App) registerAdminAPI(api *echo.Group) {
 	admin.GET("/properties/:name", a.getProperty)
 	admin.PUT("/properties/:name", a.putProperty)
 	admin.GET("/audit/properties", a.propertyAudit)
+	admin.GET("/outlook/connections", a.adminConnections)
 }

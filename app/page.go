@@ -8,6 +8,8 @@ type Page struct {
 	Viewer    *Viewer // nil when nobody is signed in
 	CSRFToken string  // for forms that change state
 	Flash     string  // a one-line message shown above the content
+	// outlook builds the Outlook connection panel, only when a page shows it (OutlookPanel).
+	outlook func() *OutlookPanel
 }
 
 // page fills the common page data for this request.
@@ -17,6 +19,7 @@ func (a *App) page(c echo.Context, title string) Page {
 		v := info.viewer
 		p.Viewer = &v
 		p.CSRFToken = info.csrfToken
+		p.outlook = a.outlookPanelFor(c)
 	}
 	return p
 }

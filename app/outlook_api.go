@@ -1,0 +1,161 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/outlooksync"
+)
+
+// outlookStatusJSON is the answer of GET /api/v1/outlook/status.
+type outlookStatusJSON struct {
+	State      string              `json:"state"` // disconnected, connected, needs_reconnect
+	Account    *outlookAccountJSON `json:"account"`
+	LastSyncAt *time.Time          `json:"lastSyncAt"`
+	LastError  *string             `json:"lastError"`
+	// Available reports whether the site is set up for Connect to Outlook.
+	Available  bool   `json:"available"`
+	ConnectURL string `json:"connectUrl,omitempty"`
+}
+
+type outlookAccountJSON struct {
+	ID                string `json:"id"`
+	Mail              string `json:"mail"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	DisplayName       string `json:"displayName"`
+}
+
+// outlookStatus is GET /api/v1/outlook/status: the caller's connection, never its tokens.
+func (a *App) outlookStatus(c echo.Context) error {
+	ctx := c.Request().Context()
+	settings, err := a.props.OutlookSettings(ctx)
+	if err != nil {
+		return err
+	}
+	out := outlookStatusJSON{State: string(outlooksync.StateDisconnected), Available: settings.Ready()}
+	if out.Available {
+		out.ConnectURL = a.cfg.SiteURL.String() + outlookConnectPath
+	}
+	conn, err := a.outlook.conns.Get(ctx, currentViewer(c).UserID)
+	switch {
+	case errors.Is(err, outlooksync.ErrNotConnected):
+		return c.JSON(http.StatusOK, out)
+	case err != nil:
+		return err
+	}
+	out.State = string(conn.State)
+	out.Account = &outlookAccountJSON{ID: conn.Account.ID, Mail: conn.Account.Mail,
+		UserPrincipalName: conn.Account.UserPrincipalName, DisplayName: conn.Account.DisplayName}
+	out.LastSyncAt = conn.LastSyncAt
+	if conn.LastError != "" {
+		msg := conn.LastError
+		out.LastError = &msg
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// disconnectOutlook removes the caller's connection: tokens and sync state. Events stay in
+// both calendars.
+func (a *App) disconnectOutlook(c echo.Context) (bool, error) {
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	_, err := a.outlook.conns.Get(ctx, v.UserID)
+	if errors.Is(err, outlooksync.ErrNotConnected) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := a.outlook.conns.Disconnect(ctx, v.UserID); err != nil {
+		return false, err
+	}
+	a.log.Info("outlook disconnected", "user", v.UserID)
+	return true, nil
+}
+
+// outlookDisconnectAPI is POST /api/v1/outlook/disconnect.
+func (a *App) outlookDisconnectAPI(c echo.Context) error {
+	if _, err := a.disconnectOutlook(c); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"state": string(outlooksync.StateDisconnected)})
+}
+
+// outlookDisconnectForm is POST /outlook/disconnect, the panel's button.
+func (a *App) outlookDisconnectForm(c echo.Context) error {
+	was, err := a.disconnectOutlook(c)
+	if err != nil {
+		return err
+	}
+	if was {
+		a.setFlash(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
+	}
+	return c.Redirect(http.StatusSeeOther, "/calendar")
+}
+
+// errSyncUnavailable answers "Sync now" while the sync is not wired in.
+var errSyncUnavailable = newAPIError(http.StatusNotImplemented, "not_implemented", "Sync now is not available yet: sync arrives with issue 6.")
+
+// syncOutlookNow runs one sync of the caller's connection.
+func (a *App) syncOutlookNow(c echo.Context) error {
+	if a.outlook.syncNow == nil {
+		return errSyncUnavailable
+	}
+	ctx := c.Request().Context()
+	uid := currentViewer(c).UserID
+	conn, err := a.outlook.conns.Get(ctx, uid)
+	if errors.Is(err, outlooksync.ErrNotConnected) {
+		return newAPIError(http.StatusConflict, "not_connected", "My Calendar is not connected to Outlook.")
+	}
+	if err != nil {
+		return err
+	}
+	if conn.State == outlooksync.StateNeedsReconnect {
+		return newAPIError(http.StatusConflict, "needs_reconnect", "The Outlook connection must be renewed first: click Reconnect.")
+	}
+	if err := a.outlook.syncNow(ctx, uid); err != nil {
+		if ae := (*apiError)(nil); errors.As(err, &ae) {
+			return err
+		}
+		a.log.Warn("sync now failed", "user", uid, "err", err)
+		return newAPIError(http.StatusBadGateway, "sync_failed", "The sync with Outlook failed; the connection status shows the error.")
+	}
+	return nil
+}
+
+// outlookSyncAPI is POST /api/v1/outlook/sync.
+func (a *App) outlookSyncAPI(c echo.Context) error {
+	if err := a.syncOutlookNow(c); err != nil {
+		return err
+	}
+	return a.outlookStatus(c)
+}
+
+// outlookSyncForm is POST /outlook/sync, the panel's "Sync now".
+func (a *App) outlookSyncForm(c echo.Context) error {
+	err := a.syncOutlookNow(c)
+	var ae *apiError
+	switch {
+	case err == nil:
+		a.setFlash(c, "Synced with Outlook.")
+	case errors.As(err, &ae):
+		a.setFlash(c, ae.Message)
+	default:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/calendar")
+}
+
+// registerOutlook adds Connect to Outlook's pages and API.
+func (a *App) registerOutlook(e *echo.Echo, api *echo.Group) {
+	e.GET(outlookConnectPath, a.outlookConnect, requireUser)
+	e.GET(outlookCallbackPath, a.outlookCallback, requireUser)
+	e.POST("/outlook/disconnect", a.outlookDisconnectForm, requireUser)
+	e.POST("/outlook/sync", a.outlookSyncForm, requireUser)
+	api.GET("/outlook/status", a.outlookStatus)
+	api.POST("/outlook/disconnect", a.outlookDisconnectAPI)
+	api.POST("/outlook/sync", a.outlookSyncAPI)
+}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/outlooksync"
+)
+
+// OutlookPanel is the data of the Outlook panel on My Calendar
+// (templates/partials/outlook_panel.html).
+type OutlookPanel struct {
+	State      string // disconnected, connected, needs_reconnect
+	Account    string // the mailbox's address
+	LastSync   string // in the viewer's zone; "" before the first sync
+	LastError  string
+	ConnectURL string
+	CSRFToken  string
+}
+
+// OutlookPanel is the panel for this page, or nil when Connect to Outlook is not available
+// (sync switched off or not set up): then My Calendar shows nothing of it.
+func (p Page) OutlookPanel() *OutlookPanel {
+	if p.outlook == nil {
+		return nil
+	}
+	return p.outlook()
+}
+
+// outlookPanelFor returns the function that builds the viewer's panel, so that pages that do
+// not show it cost nothing.
+func (a *App) outlookPanelFor(c echo.Context) func() *OutlookPanel {
+	return func() *OutlookPanel {
+		ctx := c.Request().Context()
+		v := currentViewer(c)
+		settings, err := a.props.OutlookSettings(ctx)
+		if err != nil {
+			a.log.Warn("outlook panel: read settings", "err", err)
+			return nil
+		}
+		if !settings.Ready() {
+			return nil
+		}
+		p := &OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: outlookConnectPath, CSRFToken: csrfToken(c)}
+		conn, err := a.outlook.conns.Get(ctx, v.UserID)
+		switch {
+		case errors.Is(err, outlooksync.ErrNotConnected):
+			return p
+		case err != nil:
+			a.log.Warn("outlook panel: read connection", "user", v.UserID, "err", err)
+			return nil
+		}
+		p.State, p.Account, p.LastError = string(conn.State), accountLabel(conn.Account), conn.LastError
+		if conn.LastSyncAt != nil {
+			p.LastSync = conn.LastSyncAt.In(zoneOf(v)).Format("Mon 2 Jan 2006, 15:04")
+		}
+		return p
+	}
+}
+
+// zoneOf is the viewer's profile zone, UTC when it is unknown.
+func zoneOf(v Viewer) *time.Location {
+	if loc, err := time.LoadLocation(v.TimeZone); err == nil && v.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
+}
