@@ -80,3 +80,57 @@ func TestThreeInstancesSyncEachConnectionOnce(t *testing.T) {
 		}
 	})
 }
+
+// stuckGraph is a mailbox whose reads wait for release, then answer throttled.
+type stuckGraph struct {
+	quietGraph
+	release chan struct{}
+}
+
+func (g stuckGraph) Delta(ctx context.Context, _ string, _ outlooksync.Window, _ func(int)) (outlooksync.DeltaResult, error) {
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+	}
+	return outlooksync.DeltaResult{}, &outlooksync.ThrottledError{RetryAfter: time.Hour, Status: 429}
+}
+
+type mixedConns struct {
+	fakeConns
+	slow    int64
+	release chan struct{}
+	others  sync.WaitGroup
+}
+
+func (c *mixedConns) Graph(ctx context.Context, uid int64) (outlooksync.Graph, error) {
+	if uid == c.slow {
+		return stuckGraph{quietGraph: quietGraph{deltas: &atomic.Int64{}}, release: c.release}, nil
+	}
+	defer c.others.Done()
+	return c.fakeConns.Graph(ctx, uid)
+}
+
+func TestThrottledMailboxDelaysNoOther(t *testing.T) {
+	db := dbtest.SQLite(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cal := calendar.NewStore(db)
+	conns := &mixedConns{fakeConns: fakeConns{users: []int64{1, 2, 3}, cycles: map[int64]int{}}, slow: 1, release: make(chan struct{})}
+	conns.others.Add(2)
+	s := &outlooksync.Scheduler{Engine: outlooksync.NewEngine(cal, outlooksync.NewStore(db), log), Conns: conns,
+		Calendars: cal, Log: log, Interval: time.Hour, Holder: "a", Workers: 2}
+	done := make(chan struct{})
+	go func() { outlooksync.Tick(s, context.Background()); close(done) }()
+	// The other mailboxes are synced while the first one hangs.
+	conns.others.Wait()
+	close(conns.release)
+	<-done
+	if conns.cycles[2] != 1 || conns.cycles[3] != 1 {
+		t.Fatalf("cycles %v: the other mailboxes waited for the throttled one", conns.cycles)
+	}
+	if outlooksync.Due(s, 1) {
+		t.Fatal("the throttled mailbox is due again at once, Retry-After ignored")
+	}
+	if !outlooksync.Due(s, 2) {
+		t.Fatal("a mailbox that synced fine is backing off")
+	}
+}
