@@ -1,0 +1,126 @@
+package browser_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// firstEventPath is the details page of the first instance the month view lists.
+func (b *tab) firstEventPath() string {
+	b.t.Helper()
+	b.open("/calendar")
+	href, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('.month a.ev').getAttribute('href')`))
+	if err != nil || href == "" {
+		b.t.Fatalf("no instance in the month view: %v", err)
+	}
+	return href
+}
+
+// unlabelled lists the form controls on the page that have no label a screen reader reads.
+func (b *tab) unlabelled() []string {
+	b.t.Helper()
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`
+		Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(el =>
+			!el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !el.closest('label') &&
+			!(el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]'))
+		).map(el => el.outerHTML.slice(0, 120))`))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return out
+}
+
+func TestEveryFormControlHasALabel(t *testing.T) {
+	s := newSite(t)
+	b := newTab(t, s)
+	b.signIn("admin@example.com")
+	event := b.firstEventPath()
+	for _, path := range []string{"/calendar", "/calendar?view=week", "/calendar?view=agenda", "/events/new", event + "&q=a",
+		strings.Replace(event, "?", "/edit?", 1) + "&scope=following", strings.Replace(event, "?", "/edit?", 1) + "&scope=instance",
+		"/settings", "/cp/general", "/cp/properties"} {
+		b.open(path)
+		if bad := b.unlabelled(); len(bad) > 0 {
+			t.Errorf("%s has controls without a label: %q", path, bad)
+		}
+	}
+}
+
+func TestPagesFitAPhoneScreen(t *testing.T) {
+	s := newSite(t)
+	b := newTab(t, s)
+	b.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	fits := func(paths ...string) {
+		for _, path := range paths {
+			b.open(path)
+			width, err := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if width > 375 {
+				t.Errorf("%s is %d px wide on a 375 px screen", path, width)
+			}
+		}
+	}
+	b.signIn("alice@example.com")
+	event := b.firstEventPath()
+	fits("/calendar", "/calendar?view=week", "/calendar?view=agenda", event, strings.Replace(event, "?", "/edit?", 1), "/events/new", "/settings")
+
+	// The month lists the days with events one under another, in a readable size.
+	b.open("/calendar")
+	size, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.querySelector('.month a.ev')).fontSize)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size < 13 {
+		t.Errorf("instances in the phone month are %.1f px, too small to read", size)
+	}
+	b.screenshot("phone-month.png")
+	b.signOut()
+
+	b.signIn("admin@example.com")
+	fits("/cp/general", "/cp/properties")
+}
+
+func TestKeyboardReachesInstancesAndShortcuts(t *testing.T) {
+	s := newSite(t)
+	b := newTab(t, s)
+	b.signIn("alice@example.com")
+	b.open("/calendar")
+	active := func() string {
+		cls, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.activeElement.className || document.activeElement.tagName) + ''`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cls
+	}
+	b.do(chromedp.KeyEvent(kb.Tab))
+	if got := active(); got != "skip" {
+		t.Fatalf("the first Tab lands on %q, want the skip link", got)
+	}
+	// Tab on until an instance has the focus; Enter opens it.
+	found := false
+	for i := 0; i < 80 && !found; i++ {
+		b.do(chromedp.KeyEvent(kb.Tab))
+		found = strings.HasPrefix(active(), "ev")
+	}
+	if !found {
+		t.Fatal("Tab never reaches an instance in the month view")
+	}
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	if p := b.location().Path; !strings.HasPrefix(p, "/events/") {
+		t.Fatalf("Enter on an instance opens %s", p)
+	}
+	// Shortcuts: n for the next month, t for today.
+	b.open("/calendar?date=2026-03-10")
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.KeyEvent("n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.location().Query().Get("date"); got != "2026-04-01" {
+		t.Errorf("n goes to %q, want 2026-04-01", got)
+	}
+}
