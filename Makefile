@@ -8,9 +8,23 @@ build:
 	$(GO) build -o bin/calendar .
 
 # Serve on a local SQLite database in data/ with demo users and events; the program prints
-# the address and the demo logins.
+# the address and the demo logins. The fake Outlook runs beside it on FAKE_OUTLOOK, with a
+# mailbox for each demo user, and the System Properties name its fixed demo app (see
+# docs/fake-outlook.md), so "Connect to Outlook" works with no Microsoft account. Stopping
+# the app (Ctrl+C) stops the fake too.
+FAKE_OUTLOOK   ?= 127.0.0.1:9090
+DEMO_MAILBOXES ?= admin@example.com,alice@example.com,bob@example.com,carol@example.com,dave@example.com
 run: build
-	CALENDAR_DB=sqlite:data/calendar.db CALENDAR_DATA_DIR=data bin/calendar serve --demo
+	@set -e; \
+	export CALENDAR_DB=sqlite:data/calendar.db CALENDAR_DATA_DIR=data \
+		CALENDAR_MS_LOGIN_URL=http://$(FAKE_OUTLOOK) CALENDAR_MS_GRAPH_URL=http://$(FAKE_OUTLOOK); \
+	bin/calendar fakeoutlook --addr $(FAKE_OUTLOOK) --demo --demo-zone Europe/Berlin --demo-users $(DEMO_MAILBOXES) & fake=$$!; \
+	trap 'kill $$fake 2>/dev/null || true; wait $$fake 2>/dev/null || true' EXIT INT TERM; \
+	bin/calendar property set EnableThirdPartyCalendarSync true; \
+	bin/calendar property set OutlookApiClientID 8f0c2a71-5d3e-4b6a-9c1f-2e7d4a6b9c30; \
+	printf '%s\n' 'fake8Q~outlook-demo-secret-not-a-real-one' | bin/calendar property set OutlookApiClientSecret -; \
+	bin/calendar property set SAMLTenantID 3c9d1e5f-7a2b-4c8d-9e0f-1a2b3c4d5e6f; \
+	bin/calendar serve --demo
 
 # The whole suite, on SQLite and on a throwaway PostgreSQL that .ci/test-deps installs and
 # starts (and that is stopped again whatever the outcome).

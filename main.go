@@ -7,11 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"golang.org/x/oauth2"
+
 	"intracal/app"
+	"intracal/outlooksync"
+	"intracal/outlooksync/fakeoutlook"
+	"intracal/outlooksync/graph"
 )
 
 const usage = `usage: calendar <command> [flags]
@@ -23,7 +29,8 @@ commands:
                                        create an account (password from F, piped stdin, or generated)
   token create --email E [--name N]    print a new personal API token
   property list [Q] | get N | set N V  read or change System Properties (V "-": from stdin)
-  fakeoutlook ...                      run the fake Outlook (identity platform and Graph)
+  fakeoutlook [--addr A] [--demo-users a@x,b@y] [--demo]
+                                       run the fake Outlook (identity platform and Graph)
   version                              print the version
 
 Configuration comes from CALENDAR_* environment variables; see README.md.
@@ -55,7 +62,7 @@ func run(args []string) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = app.RunServe(ctx, std, rest)
+		err = app.RunServeWith(app.WithGraph(newGraph))(ctx, std, rest)
 	case "migrate":
 		err = app.RunMigrate(ctx, std, rest)
 	case "user":
@@ -65,8 +72,7 @@ func run(args []string) int {
 	case "property":
 		err = app.RunProperty(ctx, std, rest)
 	case "fakeoutlook":
-		fmt.Fprintln(os.Stderr, "calendar fakeoutlook: not built yet")
-		return 2
+		err = fakeoutlook.Main(ctx, rest, os.Stdout)
 	case "version":
 		fmt.Println(app.Version())
 	case "help", "-h", "-help", "--help":
@@ -83,4 +89,10 @@ func run(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// newGraph is the Graph client of one mailbox. Only main imports the adapter (and with it the
+// Graph SDK), so the web app and its tests build without it.
+func newGraph(baseURL string, ts oauth2.TokenSource, hc *http.Client) (outlooksync.Graph, error) {
+	return graph.New(baseURL, ts, hc, graph.Options{})
 }

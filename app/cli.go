@@ -72,7 +72,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 // RunServe is `calendar serve [--demo] [--addr A] [--db D]`: serve until ctx is cancelled.
-func RunServe(ctx context.Context, s Stdio, args []string) error {
+func RunServe(ctx context.Context, s Stdio, args []string) error { return runServe(ctx, s, args) }
+
+// RunServeWith is RunServe with options for New: main passes the Graph adapter (WithGraph).
+func RunServeWith(opts ...Option) func(ctx context.Context, s Stdio, args []string) error {
+	return func(ctx context.Context, s Stdio, args []string) error { return runServe(ctx, s, args, opts...) }
+}
+
+func runServe(ctx context.Context, s Stdio, args []string, opts ...Option) error {
 	fs := newFlags("serve", s)
 	demo := fs.Bool("demo", false, "fill the database with demo users and events, and print their logins")
 	addr := fs.String("addr", "", "listen address (overrides "+config.EnvAddr+")")
@@ -91,7 +98,7 @@ func RunServe(ctx context.Context, s Stdio, args []string) error {
 	}
 	defer closeDatabase(gdb, s.Log) // last: after HTTP and background work have stopped
 
-	a, err := New(cfg, s.Log, gdb)
+	a, err := New(cfg, s.Log, gdb, opts...)
 	if err != nil {
 		return err
 	}
