@@ -242,3 +242,21 @@ func TestEditInstanceOfOneOffEditsTheEvent(t *testing.T) {
 		t.Fatalf("title %q with %d overrides: a one-off's change belongs to the event", e.Segments[0].Title, len(e.Overrides))
 	}
 }
+
+func TestReplaceSegmentKeepsEarlierSegmentsBounded(t *testing.T) {
+	e := weekly(t, "FREQ=WEEKLY;BYDAY=MO")
+	if _, err := e.Edit(ScopeFollowing, utc("2026-03-16T08:00:00Z"), Change{Title: ptr("Later")}); err != nil {
+		t.Fatal(err)
+	}
+	// Outlook moved the first part to Tuesdays with no end: it must still stop before the second.
+	first := e.Segments[0]
+	first.Start = time.Date(2026, 3, 3, 9, 0, 0, 0, first.Start.Location())
+	first.Rule = &Rule{Freq: Weekly, Interval: 1, ByDay: []WeekdayNum{{Weekday: time.Tuesday}}, WeekStart: time.Monday}
+	if _, err := e.ReplaceSegment(first.UID, first); err != nil {
+		t.Fatal(err)
+	}
+	last, bounded := e.Segments[0].Schedule().Last()
+	if !bounded || !last.Before(utc("2026-03-16T08:00:00Z")) {
+		t.Fatalf("first segment ends %v (bounded %v), want before the second's start", last, bounded)
+	}
+}

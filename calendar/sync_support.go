@@ -38,6 +38,7 @@ func (e *Event) ReplaceSegment(uid string, seg Segment) (int, error) {
 	seg.UID, seg.ID = uid, oldSeg.ID
 	e.Segments[i] = seg
 	e.sortSegments()
+	e.boundSegments()
 	inRange := func(t time.Time) bool { return !t.Before(lo) && (hi.IsZero() || t.Before(hi)) }
 	newLoc := baseLoc(seg)
 	oldLoc := baseLoc(oldSeg)
@@ -177,4 +178,32 @@ func NewImportedEvent(calendarID, organizerID int64, privacy Privacy, segs ...Se
 	}
 	e.sortSegments()
 	return e, nil
+}
+
+// boundSegments keeps the invariant that only the last segment may be unbounded: a segment
+// whose instances would run into the next one's ends just before the next one's first start.
+func (e *Event) boundSegments() {
+	for i := 0; i+1 < len(e.Segments); i++ {
+		seg := &e.Segments[i]
+		if seg.Rule == nil {
+			continue
+		}
+		next, ok := e.Segments[i+1].Schedule().FirstStart()
+		if !ok {
+			continue
+		}
+		if last, bounded := seg.Schedule().Last(); bounded && last.Before(next) {
+			continue
+		}
+		r := copyRule(seg.Rule)
+		if r.Count > 0 {
+			r.Count = seg.Schedule().CountBefore(next)
+		} else {
+			r.Until = next.Add(-time.Second).UTC()
+		}
+		if r.Count == 0 && r.Until.IsZero() {
+			r.Until = next.Add(-time.Second).UTC()
+		}
+		seg.Rule = r
+	}
 }

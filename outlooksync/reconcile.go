@@ -245,6 +245,8 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			r.markDirty(e)
 			r.history(e.ID, "from Outlook", "Changed in Outlook: "+changedFields(L, T), T.Subject)
 			seg = e.Segments[e.SegmentIndex(uid)]
+			// The event may have bounded it to end before its next segment.
+			T = LocalSeriesState(seg)
 			if seg.Rule != nil {
 				localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window)
 			}
