@@ -47,8 +47,14 @@ type world struct {
 
 func newWorld(t testing.TB, db *gorm.DB) *world {
 	t.Helper()
+	return newWorldWith(t, db, fakeoutlook.Options{})
+}
+
+// newWorldWith is newWorld with a fake Outlook configured by opts (quirks, clock).
+func newWorldWith(t testing.TB, db *gorm.DB, opts fakeoutlook.Options) *world {
+	t.Helper()
 	ctx := context.Background()
-	fake := fakeoutlook.New(fakeoutlook.Options{})
+	fake := fakeoutlook.New(opts)
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(srv.Close)
 	if _, err := fake.AddMailbox(mailbox, "Alice"); err != nil {
