@@ -258,4 +258,3 @@ func (c crash) Error() string { return string(c) }
 const errCrash = crash("simulated crash between the write to Outlook and saving the link")
 
 func ptr[T any](v T) *T { return &v }
-
