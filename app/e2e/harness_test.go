@@ -1,0 +1,232 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"intracal/app"
+	"intracal/config"
+	"intracal/outlooksync"
+	"intracal/outlooksync/fakeoutlook"
+	"intracal/outlooksync/graph"
+)
+
+// lockedBuffer collects output written from several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// deployment is the program as an administrator runs it: a SQLite database in a data
+// directory, set up with the commands, then served with the Graph adapter, beside the fake
+// Outlook (in-process) that stands in for Microsoft.
+type deployment struct {
+	t    *testing.T
+	env  map[string]string
+	fake *fakeoutlook.Server
+	base string        // the web app, http://127.0.0.1:PORT
+	logs *lockedBuffer // everything the program logged
+	out  *lockedBuffer // everything it printed
+}
+
+func newDeployment(t *testing.T) *deployment {
+	t.Helper()
+	fake := fakeoutlook.New(fakeoutlook.Options{})
+	fsrv := httptest.NewServer(fake.Handler())
+	t.Cleanup(fsrv.Close)
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	d := &deployment{t: t, fake: fake, base: "http://" + addr, logs: &lockedBuffer{}, out: &lockedBuffer{}, env: map[string]string{
+		config.EnvDataDir:    dir,
+		config.EnvDB:         "sqlite:" + filepath.Join(dir, "calendar.db"),
+		config.EnvAddr:       addr,
+		config.EnvMSLoginURL: fsrv.URL,
+		config.EnvMSGraphURL: fsrv.URL,
+		config.EnvLogLevel:   "debug",
+	}}
+	d.run(app.RunUser, "correct horse\n", "add", "--email", "root@example.com", "--name", "Root", "--admin")
+	for name, value := range map[string]string{
+		"EnableThirdPartyCalendarSync": "true",
+		"OutlookApiClientID":           fakeoutlook.DemoClientID,
+		"SAMLTenantID":                 fakeoutlook.DemoTenantID,
+	} {
+		d.run(app.RunProperty, "", "set", name, value)
+	}
+	d.run(app.RunProperty, fakeoutlook.DemoClientSecret+"\n", "set", "OutlookApiClientSecret", "-")
+	d.serve()
+	return d
+}
+
+// freeAddr finds a free loopback port for the server.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func (d *deployment) stdio(stdin string) app.Stdio {
+	return app.Stdio{
+		In:  strings.NewReader(stdin),
+		Out: d.out,
+		Err: d.out,
+		Env: func(k string) (string, bool) { v, ok := d.env[k]; return v, ok },
+		Log: slog.New(slog.NewTextHandler(d.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+}
+
+// run runs a command of the program and returns what it printed on standard output.
+func (d *deployment) run(cmd func(context.Context, app.Stdio, []string) error, stdin string, args ...string) string {
+	d.t.Helper()
+	var out lockedBuffer
+	s := d.stdio(stdin)
+	s.Out = &out
+	if err := cmd(d.t.Context(), s, args); err != nil {
+		d.t.Fatalf("%v: %v", args, err)
+	}
+	return out.String()
+}
+
+// serve runs `calendar serve` with the Graph adapter, as main does, until the test ends.
+func (d *deployment) serve() {
+	d.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	newGraph := func(base string, ts oauth2.TokenSource, hc *http.Client) (outlooksync.Graph, error) {
+		return graph.New(base, ts, hc, graph.Options{})
+	}
+	go func() { done <- app.RunServeWith(app.WithGraph(newGraph))(ctx, d.stdio(""), nil) }()
+	d.t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			d.t.Errorf("serve: %v", err)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(d.base + "/healthz"); err == nil {
+			res.Body.Close()
+			return
+		}
+		time.Sleep(20 * time.Millisecond) // waiting for start-up, not timing an assertion
+	}
+	d.t.Fatalf("the server did not start:\n%s", d.out.String())
+}
+
+// member creates an account and its Outlook mailbox, and returns an API client for it made
+// the way a script gets one: `calendar token create`.
+func (d *deployment) member(email, name string) *client {
+	d.t.Helper()
+	d.run(app.RunUser, "correct horse\n", "add", "--email", email, "--name", name)
+	if _, err := d.fake.AddMailbox(email, name); err != nil {
+		d.t.Fatal(err)
+	}
+	token := strings.TrimSpace(d.run(app.RunToken, "", "create", "--email", email))
+	return &client{t: d.t, d: d, token: token}
+}
+
+// client is a script with a personal API token; it never follows redirects by itself.
+type client struct {
+	t     *testing.T
+	d     *deployment
+	token string
+}
+
+func (c *client) send(method, target string, body io.Reader) *http.Response {
+	c.t.Helper()
+	if strings.HasPrefix(target, "/") {
+		target = c.d.base + target
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if strings.HasPrefix(target, c.d.base) {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+func (c *client) get(target string) *http.Response { return c.send(http.MethodGet, target, nil) }
+
+func (c *client) post(path string) *http.Response { return c.send(http.MethodPost, path, nil) }
+
+func (c *client) json(res *http.Response, v any) {
+	c.t.Helper()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		c.t.Fatalf("status %d: %v", res.StatusCode, err)
+	}
+}
+
+// connect runs Connect to Outlook as a script: the site's redirect to Microsoft, Microsoft's
+// redirect back (login_hint signs the mailbox in), and the callback.
+func (c *client) connect() *http.Response {
+	c.t.Helper()
+	res := c.get("/outlook/connect")
+	if res.StatusCode != http.StatusFound {
+		c.t.Fatalf("connect: %d", res.StatusCode)
+	}
+	res = c.get(res.Header.Get("Location"))
+	if res.StatusCode != http.StatusFound {
+		body, _ := io.ReadAll(res.Body)
+		c.t.Fatalf("authorize: %d %s", res.StatusCode, body)
+	}
+	back, err := url.Parse(res.Header.Get("Location"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return c.get(back.RequestURI())
+}
+
+type status struct {
+	State   string `json:"state"`
+	Account *struct {
+		Mail string `json:"mail"`
+	} `json:"account"`
+	LastSyncAt *time.Time `json:"lastSyncAt"`
+	LastError  *string    `json:"lastError"`
+}
+
+func (c *client) status() status {
+	c.t.Helper()
+	var st status
+	c.json(c.get("/api/v1/outlook/status"), &st)
+	return st
+}
