@@ -120,6 +120,9 @@ func (a *App) syncOutlookNow(c echo.Context) error {
 		if ae := (*apiError)(nil); errors.As(err, &ae) {
 			return err
 		}
+		if errors.Is(err, outlooksync.ErrReconnectNeeded) {
+			return newAPIError(http.StatusConflict, "needs_reconnect", "Microsoft asks you to sign in again: click Reconnect. Nothing was deleted.")
+		}
 		a.log.Warn("sync now failed", "user", uid, "err", err)
 		return newAPIError(http.StatusBadGateway, "sync_failed", "The sync with Outlook failed; the connection status shows the error.")
 	}

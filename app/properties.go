@@ -337,3 +337,9 @@ func (s *propertyStore) raw(ctx context.Context, name string) (string, error) {
 func propertyInvalid(name, msg string) error {
 	return &calendar.ValidationError{Fields: map[string]string{name: msg}}
 }
+
+// SetProperty changes a System Property as the command line does (audited as "command
+// line"): for embedding programs and end-to-end tests that set a site up.
+func (a *App) SetProperty(ctx context.Context, name, value string) error {
+	return a.props.Set(ctx, Viewer{}, name, value)
+}
