@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"gorm.io/gorm"
+
+	"intracal/config/secrets"
 )
 
 // Token refresh policy.
@@ -83,6 +85,14 @@ func (t *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	}
 	now := t.conns.now()
 	current, err := t.open(row)
+	if errors.Is(err, secrets.ErrOpen) {
+		// Sealed under another secret key: only a new sign-in gives tokens this site can read.
+		reason := "The site's secret key changed, so the stored Outlook sign-in cannot be read: sign in again with Reconnect."
+		if merr := t.conns.MarkNeedsReconnect(ctx, t.userID, reason); merr != nil {
+			return nil, merr
+		}
+		return nil, fmt.Errorf("%w: %v", ErrReconnectNeeded, err)
+	}
 	if err != nil {
 		return nil, err
 	}

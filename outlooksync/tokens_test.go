@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 	"gorm.io/gorm"
 
+	"intracal/config/secrets"
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync/fakeoutlook"
 )
@@ -346,5 +347,23 @@ func TestAuthCodeURLAsksForPKCEAndTheScopes(t *testing.T) {
 	}
 	if u.Path != "/3c9d1e5f-7a2b-4c8d-9e0f-1a2b3c4d5e6f/oauth2/v2.0/authorize" || len(q.Get("code_challenge")) != 43 {
 		t.Errorf("authorize URL %s", u)
+	}
+}
+
+func TestTokensSealedUnderAnotherKeyNeedReconnect(t *testing.T) {
+	f := newConnFixture(t, dbtest.SQLite(t))
+	uid := f.addUser("anna@example.com")
+	f.connect(uid, annaMailbox)
+	key := make([]byte, secrets.KeySize) // another site key
+	other, err := secrets.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := NewConnections(f.db, other, f.clock.Now)
+	if _, err := conns.TokenSource(uid, f.app.Config(), nil).TokenContext(t.Context()); !errors.Is(err, ErrReconnectNeeded) {
+		t.Fatalf("tokens sealed under another key: %v, want ErrReconnectNeeded", err)
+	}
+	if c, _ := conns.Get(t.Context(), uid); c.State != StateNeedsReconnect || !strings.Contains(c.LastError, "secret key changed") {
+		t.Errorf("connection: %+v", c)
 	}
 }
