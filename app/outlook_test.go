@@ -258,6 +258,13 @@ func TestDisconnectRemovesTokensAndKeepsEvents(t *testing.T) {
 	if err := e.a.outlook.conns.SetDeltaLink(t.Context(), anna.ID, "https://graph/delta?$deltatoken=x"); err != nil {
 		t.Fatal(err)
 	}
+	syncState := outlooksync.NewStore(e.a.db)
+	if err := syncState.SaveCursor(t.Context(), anna.ID, outlooksync.Cursor{DeltaLink: "https://graph/delta?$deltatoken=y"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syncState.SaveLink(t.Context(), anna.ID, outlooksync.Link{EventID: 1, SegmentUID: "seg1", RemoteID: "AAMk1"}); err != nil {
+		t.Fatal(err)
+	}
 	res := api.do(http.MethodPost, "/api/v1/outlook/disconnect", nil, nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(readBody(res), `"state":"disconnected"`) {
 		t.Fatalf("disconnect: %d", res.StatusCode)
@@ -269,6 +276,12 @@ func TestDisconnectRemovesTokensAndKeepsEvents(t *testing.T) {
 	e.a.db.Table("outlook_connections").Where("user_id = ?", anna.ID).Count(&rows)
 	if rows != 0 {
 		t.Error("the tokens are still stored")
+	}
+	if cur, _ := syncState.Cursor(t.Context(), anna.ID); cur.DeltaLink != "" {
+		t.Error("the sync's delta state survived the disconnect")
+	}
+	if links, _ := syncState.Links(t.Context(), anna.ID); len(links) != 1 {
+		t.Errorf("links after disconnect: %d, want them kept for a reconnect of the same mailbox", len(links))
 	}
 	if ev, err := e.fake.FindEvent("anna@contoso.example", "Dentist"); err != nil || ev.IsCancelled {
 		t.Errorf("the Outlook event is gone after disconnect: %v", err)

@@ -67,9 +67,10 @@ type Connections struct {
 	now func() time.Time
 	// sleep waits between attempts of a refresh; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
-	// OnDisconnect, when set, runs inside the transaction that removes a connection (or
-	// links another account), so the sync can drop its own state for the user with it.
-	OnDisconnect func(tx *gorm.DB, userID int64) error
+	// OnDisconnect, when set, runs inside the transaction that removes a connection or
+	// links it to another mailbox (mailboxChanged), so the sync drops its own state for the
+	// user with it.
+	OnDisconnect func(tx *gorm.DB, userID int64, mailboxChanged bool) error
 
 	locks sync.Map // user id -> *sync.Mutex: one refresh at a time per user in this process
 }
@@ -204,7 +205,7 @@ func (s *Connections) Connect(ctx context.Context, userID int64, acct Account, t
 			// Another mailbox: what the sync knew of the old one means nothing for it.
 			row.DeltaLink, row.LastSyncAt = "", nil
 			if s.OnDisconnect != nil {
-				if err := s.OnDisconnect(tx, userID); err != nil {
+				if err := s.OnDisconnect(tx, userID, true); err != nil {
 					return fmt.Errorf("drop the sync state of the previous account: %w", err)
 				}
 			}
@@ -248,7 +249,7 @@ func (s *Connections) Disconnect(ctx context.Context, userID int64) error {
 			return fmt.Errorf("remove the outlook connection: %w", err)
 		}
 		if s.OnDisconnect != nil {
-			if err := s.OnDisconnect(tx, userID); err != nil {
+			if err := s.OnDisconnect(tx, userID, false); err != nil {
 				return fmt.Errorf("remove the sync state: %w", err)
 			}
 		}

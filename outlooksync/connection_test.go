@@ -137,7 +137,11 @@ func TestConnectSealsTokensAndLinksEachAccountToOneUser(t *testing.T) {
 		ctx := t.Context()
 		anna, bob := f.addUser("anna@example.com"), f.addUser("bob@example.com")
 		var dropped []int64
-		f.conns.OnDisconnect = func(tx *gorm.DB, uid int64) error { dropped = append(dropped, uid); return nil }
+		var changed []bool
+		f.conns.OnDisconnect = func(tx *gorm.DB, uid int64, mailboxChanged bool) error {
+			dropped, changed = append(dropped, uid), append(changed, mailboxChanged)
+			return nil
+		}
 
 		tok := f.connect(anna, "anna@contoso.example")
 		row := f.row(anna)
@@ -178,8 +182,8 @@ func TestConnectSealsTokensAndLinksEachAccountToOneUser(t *testing.T) {
 		if _, err := f.conns.Get(ctx, anna); !errors.Is(err, ErrNotConnected) {
 			t.Errorf("after disconnect: %v", err)
 		}
-		if len(dropped) != 2 || dropped[1] != anna {
-			t.Errorf("disconnect did not drop the sync state: %v", dropped)
+		if len(dropped) != 2 || dropped[1] != anna || !changed[0] || changed[1] {
+			t.Errorf("sync state dropped for %v (mailbox changed %v); want the new mailbox, then the disconnect", dropped, changed)
 		}
 		// The mailbox is free again.
 		f.connect(bob, "anna@contoso.example")
