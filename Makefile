@@ -2,7 +2,7 @@
 GO       ?= go
 FUZZTIME ?= 10s
 
-.PHONY: build run test fuzz-short bench lint
+.PHONY: build run test fuzz-short bench bench-http lint
 
 build:
 	$(GO) build -o bin/calendar .
@@ -49,6 +49,11 @@ fuzz-short:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+# Requests per second and p50/p99 latency of the month view page and the occurrences API for a
+# person with 200 series, 16 keep-alive clients on loopback (docs/benchmarks.md).
+bench-http:
+	$(GO) test -run='^$$' -bench='HTTP' -benchtime=10s ./app
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

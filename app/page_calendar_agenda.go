@@ -37,7 +37,7 @@ func (a *App) agendaView(c echo.Context, cc calContext, day time.Time) error {
 	p := agendaPage{calendarPage: a.toolbar(c, cc, viewAgenda, title, day, addDays(day, -agendaDays), end)}
 	p.Truncated = truncated
 	for d := day; d.Before(end); d = addDays(d, 1) {
-		list := byDay[d.Format(dateOnly)]
+		list := byDay[dayKey(d)]
 		if len(list) == 0 {
 			continue
 		}
@@ -45,8 +45,8 @@ func (a *App) agendaView(c echo.Context, cc calContext, day time.Time) error {
 		if d.Year() != cc.today.Year() {
 			ad.Label = d.Format("Monday 2 January 2006")
 		}
-		for _, o := range list {
-			ad.Items = append(ad.Items, newChip(o, d, cc.loc))
+		for _, i := range list {
+			ad.Items = append(ad.Items, newChip(occ[i], d, cc.loc))
 		}
 		p.Days = append(p.Days, ad)
 	}

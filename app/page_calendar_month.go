@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"sort"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -68,14 +67,14 @@ func (a *App) monthView(c echo.Context, cc calContext, day time.Time) error {
 				Weekend: dd.Weekday() == time.Saturday || dd.Weekday() == time.Sunday,
 				NewURL:  newEventURL(dd, -1),
 			}
-			list := byDay[dd.Format(dateOnly)]
-			for k, o := range list {
+			list := byDay[dayKey(dd)]
+			for k, i := range list {
 				if k == monthChips && len(list) > monthChips+1 {
 					md.More = len(list) - monthChips
 					md.MoreURL = calendarURL(viewAgenda, dd)
 					break
 				}
-				md.Chips = append(md.Chips, newChip(o, dd, cc.loc))
+				md.Chips = append(md.Chips, newChip(occ[i], dd, cc.loc))
 			}
 			w.Days = append(w.Days, md)
 		}
@@ -84,39 +83,36 @@ func (a *App) monthView(c echo.Context, cc calContext, day time.Time) error {
 	return a.pages.render(c, http.StatusOK, "calendar_month.html", p)
 }
 
-// groupByDay files each instance under every day (YYYY-MM-DD in loc) of [from, to) it covers,
-// all-day and multi-day instances first, then by start.
-func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Time) map[string][]calendar.Occurrence {
-	out := map[string][]calendar.Occurrence{}
-	for _, o := range occ {
+// groupByDay files each instance, by its index in occ, under every day of [from, to) it
+// covers (keyed by the day's midnight in loc, see dayKey): all-day and multi-day instances
+// first, then by start. The instances come sorted by start, so each day's list is too; banners
+// are moved to the front without a sort.
+func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Time) map[int64][]int {
+	out := map[int64][]int{}
+	banners := map[int64]int{} // how many banners lead each day's list
+	for i, o := range occ {
 		first, last := daySpan(o, loc)
+		banner := o.AllDay || !first.Equal(last)
 		if first.Before(from) {
 			first = from
 		}
 		for d := first; !d.After(last) && d.Before(to); d = addDays(d, 1) {
-			k := d.Format(dateOnly)
-			out[k] = append(out[k], o)
-		}
-	}
-	for _, list := range out {
-		sort.SliceStable(list, func(i, j int) bool {
-			a, b := list[i], list[j]
-			la, lb := spansDays(a, loc), spansDays(b, loc)
-			if la != lb {
-				return la
+			k := dayKey(d)
+			list := out[k]
+			if banner {
+				n := banners[k]
+				list = append(list, 0)
+				copy(list[n+1:], list[n:])
+				list[n] = i
+				banners[k] = n + 1
+			} else {
+				list = append(list, i)
 			}
-			return a.Start.Before(b.Start)
-		})
+			out[k] = list
+		}
 	}
 	return out
 }
 
-// spansDays reports whether an instance is all-day or runs over more than one day: those are
-// listed first in a day, as a banner.
-func spansDays(o calendar.Occurrence, loc *time.Location) bool {
-	if o.AllDay {
-		return true
-	}
-	f, l := daySpan(o, loc)
-	return !f.Equal(l)
-}
+// dayKey names a day (a midnight) in the maps groupByDay builds.
+func dayKey(d time.Time) int64 { return d.Unix() }
