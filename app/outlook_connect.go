@@ -117,6 +117,9 @@ func (a *App) outlookCallback(c echo.Context) error {
 				"You signed in with an account of another Microsoft 365 organization (tenant) than the one this site is set up for. Sign in with your work account of this organization."+again)
 		}
 	}
+	if a.outlook.newGraph == nil {
+		return errNoGraph
+	}
 	g, err := a.outlook.newGraph(a.cfg.MSGraphURL.String(), staticToken(tok), a.outlook.http)
 	if err != nil {
 		return err

@@ -2,15 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"intracal/config/secrets"
 )
 
 // maxSecretLength bounds a pasted client secret; Entra's are 40 characters.
@@ -118,40 +115,34 @@ func (s OutlookSettings) Tenant() string {
 // OutlookSettings reads the Outlook properties. A secret that no longer opens (the site's
 // secret key changed) reads as unset, so the site asks for it again instead of failing.
 func (s *propertyStore) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
-	var out OutlookSettings
+	// One query for all of them: My Calendar reads these on every page view.
+	rows, err := s.rows(ctx)
+	if err != nil {
+		return OutlookSettings{}, err
+	}
 	get := func(name string) (string, error) {
-		v, err := s.raw(ctx, name)
-		if err != nil {
-			return "", err
-		}
-		if v == "" {
+		row := rows[name]
+		if row == nil || row.Value == "" {
 			d, _ := lookupProperty(name)
-			v = d.Default
+			return d.Default, nil
 		}
-		return v, nil
+		if !row.Encrypted {
+			return row.Value, nil
+		}
+		plain, err := s.box.Open(row.Value, secretContext(name))
+		if err != nil {
+			return "", fmt.Errorf("open property %s: %w", name, err)
+		}
+		return string(plain), nil
 	}
-	enabled, err := get(PropEnableSync)
-	if err != nil {
-		return out, err
-	}
-	out.SyncEnabled = enabled == "true"
-	if out.ClientID, err = get(PropOutlookClientID); err != nil {
-		return out, err
-	}
-	if out.SAMLTenantID, err = get(PropSAMLTenantID); err != nil {
-		return out, err
-	}
-	useSAML, err := get(PropUseSAMLTenantForMS)
-	if err != nil {
-		return out, err
-	}
-	out.UseSAMLTenant = useSAML == "true"
-	out.secretReadable = true
-	out.ClientSecret, err = get(PropOutlookSecret)
-	if errors.Is(err, secrets.ErrOpen) {
+	out := OutlookSettings{secretReadable: true}
+	enabled, _ := get(PropEnableSync)
+	useSAML, _ := get(PropUseSAMLTenantForMS)
+	out.SyncEnabled, out.UseSAMLTenant = enabled == "true", useSAML == "true"
+	out.ClientID, _ = get(PropOutlookClientID)
+	out.SAMLTenantID, _ = get(PropSAMLTenantID)
+	if out.ClientSecret, err = get(PropOutlookSecret); err != nil {
 		out.ClientSecret, out.secretReadable = "", false
-	} else if err != nil {
-		return out, err
 	}
 	return out, nil
 }
