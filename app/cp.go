@@ -25,10 +25,12 @@ type cpNavItem struct {
 
 // cpNavEntries are the Control Panel's pages; an entry whose route is not registered (a
 // section another part of the app adds) is left out of the navigation.
-var cpNavEntries = []cpNavItem{
-	{Group: "System", Label: "General Settings", URL: "/cp/general"},
-	{Group: "System", Label: "System Properties", URL: "/cp/properties"},
-	{Group: "System", Label: "Outlook connections", URL: "/cp/connections"},
+func cpNavEntries() []cpNavItem {
+	return []cpNavItem{
+		{Group: "System", Label: "General Settings", URL: "/cp/general"},
+		{Group: "System", Label: "System Properties", URL: "/cp/properties"},
+		{Group: "System", Label: "Outlook connections", URL: "/cp/connections"},
+	}
 }
 
 // cpPageFor fills the Control Panel frame with section as the current entry.
@@ -40,7 +42,7 @@ func (a *App) cpPageFor(c echo.Context, title, section string) cpPage {
 			routes[r.Path] = true
 		}
 	}
-	for _, n := range cpNavEntries {
+	for _, n := range cpNavEntries() {
 		if !routes[n.URL] {
 			continue
 		}

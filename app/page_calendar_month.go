@@ -54,7 +54,7 @@ func (a *App) monthView(c echo.Context, cc calContext, day time.Time) error {
 	p := monthPage{
 		calendarPage: a.toolbar(c, cc, viewMonth, first.Format("January 2006"), day,
 			first.AddDate(0, -1, 0), first.AddDate(0, 1, 0)),
-		Weekdays: builderWeekdays,
+		Weekdays: builderWeekdays(),
 	}
 	p.Truncated = truncated
 	for d := start; d.Before(end); d = addDays(d, 7) {

@@ -80,7 +80,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 		p.Errors = map[string]string{}
 	}
 	p.Zones = zoneChoices(f.TimeZone, currentViewer(c).TimeZone)
-	for _, d := range builderWeekdays {
+	for _, d := range builderWeekdays() {
 		p.WeekdayBoxes = append(p.WeekdayBoxes, option{Value: d.Code, Label: d.Long, Selected: slices.Contains(f.Repeat.Weekdays, d.Code)})
 		p.MonthWeekdays = append(p.MonthWeekdays, option{Value: d.Code, Label: d.Long, Selected: d.Code == f.Repeat.MonthWeekday})
 		p.YearWeekdays = append(p.YearWeekdays, option{Value: d.Code, Label: d.Long, Selected: d.Code == f.Repeat.YearWeekday})
@@ -89,7 +89,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 		fr.Selected = fr.Value == f.Repeat.Freq
 		p.Frequencies = append(p.Frequencies, fr)
 	}
-	for _, o := range ordinalChoices {
+	for _, o := range ordinalChoices() {
 		p.MonthOrdinals = append(p.MonthOrdinals, option{Value: o.Value, Label: o.Label, Selected: o.Value == f.Repeat.MonthOrdinal})
 		p.YearOrdinals = append(p.YearOrdinals, option{Value: o.Value, Label: o.Label, Selected: o.Value == f.Repeat.YearOrdinal})
 	}
@@ -101,23 +101,25 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 }
 
 // commonZones are offered in the time zone field; any other IANA name may be typed.
-var commonZones = []string{
-	"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
-	"Europe/Amsterdam", "Europe/Brussels", "Europe/Zurich", "Europe/Vienna", "Europe/Madrid",
-	"Europe/Rome", "Europe/Stockholm", "Europe/Oslo", "Europe/Copenhagen", "Europe/Helsinki",
-	"Europe/Warsaw", "Europe/Prague", "Europe/Athens", "Europe/Istanbul", "Europe/Kyiv",
-	"Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi", "Asia/Dubai",
-	"Asia/Kolkata", "Asia/Singapore", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Tokyo",
-	"Asia/Seoul", "Australia/Perth", "Australia/Sydney", "Pacific/Auckland",
-	"America/St_Johns", "America/Halifax", "America/New_York", "America/Toronto",
-	"America/Chicago", "America/Mexico_City", "America/Denver", "America/Phoenix",
-	"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Sao_Paulo",
-	"America/Buenos_Aires", "America/Bogota", "America/Lima",
+func commonZones() []string {
+	return []string{
+		"UTC", "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin",
+		"Europe/Amsterdam", "Europe/Brussels", "Europe/Zurich", "Europe/Vienna", "Europe/Madrid",
+		"Europe/Rome", "Europe/Stockholm", "Europe/Oslo", "Europe/Copenhagen", "Europe/Helsinki",
+		"Europe/Warsaw", "Europe/Prague", "Europe/Athens", "Europe/Istanbul", "Europe/Kyiv",
+		"Africa/Cairo", "Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi", "Asia/Dubai",
+		"Asia/Kolkata", "Asia/Singapore", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Tokyo",
+		"Asia/Seoul", "Australia/Perth", "Australia/Sydney", "Pacific/Auckland",
+		"America/St_Johns", "America/Halifax", "America/New_York", "America/Toronto",
+		"America/Chicago", "America/Mexico_City", "America/Denver", "America/Phoenix",
+		"America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Sao_Paulo",
+		"America/Buenos_Aires", "America/Bogota", "America/Lima",
+	}
 }
 
 // zoneChoices are the common zones plus the ones in use, each once.
 func zoneChoices(extra ...string) []string {
-	out := slices.Clone(commonZones)
+	out := commonZones()
 	for _, z := range extra {
 		if z != "" && !slices.Contains(out, z) {
 			out = append(out, z)

@@ -41,22 +41,33 @@ type weekdayChoice struct {
 }
 
 // builderWeekdays lists the weekdays Monday first, as the builder shows them.
-var builderWeekdays = []weekdayChoice{
-	{"MO", "Mon", "Monday"}, {"TU", "Tue", "Tuesday"}, {"WE", "Wed", "Wednesday"},
-	{"TH", "Thu", "Thursday"}, {"FR", "Fri", "Friday"}, {"SA", "Sat", "Saturday"}, {"SU", "Sun", "Sunday"},
+func builderWeekdays() []weekdayChoice {
+	return []weekdayChoice{
+		{"MO", "Mon", "Monday"}, {"TU", "Tue", "Tuesday"}, {"WE", "Wed", "Wednesday"},
+		{"TH", "Thu", "Thursday"}, {"FR", "Fri", "Friday"}, {"SA", "Sat", "Saturday"}, {"SU", "Sun", "Sunday"},
+	}
 }
 
-// ordinalChoices are Graph's week indexes as the builder names them.
-var ordinalChoices = []struct{ Value, Label string }{
-	{"1", "first"}, {"2", "second"}, {"3", "third"}, {"4", "fourth"}, {"-1", "last"},
+// ordinalChoice is one of Graph's week indexes as the builder names it.
+type ordinalChoice struct{ Value, Label string }
+
+// ordinalChoices are the week indexes Outlook offers: first to fourth, and last.
+func ordinalChoices() []ordinalChoice {
+	return []ordinalChoice{{"1", "first"}, {"2", "second"}, {"3", "third"}, {"4", "fourth"}, {"-1", "last"}}
 }
 
-var weekdayByCode = map[string]time.Weekday{
-	"SU": time.Sunday, "MO": time.Monday, "TU": time.Tuesday, "WE": time.Wednesday,
-	"TH": time.Thursday, "FR": time.Friday, "SA": time.Saturday,
+// weekdayOf reads an RRULE weekday code.
+func weekdayOf(code string) (time.Weekday, bool) {
+	for i, d := range builderWeekdays() {
+		if d.Code == code {
+			return time.Weekday((i + 1) % 7), true
+		}
+	}
+	return 0, false
 }
 
-func codeOf(d time.Weekday) string { return builderWeekdays[(int(d)+6)%7].Code }
+// codeOf is the RRULE code of a weekday.
+func codeOf(d time.Weekday) string { return builderWeekdays()[(int(d)+6)%7].Code }
 
 // ordinalOf is the week index of the date in its month: 1..4, or -1 in the month's last week
 // from the fifth on (Outlook offers "last" there).
@@ -140,7 +151,7 @@ func (f repeatForm) rrule(loc *time.Location) (string, map[string]string) {
 	case "weekly":
 		r.Freq = calendar.Weekly
 		for _, code := range f.Weekdays {
-			d, ok := weekdayByCode[code]
+			d, ok := weekdayOf(code)
 			if !ok {
 				errs["weekdays"] = "Pick weekdays from the list."
 				break
@@ -206,7 +217,7 @@ func (f repeatForm) rrule(loc *time.Location) (string, map[string]string) {
 func (f repeatForm) setDay(r *calendar.Rule, errs map[string]string, mode, day, ord, wd, dayField, wdField string) {
 	if mode == "weekday" {
 		n, err := strconv.Atoi(ord)
-		d, ok := weekdayByCode[wd]
+		d, ok := weekdayOf(wd)
 		if err != nil || !ok || n == 0 || n < -1 || n > 4 {
 			errs[wdField] = "Pick which weekday of the month."
 			return
@@ -279,7 +290,7 @@ func weekdayNames(days []time.Weekday) []string {
 }
 
 func ordinalWord(n int) string {
-	for _, o := range ordinalChoices {
+	for _, o := range ordinalChoices() {
 		if o.Value == strconv.Itoa(n) {
 			return o.Label
 		}

@@ -38,7 +38,7 @@ func pageSamples() map[string]any {
 	return map[string]any{
 		"login.html": loginPage{Page: Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
 		"error.html": errorPage{Page: signedIn, Heading: "Not Found", Message: "Not found."},
-		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays, Weeks: []monthWeek{{Days: []monthDay{
+		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
 			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda"}}}}},
 		"calendar_week.html": weekPage{calendarPage: week, Hours: []string{"09:00"}, GridStyle: "--hours: 1", Days: []weekDay{{Date: "2026-03-02", Short: "Mon 2",
 			Label: "Monday 2 March", Today: true, NewURL: "/events/new", AllDay: []chip{c}, Slots: []weekSlot{{URL: "/events/new", Label: "New"}},

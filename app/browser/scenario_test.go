@@ -132,11 +132,13 @@ func TestRepeatingEventScenario(t *testing.T) {
 	b.open("/calendar?view=week&date=" + day(2))
 	b.screenshot("week-view.png")
 
-	// Alice invites Bob, found by name.
+	// Alice invites Bob, found by name: the results come while she types.
 	b.open(instancePage)
-	b.do(chromedp.SendKeys(chromedp.ID("invite-q"), "bob"))
-	b.follow("#invite button[type=submit]")
-	b.do(chromedp.Click(chromedp.CSS("#invite-results input[name=user]")))
+	b.do(
+		chromedp.SendKeys(chromedp.ID("invite-q"), "bob"),
+		chromedp.WaitVisible(chromedp.CSS("#invite-results input[name=user]")),
+		chromedp.Click(chromedp.CSS("#invite-results input[name=user]")),
+	)
 	b.follow("#invite-results button.primary")
 	if got := b.text(".flash"); got != "Invited Bob Baker to all instances." {
 		t.Fatalf("after inviting: %q", got)
