@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,11 @@ func TestCreateEventWithTheRepeatBuilder(t *testing.T) {
 		if !strings.HasPrefix(loc, "/events/") {
 			t.Fatalf("create goes to %q, want the event", loc)
 		}
-		e := h.reload(1)
+		id, err := strconv.ParseInt(strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/events/"), 10, 64)
+		if err != nil {
+			t.Fatalf("create goes to %q: %v", loc, err)
+		}
+		e := h.reload(id)
 		seg := e.Segments[0]
 		if seg.Title != "Design review" || e.Privacy != calendar.Private || seg.Rule == nil ||
 			seg.Rule.String() != "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;COUNT=6" || seg.TimeZone != "Europe/Berlin" {
