@@ -405,6 +405,9 @@ func (e *expansion) iterateWall(k int, fn func(time.Time) bool) {
 	if opt.Dtstart.Year() > maxYear {
 		return
 	}
+	if e.fastWall(opt.Dtstart, fn) {
+		return
+	}
 	r, err := rrule.NewRRule(opt)
 	if err != nil {
 		return // only a hand-built rule out of rrule-go's bounds gets here: it has no instance
