@@ -61,11 +61,7 @@ func (h *eventAPI) create(c echo.Context) error {
 	if err := h.cal.Create(ctx, e); err != nil {
 		return err
 	}
-	out, err := h.eventJSON(ctx, e.ViewFor(v.calendarViewer()), v)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return h.respond(c, http.StatusCreated, e.ViewFor(v.calendarViewer()), v)
 }
 
 // writableCalendar resolves the calendar an event is created in: the caller's My Calendar
@@ -101,11 +97,7 @@ func (h *eventAPI) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.eventJSON(c.Request().Context(), e, v)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return h.respond(c, http.StatusOK, e, v)
 }
 
 func (h *eventAPI) edit(c echo.Context) error {
@@ -184,11 +176,7 @@ func (h *eventAPI) rsvp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.eventJSON(c.Request().Context(), e, v)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return h.respond(c, http.StatusOK, e, v)
 }
 
 func (h *eventAPI) invite(c echo.Context) error {
@@ -224,11 +212,7 @@ func (h *eventAPI) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.eventJSON(ctx, e, v)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return h.respond(c, http.StatusOK, e, v)
 }
 
 func (h *eventAPI) occurrences(c echo.Context) error {
@@ -279,6 +263,15 @@ func (h *eventAPI) occurrences(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"occurrences": out, "truncated": truncated})
+}
+
+// respond answers with the event (already filtered for the viewer) as JSON.
+func (h *eventAPI) respond(c echo.Context, status int, e *calendar.Event, v Viewer) error {
+	out, err := h.eventJSON(c.Request().Context(), e, v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
 }
 
 // eventJSON renders an event (already filtered for the viewer) with its people.
