@@ -3,6 +3,7 @@ package calendar
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -25,10 +26,15 @@ func (z *zoneCache) load(name string) (*time.Location, error) {
 	return l, nil
 }
 
-// listCols are the columns a listing reads, events and segments joined.
-const listCols = "events.id, events.calendar_id, events.organizer_id, events.privacy, events.version, " +
-	"segments.id, segments.uid, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
+// listCols are the columns a listing reads, events and segments joined: only what the
+// instances show and visibility needs. Every column costs a driver call per row, and the
+// rows are most of a month query's time on SQLite.
+const listCols = "events.id, events.organizer_id, events.privacy, " +
+	"segments.id, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
 	"segments.rrule, segments.title, segments.description, segments.location"
+
+// overrideCols are the columns of overrideRow a listing reads.
+const overrideCols = "id, event_id, original_start, cancelled, title, description, location, start_utc, end_utc"
 
 // listEvents loads, for a listing, the events that members selects (a query on events with
 // the visibility and membership conditions) that have instances in the window: their
@@ -51,15 +57,14 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 		for rows.Next() {
 			var er eventRow
 			var sr segmentRow
-			if err := rows.Scan(&er.ID, &er.CalendarID, &er.OrganizerID, &er.Privacy, &er.Version,
-				&sr.ID, &sr.UID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
+			if err := rows.Scan(&er.ID, &er.OrganizerID, &er.Privacy,
+				&sr.ID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
 				&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
 				return fmt.Errorf("read listed event: %w", err)
 			}
 			e := byID[er.ID]
 			if e == nil {
-				e = &Event{ID: er.ID, CalendarID: er.CalendarID, OrganizerID: er.OrganizerID, Privacy: Privacy(er.Privacy),
-					Version: er.Version, partial: true}
+				e = &Event{ID: er.ID, OrganizerID: er.OrganizerID, Privacy: Privacy(er.Privacy), partial: true}
 				byID[er.ID] = e
 				out = append(out, e)
 			}
@@ -102,18 +107,28 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 	for i, e := range out {
 		ids[i] = e.ID
 	}
-	lo := from.Add(-maxDur - time.Second).UTC()
+	// The overrides of instances that begin near the window, a range of the (event_id,
+	// original_start) index for each event; then those that move an instance into the window
+	// from elsewhere, which only the events in moved have. One query with both conditions
+	// OR-ed made SQLite read every override of every listed event.
+	lo, hi := from.Add(-maxDur-time.Second).UTC(), to.UTC()
+	near := "original_start >= ? AND original_start < ?"
 	for start := 0; start < len(ids); start += idChunk {
 		chunk := ids[start:min(start+idChunk, len(ids))]
-		var ovs []overrideRow
-		if err := db.Where("event_id IN ?", chunk).
-			Where("(original_start >= ? AND original_start < ?) OR (start_utc < ? AND end_utc > ?)", lo, to.UTC(), to.UTC(), from.UTC()).
-			Order("event_id, original_start").Find(&ovs).Error; err != nil {
-			return nil, fmt.Errorf("load overrides: %w", err)
+		if err := s.loadOverrides(db.Where("event_id IN ?", chunk).Where(near, lo, hi), byID); err != nil {
+			return nil, err
 		}
-		for _, r := range ovs {
-			e := byID[r.EventID]
-			e.Overrides = append(e.Overrides, fromOverrideRow(r))
+	}
+	for start := 0; start < len(moved); start += idChunk {
+		chunk := moved[start:min(start+idChunk, len(moved))]
+		if err := s.loadOverrides(db.Where("event_id IN ?", chunk).Where("start_utc < ? AND end_utc > ?", hi, from.UTC()).
+			Not(near, lo, hi), byID); err != nil {
+			return nil, err
+		}
+		for _, id := range chunk {
+			if e := byID[id]; e != nil {
+				slices.SortFunc(e.Overrides, func(a, b Override) int { return a.OriginalStart.Compare(b.OriginalStart) })
+			}
 		}
 	}
 	// The viewer's own invitations and answers, by user: few rows, found by index.
@@ -137,6 +152,21 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 		}
 	}
 	return out, nil
+}
+
+// loadOverrides adds the overrides that q selects to their events in byID, in the order of
+// their original starts.
+func (s *Store) loadOverrides(q *gorm.DB, byID map[int64]*Event) error {
+	var ovs []overrideRow
+	if err := q.Select(overrideCols).Order("event_id, original_start").Find(&ovs).Error; err != nil {
+		return fmt.Errorf("load overrides: %w", err)
+	}
+	for _, r := range ovs {
+		if e := byID[r.EventID]; e != nil {
+			e.Overrides = append(e.Overrides, fromOverrideRow(r))
+		}
+	}
+	return nil
 }
 
 // segmentFromRow is fromSegmentRow with the store's zone cache.
