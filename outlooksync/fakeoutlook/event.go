@@ -64,7 +64,14 @@ type event struct {
 	origin *eventRef         // attendee's copy: the organizer's event
 }
 
-type eventRef struct{ mailboxID, eventID string }
+// eventRef points from an attendee's copy to the organizer's event. For a
+// single-instance copy of one occurrence (see meetings_instance.go),
+// originalStart names the occurrence of the organizer's series; it is zero
+// for a copy of a whole single event or series.
+type eventRef struct {
+	mailboxID, eventID string
+	originalStart      time.Time
+}
 
 // exception is an occurrence that was changed. It keeps a full copy of what
 // it shows, so a later change of the series' subject does not reach it, as
@@ -75,6 +82,9 @@ type exception struct {
 	originalStart time.Time
 	content
 	modified time.Time
+	// invitees are the organizer's exception's attendees who are not in
+	// the series: mailbox id -> their single-instance copy's id.
+	invitees map[string]string
 }
 
 // instance is an occurrence or exception of a series.

@@ -80,10 +80,11 @@ func (s *Server) inviteLocked(org *mailbox, ev *event, attendees []Attendee) {
 	}
 }
 
-// syncCopyLocked makes an attendee's copy show the organizer's meeting,
-// keeping the attendee's own answer and personal properties.
-func (s *Server) syncCopyLocked(org, cp *event) {
-	c := org.content.clone()
+// meetingContent is what an attendee's copy shows of the organizer's
+// content: the meeting, with the attendee's own answer and personal
+// properties.
+func meetingContent(org content, cp *event) content {
+	c := org.clone()
 	c.response = cp.response
 	c.isCancelled = cp.isCancelled
 	c.categories, c.isReminderOn, c.reminderMinutes, c.showAs = cp.categories, cp.isReminderOn, cp.reminderMinutes, cp.showAs
@@ -91,7 +92,13 @@ func (s *Server) syncCopyLocked(org, cp *event) {
 	if cp.isCancelled && !strings.HasPrefix(c.subject, cancelledPrefix) {
 		c.subject = cancelledPrefix + c.subject
 	}
-	cp.content = c
+	return c
+}
+
+// syncCopyLocked makes an attendee's copy show the organizer's meeting,
+// keeping the attendee's own answer and personal properties.
+func (s *Server) syncCopyLocked(org, cp *event) {
+	cp.content = meetingContent(org.content, cp)
 	if org.rec == nil {
 		cp.rec, cp.exceptions, cp.cancelled = nil, nil, nil
 		return
@@ -170,16 +177,8 @@ func (s *Server) propagateSeriesLocked(org *mailbox, ev *event, p eventPatch) {
 	if !ev.isOrganizer || !meetingChange(p) {
 		return
 	}
-	stillInvited := func(addr string) bool {
-		for _, a := range ev.attendees {
-			if strings.EqualFold(a.EmailAddress.Address, addr) {
-				return true
-			}
-		}
-		return false
-	}
 	for _, c := range s.copiesLocked(ev) {
-		if !stillInvited(c.mb.email) {
+		if !hasAttendee(ev.attendees, c.mb.email) {
 			s.cancelCopyLocked(c.mb, c.cp)
 			delete(ev.copies, c.mb.id)
 			continue
@@ -191,7 +190,8 @@ func (s *Server) propagateSeriesLocked(org *mailbox, ev *event, p eventPatch) {
 	s.inviteLocked(org, ev, ev.attendees)
 }
 
-// propagateInstanceLocked sends the change of one occurrence to attendees.
+// propagateInstanceLocked sends the change of one occurrence to the
+// series' attendees and to those invited to this occurrence only.
 func (s *Server) propagateInstanceLocked(org *mailbox, master *event, orig time.Time, p eventPatch) {
 	if !master.isOrganizer || !meetingChange(p) {
 		return
@@ -211,6 +211,7 @@ func (s *Server) propagateInstanceLocked(org *mailbox, master *event, orig time.
 		s.touchLocked(c.mb, c.cp)
 		c.mb.received.Updates++
 	}
+	s.propagateSingleCopiesLocked(org, master, x)
 }
 
 // cancelCopyLocked marks an attendee's copy cancelled, as a cancellation
@@ -231,7 +232,8 @@ func (s *Server) cancelCopyLocked(mb *mailbox, cp *event) {
 }
 
 // cancelMeetingLocked tells every attendee that the organizer deleted or
-// cancelled the meeting.
+// cancelled the meeting. Those invited to one occurrence only are not told
+// (Outlook's behaviour) unless Quirks.CancelSingleInstanceCopiesWithSeries.
 func (s *Server) cancelMeetingLocked(ev *event) {
 	if !ev.isOrganizer {
 		return
@@ -239,14 +241,18 @@ func (s *Server) cancelMeetingLocked(ev *event) {
 	for _, c := range s.copiesLocked(ev) {
 		s.cancelCopyLocked(c.mb, c.cp)
 	}
+	s.cancelSeriesSingleCopiesLocked(ev)
 }
 
 // cancelMeetingOccurrenceLocked tells attendees that one occurrence was
-// deleted or cancelled: their copy of it is marked cancelled.
-func (s *Server) cancelMeetingOccurrenceLocked(master *event, orig time.Time) {
+// deleted or cancelled: their copy of it is marked cancelled. x is the
+// organizer's exception of the occurrence, if it had one: its
+// one-occurrence invitees' copies are cancelled too.
+func (s *Server) cancelMeetingOccurrenceLocked(master *event, orig time.Time, x *exception) {
 	if !master.isOrganizer {
 		return
 	}
+	s.cancelSingleCopiesLocked(x)
 	for _, c := range s.copiesLocked(master) {
 		if c.cp.rec == nil || c.cp.cancelled[orig.Unix()] {
 			continue
@@ -307,6 +313,10 @@ func (s *Server) deliverResponseLocked(att *mailbox, t target, status ResponseSt
 	if org == nil {
 		return
 	}
+	if !t.ev.origin.originalStart.IsZero() {
+		s.deliverOccurrenceResponseLocked(org, att, t.ev, status)
+		return
+	}
 	oev := org.events[t.ev.origin.eventID]
 	if oev == nil || oev.deleted {
 		return
@@ -339,7 +349,7 @@ func (s *Server) cancelActionLocked(mb *mailbox, id string) error {
 	if !t.ev.isOrganizer {
 		return errInvalidRequest("Your request can't be completed. You need to be an organizer to cancel a meeting.")
 	}
-	if len(t.ev.attendees) == 0 {
+	if len(t.ev.attendees) == 0 && (!t.isInstance || len(t.ev.occurrence(t.originalStart).c.attendees) == 0) {
 		return errInvalidRequest("Your request can't be completed. The event has no attendees to send a cancellation to; delete it instead.")
 	}
 	return s.deleteLocked(mb, id)

@@ -265,8 +265,9 @@ func (s *Server) deleteLocked(mb *mailbox, id string) error {
 		s.cancelMeetingLocked(t.ev)
 		return nil
 	}
+	x := t.ev.exceptions[t.originalStart.Unix()]
 	s.cancelOccurrenceLocked(mb, t.ev, t.originalStart)
-	s.cancelMeetingOccurrenceLocked(t.ev, t.originalStart)
+	s.cancelMeetingOccurrenceLocked(t.ev, t.originalStart, x)
 	return nil
 }
 

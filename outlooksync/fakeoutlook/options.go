@@ -68,6 +68,11 @@ type Quirks struct {
 	// KeepDeclinedMeetings keeps a declined meeting in the attendee's
 	// calendar. By default, like Exchange, declining removes it.
 	KeepDeclinedMeetings bool
+	// CancelSingleInstanceCopiesWithSeries makes the organizer's delete or
+	// cancel of a series also cancel the single-instance copies of people
+	// invited to one occurrence only. By default, like Outlook, those
+	// copies stay in the invitees' calendars as they were.
+	CancelSingleInstanceCopiesWithSeries bool
 	// BatchParallelism is how many requests of one $batch run at the same
 	// time, each counting against its mailbox's concurrency limit. Microsoft
 	// says four; some report that all requests of a batch run at once.
