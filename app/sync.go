@@ -47,6 +47,7 @@ func (a *App) setupSync() {
 	}
 	host, _ := os.Hostname()
 	engine := outlooksync.NewEngine(a.store, st, a.log.With("component", "outlook sync"))
+	engine.People = syncPeople{users: a.users}
 	a.sync.sched = &outlooksync.Scheduler{
 		Engine: engine, Conns: a.OutlookTargets(), Calendars: a.store, Log: engine.Log, Metrics: metrics,
 		Interval: a.cfg.SyncInterval, Holder: fmt.Sprintf("%s-%d", host, os.Getpid()), Workers: 4,

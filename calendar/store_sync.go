@@ -37,3 +37,20 @@ func (s *Store) OrganizedEvents(ctx context.Context, userID int64, ids []int64, 
 	}
 	return s.assemble(ctx, s.db, rows, childFilter{})
 }
+
+// EventsByID loads whole events by id, deleted ones included, for the Outlook sync of an
+// invitee's answers; ids that do not exist are left out.
+func (s *Store) EventsByID(ctx context.Context, ids []int64) ([]*Event, error) {
+	var rows []eventRow
+	for start := 0; start < len(ids); start += idChunk {
+		var more []eventRow
+		if err := s.db.WithContext(ctx).Where("id IN ?", ids[start:min(start+idChunk, len(ids))]).Order("id").Find(&more).Error; err != nil {
+			return nil, fmt.Errorf("load events: %w", err)
+		}
+		rows = append(rows, more...)
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	return s.assemble(ctx, s.db, rows, childFilter{})
+}

@@ -207,3 +207,18 @@ func (e *Event) boundSegments() {
 		seg.Rule = r
 	}
 }
+
+// Uninvite removes a user's invitation to every instance (ScopeAll) or to the instance
+// originally starting at instance (ScopeInstance); their answers stay.
+func (e *Event) Uninvite(userID int64, scope Scope, instance time.Time) {
+	orig := instance.UTC()
+	kept := e.Invitations[:0]
+	for _, in := range e.Invitations {
+		drop := in.UserID == userID && (scope == ScopeAll && in.Instance == nil ||
+			scope == ScopeInstance && in.Instance != nil && in.Instance.Equal(orig))
+		if !drop {
+			kept = append(kept, in)
+		}
+	}
+	e.Invitations = kept
+}

@@ -30,6 +30,7 @@ func All() []Migration {
 		{3, "system properties", propertiesUp},
 		{4, "outlook connections", outlookConnectionsUp},
 		{5, "outlook sync", syncUp},
+		{6, "outlook meetings", meetingsUp},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"intracal/calendar"
@@ -15,6 +16,9 @@ type CalendarStore interface {
 	OrganizedEvents(ctx context.Context, userID int64, ids []int64, from, to time.Time) ([]*calendar.Event, error)
 	Replace(ctx context.Context, e *calendar.Event) error
 	Create(ctx context.Context, e *calendar.Event) error
+	// For an invitee's answers.
+	EventsByID(ctx context.Context, ids []int64) ([]*calendar.Event, error)
+	SetRSVP(ctx context.Context, v calendar.Viewer, id int64, scope calendar.Scope, instance time.Time, resp calendar.Response) (*calendar.Event, error)
 }
 
 var _ CalendarStore = (*calendar.Store)(nil)
@@ -24,8 +28,10 @@ var _ CalendarStore = (*calendar.Store)(nil)
 type Engine struct {
 	Cal   CalendarStore
 	Store *Store
-	Log   *slog.Logger
-	Now   func() time.Time
+	// People finds site users by address for meetings; nil leaves attendees alone.
+	People Directory
+	Log    *slog.Logger
+	Now    func() time.Time
 	// Back and Ahead bound the window around today (the seed's today - 2 days .. + 12 months).
 	Back, Ahead time.Duration
 
@@ -93,9 +99,10 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 	res.FullRead = res.FullRead || cur.DeltaLink == ""
 	seen := touchedSeries(delta.Items)
 	forced := map[string]bool{}
+	read := map[string]*RemoteSeries{} // every Outlook item read this cycle
 	for pass := 1; pass <= maxPasses; pass++ {
 		res.Passes = pass
-		again, err := en.pass(ctx, job, w, seen, forced, &res)
+		again, err := en.pass(ctx, job, w, seen, forced, read, &res)
 		if err != nil {
 			return res, err
 		}
@@ -106,6 +113,9 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 	}
 	if job.DryRun {
 		return res, nil
+	}
+	if err := en.attend(ctx, job, w, touchedSeries(delta.Items), read, &res); err != nil {
+		return res, err
 	}
 	now := en.Now().UTC()
 	cur.DeltaLink, cur.LastCycleAt = delta.DeltaLink, &now
@@ -147,7 +157,7 @@ func touchedSeries(items []RemoteEvent) touched {
 
 // pass reads what it needs, reconciles, and applies the plan. It returns the Outlook series
 // whose exceptions must be rebuilt in a further pass.
-func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, forced map[string]bool, res *Result) (map[string]bool, error) {
+func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, forced map[string]bool, cache map[string]*RemoteSeries, res *Result) (map[string]bool, error) {
 	links, err := en.Store.Links(ctx, job.UserID)
 	if err != nil {
 		return nil, err
@@ -171,6 +181,10 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 	for _, e := range local {
 		byEvent[e.ID] = e
 	}
+	people, err := en.invitees(ctx, local)
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range links {
 		if k, ok := seen.keys[l.RemoteID]; ok && k != "" && k == l.ChangeKey && !seen.viaOccurr[l.RemoteID] && !forced[l.RemoteID] {
 			// Our own write coming back: Outlook has what the base says.
@@ -179,7 +193,7 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 		if seen.removed[l.RemoteID] {
 			toRead[l.RemoteID] = true
 		}
-		if e := byEvent[l.EventID]; e != nil && needsRemoteRead(e, l, w) {
+		if e := byEvent[l.EventID]; e != nil && en.needsRemoteRead(e, l, w, people) {
 			toRead[l.RemoteID] = true
 		}
 	}
@@ -212,7 +226,13 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 			}
 		}
 	}
-	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote, Links: links})
+	if err := en.attendeesOf(ctx, remote, &people); err != nil {
+		return nil, err
+	}
+	for id, rs := range remote {
+		cache[id] = rs
+	}
+	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote, Links: links, People: people})
 	if job.DryRun {
 		res.DryRunPlan += plan.Summary()
 		return nil, nil
@@ -223,12 +243,20 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 // needsRemoteRead reports whether a linked series must be read although Outlook reported no
 // change: My Calendar changed its exceptions, or changed the series while Outlook holds
 // exceptions that must follow (Outlook does not carry series changes into exceptions).
-func needsRemoteRead(e *calendar.Event, l Link, w Window) bool {
+func (en *Engine) needsRemoteRead(e *calendar.Event, l Link, w Window, people People) bool {
 	if e.DeletedAt != nil {
 		return false
 	}
 	i := e.SegmentIndex(l.SegmentUID)
-	if i < 0 || e.Segments[i].Rule == nil {
+	if i < 0 {
+		return false
+	}
+	if en.People != nil && (l.ICalUID == "" || !slices.Equal(people.localAttendees(e), l.Base.Attendees)) {
+		// Invitees changed here (Outlook's full attendee list is needed to change it), or a
+		// link from before meetings were synced has no iCalUId yet.
+		return true
+	}
+	if e.Segments[i].Rule == nil {
 		return false
 	}
 	if !sameInstances(localInstances(e, i, w), l.Base.Instances) {
@@ -248,7 +276,9 @@ func readSeries(ctx context.Context, g Graph, id string, w Window) (*RemoteSerie
 		return nil, err
 	}
 	rs := &RemoteSeries{Master: ev}
-	if ev.Type == TypeMaster && ev.IsOrganizer {
+	if ev.Type == TypeMaster {
+		// An organizer's series for its exceptions, an invitee's copy for the answers
+		// given to single occurrences.
 		inst, err := g.Instances(ctx, id, w)
 		if err != nil {
 			return nil, err
@@ -301,6 +331,7 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 			if lp != nil && r.Event != nil && (ops[i].Kind == OpCreate || r.Event.ID == lp.RemoteID) {
 				if ops[i].Kind == OpCreate {
 					lp.RemoteID = r.Event.ID
+					lp.ICalUID = r.Event.ICalUID
 				}
 				lp.ChangeKey = r.Event.ChangeKey
 			}
@@ -325,7 +356,7 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 		if lp.RemoteID == "" {
 			continue
 		}
-		l := Link{EventID: lp.Event.ID, SegmentUID: lp.SegmentUID, RemoteID: lp.RemoteID, ChangeKey: lp.ChangeKey, Base: lp.Base}
+		l := Link{EventID: lp.Event.ID, SegmentUID: lp.SegmentUID, RemoteID: lp.RemoteID, ChangeKey: lp.ChangeKey, ICalUID: lp.ICalUID, Base: lp.Base}
 		if err := en.Store.SaveLink(ctx, job.UserID, l); err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ type Link struct {
 	SegmentUID string
 	RemoteID   string
 	ChangeKey  string
+	ICalUID    string // of the Outlook item: an invitee's copy of a meeting has the same
 	Base       Base
 }
 
@@ -44,6 +45,8 @@ type Input struct {
 	// since the base.
 	Remote map[string]*RemoteSeries
 	Links  []Link
+	// People resolves invitees and attendees (empty: meetings are left as they are).
+	People People
 }
 
 // Plan is what a reconciliation decided. Local changes are whole events (changed copies of
@@ -70,6 +73,7 @@ type LinkPlan struct {
 	SegmentUID string
 	RemoteID   string // empty until the create op ran
 	ChangeKey  string
+	ICalUID    string
 	Base       Base
 	Delete     bool // the link goes (both sides are gone)
 	// NeedsInstances asks for a further pass once the operations ran: the series was created

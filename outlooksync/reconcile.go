@@ -110,8 +110,8 @@ func (r *reconciler) matchMarkers() {
 		}
 		// The base is what we created it with: the series and no exceptions yet, so that
 		// what Outlook's user changed since counts as their change.
-		base := Base{Series: LocalSeriesState(seg)}
-		l := &Link{EventID: eventID, SegmentUID: uid, RemoteID: rs.Master.ID, ChangeKey: rs.Master.ChangeKey, Base: base}
+		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(rs.Master)}
+		l := &Link{EventID: eventID, SegmentUID: uid, RemoteID: rs.Master.ID, ChangeKey: rs.Master.ChangeKey, ICalUID: rs.Master.ICalUID, Base: base}
 		r.linksOf[eventID] = append(r.linksOf[eventID], l)
 		r.linked[rs.Master.ID] = true
 		r.history(eventID, "kept", "Relinked an Outlook series this calendar had created", rs.Master.Subject)
@@ -183,7 +183,12 @@ func (r *reconciler) createRemote(e *calendar.Event, uid string) {
 	}
 	w.Marker = Marker(e.ID, uid)
 	w.TransactionID = TransactionID(r.in.UserID, e.ID, uid)
-	lp := &LinkPlan{Event: e, SegmentUID: uid, Base: Base{Series: LocalSeriesState(seg)}, NeedsInstances: seg.Rule != nil}
+	att := r.in.People.localAttendees(e)
+	if len(att) > 0 {
+		w.Fields = append(w.Fields, "attendees")
+		w.Attendees = attendeeList(nil, "", att, r.in.People)
+	}
+	lp := &LinkPlan{Event: e, SegmentUID: uid, Base: Base{Series: LocalSeriesState(seg), Attendees: att}, NeedsInstances: seg.Rule != nil}
 	r.plan.Links = append(r.plan.Links, lp)
 	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpCreate, Write: w}, Link: lp, Purpose: "New in My Calendar"})
 	r.history(e.ID, "to Outlook", "Created in Outlook", seg.Title)
@@ -194,7 +199,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 	uid := l.SegmentUID
 	seg := e.Segments[e.SegmentIndex(uid)]
 	L, B := LocalSeriesState(seg), l.Base.Series
-	lp := &LinkPlan{Event: e, SegmentUID: uid, RemoteID: l.RemoteID, ChangeKey: l.ChangeKey, Base: l.Base, Prior: l}
+	lp := &LinkPlan{Event: e, SegmentUID: uid, RemoteID: l.RemoteID, ChangeKey: l.ChangeKey, ICalUID: l.ICalUID, Base: l.Base, Prior: l}
 	r.plan.Links = append(r.plan.Links, lp)
 	rs := r.in.Remote[l.RemoteID]
 	localInst := map[string]InstanceState{}
@@ -231,6 +236,9 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		if rs.Master.ChangeKey != "" {
 			lp.ChangeKey = rs.Master.ChangeKey
 		}
+		if rs.Master.ICalUID != "" {
+			lp.ICalUID = rs.Master.ICalUID
+		}
 	}
 	T := r.mergeSeries(e, L, B, R, remoteAt)
 	if T != L {
@@ -252,11 +260,19 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			}
 		}
 	}
-	if T != R {
-		w, err := writeOf(T, seg, diffFields(T, R))
+	fields := diffFields(T, R)
+	sendAttendees := r.attendees(e, lp, rs)
+	if sendAttendees != nil {
+		fields = append(fields, "attendees")
+	}
+	if len(fields) > 0 {
+		w, err := writeOf(T, seg, fields)
 		if err == nil {
+			w.Attendees = sendAttendees
 			r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpUpdate, ID: l.RemoteID, Write: w}, Link: lp, Purpose: "Changed in My Calendar"})
-			r.history(e.ID, "to Outlook", "Changed in Outlook: "+changedFields(R, T), T.Subject)
+			if T != R {
+				r.history(e.ID, "to Outlook", "Changed in Outlook: "+changedFields(R, T), T.Subject)
+			}
 		}
 	}
 	lp.Base.Series = T

@@ -86,7 +86,8 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	// then rebuilds on it the instance changes that still have their occurrence.
 	seg := e.Segments[e.SegmentIndex(uid)]
 	r.linksOf[e.ID] = append(r.linksOf[e.ID], &Link{EventID: e.ID, SegmentUID: uid, RemoteID: child.Master.ID,
-		ChangeKey: child.Master.ChangeKey, Base: Base{Series: LocalSeriesState(seg)}})
+		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,
+		Base: Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(child.Master)}})
 	detail := ""
 	if dropped > 0 {
 		detail = "instance changes no longer matching an occurrence were dropped"
@@ -113,7 +114,12 @@ func (r *reconciler) importRest() {
 			continue
 		}
 		seg = e.Segments[0]
-		base := Base{Series: LocalSeriesState(seg)}
+		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(m)}
+		for _, a := range base.Attendees {
+			if err := e.Invite([]int64{r.in.People.UserIDs[a]}, calendar.ScopeAll, time.Time{}); err != nil {
+				r.history(0, "error", "An Outlook attendee could not be invited", a+": "+err.Error())
+			}
+		}
 		if seg.Rule != nil && rs.InstancesRead {
 			inst := remoteInstances(seg, m, rs.Instances, r.in.Window)
 			for k, st := range inst {
@@ -127,7 +133,7 @@ func (r *reconciler) importRest() {
 		}
 		r.linked[m.ID] = true
 		r.plan.Created = append(r.plan.Created, e)
-		r.plan.Links = append(r.plan.Links, &LinkPlan{Event: e, SegmentUID: seg.UID, RemoteID: m.ID, ChangeKey: m.ChangeKey, Base: base})
+		r.plan.Links = append(r.plan.Links, &LinkPlan{Event: e, SegmentUID: seg.UID, RemoteID: m.ID, ChangeKey: m.ChangeKey, ICalUID: m.ICalUID, Base: base})
 		r.history(0, "from Outlook", "Imported from Outlook", m.Subject)
 	}
 }

@@ -44,6 +44,8 @@ type InstanceState struct {
 type Base struct {
 	Series    SeriesState              `json:"series"`
 	Instances map[string]InstanceState `json:"instances,omitempty"`
+	// Attendees are the site users (lower-cased addresses, sorted) invited to every instance.
+	Attendees []string `json:"attendees,omitempty"`
 }
 
 func instanceKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -27,6 +27,7 @@ type linkRow struct {
 	SegmentUID string
 	RemoteID   string
 	ChangeKey  string
+	ICalUID    string `gorm:"column:ical_uid"`
 	Base       string
 	UpdatedAt  time.Time
 }
@@ -71,13 +72,38 @@ func (s *Store) Links(ctx context.Context, userID int64) ([]Link, error) {
 	}
 	out := make([]Link, 0, len(rows))
 	for _, r := range rows {
-		l := Link{EventID: r.EventID, SegmentUID: r.SegmentUID, RemoteID: r.RemoteID, ChangeKey: r.ChangeKey}
-		if err := json.Unmarshal([]byte(r.Base), &l.Base); err != nil {
-			return nil, fmt.Errorf("sync link %d: base: %w", r.ID, err)
+		l, err := r.link()
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, l)
 	}
 	return out, nil
+}
+
+func (r linkRow) link() (Link, error) {
+	l := Link{EventID: r.EventID, SegmentUID: r.SegmentUID, RemoteID: r.RemoteID, ChangeKey: r.ChangeKey, ICalUID: r.ICalUID}
+	if err := json.Unmarshal([]byte(r.Base), &l.Base); err != nil {
+		return l, fmt.Errorf("sync link %d: base: %w", r.ID, err)
+	}
+	return l, nil
+}
+
+// LinkByICalUID finds the organizer's link whose Outlook item has the iCalUId: the local
+// event an invitee's copy of the meeting stands for. ok is false when there is none.
+func (s *Store) LinkByICalUID(ctx context.Context, organizerID int64, icalUID string) (Link, bool, error) {
+	if icalUID == "" {
+		return Link{}, false, nil
+	}
+	var rows []linkRow
+	if err := s.db.WithContext(ctx).Where("user_id = ? AND ical_uid = ?", organizerID, icalUID).Order("id").Limit(1).Find(&rows).Error; err != nil {
+		return Link{}, false, fmt.Errorf("find sync link by iCalUId: %w", err)
+	}
+	if len(rows) == 0 {
+		return Link{}, false, nil
+	}
+	l, err := rows[0].link()
+	return l, err == nil, err
 }
 
 // SaveLink stores a link, replacing the one for the same segment.
@@ -87,7 +113,7 @@ func (s *Store) SaveLink(ctx context.Context, userID int64, l Link) error {
 		return fmt.Errorf("sync link base: %w", err)
 	}
 	row := linkRow{UserID: userID, EventID: l.EventID, SegmentUID: l.SegmentUID, RemoteID: l.RemoteID,
-		ChangeKey: l.ChangeKey, Base: string(base), UpdatedAt: s.now().UTC()}
+		ChangeKey: l.ChangeKey, ICalUID: l.ICalUID, Base: string(base), UpdatedAt: s.now().UTC()}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("user_id = ? AND event_id = ? AND segment_uid = ?", userID, l.EventID, l.SegmentUID).Delete(&linkRow{}).Error; err != nil {
 			return fmt.Errorf("replace sync link: %w", err)

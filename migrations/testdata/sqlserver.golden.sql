@@ -61,3 +61,10 @@ CREATE TABLE "sync_histories" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NU
 CREATE INDEX "ix_sync_history_user_at" ON "sync_histories"("user_id","at");
 CREATE TABLE "sync_leases" ("user_id" bigint,"holder" nvarchar(64) NOT NULL,"expires_at" datetimeoffset NOT NULL,PRIMARY KEY ("user_id"));
 
+-- 0006 outlook meetings
+ALTER TABLE "sync_links" ADD "ical_uid" nvarchar(255) NOT NULL DEFAULT '';
+CREATE INDEX "ix_sync_links_ical_uid" ON "sync_links"("ical_uid");
+CREATE TABLE "sync_attendances" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"remote_id" nvarchar(512) NOT NULL,"ical_uid" nvarchar(255) NOT NULL,"organizer" nvarchar(320) NOT NULL,"event_id" bigint NOT NULL,"segment_uid" nvarchar(32) NOT NULL,"instance" datetimeoffset,"base" nvarchar(MAX) NOT NULL,"updated_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "idx_sync_attendances_event_id" ON "sync_attendances"("event_id");
+CREATE UNIQUE INDEX "ux_sync_attendances_remote" ON "sync_attendances"("user_id","remote_id");
+

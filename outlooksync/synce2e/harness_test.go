@@ -60,22 +60,12 @@ func newWorldWith(t testing.TB, db *gorm.DB, opts fakeoutlook.Options) *world {
 	if _, err := fake.AddMailbox(mailbox, "Alice"); err != nil {
 		t.Fatal(err)
 	}
-	conf := &oauth2.Config{ClientID: fakeoutlook.DemoClientID, ClientSecret: fakeoutlook.DemoClientSecret,
-		Endpoint: oauth2.Endpoint{TokenURL: srv.URL + "/organizations/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
-		Scopes:   []string{"offline_access", "Calendars.ReadWrite", "User.Read"}}
-	hctx := context.WithValue(ctx, oauth2.HTTPClient, srv.Client())
-	tok, err := conf.PasswordCredentialsToken(hctx, mailbox, "any")
-	if err != nil {
-		t.Fatalf("token for the mailbox: %v", err)
-	}
-	g, err := graph.New(srv.URL, conf.TokenSource(hctx, tok), srv.Client(), graph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := connect(t, srv, mailbox)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cal := calendar.NewStore(db)
 	w := &world{t: t, fake: fake, srv: srv, cal: cal, store: outlooksync.NewStore(db), graph: g, user: calendar.Viewer{UserID: 1}}
 	w.engine = outlooksync.NewEngine(cal, w.store, log)
+	var err error
 	if w.calID, err = cal.MyCalendar(ctx, w.user.UserID); err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +75,24 @@ func newWorldWith(t testing.TB, db *gorm.DB, opts fakeoutlook.Options) *world {
 	// from there on lies inside it whatever the weekday today.
 	w.monday = time.Date(now.Year(), now.Month(), now.Day()-(int(now.Weekday())+6)%7+7, 0, 0, 0, 0, w.zone)
 	return w
+}
+
+// connect signs a mailbox in (the fake's password grant) and returns a Graph client for it.
+func connect(t testing.TB, srv *httptest.Server, email string) *graph.Client {
+	t.Helper()
+	conf := &oauth2.Config{ClientID: fakeoutlook.DemoClientID, ClientSecret: fakeoutlook.DemoClientSecret,
+		Endpoint: oauth2.Endpoint{TokenURL: srv.URL + "/organizations/oauth2/v2.0/token", AuthStyle: oauth2.AuthStyleInParams},
+		Scopes:   []string{"offline_access", "Calendars.ReadWrite", "User.Read"}}
+	hctx := context.WithValue(context.Background(), oauth2.HTTPClient, srv.Client())
+	tok, err := conf.PasswordCredentialsToken(hctx, email, "any")
+	if err != nil {
+		t.Fatalf("token for %s: %v", email, err)
+	}
+	g, err := graph.New(srv.URL, conf.TokenSource(hctx, tok), srv.Client(), graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // at is a wall time days after this week's Monday.

@@ -1,0 +1,200 @@
+package outlooksync
+
+import (
+	"context"
+	"fmt"
+
+	"intracal/calendar"
+)
+
+// attend syncs the user's answers to meetings others organize. An Outlook copy of a meeting
+// (isOrganizer false) is tied to the organizer's local event through the organizer's link
+// with the same iCalUId, so the invitee sees the meeting once in My Calendar; a copy whose
+// organizer has not synced it yet waits, and is matched on a later cycle. Then answers are
+// merged both ways.
+func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, read map[string]*RemoteSeries, res *Result) error {
+	if en.People == nil {
+		return nil
+	}
+	atts, err := en.Store.Attendances(ctx, job.UserID)
+	if err != nil {
+		return err
+	}
+	known := map[string]int{}
+	for i, a := range atts {
+		known[a.RemoteID] = i
+	}
+	// New copies read this cycle.
+	for id, rs := range read {
+		m := rs.Master
+		if _, ok := known[id]; ok || rs.Gone || m.Removed || m.IsOrganizer || m.IsCancelled || m.Organizer == "" ||
+			(m.Type != TypeMaster && m.Type != TypeSingle) {
+			continue
+		}
+		known[id] = len(atts)
+		atts = append(atts, Attendance{RemoteID: id, ICalUID: m.ICalUID, Organizer: normEmail(m.Organizer)})
+	}
+	toRead := map[string]bool{}
+	for i := range atts {
+		a := &atts[i]
+		if a.EventID != 0 {
+			continue
+		}
+		matched, err := en.match(ctx, job.UserID, a, read[a.RemoteID])
+		if err != nil {
+			return err
+		}
+		if matched && read[a.RemoteID] == nil {
+			toRead[a.RemoteID] = true
+		}
+	}
+	var ids []int64
+	for _, a := range atts {
+		if a.EventID != 0 {
+			ids = append(ids, a.EventID)
+		}
+	}
+	events := map[int64]*calendar.Event{}
+	if len(ids) > 0 {
+		list, err := en.Cal.EventsByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, e := range list {
+			events[e.ID] = e
+		}
+	}
+	for _, a := range atts {
+		if a.EventID == 0 || read[a.RemoteID] != nil {
+			continue
+		}
+		if seen.removed[a.RemoteID] || localDiffers(a, events[a.EventID], job.UserID, w) {
+			toRead[a.RemoteID] = true
+		}
+	}
+	for id := range toRead {
+		rs, err := readSeries(ctx, job.Graph, id, w)
+		if err != nil {
+			return fmt.Errorf("read Outlook meeting: %w", err)
+		}
+		res.Read++
+		read[id] = rs
+	}
+	type stepOf struct {
+		a    Attendance
+		step attendStep
+	}
+	var steps []stepOf
+	var ops []PlannedOp
+	opOwner := []int{}
+	for _, a := range atts {
+		rs := read[a.RemoteID]
+		if a.EventID == 0 {
+			if rs != nil && !rs.Gone {
+				// Waiting for the organizer's side: remembered, matched on a later cycle.
+				if err := en.Store.SaveAttendance(ctx, job.UserID, a); err != nil {
+					return err
+				}
+			} else if rs != nil {
+				if err := en.Store.DeleteAttendance(ctx, job.UserID, a.RemoteID); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if rs == nil {
+			continue
+		}
+		st := reconcileAttendance(a, events[a.EventID], rs, job.UserID, w)
+		for _, op := range st.Ops {
+			ops = append(ops, op)
+			opOwner = append(opOwner, len(steps))
+		}
+		steps = append(steps, stepOf{a, st})
+	}
+	failed := map[int]bool{}
+	if len(ops) > 0 {
+		list := make([]Op, len(ops))
+		for i, p := range ops {
+			list[i] = p.Op
+		}
+		for i, r := range job.Graph.Apply(ctx, list) {
+			if r.Err != nil {
+				failed[opOwner[i]] = true
+				res.Failed++
+				en.Log.Warn("outlook answer failed", "user", job.UserID, "purpose", ops[i].Purpose, "err", r.Err)
+				continue
+			}
+			res.Pushed++
+		}
+	}
+	var history []HistoryEntry
+	for i, s := range steps {
+		a, st := s.a, s.step
+		for _, ch := range st.RSVPs {
+			if _, err := en.Cal.SetRSVP(ctx, calendar.Viewer{UserID: job.UserID}, a.EventID, ch.Scope, ch.Instance, ch.Response); err != nil {
+				st.history(a.EventID, "error", "Your answer from Outlook could not be recorded", err.Error())
+				continue
+			}
+			res.Pulled++
+		}
+		history = append(history, st.History...)
+		if failed[i] {
+			continue // the base stays: the next cycle sends it again
+		}
+		a.Base = st.Base
+		var err error
+		if st.Drop {
+			err = en.Store.DeleteAttendance(ctx, job.UserID, a.RemoteID)
+		} else {
+			err = en.Store.SaveAttendance(ctx, job.UserID, a)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	res.History = append(res.History, history...)
+	return en.Store.AddHistory(ctx, job.UserID, history)
+}
+
+// match ties a copy to the organizer's local event: the organizer is a site user whose link
+// holds the copy's iCalUId. A single-event copy of a repeating event is an invitation to one
+// instance: the instance the user is invited to that starts when the copy does.
+func (en *Engine) match(ctx context.Context, userID int64, a *Attendance, rs *RemoteSeries) (bool, error) {
+	ids, err := en.People.UserIDs(ctx, []string{a.Organizer})
+	if err != nil {
+		return false, fmt.Errorf("look up meeting organizer: %w", err)
+	}
+	orgID := ids[a.Organizer]
+	if orgID == 0 || orgID == userID {
+		return false, nil
+	}
+	l, ok, err := en.Store.LinkByICalUID(ctx, orgID, a.ICalUID)
+	if err != nil || !ok {
+		return false, err
+	}
+	a.EventID, a.SegmentUID = l.EventID, l.SegmentUID
+	if rs == nil || rs.Master.Type != TypeSingle || l.Base.Series.Rule == "" {
+		return true, nil
+	}
+	list, err := en.Cal.EventsByID(ctx, []int64{l.EventID})
+	if err != nil || len(list) == 0 {
+		a.EventID = 0
+		return false, err
+	}
+	e := list[0]
+	for _, in := range e.Invitations {
+		if in.UserID != userID || in.Instance == nil {
+			continue
+		}
+		oc, _, err := e.Instance(calendar.Viewer{UserID: e.OrganizerID}, *in.Instance)
+		if err == nil && (oc.Start.Equal(rs.Master.Start) || in.Instance.Equal(rs.Master.Start)) {
+			t := in.Instance.UTC()
+			a.Instance = &t
+			return true, nil
+		}
+	}
+	// No invitation matches yet (the organizer's side will add it): try again later.
+	a.EventID, a.SegmentUID = 0, ""
+	return false, nil
+}
