@@ -123,3 +123,147 @@ func invitees(e *calendar.Event) string {
 	}
 	return strings.Join(ids, ",")
 }
+
+// bobsInstance finds the occurrence of bob's copy that originally starts at orig.
+func (m *meetingWorld) bobsInstance(subject string, orig time.Time) fakeoutlook.Event {
+	m.t.Helper()
+	cp := m.copyOf(bobMail, subject)
+	from, to := m.span()
+	list, err := m.fake.Instances(bobMail, cp.ID, from, to)
+	if err != nil {
+		m.t.Fatalf("%v", err)
+	}
+	for _, in := range list {
+		if in.OriginalStart.Equal(orig) {
+			return in
+		}
+	}
+	m.t.Fatalf("bob's copy has no occurrence at %s", orig)
+	return fakeoutlook.Event{}
+}
+
+func TestAnswersFlowBothWaysWithTheirScope(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		week := func(n int) time.Time { return m.at(1+7*n, 10, 0).UTC() }
+
+		// An answer for all in My Calendar is sent for the series.
+		m.answer(m.bob, e, calendar.ScopeAll, time.Time{}, calendar.Yes)
+		m.syncAs(m.bob)
+		if got := m.copyOf(bobMail, "Planning").Response; got != "accepted" {
+			t.Fatalf("bob's copy says %q after he answered yes for all", got)
+		}
+		if got := responseOf(m.copyOf(mailbox, "Planning"), bobMail); got != "accepted" {
+			t.Fatalf("alice's Outlook shows bob's answer as %q", got)
+		}
+
+		// An answer for one instance is sent for that occurrence.
+		m.answer(m.bob, e, calendar.ScopeInstance, week(1), calendar.Maybe)
+		m.syncAs(m.bob)
+		if got := m.bobsInstance("Planning", week(1)).Response; got != "tentativelyAccepted" {
+			t.Fatalf("bob's occurrence of week 1 says %q after he answered maybe for it", got)
+		}
+		if got := m.copyOf(bobMail, "Planning").Response; got != "accepted" {
+			t.Fatalf("the instance answer changed the series answer to %q", got)
+		}
+
+		// An answer given in Outlook for one occurrence arrives for that instance only.
+		occ := m.bobsInstance("Planning", week(2))
+		if err := m.fake.Respond(bobMail, occ.ID, "tentativelyAccept"); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAs(m.bob)
+		got := m.event(e.ID)
+		if a := got.EffectiveRSVP(2, week(2)); a != calendar.Maybe {
+			t.Fatalf("week 2 answer %q after maybe in Outlook", a)
+		}
+		if a := got.EffectiveRSVP(2, week(3)); a != calendar.Yes {
+			t.Fatalf("week 3 answer %q: the occurrence answer leaked", a)
+		}
+
+		// An answer given in Outlook for the series arrives as an answer for all.
+		if err := m.fake.Respond(bobMail, m.copyOf(bobMail, "Planning").ID, "tentativelyAccept"); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAs(m.bob)
+		if a := m.event(e.ID).EffectiveRSVP(2, week(4)); a != calendar.Maybe {
+			t.Fatalf("week 4 answer %q after maybe for the series in Outlook", a)
+		}
+
+		// Stable: further cycles on both sides change and send nothing.
+		before := m.messages(mailbox)
+		for range 2 {
+			m.sync()
+			if res := m.syncAs(m.bob); res.Pushed != 0 || res.Pulled != 0 {
+				t.Fatalf("a quiet cycle of bob's pushed %d, pulled %d: %+v", res.Pushed, res.Pulled, res.History)
+			}
+		}
+		if got := m.messages(mailbox); got != before {
+			t.Fatalf("quiet cycles sent alice %+v (before %+v)", got, before)
+		}
+	})
+}
+
+func TestFollowingAnswerBecomesAnAnswerForAllWithoutFlapping(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		from := m.at(8, 10, 0).UTC()
+		m.answer(m.bob, e, calendar.ScopeFollowing, from, calendar.Yes)
+		m.syncAs(m.bob)
+		if got := m.copyOf(bobMail, "Planning").Response; got != "accepted" {
+			t.Fatalf("bob's copy says %q: a following answer goes to Outlook for the series", got)
+		}
+		// When it comes back, it is an answer for all here too.
+		m.syncAs(m.bob)
+		got := m.event(e.ID)
+		for _, r := range got.RSVPs {
+			if r.UserID == 2 && (r.Scope != calendar.ScopeAll || r.Response != calendar.Yes) {
+				t.Fatalf("bob's answers after the round trip: %+v", got.RSVPs)
+			}
+		}
+		if a := got.EffectiveRSVP(2, m.at(1, 10, 0).UTC()); a != calendar.Yes {
+			t.Fatalf("first instance answer %q, want yes (now an answer for all)", a)
+		}
+		for range 3 {
+			if res := m.syncAs(m.bob); res.Pushed != 0 || res.Pulled != 0 {
+				t.Fatalf("flapping: pushed %d, pulled %d: %+v", res.Pushed, res.Pulled, res.History)
+			}
+		}
+		if got := m.messages(mailbox).Responses; got != 1 {
+			t.Fatalf("alice received %d responses, want the one", got)
+		}
+	})
+}
+
+func TestDecliningInOutlookAnswersNo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		// Declining one occurrence in Outlook removes it from bob's calendar.
+		occ := m.bobsInstance("Planning", m.at(8, 10, 0).UTC())
+		if err := m.fake.Respond(bobMail, occ.ID, "decline"); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAs(m.bob)
+		got := m.event(e.ID)
+		if a := got.EffectiveRSVP(2, m.at(8, 10, 0).UTC()); a != calendar.No {
+			t.Fatalf("declined occurrence answers %q here", a)
+		}
+		if a := got.EffectiveRSVP(2, m.at(15, 10, 0).UTC()); a != "" {
+			t.Fatalf("the next occurrence answers %q, want no answer", a)
+		}
+		// Declining the series removes the copy: no for all.
+		if err := m.fake.Respond(bobMail, m.copyOf(bobMail, "Planning").ID, "decline"); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAs(m.bob)
+		if a := m.event(e.ID).EffectiveRSVP(2, m.at(15, 10, 0).UTC()); a != calendar.No {
+			t.Fatalf("after declining the series: %q", a)
+		}
+		if res := m.syncAs(m.bob); res.Pushed != 0 || res.Pulled != 0 {
+			t.Fatalf("after the decline: pushed %d, pulled %d", res.Pushed, res.Pulled)
+		}
+	})
+}
