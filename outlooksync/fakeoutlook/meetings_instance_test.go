@@ -440,3 +440,25 @@ func TestOrphanedSingleCopyStaysBesideANewInvitation(t *testing.T) {
 	}
 	o.wantMessages("ada@example.com", MessageCounts{Responses: 1})
 }
+
+// A series without attendees has a meeting in one occurrence only: the
+// organizer may cancel that occurrence (it has someone to tell), and the
+// invitee gets the cancellation.
+func TestCancellingTheOnlyOccurrenceWithAttendees(t *testing.T) {
+	f := newFixture(t, Options{})
+	ada, carol := f.token("ada@example.com"), f.token("carol@example.com")
+	master := f.createSeries(ada, weeklySeries("Focus time", "UTC", nil))
+	occs := f.instances(ada, master["id"].(string), january)
+	o := &occurrenceInvite{f: f, ada: ada, carol: carol, master: master, masterID: master["id"].(string), occ: occs[1],
+		occURL: "/me/events/" + url.PathEscape(occs[1]["id"].(string))}
+	r := f.must(http.StatusBadRequest, call{method: "POST", path: "/me/events/" + url.PathEscape(occs[2]["id"].(string)) + "/cancel", token: ada})
+	if errorCode(t, r) != "ErrorInvalidRequest" {
+		t.Errorf("cancel of an occurrence without attendees: %s", errorCode(t, r))
+	}
+	o.patchOccurrence(map[string]any{"attendees": attendeeList("carol@example.com")})
+	f.must(http.StatusAccepted, call{method: "POST", path: o.occURL + "/cancel", token: ada})
+	if cp := o.carolsCopy(); cp["isCancelled"] != true || cp["subject"] != "Canceled: Focus time" {
+		t.Errorf("Carol's copy is %q cancelled %v", cp["subject"], cp["isCancelled"])
+	}
+	o.wantMessages("carol@example.com", MessageCounts{Invitations: 1, Cancellations: 1})
+}
