@@ -244,11 +244,15 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 // change: My Calendar changed its exceptions, or changed the series while Outlook holds
 // exceptions that must follow (Outlook does not carry series changes into exceptions).
 func (en *Engine) needsRemoteRead(e *calendar.Event, l Link, w Window, people People) bool {
-	if e.DeletedAt != nil {
-		return false
-	}
 	i := e.SegmentIndex(l.SegmentUID)
-	if i < 0 {
+	if e.DeletedAt != nil || i < 0 {
+		// A series about to be deleted: its occurrences with people invited to them alone
+		// are cancelled first, which needs their ids.
+		for _, st := range l.Base.Instances {
+			if st.Invitees != "" && !st.Cancelled {
+				return true
+			}
+		}
 		return false
 	}
 	if en.People != nil && (l.ICalUID == "" || !slices.Equal(people.localAttendees(e), l.Base.Attendees)) {
@@ -259,7 +263,7 @@ func (en *Engine) needsRemoteRead(e *calendar.Event, l Link, w Window, people Pe
 	if e.Segments[i].Rule == nil {
 		return false
 	}
-	if !sameInstances(localInstances(e, i, w), l.Base.Instances) {
+	if !sameInstances(localInstances(e, i, w, people), l.Base.Instances) {
 		return true
 	}
 	return len(l.Base.Instances) > 0 && LocalSeriesState(e.Segments[i]) != l.Base.Series

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"intracal/calendar"
 )
@@ -130,4 +131,40 @@ func responseOf(a calendar.Response) string {
 		return "declined"
 	}
 	return ""
+}
+
+// instanceInvitees lists, comma separated, the addresses of the users invited to the instance
+// of e originally starting at orig and not to every instance.
+func (p People) instanceInvitees(e *calendar.Event, orig time.Time) string {
+	var out []string
+	for _, in := range e.Invitations {
+		if in.Instance != nil && in.Instance.Equal(orig) {
+			if m := p.Emails[in.UserID]; m != "" {
+				out = append(out, m)
+			}
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), ",")
+}
+
+// occurrenceInvitees lists, comma separated, the site users who attend an Outlook occurrence
+// and not its series.
+func (p People) occurrenceInvitees(master, occ RemoteEvent) string {
+	series := p.remoteAttendees(master)
+	var out []string
+	for _, m := range p.remoteAttendees(occ) {
+		if !slices.Contains(series, m) {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// splitInvitees reads an InstanceState's Invitees back.
+func splitInvitees(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }

@@ -2,6 +2,7 @@ package outlooksync
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"time"
 
@@ -156,10 +157,14 @@ func (r *reconciler) event(e *calendar.Event) {
 
 // deleteRemote deletes a linked Outlook series whose local side is gone.
 func (r *reconciler) deleteRemote(e *calendar.Event, l *Link, why string) {
-	lp := &LinkPlan{Event: e, SegmentUID: l.SegmentUID, RemoteID: l.RemoteID, Base: l.Base, Delete: true, Prior: l}
+	lp := &LinkPlan{Event: e, SegmentUID: l.SegmentUID, RemoteID: l.RemoteID, ChangeKey: l.ChangeKey, ICalUID: l.ICalUID, Base: l.Base, Delete: true, Prior: l}
 	r.plan.Links = append(r.plan.Links, lp)
-	if rs := r.in.Remote[l.RemoteID]; rs != nil && rs.Gone {
+	rs := r.in.Remote[l.RemoteID]
+	if rs != nil && rs.Gone {
 		return // gone on both sides
+	}
+	if rs != nil && r.cancelInstanceInvitations(e, lp, rs) {
+		return // the series itself goes in the next pass
 	}
 	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: l.RemoteID}, Link: lp, Purpose: why})
 	r.history(e.ID, "to Outlook", why+": deleting it in Outlook", l.Base.Series.Subject)
@@ -204,7 +209,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 	rs := r.in.Remote[l.RemoteID]
 	localInst := map[string]InstanceState{}
 	if seg.Rule != nil {
-		localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window)
+		localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window, r.in.People)
 	}
 	if rs != nil && rs.Gone {
 		if L != B || !sameInstances(localInst, l.Base.Instances) {
@@ -256,7 +261,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			// The event may have bounded it to end before its next segment.
 			T = LocalSeriesState(seg)
 			if seg.Rule != nil {
-				localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window)
+				localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window, r.in.People)
 			}
 		}
 	}
@@ -335,6 +340,37 @@ func sameInstances(a, b map[string]InstanceState) bool {
 		if w, ok := b[k]; !ok || w != v {
 			return false
 		}
+	}
+	return true
+}
+
+// cancelInstanceInvitations cancels, before a series is deleted, the occurrences that people
+// were invited to alone: Outlook leaves their single events in place when the series is
+// deleted (the seed's rule 9), but cancels them with their occurrence. The series is deleted
+// in the next pass, once these went through; it reports whether there were any.
+func (r *reconciler) cancelInstanceInvitations(e *calendar.Event, lp *LinkPlan, rs *RemoteSeries) bool {
+	occ := map[string]string{}
+	for _, in := range rs.Instances {
+		if in.OriginalStart != nil && !in.IsCancelled {
+			occ[instanceKey(*in.OriginalStart)] = in.ID
+		}
+	}
+	var keys []string
+	for k, st := range lp.Base.Instances {
+		if st.Invitees != "" && occ[k] != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return false
+	}
+	sort.Strings(keys)
+	lp.Delete, lp.NeedsInstances = false, true
+	lp.Base.Instances = maps.Clone(lp.Base.Instances)
+	for _, k := range keys {
+		r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: occ[k]}, Link: lp, Purpose: "Cancelling an occurrence people were invited to alone"})
+		r.history(e.ID, "to Outlook", "Cancelled in Outlook the occurrence some were invited to alone, so their single events end cancelled", k)
+		lp.Base.Instances[k] = InstanceState{Cancelled: true}
 	}
 	return true
 }

@@ -1,6 +1,7 @@
 package outlooksync
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -15,7 +16,7 @@ func (r *reconciler) instances(e *calendar.Event, lp *LinkPlan, seg calendar.Seg
 	if err != nil {
 		return
 	}
-	remote := remoteInstances(rseg, rs.Master, rs.Instances, r.in.Window)
+	remote := remoteInstances(rseg, rs.Master, rs.Instances, r.in.Window, r.in.People)
 	occ := map[string]RemoteEvent{}
 	for _, in := range rs.Instances {
 		if in.OriginalStart != nil {
@@ -83,6 +84,9 @@ func (r *reconciler) pushInstance(e *calendar.Event, lp *LinkPlan, seg calendar.
 		want = l
 	}
 	have := InstanceState{Subject: occ.Subject, Body: occ.Body, Location: occ.Location, Start: occ.Start.UTC(), End: occ.End.UTC()}
+	if rok {
+		have.Invitees = rv.Invitees
+	}
 	w := &EventWrite{Subject: want.Subject, Body: want.Body, Location: want.Location, Start: want.Start, End: want.End,
 		TimeZone: seg.TimeZone, IsAllDay: seg.AllDay}
 	if want.Subject != have.Subject {
@@ -96,6 +100,14 @@ func (r *reconciler) pushInstance(e *calendar.Event, lp *LinkPlan, seg calendar.
 	}
 	if !want.Start.Equal(have.Start) || !want.End.Equal(have.End) {
 		w.Fields = append(w.Fields, "start", "end")
+	}
+	if want.Invitees != have.Invitees {
+		// People invited to this instance alone attend this occurrence in Outlook, which
+		// gives each of them a single event of their own.
+		w.Fields = append(w.Fields, "attendees")
+		target := slices.Concat(lp.Base.Attendees, splitInvitees(want.Invitees))
+		slices.Sort(target)
+		w.Attendees = attendeeList(occ.Attendees, occ.Organizer, slices.Compact(target), r.in.People)
 	}
 	if len(w.Fields) == 0 {
 		return
@@ -119,6 +131,30 @@ func (r *reconciler) pullInstance(e *calendar.Event, seg calendar.Segment, orig 
 	}
 	if err := e.SetInstance(orig, ch); err == nil {
 		r.markDirty(e)
+	}
+	if rok && !rv.Cancelled || !rok {
+		r.setInstanceInvitees(e, orig, rv.Invitees)
+	}
+}
+
+// setInstanceInvitees makes the people invited to one instance alone those of csv.
+func (r *reconciler) setInstanceInvitees(e *calendar.Event, orig time.Time, csv string) {
+	people := r.in.People
+	want, have := splitInvitees(csv), splitInvitees(people.instanceInvitees(e, orig))
+	for _, m := range want {
+		if !slices.Contains(have, m) {
+			if err := e.Invite([]int64{people.UserIDs[m]}, calendar.ScopeInstance, orig); err == nil {
+				r.markDirty(e)
+				r.history(e.ID, "from Outlook", "Invited to one occurrence in Outlook: invited to it here", m)
+			}
+		}
+	}
+	for _, m := range have {
+		if !slices.Contains(want, m) {
+			e.Uninvite(people.UserIDs[m], calendar.ScopeInstance, orig)
+			r.markDirty(e)
+			r.history(e.ID, "from Outlook", "Removed from one occurrence in Outlook: no longer invited to it here", m)
+		}
 	}
 }
 

@@ -121,12 +121,16 @@ func (r *reconciler) importRest() {
 			}
 		}
 		if seg.Rule != nil && rs.InstancesRead {
-			inst := remoteInstances(seg, m, rs.Instances, r.in.Window)
+			inst := remoteInstances(seg, m, rs.Instances, r.in.Window, r.in.People)
 			for k, st := range inst {
 				orig, _ := time.Parse(time.RFC3339, k)
 				ch := calendar.InstanceChange{Cancelled: st.Cancelled, Title: st.Subject, Description: st.Body, Location: st.Location, Start: st.Start, End: st.End}
 				if err := e.SetInstance(orig, ch); err != nil {
 					delete(inst, k)
+					continue
+				}
+				if !st.Cancelled {
+					r.setInstanceInvitees(e, orig, st.Invitees)
 				}
 			}
 			base.Instances = inst

@@ -37,6 +37,9 @@ type InstanceState struct {
 	Location  string    `json:"location,omitempty"`
 	Start     time.Time `json:"start,omitzero"`
 	End       time.Time `json:"end,omitzero"`
+	// Invitees are the site users invited to this instance only (sorted addresses, comma
+	// separated): in Outlook, attendees of this occurrence who are not the series'.
+	Invitees string `json:"invitees,omitempty"`
 }
 
 // Base is the last synced state of one link: the series and its differing instances (by
@@ -115,22 +118,33 @@ func RemoteSegment(ev RemoteEvent) (calendar.Segment, error) {
 }
 
 // localInstances returns the differing instances of segment i of e whose original start lies
-// in the window, as the sync compares them.
-func localInstances(e *calendar.Event, i int, w Window) map[string]InstanceState {
+// in the window, as the sync compares them: changed or cancelled ones, and those someone is
+// invited to alone.
+func localInstances(e *calendar.Event, i int, w Window, people People) map[string]InstanceState {
 	seg := e.Segments[i]
 	out := map[string]InstanceState{}
+	origs := map[time.Time]bool{}
 	for _, o := range e.Overrides {
-		if o.OriginalStart.Before(w.From) || !o.OriginalStart.Before(w.To) {
+		origs[o.OriginalStart.UTC()] = true
+	}
+	for _, in := range e.Invitations {
+		if in.Instance != nil {
+			origs[in.Instance.UTC()] = true
+		}
+	}
+	for orig := range origs {
+		if orig.Before(w.From) || !orig.Before(w.To) {
 			continue
 		}
-		if oc, cancelled, err := e.Instance(calendar.Viewer{UserID: e.OrganizerID}, o.OriginalStart); err == nil && oc.Segment == i {
+		if oc, cancelled, err := e.Instance(calendar.Viewer{UserID: e.OrganizerID}, orig); err == nil && oc.Segment == i {
 			if cancelled {
-				out[instanceKey(o.OriginalStart)] = InstanceState{Cancelled: true}
+				out[instanceKey(orig)] = InstanceState{Cancelled: true}
 				continue
 			}
-			st := InstanceState{Subject: oc.Title, Body: oc.Description, Location: oc.Location, Start: oc.Start.UTC(), End: oc.End.UTC()}
-			if st != plainInstance(seg, o.OriginalStart) {
-				out[instanceKey(o.OriginalStart)] = st
+			st := InstanceState{Subject: oc.Title, Body: oc.Description, Location: oc.Location, Start: oc.Start.UTC(), End: oc.End.UTC(),
+				Invitees: people.instanceInvitees(e, orig)}
+			if st != plainInstance(seg, orig) {
+				out[instanceKey(orig)] = st
 			}
 		}
 	}
@@ -145,7 +159,7 @@ func plainInstance(seg calendar.Segment, orig time.Time) InstanceState {
 
 // remoteInstances returns the differing instances of an Outlook series in the window: its
 // exceptions, and the occurrences its recurrence expects that Outlook no longer has.
-func remoteInstances(seg calendar.Segment, master RemoteEvent, instances []RemoteEvent, w Window) map[string]InstanceState {
+func remoteInstances(seg calendar.Segment, master RemoteEvent, instances []RemoteEvent, w Window, people People) map[string]InstanceState {
 	out := map[string]InstanceState{}
 	seen := map[string]bool{}
 	for _, in := range instances {
@@ -158,7 +172,8 @@ func remoteInstances(seg calendar.Segment, master RemoteEvent, instances []Remot
 			out[k] = InstanceState{Cancelled: true}
 			continue
 		}
-		st := InstanceState{Subject: in.Subject, Body: in.Body, Location: in.Location, Start: in.Start.UTC(), End: in.End.UTC()}
+		st := InstanceState{Subject: in.Subject, Body: in.Body, Location: in.Location, Start: in.Start.UTC(), End: in.End.UTC(),
+			Invitees: people.occurrenceInvitees(master, in)}
 		if in.Type == TypeException && st != plainInstance(seg, *in.OriginalStart) {
 			out[k] = st
 		}

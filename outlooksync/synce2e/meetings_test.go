@@ -267,3 +267,112 @@ func TestDecliningInOutlookAnswersNo(t *testing.T) {
 		}
 	})
 }
+
+func TestInvitationToOneInstanceOfAPrivateEventIsASingleEventInOutlook(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := m.create(calendar.EventInput{Title: "Board prep", Start: wall(m.at(2, 9, 0)), End: wall(m.at(2, 10, 0)),
+			RRule: "FREQ=WEEKLY;BYDAY=WE;COUNT=5", Privacy: calendar.Private})
+		third := m.at(16, 9, 0).UTC()
+		e = m.invite(e, calendar.ScopeInstance, third, 2, 3)
+		m.syncAll()
+		m.syncAll() // bob's single event may arrive after his first cycle
+		for _, who := range []string{bobMail, carolMail} {
+			cp := m.copyOf(who, "Board prep")
+			if cp.Type != "singleInstance" || !cp.Start.Equal(third) {
+				t.Fatalf("%s's copy: %s at %s, want a single event at %s", who, cp.Type, cp.Start, third)
+			}
+			if got := m.messages(who); got.Invitations != 1 {
+				t.Fatalf("%s received %+v, want one invitation", who, got)
+			}
+		}
+		if got := m.seenBy(m.bob.user); len(got) != 1 {
+			t.Fatalf("bob sees %v, want the one instance", got)
+		}
+		// Bob can answer only for his instance; his answer reaches his single event.
+		if _, err := m.cal.SetRSVP(context.Background(), m.bob.user, e.ID, calendar.ScopeAll, time.Time{}, calendar.Yes); err == nil {
+			t.Fatal("bob answered for every instance of a private event he is invited to once")
+		}
+		m.answer(m.bob, e, calendar.ScopeInstance, third, calendar.Yes)
+		m.syncAs(m.bob)
+		if got := m.copyOf(bobMail, "Board prep").Response; got != "accepted" {
+			t.Fatalf("bob's single event says %q after his yes", got)
+		}
+		// An answer given on the single event in Outlook comes back for the instance.
+		if err := m.fake.Respond(bobMail, m.copyOf(bobMail, "Board prep").ID, "tentativelyAccept"); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAs(m.bob)
+		if a := m.event(e.ID).EffectiveRSVP(2, third); a != calendar.Maybe {
+			t.Fatalf("bob's answer %q after maybe in Outlook", a)
+		}
+		// Quiet now.
+		before := []fakeoutlook.MessageCounts{m.messages(bobMail), m.messages(carolMail)}
+		m.syncAll()
+		m.syncAll()
+		if after := []fakeoutlook.MessageCounts{m.messages(bobMail), m.messages(carolMail)}; after[0] != before[0] || after[1] != before[1] {
+			t.Fatalf("re-syncing sent messages: before %+v, after %+v", before, after)
+		}
+	})
+}
+
+func TestSeriesDeletedInMyCalendarCancelsEveryCopy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := m.create(calendar.EventInput{Title: "Retro", Start: wall(m.at(3, 15, 0)), End: wall(m.at(3, 16, 0)), RRule: "FREQ=WEEKLY;BYDAY=TH;COUNT=4"})
+		e = m.invite(e, calendar.ScopeAll, time.Time{}, 2)
+		e = m.invite(e, calendar.ScopeInstance, m.at(10, 15, 0).UTC(), 3)
+		m.syncAll()
+		m.syncAll()
+		if cp := m.copyOf(carolMail, "Retro"); cp.Type != "singleInstance" || cp.IsCancelled {
+			t.Fatalf("carol's copy before the delete: %+v", cp)
+		}
+		if _, err := m.cal.Delete(context.Background(), m.user, e.ID, nil, calendar.ScopeAll, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		if _, err := m.fake.FindEvent(mailbox, "Retro"); err == nil {
+			t.Fatal("the series is still in alice's Outlook")
+		}
+		for _, who := range []string{bobMail, carolMail} {
+			cp := m.copyOf(who, "Canceled: Retro")
+			if !cp.IsCancelled {
+				t.Fatalf("%s's copy is not cancelled: %+v", who, cp)
+			}
+		}
+		if got := m.seenBy(m.bob.user); len(got) != 0 {
+			t.Fatalf("bob still sees %v", got)
+		}
+		before := m.messages(bobMail)
+		m.syncAll()
+		if got := m.messages(bobMail); got != before {
+			t.Fatalf("after the delete, re-syncing sent bob %+v (before %+v)", got, before)
+		}
+	})
+}
+
+func TestInviteeRenamingTheirCopyRenamesNothing(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		cp := m.copyOf(bobMail, "Planning")
+		if _, err := m.fake.UpdateEvent(bobMail, cp.ID, fakeoutlook.Change{Subject: ptr("Planning (bring numbers)")}); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		m.syncAll()
+		if got := m.event(e.ID).Segments[0].Title; got != "Planning" {
+			t.Fatalf("the event is called %q after bob renamed his copy", got)
+		}
+		if _, err := m.fake.FindEvent(mailbox, "Planning"); err != nil {
+			t.Fatalf("alice's Outlook: %v", err)
+		}
+		for _, v := range []calendar.Viewer{m.user, m.bob.user, m.carol.user} {
+			for _, l := range m.seenBy(v) {
+				if !strings.Contains(l, " Planning") || strings.Contains(l, "numbers") {
+					t.Fatalf("user %d sees %q", v.UserID, l)
+				}
+			}
+		}
+	})
+}
