@@ -267,6 +267,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 	}
 	fields := diffFields(T, R)
 	sendAttendees := r.attendees(e, lp, rs)
+	r.answers(e, lp, rs)
 	if sendAttendees != nil {
 		fields = append(fields, "attendees")
 	}

@@ -55,3 +55,39 @@ func (r *reconciler) attendees(e *calendar.Event, lp *LinkPlan, rs *RemoteSeries
 	r.history(e.ID, "to Outlook", "Attendees changed in Outlook", strings.Join(target, ", "))
 	return attendeeList(rs.Master.Attendees, rs.Master.Organizer, target, people)
 }
+
+// answers takes the answers that the organizer's Outlook shows for the series' attendees who
+// are site users: an answer that changed since the last sync is the attendee's, given in
+// their own Outlook, and becomes their answer for all instances here.
+func (r *reconciler) answers(e *calendar.Event, lp *LinkPlan, rs *RemoteSeries) {
+	if rs == nil || rs.Gone {
+		return
+	}
+	people := r.in.People
+	next := map[string]calendar.Response{}
+	for _, a := range rs.Master.Attendees {
+		m := normEmail(a.Email)
+		id, site := people.UserIDs[m]
+		ans := answerOf(a.Response)
+		if !site || ans == "" {
+			continue
+		}
+		next[m] = ans
+		if lp.Base.Answers[m] == ans || id == e.OrganizerID {
+			continue
+		}
+		if a, _, following := seriesAnswer(e, id); a == ans && !following {
+			continue
+		}
+		if err := e.SetRSVP(id, calendar.ScopeAll, time.Time{}, ans, r.in.Now); err != nil {
+			r.history(e.ID, "error", "An answer from Outlook could not be recorded", m+": "+err.Error())
+			continue
+		}
+		r.markDirty(e)
+		r.history(e.ID, "from Outlook", "Answered in Outlook: "+string(ans), m)
+	}
+	if len(next) == 0 {
+		next = nil
+	}
+	lp.Base.Answers = next
+}

@@ -49,6 +49,10 @@ type Base struct {
 	Instances map[string]InstanceState `json:"instances,omitempty"`
 	// Attendees are the site users (lower-cased addresses, sorted) invited to every instance.
 	Attendees []string `json:"attendees,omitempty"`
+	// Answers are the site-user attendees' answers to the series as the organizer's Outlook
+	// showed them (by address), so that an answer given in an invitee's Outlook reaches My
+	// Calendar even when the invitee never connected their mailbox.
+	Answers map[string]calendar.Response `json:"answers,omitempty"`
 }
 
 func instanceKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -376,3 +376,28 @@ func TestInviteeRenamingTheirCopyRenamesNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestAnswerOfAnUnconnectedInviteeArrivesThroughTheOrganizer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		if err := m.fake.Respond(carolMail, m.copyOf(carolMail, "Planning").ID, "accept"); err != nil {
+			t.Fatal(err)
+		}
+		m.sync()
+		if a := m.event(e.ID).EffectiveRSVP(3, m.at(8, 10, 0).UTC()); a != calendar.Yes {
+			t.Fatalf("carol's answer here is %q after she accepted in Outlook", a)
+		}
+		// Carol changes her mind here; her answer here stands on the next cycles.
+		m.answer(m.carol, e, calendar.ScopeAll, time.Time{}, calendar.No)
+		before := m.messages(carolMail)
+		m.syncAll()
+		m.syncAll()
+		if a := m.event(e.ID).EffectiveRSVP(3, m.at(8, 10, 0).UTC()); a != calendar.No {
+			t.Fatalf("carol's answer here flipped back to %q", a)
+		}
+		if got := m.messages(carolMail); got != before {
+			t.Fatalf("carol received %+v (before %+v)", got, before)
+		}
+	})
+}
