@@ -401,3 +401,127 @@ func TestAnswerOfAnUnconnectedInviteeArrivesThroughTheOrganizer(t *testing.T) {
 		}
 	})
 }
+
+// counts is what bob and carol received so far.
+func (m *meetingWorld) counts() [2]fakeoutlook.MessageCounts {
+	return [2]fakeoutlook.MessageCounts{m.messages(bobMail), m.messages(carolMail)}
+}
+
+// quiet fails unless n rounds of syncing on both sides send the attendees nothing.
+func (m *meetingWorld) quiet(n int, what string) {
+	m.t.Helper()
+	before := m.counts()
+	for range n {
+		m.syncAll()
+	}
+	if after := m.counts(); after != before {
+		m.t.Fatalf("%s: re-syncing sent attendees messages: before %+v, after %+v", what, before, after)
+	}
+}
+
+func TestNoAttendeeSpam(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		m.quiet(2, "after the invitation")
+
+		// A crash between creating a meeting in Outlook and saving its link: the relink
+		// sends nothing, and nobody is invited twice.
+		off := m.create(calendar.EventInput{Title: "Offsite", Start: wall(m.at(4, 9, 0)), End: wall(m.at(4, 17, 0))})
+		m.invite(off, calendar.ScopeAll, time.Time{}, 2, 3)
+		m.engine.HookAfterWrite = func() error { return errCrash }
+		if _, err := m.engine.Cycle(context.Background(), outlooksync.Job{UserID: 1, CalendarID: m.calID, Graph: m.graph}); err == nil {
+			t.Fatal("the crash was not reported")
+		}
+		m.engine.HookAfterWrite = nil
+		m.quiet(2, "after the relink")
+		for _, who := range []string{bobMail, carolMail} {
+			if got := m.messages(who); got.Invitations != 2 || got.Updates != 0 {
+				t.Fatalf("%s received %+v, want two invitations and nothing else", who, got)
+			}
+		}
+
+		// A change they see: one update each, once.
+		before := m.counts()
+		if _, _, err := m.cal.Edit(context.Background(), m.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Location: ptr("Room 2")}); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		after := m.counts()
+		for i := range after {
+			if after[i].Updates != before[i].Updates+1 || after[i].Cancellations != before[i].Cancellations || after[i].Invitations != before[i].Invitations {
+				t.Fatalf("attendee %d: %+v after moving the meeting, before %+v: want one update", i, after[i], before[i])
+			}
+		}
+		m.quiet(2, "after the change")
+
+		// Answers go to the organizer, not to the other attendees.
+		m.answer(m.bob, e, calendar.ScopeAll, time.Time{}, calendar.Yes)
+		m.quiet(2, "after bob's answer")
+
+		// Outlook's "this and all following", made in alice's Outlook: matching it back to the
+		// event sends nothing more than Outlook itself did.
+		links, err := m.store.Links(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range links {
+			if l.EventID != e.ID {
+				continue
+			}
+			if _, err := m.fake.SplitSeries(mailbox, l.RemoteID, m.at(15, 10, 0), fakeoutlook.Change{Start: ptr(m.at(15, 11, 0)), End: ptr(m.at(15, 12, 0))}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m.quiet(3, "after Outlook's split")
+		if got := m.event(e.ID); len(got.Segments) != 2 {
+			t.Fatalf("the split made %d segments, want 2", len(got.Segments))
+		}
+		if n := m.organizedBy(1); n != 2 {
+			t.Fatalf("alice organizes %d events after the split, want Planning and Offsite", n)
+		}
+	})
+}
+
+func TestLocalSplitOfAMeetingKeepsEveryoneOnOneEvent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := weeklyMeeting(m)
+		m.answer(m.bob, e, calendar.ScopeAll, time.Time{}, calendar.Yes)
+		m.syncAll()
+		// This and following, from the third week, an hour later.
+		if _, _, err := m.cal.Edit(context.Background(), m.user, e.ID, nil, calendar.ScopeFollowing, m.at(15, 10, 0).UTC(),
+			calendar.Change{Start: ptr(wall(m.at(15, 11, 0))), End: ptr(wall(m.at(15, 12, 0)))}); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		m.syncAll()
+		m.same()
+		if n := m.organizedBy(2); n != 0 {
+			t.Fatalf("bob's sync imported %d events", n)
+		}
+		got := m.seenBy(m.bob.user)
+		if len(got) != 6 {
+			t.Fatalf("bob sees %d instances after the split, want 6:\n%s", len(got), strings.Join(got, "\n"))
+		}
+		for _, l := range got {
+			if !strings.HasSuffix(l, " yes") {
+				t.Fatalf("bob's answer was lost in the split: %q", l)
+			}
+		}
+		evs, err := m.fake.Events(bobMail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := 0
+		for _, ev := range evs {
+			if !ev.IsCancelled {
+				live++
+			}
+		}
+		if live != 2 {
+			t.Fatalf("bob's Outlook has %d live items, want the two parts of the series", live)
+		}
+		m.quiet(2, "after the split")
+	})
+}
