@@ -374,10 +374,9 @@ func (e *expansion) lastFrom(day time.Time) (time.Time, bool) {
 // iterate calls fn with the instances from period k on (from First for k = 0), in order,
 // up to UNTIL, until fn returns false. It does not apply COUNT.
 func (e *expansion) iterate(k int, fn func(time.Time) bool) {
+	clock := wallClock{loc: e.loc}
 	e.iterateWall(k, func(w time.Time) bool {
-		y, m, d := w.Date()
-		h, mi, s := w.Clock()
-		t := WallTime(y, m, d, h, mi, s, e.loc)
+		t := clock.instant(w)
 		if !e.until.IsZero() && t.After(e.until) {
 			return false
 		}

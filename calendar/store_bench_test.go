@@ -25,6 +25,18 @@ func heavyCalendar(b *testing.B, db *gorm.DB, oldStart bool, mixed bool) (*calen
 	if err != nil {
 		b.Fatal(err)
 	}
+	for _, e := range heavyEvents(b, cal, v, oldStart, mixed) {
+		if err := st.Create(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st, v
+}
+
+// heavyEvents builds heavyCalendar's events in memory, in calendar cal.
+func heavyEvents(b *testing.B, cal int64, v calendar.Viewer, oldStart bool, mixed bool) []*calendar.Event {
+	b.Helper()
+	var out []*calendar.Event
 	rules := []string{"FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,WE,FR", "FREQ=MONTHLY;BYDAY=2TU", "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=15"}
 	rng := rand.New(rand.NewSource(1))
 	for i := 0; i < 1000; i++ {
@@ -49,11 +61,9 @@ func heavyCalendar(b *testing.B, db *gorm.DB, oldStart bool, mixed bool) (*calen
 				b.Fatal(err)
 			}
 		}
-		if err := st.Create(ctx, e); err != nil {
-			b.Fatal(err)
-		}
+		out = append(out, e)
 	}
-	return st, v
+	return out
 }
 
 func benchMonth(b *testing.B, oldStart, mixed bool) {
@@ -81,3 +91,20 @@ func BenchmarkMonthQueryHeavy(b *testing.B) { benchMonth(b, false, true) }
 // month with the same series begun ten years earlier: the cost must not grow with age.
 func BenchmarkMonthQueryAllNew(b *testing.B) { benchMonth(b, false, false) }
 func BenchmarkMonthQueryAllOld(b *testing.B) { benchMonth(b, true, false) }
+
+// BenchmarkMonthOccurrencesInMemory is the part of BenchmarkMonthQueryAllOld that follows
+// the reading: expanding, filtering and sorting the same month of the same events, held in
+// memory.
+func BenchmarkMonthOccurrencesInMemory(b *testing.B) {
+	v := calendar.Viewer{UserID: 1}
+	events := heavyEvents(b, 1, v, true, false)
+	from, to := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		occ, _ := calendar.Occurrences(events, v, calendar.MyCalendar, from, to, 0)
+		n = len(occ)
+	}
+	b.ReportMetric(float64(n), "instances/op")
+}
