@@ -60,27 +60,30 @@ func Occurrences(events []*Event, v Viewer, m Membership, from, to time.Time, ma
 	if max <= 0 || max > MaxOccurrences {
 		max = MaxOccurrences
 	}
-	// Collect small slots and sort those; the full occurrences are built once, in order. The
-	// slot holds the event's id itself: the sort meets many equal starts, and reading the id
-	// through the event pointer cost a cache miss on each.
+	// Collect small slots and sort those; the full occurrences are built once, in order. A
+	// slot holds no pointer, so that growing and sorting thousands of them costs the garbage
+	// collector nothing, and it holds the event's id: the sort meets many equal starts.
 	type slot struct {
 		start, id int64
-		orig      time.Time
-		e         *Event
-		o         *Override
-		seg       int
+		origSec   int64 // orig is rebuilt from these (in UTC) or, when origOwn, is the override's own
+		origNsec  int32
+		ev, ov    int32 // indexes in events and in its overrides (-1: none)
+		seg       int32
+		origOwn   bool
 	}
 	var slots []slot
 	truncated := false
-	for _, e := range events {
+	for k, e := range events {
 		if e.DeletedAt != nil {
 			continue
 		}
-		e.expandRaw(from, to, max+1, func(i int, orig time.Time, o *Override, start, _ time.Time) bool {
-			if (o != nil && o.Cancelled) || !e.includes(v, m, orig) {
+		e.expandRaw(from, to, max+1, func(i int, orig time.Time, ov int, start, _ time.Time) bool {
+			if (ov >= 0 && e.Overrides[ov].Cancelled) || !e.includes(v, m, orig) {
 				return true
 			}
-			slots = append(slots, slot{start: start.UnixNano(), id: e.ID, orig: orig, e: e, seg: i, o: o})
+			own := ov >= 0 && orig == e.Overrides[ov].OriginalStart
+			slots = append(slots, slot{start: start.UnixNano(), id: e.ID, origSec: orig.Unix(), origNsec: int32(orig.Nanosecond()),
+				ev: int32(k), ov: int32(ov), seg: int32(i), origOwn: own})
 			if len(slots) > MaxOccurrences {
 				truncated = true
 				return false
@@ -98,7 +101,10 @@ func Occurrences(events []*Event, v Viewer, m Membership, from, to time.Time, ma
 		if a.id != b.id {
 			return cmp.Compare(a.id, b.id)
 		}
-		return a.orig.Compare(b.orig)
+		if a.origSec != b.origSec {
+			return cmp.Compare(a.origSec, b.origSec)
+		}
+		return cmp.Compare(a.origNsec, b.origNsec)
 	})
 	if len(slots) > max {
 		slots = slots[:max]
@@ -106,8 +112,17 @@ func Occurrences(events []*Event, v Viewer, m Membership, from, to time.Time, ma
 	}
 	out := make([]Occurrence, len(slots))
 	for k, sl := range slots {
-		oc, _ := sl.e.occurrence(sl.seg, sl.orig, sl.o)
-		oc.RSVP = sl.e.EffectiveRSVP(v.UserID, sl.orig)
+		e := events[sl.ev]
+		var o *Override
+		if sl.ov >= 0 {
+			o = &e.Overrides[sl.ov]
+		}
+		orig := time.Unix(sl.origSec, int64(sl.origNsec)).UTC()
+		if sl.origOwn {
+			orig = o.OriginalStart
+		}
+		oc, _ := e.occurrence(int(sl.seg), orig, o)
+		oc.RSVP = e.EffectiveRSVP(v.UserID, orig)
 		out[k] = oc
 	}
 	return out, truncated
@@ -147,26 +162,56 @@ func (e *Event) Instance(v Viewer, orig time.Time) (Occurrence, bool, error) {
 // expand calls fn for every instance overlapping [from, to) (after its own changes) until fn
 // returns false.
 func (e *Event) expand(from, to time.Time, max int, fn func(Occurrence, bool) bool) {
-	e.expandRaw(from, to, max, func(i int, orig time.Time, o *Override, _, _ time.Time) bool {
-		return fn(e.occurrence(i, orig, o))
+	e.expandRaw(from, to, max, func(i int, orig time.Time, ov int, _, _ time.Time) bool {
+		return fn(e.occurrence(i, orig, e.overrideAt(ov)))
 	})
 }
 
-// expandRaw calls fn with the segment, original start, override and actual times of every
-// instance overlapping [from, to) until fn returns false. Instances moved into the window from
-// outside it are included; instances moved out of it are not.
-func (e *Event) expandRaw(from, to time.Time, max int, fn func(seg int, orig time.Time, o *Override, start, end time.Time) bool) {
-	var byKey map[int64]*Override
+// overrideAt returns e.Overrides[i], nil for i < 0.
+func (e *Event) overrideAt(i int) *Override {
+	if i < 0 {
+		return nil
+	}
+	return &e.Overrides[i]
+}
+
+// expandRaw calls fn with the segment, original start, override (an index in e.Overrides, -1
+// for none) and actual times of every instance overlapping [from, to) until fn returns false.
+// Instances moved into the window from outside it are included; instances moved out of it are
+// not.
+func (e *Event) expandRaw(from, to time.Time, max int, fn func(seg int, orig time.Time, ov int, start, end time.Time) bool) {
+	// The overrides by original start: a few per event in a listing, so a scan of their keys
+	// (the last of equal keys wins, as a map would keep it) beats building a map.
+	var small [16]int64
+	keys := small[:0]
+	var byKey map[int64]int
 	moved := false
-	if len(e.Overrides) > 0 {
-		byKey = make(map[int64]*Override, len(e.Overrides))
-		for i := range e.Overrides {
-			o := &e.Overrides[i]
-			byKey[o.OriginalStart.UnixNano()] = o
-			if o.Start != nil || o.End != nil {
-				moved = true
+	for i := range e.Overrides {
+		o := &e.Overrides[i]
+		keys = append(keys, o.OriginalStart.UnixNano())
+		if o.Start != nil || o.End != nil {
+			moved = true
+		}
+	}
+	if len(keys) > len(small) {
+		byKey = make(map[int64]int, len(keys))
+		for i, k := range keys {
+			byKey[k] = i
+		}
+	}
+	find := func(key int64) int {
+		if byKey != nil {
+			if i, ok := byKey[key]; ok {
+				return i
+			}
+			return -1
+		}
+		for i := len(keys) - 1; i >= 0; i-- {
+			if keys[i] == key {
+				return i
 			}
 		}
+		return -1
 	}
 	var seen map[int64]bool
 	if moved {
@@ -174,22 +219,28 @@ func (e *Event) expandRaw(from, to time.Time, max int, fn func(seg int, orig tim
 	}
 	for i, seg := range e.Segments {
 		end := e.segmentEnd(i)
-		for _, s := range seg.Schedule().Starts(from, to, max) {
+		stopped := false
+		seg.Schedule().eachStart(from, to, max, func(s time.Time) bool {
 			orig := s.UTC()
 			if !end.IsZero() && !orig.Before(end) {
-				break
+				return false
 			}
-			o := byKey[orig.UnixNano()]
+			ov := find(orig.UnixNano())
 			if seen != nil {
 				seen[orig.UnixNano()] = true
 			}
-			start, stop := instanceTimes(seg, orig, o)
+			start, stop := instanceTimes(seg, orig, e.overrideAt(ov))
 			if !overlaps(start, stop, from, to) {
-				continue
+				return true
 			}
-			if !fn(i, orig, o, start, stop) {
-				return
+			if !fn(i, orig, ov, start, stop) {
+				stopped = true
+				return false
 			}
+			return true
+		})
+		if stopped {
+			return
 		}
 	}
 	if !moved {
@@ -208,7 +259,7 @@ func (e *Event) expandRaw(from, to time.Time, max int, fn func(seg int, orig tim
 		if !overlaps(start, stop, from, to) {
 			continue
 		}
-		if !fn(i, o.OriginalStart, o, start, stop) {
+		if !fn(i, o.OriginalStart, k, start, stop) {
 			return
 		}
 	}

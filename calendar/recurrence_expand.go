@@ -32,8 +32,19 @@ type Schedule struct {
 // (rrule-go semantics: First itself only when it matches the rule), in First's location. The
 // cost depends on the instances in the window, not on how far First lies before it.
 func (s Schedule) Starts(from, to time.Time, limit int) []time.Time {
+	var out []time.Time
+	s.eachStart(from, to, limit, func(t time.Time) bool {
+		out = append(out, t)
+		return true
+	})
+	return out
+}
+
+// eachStart calls fn with what Starts returns, in order, until fn returns false: listings
+// take the starts one at a time rather than a slice per series.
+func (s Schedule) eachStart(from, to time.Time, limit int, fn func(time.Time) bool) {
 	if !from.Before(to) {
-		return nil
+		return
 	}
 	d := max(s.Duration, 0)
 	overlaps := func(t time.Time) bool {
@@ -41,26 +52,25 @@ func (s Schedule) Starts(from, to time.Time, limit int) []time.Time {
 	}
 	if s.Rule == nil {
 		if first := s.first(); overlaps(first) {
-			return []time.Time{first}
+			fn(first)
 		}
-		return nil
+		return
 	}
 	e := s.expansion()
 	if e == nil {
-		return nil
+		return
 	}
-	var out []time.Time
+	n := 0
 	e.each(from.Add(-d), func(t time.Time) bool {
 		if !t.Before(to) {
 			return false
 		}
 		if overlaps(t) {
-			out = append(out, t)
-			return limit <= 0 || len(out) < limit
+			n++
+			return fn(t) && (limit <= 0 || n < limit)
 		}
 		return true
 	})
-	return out
 }
 
 // Contains reports whether t (any location) is the start of an instance of the schedule.

@@ -170,19 +170,20 @@ func parseWeekday(s string) (time.Weekday, bool) {
 
 // parseWeekdayNum reads a BYDAY entry such as "MO", "2TU", "+1WE" or "-1FR".
 func parseWeekdayNum(s string) (WeekdayNum, error) {
-	bad := ruleErr("BYDAY", "%q is not a weekday such as MO, 2TU or -1FR.", clip(s))
+	// Built only when needed: every listing parses its series' rules.
+	bad := func() error { return ruleErr("BYDAY", "%q is not a weekday such as MO, 2TU or -1FR.", clip(s)) }
 	if len(s) < 2 {
-		return WeekdayNum{}, bad
+		return WeekdayNum{}, bad()
 	}
 	d, ok := parseWeekday(s[len(s)-2:])
 	if !ok {
-		return WeekdayNum{}, bad
+		return WeekdayNum{}, bad()
 	}
 	w := WeekdayNum{Weekday: d}
 	if prefix := s[:len(s)-2]; prefix != "" {
 		n, err := parseRuleInt("BYDAY", prefix, true)
 		if err != nil || n == 0 || n > 53 || n < -53 {
-			return WeekdayNum{}, bad
+			return WeekdayNum{}, bad()
 		}
 		w.N = n
 	}

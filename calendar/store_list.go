@@ -155,16 +155,26 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 }
 
 // loadOverrides adds the overrides that q selects to their events in byID, in the order of
-// their original starts.
+// their original starts. It scans the rows itself, as the segments are, rather than through
+// gorm's reflection.
 func (s *Store) loadOverrides(q *gorm.DB, byID map[int64]*Event) error {
-	var ovs []overrideRow
-	if err := q.Select(overrideCols).Order("event_id, original_start").Find(&ovs).Error; err != nil {
+	rows, err := q.Model(&overrideRow{}).Select(overrideCols).Order("event_id, original_start").Rows()
+	if err != nil {
 		return fmt.Errorf("load overrides: %w", err)
 	}
-	for _, r := range ovs {
+	defer rows.Close()
+	for rows.Next() {
+		var r overrideRow
+		if err := rows.Scan(&r.ID, &r.EventID, &r.OriginalStart, &r.Cancelled, &r.Title, &r.Description, &r.Location,
+			&r.StartUTC, &r.EndUTC); err != nil {
+			return fmt.Errorf("read override: %w", err)
+		}
 		if e := byID[r.EventID]; e != nil {
 			e.Overrides = append(e.Overrides, fromOverrideRow(r))
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load overrides: %w", err)
 	}
 	return nil
 }
