@@ -3,6 +3,7 @@ package outlooksync
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"intracal/calendar"
 )
@@ -40,12 +41,27 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 		if a.EventID != 0 {
 			continue
 		}
-		matched, err := en.match(ctx, job.UserID, a, read[a.RemoteID])
-		if err != nil {
-			return err
+		rs := read[a.RemoteID]
+		if rs == nil {
+			// Waiting since an earlier cycle: read the copy once its organizer's side is in.
+			orgID, err := en.organizer(ctx, job.UserID, a.Organizer)
+			if err != nil {
+				return err
+			}
+			if _, ok, err := en.Store.LinkByICalUID(ctx, orgID, a.ICalUID); err != nil || !ok || orgID == 0 {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if rs, err = readSeries(ctx, job.Graph, a.RemoteID, w); err != nil {
+				return fmt.Errorf("read Outlook meeting: %w", err)
+			}
+			res.Read++
+			read[a.RemoteID] = rs
 		}
-		if matched && read[a.RemoteID] == nil {
-			toRead[a.RemoteID] = true
+		if _, err := en.match(ctx, job.UserID, a, rs); err != nil {
+			return err
 		}
 	}
 	var ids []int64
@@ -90,7 +106,7 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 	for _, a := range atts {
 		rs := read[a.RemoteID]
 		if a.EventID == 0 {
-			if rs != nil && !rs.Gone {
+			if rs != nil && !rs.Gone && a.Organizer != "" {
 				// Waiting for the organizer's side: remembered, matched on a later cycle.
 				if err := en.Store.SaveAttendance(ctx, job.UserID, a); err != nil {
 					return err
@@ -157,44 +173,54 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 	return en.Store.AddHistory(ctx, job.UserID, history)
 }
 
-// match ties a copy to the organizer's local event: the organizer is a site user whose link
-// holds the copy's iCalUId. A single-event copy of a repeating event is an invitation to one
-// instance: the instance the user is invited to that starts when the copy does.
-func (en *Engine) match(ctx context.Context, userID int64, a *Attendance, rs *RemoteSeries) (bool, error) {
-	ids, err := en.People.UserIDs(ctx, []string{a.Organizer})
+// organizer finds the site user who organizes a meeting; 0 for someone else, or the user.
+func (en *Engine) organizer(ctx context.Context, userID int64, email string) (int64, error) {
+	ids, err := en.People.UserIDs(ctx, []string{email})
 	if err != nil {
-		return false, fmt.Errorf("look up meeting organizer: %w", err)
+		return 0, fmt.Errorf("look up meeting organizer: %w", err)
 	}
-	orgID := ids[a.Organizer]
-	if orgID == 0 || orgID == userID {
+	if id := ids[email]; id != userID {
+		return id, nil
+	}
+	return 0, nil
+}
+
+// match ties a copy to the organizer's local event: the organizer is a site user whose link
+// holds the copy's iCalUId. A single-event copy of a repeating event stands for one instance
+// (an invitation to it alone): the instance that starts when the copy does. A copy whose
+// organizer's side is not synced yet stays unmatched and is tried again; a single copy with
+// no instance at its time (one Outlook kept after the instance moved) is left alone.
+func (en *Engine) match(ctx context.Context, userID int64, a *Attendance, rs *RemoteSeries) (bool, error) {
+	orgID, err := en.organizer(ctx, userID, a.Organizer)
+	if err != nil {
+		return false, err
+	}
+	if orgID == 0 {
+		// Organized outside the site (or by the user): Outlook keeps it; not tracked.
+		a.Organizer = ""
 		return false, nil
 	}
 	l, ok, err := en.Store.LinkByICalUID(ctx, orgID, a.ICalUID)
 	if err != nil || !ok {
 		return false, err
 	}
-	a.EventID, a.SegmentUID = l.EventID, l.SegmentUID
-	if rs == nil || rs.Master.Type != TypeSingle || l.Base.Series.Rule == "" {
+	if rs.Master.Type != TypeSingle || l.Base.Series.Rule == "" {
+		a.EventID, a.SegmentUID = l.EventID, l.SegmentUID
 		return true, nil
 	}
 	list, err := en.Cal.EventsByID(ctx, []int64{l.EventID})
 	if err != nil || len(list) == 0 {
-		a.EventID = 0
 		return false, err
 	}
 	e := list[0]
-	for _, in := range e.Invitations {
-		if in.UserID != userID || in.Instance == nil {
-			continue
-		}
-		oc, _, err := e.Instance(calendar.Viewer{UserID: e.OrganizerID}, *in.Instance)
-		if err == nil && (oc.Start.Equal(rs.Master.Start) || in.Instance.Equal(rs.Master.Start)) {
-			t := in.Instance.UTC()
-			a.Instance = &t
+	at := rs.Master.Start
+	for _, oc := range e.Instances(calendar.Viewer{UserID: e.OrganizerID}, at.Add(-time.Minute), at.Add(time.Minute), false) {
+		if oc.Start.Equal(at) {
+			t := oc.OriginalStart.UTC()
+			a.EventID, a.SegmentUID, a.Instance = l.EventID, l.SegmentUID, &t
 			return true, nil
 		}
 	}
-	// No invitation matches yet (the organizer's side will add it): try again later.
-	a.EventID, a.SegmentUID = 0, ""
+	a.Organizer = "" // not tracked: see above
 	return false, nil
 }

@@ -18,11 +18,14 @@ import (
 )
 
 // TestSyncStateMachine interleaves random edits on both sides (create; change one instance,
-// following, all; delete one, following, all; Outlook's split and pattern change) with
-// syncs and injected faults (429, 503, a dropped connection, an expired delta token, a crash
-// between writing Outlook and saving links). After a final clean sync My Calendar and
-// Outlook must show the same instances, with no duplicate series on either side and no event
-// lost that nobody deleted. SYNC_RAPID_CHECKS sets the number of cases (default 12; the long
+// following, all; delete one, following, all; Outlook's split and pattern change), meetings
+// (invitations to all or one instance; answers for one, following or all, in My Calendar or
+// in Outlook, by a connected and an unconnected invitee) with syncs and injected faults (429,
+// 503, a dropped connection, an expired delta token, a crash between writing Outlook and
+// saving links). After final clean syncs My Calendar and Outlook must show the same
+// instances, with no duplicate series on either side and no event lost that nobody deleted;
+// the organizer's Outlook attendees must be the invitees, the connected invitee must see
+// each meeting once, and their answers must agree on both sides. SYNC_RAPID_CHECKS sets the number of cases (default 12; the long
 // run in docs/sync.md uses more).
 func TestSyncStateMachine(t *testing.T) {
 	checks := "12"
@@ -37,10 +40,11 @@ func TestSyncStateMachine(t *testing.T) {
 		}
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		w := newWorld(t, dbtest.SQLite(t))
-		w.t = rt
-		m := &machine{w: w, rt: rt}
-		steps := rapid.IntRange(3, 14).Draw(rt, "steps")
+		mw := newMeetingWorld(t, dbtest.SQLite(t), fakeoutlook.Options{})
+		mw.world.t = rt
+		w := mw.world
+		m := &machine{w: w, mw: mw, rt: rt}
+		steps := rapid.IntRange(3, 20).Draw(rt, "steps")
 		for i := 0; i < steps; i++ {
 			m.step()
 		}
@@ -48,13 +52,16 @@ func TestSyncStateMachine(t *testing.T) {
 		w.engine.HookAfterWrite = nil
 		for i := 0; i < 3; i++ {
 			w.sync()
+			mw.syncAs(mw.bob)
 		}
 		m.check()
+		m.checkMeetings()
 	})
 }
 
 type machine struct {
 	w  *world
+	mw *meetingWorld
 	rt *rapid.T
 	// made counts the local events created and not deleted by the user, by title.
 	alive map[string]bool
@@ -64,8 +71,18 @@ type machine struct {
 func (m *machine) step() {
 	actions := []string{"create", "editInstance", "editFollowing", "editAll", "deleteInstance", "deleteFollowing", "deleteAll",
 		"outlookEditOccurrence", "outlookDeleteOccurrence", "outlookSplit", "outlookPattern", "outlookEditSeries", "outlookCreate",
-		"sync", "syncFault"}
+		"sync", "syncFault",
+		// Meetings, drawn more often so that most cases have some.
+		"invite", "invite", "invite", "answerLocal", "answerLocal", "answerOutlook", "answerOutlook", "syncBob", "syncBob"}
 	switch a := rapid.SampledFrom(actions).Draw(m.rt, "action"); a {
+	case "invite":
+		m.invite()
+	case "answerLocal":
+		m.answerLocal()
+	case "answerOutlook":
+		m.answerOutlook()
+	case "syncBob":
+		m.syncBob()
 	case "create":
 		m.create()
 	case "outlookCreate":
