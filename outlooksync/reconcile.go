@@ -265,6 +265,13 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			}
 		}
 	}
+	if (T.When != R.When || T.Rule != R.Rule) && R.Rule != "" && rs != nil && rs.InstancesRead && r.cancelInstanceInvitations(e, lp, rs) {
+		// A new schedule makes Outlook drop its exceptions but leave the single events of
+		// people invited to one occurrence: those occurrences are cancelled first, and the
+		// schedule goes to Outlook in the next pass (which then rebuilds the exceptions).
+		lp.Delete = false
+		return
+	}
 	fields := diffFields(T, R)
 	sendAttendees := r.attendees(e, lp, rs)
 	r.answers(e, lp, rs)

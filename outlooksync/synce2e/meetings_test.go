@@ -525,3 +525,39 @@ func TestLocalSplitOfAMeetingKeepsEveryoneOnOneEvent(t *testing.T) {
 		m.quiet(2, "after the split")
 	})
 }
+
+func TestNewScheduleCancelsTheOldSingleEventsOfOneInstanceInvitees(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		e := m.create(calendar.EventInput{Title: "Clinic", Start: wall(m.at(1, 9, 0)), End: wall(m.at(1, 10, 0)), RRule: "FREQ=WEEKLY;BYDAY=TU;COUNT=4"})
+		e = m.invite(e, calendar.ScopeInstance, m.at(8, 9, 0).UTC(), 3)
+		m.syncAll()
+		// An hour later, every week: Outlook would drop the exception and leave carol's
+		// single event at the old time.
+		if _, _, err := m.cal.Edit(context.Background(), m.user, e.ID, nil, calendar.ScopeAll, time.Time{},
+			calendar.Change{Start: ptr(wall(m.at(1, 10, 0))), End: ptr(wall(m.at(1, 11, 0)))}); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		m.same()
+		evs, err := m.fake.Events(carolMail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var live, cancelled int
+		for _, ev := range evs {
+			switch {
+			case ev.IsCancelled:
+				cancelled++
+			case ev.Start.Equal(m.at(8, 10, 0)):
+				live++
+			default:
+				t.Fatalf("carol has a live single event at %s, want only the new time", ev.Start)
+			}
+		}
+		if live != 1 || cancelled != 1 {
+			t.Fatalf("carol has %d live and %d cancelled items, want the new one and the cancelled old one", live, cancelled)
+		}
+		m.quiet(2, "after the new schedule")
+	})
+}
