@@ -34,7 +34,8 @@ const listCols = "events.id, events.organizer_id, events.privacy, " +
 	"segments.rrule, segments.title, segments.description, segments.location"
 
 // overrideCols are the columns of overrideRow a listing reads.
-const overrideCols = "id, event_id, original_start, cancelled, title, description, location, start_utc, end_utc"
+const overrideCols = "overrides.id, overrides.event_id, overrides.original_start, overrides.cancelled, overrides.title, " +
+	"overrides.description, overrides.location, overrides.start_utc, overrides.end_utc"
 
 // listEvents loads, for a listing, the events that members selects (a query on events with
 // the visibility and membership conditions) that have instances in the window: their
@@ -81,11 +82,19 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 	if err := scan(base.Where("segments.first_start_utc < ? AND (segments.last_end_utc IS NULL OR segments.last_end_utc >= ?)", to, from)); err != nil {
 		return nil, err
 	}
-	// Events with an instance moved into the window from elsewhere: all their segments.
+	// Overrides that move an instance into the window from elsewhere; their events need all
+	// their segments, since the instance's own may not reach the window.
+	movedRows, err := s.listOverrides(base.Where("overrides.start_utc < ? AND overrides.end_utc > ?", to, from))
+	if err != nil {
+		return nil, err
+	}
 	var moved []int64
-	if err := base.Where("events.id IN (?)", s.db.Model(&overrideRow{}).Select("event_id").
-		Where("start_utc < ? AND end_utc > ?", to, from)).Pluck("events.id", &moved).Error; err != nil {
-		return nil, fmt.Errorf("list moved instances: %w", err)
+	movedIDs := map[int64]bool{}
+	for _, r := range movedRows {
+		movedIDs[r.ID] = true
+		if len(moved) == 0 || moved[len(moved)-1] != r.EventID {
+			moved = append(moved, r.EventID) // rows come by event
+		}
 	}
 	if len(moved) > 0 {
 		for _, id := range moved {
@@ -102,35 +111,30 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 	if len(out) == 0 {
 		return nil, nil
 	}
+	// The overrides of instances that begin near the window: joined to the same events rather
+	// than sent as a list of ids, which SQLite spent longer parsing than answering. The events
+	// without a segment in the window are not in byID, and their overrides are dropped.
+	near, err := s.listOverrides(base.Where("overrides.original_start >= ? AND overrides.original_start < ?",
+		from.Add(-maxDur-time.Second).UTC(), to))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range near {
+		if e := byID[r.EventID]; e != nil && !movedIDs[r.ID] {
+			e.Overrides = append(e.Overrides, fromOverrideRow(r))
+		}
+	}
+	for _, r := range movedRows {
+		if e := byID[r.EventID]; e != nil {
+			e.Overrides = append(e.Overrides, fromOverrideRow(r))
+		}
+	}
+	for _, id := range moved {
+		if e := byID[id]; e != nil {
+			slices.SortFunc(e.Overrides, func(a, b Override) int { return a.OriginalStart.Compare(b.OriginalStart) })
+		}
+	}
 	db := s.db.WithContext(ctx)
-	ids := make([]int64, len(out))
-	for i, e := range out {
-		ids[i] = e.ID
-	}
-	// The overrides of instances that begin near the window, a range of the (event_id,
-	// original_start) index for each event; then those that move an instance into the window
-	// from elsewhere, which only the events in moved have. One query with both conditions
-	// OR-ed made SQLite read every override of every listed event.
-	lo, hi := from.Add(-maxDur-time.Second).UTC(), to.UTC()
-	near := "original_start >= ? AND original_start < ?"
-	for start := 0; start < len(ids); start += idChunk {
-		chunk := ids[start:min(start+idChunk, len(ids))]
-		if err := s.loadOverrides(db.Where("event_id IN ?", chunk).Where(near, lo, hi), byID); err != nil {
-			return nil, err
-		}
-	}
-	for start := 0; start < len(moved); start += idChunk {
-		chunk := moved[start:min(start+idChunk, len(moved))]
-		if err := s.loadOverrides(db.Where("event_id IN ?", chunk).Where("start_utc < ? AND end_utc > ?", hi, from.UTC()).
-			Not(near, lo, hi), byID); err != nil {
-			return nil, err
-		}
-		for _, id := range chunk {
-			if e := byID[id]; e != nil {
-				slices.SortFunc(e.Overrides, func(a, b Override) int { return a.OriginalStart.Compare(b.OriginalStart) })
-			}
-		}
-	}
 	// The viewer's own invitations and answers, by user: few rows, found by index.
 	var invs []invitationRow
 	if err := db.Where("user_id = ?", v.UserID).Order("id").Find(&invs).Error; err != nil {
@@ -154,29 +158,29 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 	return out, nil
 }
 
-// loadOverrides adds the overrides that q selects to their events in byID, in the order of
-// their original starts. It scans the rows itself, as the segments are, rather than through
-// gorm's reflection.
-func (s *Store) loadOverrides(q *gorm.DB, byID map[int64]*Event) error {
-	rows, err := q.Model(&overrideRow{}).Select(overrideCols).Order("event_id, original_start").Rows()
+// listOverrides returns the overrides of the events that q (a query on events) selects, by
+// event and original start. It scans the rows itself, as the segments are, rather than
+// through gorm's reflection.
+func (s *Store) listOverrides(q *gorm.DB) ([]overrideRow, error) {
+	rows, err := q.Joins("JOIN overrides ON overrides.event_id = events.id").Select(overrideCols).
+		Order("overrides.event_id, overrides.original_start").Rows()
 	if err != nil {
-		return fmt.Errorf("load overrides: %w", err)
+		return nil, fmt.Errorf("load overrides: %w", err)
 	}
 	defer rows.Close()
+	var out []overrideRow
 	for rows.Next() {
 		var r overrideRow
 		if err := rows.Scan(&r.ID, &r.EventID, &r.OriginalStart, &r.Cancelled, &r.Title, &r.Description, &r.Location,
 			&r.StartUTC, &r.EndUTC); err != nil {
-			return fmt.Errorf("read override: %w", err)
+			return nil, fmt.Errorf("read override: %w", err)
 		}
-		if e := byID[r.EventID]; e != nil {
-			e.Overrides = append(e.Overrides, fromOverrideRow(r))
-		}
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load overrides: %w", err)
+		return nil, fmt.Errorf("load overrides: %w", err)
 	}
-	return nil
+	return out, nil
 }
 
 // segmentFromRow is fromSegmentRow with the store's zone cache.
