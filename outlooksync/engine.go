@@ -193,6 +193,12 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 		if seen.removed[l.RemoteID] {
 			toRead[l.RemoteID] = true
 		}
+		for _, si := range l.Base.StandIns {
+			if _, changed := seen.keys[si.ID]; changed || seen.removed[si.ID] {
+				// A stand-in is merged with its series' instances: read both.
+				toRead[si.ID], toRead[l.RemoteID] = true, true
+			}
+		}
 		if e := byEvent[l.EventID]; e != nil && en.needsRemoteRead(e, l, w, people) {
 			toRead[l.RemoteID] = true
 		}
@@ -313,7 +319,7 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 		ops := make([]Op, len(plan.Ops))
 		for i, p := range plan.Ops {
 			ops[i] = p.Op
-			if p.Op.Write != nil && p.Op.Write.Marker != "" && p.Link != nil && p.Link.Event != nil {
+			if p.Op.Write != nil && p.Op.Write.Marker != "" && p.Link != nil && p.Link.Event != nil && p.StandIn == "" {
 				// Created events got their ids on save: the marker names the stored id.
 				p.Op.Write.Marker = Marker(p.Link.Event.ID, p.Link.SegmentUID)
 			}
@@ -332,6 +338,10 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 				continue
 			}
 			res.Pushed++
+			if k := plan.Ops[i].StandIn; k != "" && lp != nil && r.Event != nil && ops[i].Kind == OpCreate {
+				lp.setStandIn(k, StandIn{ID: r.Event.ID})
+				continue
+			}
 			if lp != nil && r.Event != nil && (ops[i].Kind == OpCreate || r.Event.ID == lp.RemoteID) {
 				if ops[i].Kind == OpCreate {
 					lp.RemoteID = r.Event.ID

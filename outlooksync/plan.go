@@ -62,8 +62,11 @@ type Plan struct {
 
 // PlannedOp is one Graph operation and the link it serves.
 type PlannedOp struct {
-	Op      Op
-	Link    *LinkPlan
+	Op   Op
+	Link *LinkPlan
+	// StandIn, on a create, names the instance (original start, RFC 3339) whose stand-in
+	// it creates: the new id goes to the link's base, not to the link.
+	StandIn string
 	Purpose string
 }
 

@@ -25,6 +25,9 @@ func Reconcile(in Input) *Plan {
 		l := &in.Links[i]
 		r.linksOf[l.EventID] = append(r.linksOf[l.EventID], l)
 		r.linked[l.RemoteID] = true
+		for _, si := range l.Base.StandIns {
+			r.linked[si.ID] = true
+		}
 	}
 	for _, e := range in.Local {
 		r.clones[e.ID] = e.Clone()
@@ -34,6 +37,7 @@ func Reconcile(in Input) *Plan {
 	for _, e := range in.Local {
 		r.event(r.clones[e.ID])
 	}
+	r.dropOrphanStandIns()
 	r.importRest()
 	for _, e := range in.Local {
 		if r.dirty[e.ID] {
@@ -160,6 +164,7 @@ func (r *reconciler) deleteRemote(e *calendar.Event, l *Link, why string) {
 	lp := &LinkPlan{Event: e, SegmentUID: l.SegmentUID, RemoteID: l.RemoteID, ChangeKey: l.ChangeKey, ICalUID: l.ICalUID, Base: l.Base, Delete: true, Prior: l}
 	r.plan.Links = append(r.plan.Links, lp)
 	rs := r.in.Remote[l.RemoteID]
+	r.deleteStandIns(e, lp, why)
 	if rs != nil && rs.Gone {
 		return // gone on both sides
 	}
@@ -212,6 +217,8 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		localInst = localInstances(e, e.SegmentIndex(uid), r.in.Window, r.in.People)
 	}
 	if rs != nil && rs.Gone {
+		r.deleteStandIns(e, lp, "Series deleted in Outlook")
+		lp.Base.StandIns = nil
 		if L != B || !sameInstances(localInst, l.Base.Instances) {
 			// Edit against delete: the edit wins, and the series goes back to Outlook.
 			lp.Delete = true
@@ -298,6 +305,9 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		// from My Calendar once Outlook's series has its new shape.
 		lp.Base.Instances = nil
 		lp.NeedsInstances = true
+		// Outlook drops its deletions with a new schedule: the occurrences are back, so
+		// the single events that stood for some go, and the rebuild changes them instead.
+		r.deleteStandIns(e, lp, "New schedule")
 		return
 	}
 	if rs != nil && rs.InstancesRead {

@@ -17,6 +17,7 @@ func (r *reconciler) instances(e *calendar.Event, lp *LinkPlan, seg calendar.Seg
 		return
 	}
 	remote := remoteInstances(rseg, rs.Master, rs.Instances, r.in.Window, r.in.People)
+	r.standIns(lp, remote)
 	occ := map[string]RemoteEvent{}
 	for _, in := range rs.Instances {
 		if in.OriginalStart != nil {
@@ -54,6 +55,9 @@ func (r *reconciler) instances(e *calendar.Event, lp *LinkPlan, seg calendar.Seg
 		case !lc && rc:
 			agreed, agreedOK = rv, rok
 			r.pullInstance(e, seg, orig, rv, rok)
+			if rok && rv.Cancelled {
+				lp.setStandIn(k, StandIn{}) // deleted in Outlook: the instance is cancelled
+			}
 		case lok == rok && l == rv:
 		default:
 			agreed, agreedOK = r.instanceConflict(e, lp, seg, orig, l, lok, rv, rok, occ[k])
@@ -67,10 +71,18 @@ func (r *reconciler) instances(e *calendar.Event, lp *LinkPlan, seg calendar.Seg
 
 // pushInstance makes Outlook's instance look like My Calendar's.
 func (r *reconciler) pushInstance(e *calendar.Event, lp *LinkPlan, seg calendar.Segment, orig time.Time, l InstanceState, lok bool, occ RemoteEvent, rv InstanceState, rok bool) {
-	if occ.ID == "" {
-		if rok && rv.Cancelled {
-			// Outlook has no way to bring a deleted occurrence back.
-			r.history(e.ID, "kept", "This occurrence was deleted in Outlook, which cannot restore it; My Calendar keeps it", orig.Format(time.RFC3339))
+	want := plainInstance(seg, orig)
+	if lok {
+		want = l
+	}
+	if _, ok := lp.Base.StandIns[instanceKey(orig)]; ok {
+		r.pushStandIn(e, lp, seg, orig, want, rv)
+		return
+	}
+	if occ.ID == "" || occ.IsCancelled {
+		if rok && rv.Cancelled && !want.Cancelled && e.HasInstance(orig) {
+			// Outlook cannot bring a deleted occurrence back: a single event stands for it.
+			r.createStandIn(e, lp, seg, orig, want, rv.Subject)
 		}
 		return
 	}
@@ -78,10 +90,6 @@ func (r *reconciler) pushInstance(e *calendar.Event, lp *LinkPlan, seg calendar.
 		r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: occ.ID}, Link: lp, Purpose: "Occurrence cancelled in My Calendar"})
 		r.history(e.ID, "to Outlook", "Cancelled one occurrence in Outlook", orig.Format(time.RFC3339))
 		return
-	}
-	want := plainInstance(seg, orig)
-	if lok {
-		want = l
 	}
 	have := InstanceState{Subject: occ.Subject, Body: occ.Body, Location: occ.Location, Start: occ.Start.UTC(), End: occ.End.UTC()}
 	if rok {
@@ -169,8 +177,19 @@ func (r *reconciler) instanceConflict(e *calendar.Event, lp *LinkPlan, seg calen
 		r.history(e.ID, "conflict", "Cancelled here but changed in Outlook: the change wins", orig.Format(time.RFC3339))
 		return rv, rok
 	case remoteDeleted && !localDeleted:
-		r.history(e.ID, "conflict", "Deleted in Outlook but changed here: My Calendar keeps it", orig.Format(time.RFC3339))
-		return rv, rok
+		// The edit wins; Outlook gets the instance back as a single event standing for it.
+		k := instanceKey(orig)
+		if si, ok := lp.Base.StandIns[k]; ok {
+			lp.setStandIn(k, StandIn{}) // the stand-in itself was deleted in Outlook
+			want := plainInstance(seg, orig)
+			if lok {
+				want = l
+			}
+			r.createStandIn(e, lp, seg, orig, want, si.ID)
+			return l, lok
+		}
+		r.pushInstance(e, lp, seg, orig, l, lok, occ, rv, rok)
+		return l, lok
 	}
 	if localWins(e.UpdatedAt, occ.LastModified) {
 		r.pushInstance(e, lp, seg, orig, l, lok, occ, rv, rok)

@@ -53,6 +53,9 @@ type Base struct {
 	// showed them (by address), so that an answer given in an invitee's Outlook reaches My
 	// Calendar even when the invitee never connected their mailbox.
 	Answers map[string]calendar.Response `json:"answers,omitempty"`
+	// StandIns are the Outlook single events that stand for instances Outlook deleted while
+	// My Calendar changed them (standin.go), by original start.
+	StandIns map[string]StandIn `json:"standIns,omitempty"`
 }
 
 func instanceKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }

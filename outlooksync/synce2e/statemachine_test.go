@@ -157,9 +157,6 @@ func (m *machine) local(action string) {
 	}
 	switch action {
 	case "editInstance":
-		if m.deletedInOutlook(e, oc.OriginalStart) {
-			return // Outlook cannot restore an occurrence it deleted (docs/sync.md, known limits)
-		}
 		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, ch)
 	case "editFollowing":
 		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeFollowing, oc.OriginalStart, ch)
@@ -211,9 +208,6 @@ func (m *machine) outlook(action string) {
 	case action == "outlookEditOccurrence":
 		_, err = m.w.fake.UpdateOccurrence(mailbox, master.ID, occ.OriginalStart, fakeoutlook.Change{Location: ptr("Outlook room " + strconv.Itoa(m.n))})
 	case action == "outlookDeleteOccurrence":
-		if m.locallyChanged(master, occ.OriginalStart) {
-			return // Outlook cannot restore an occurrence that My Calendar changed meanwhile (docs/sync.md)
-		}
 		err = m.w.fake.DeleteOccurrence(mailbox, master.ID, occ.OriginalStart)
 	case action == "outlookSplit":
 		if !m.laterOccurrence(master, occ) {
@@ -229,30 +223,6 @@ func (m *machine) outlook(action string) {
 	if err != nil {
 		m.rt.Fatalf("%s: %v", action, err)
 	}
-}
-
-// locallyChanged reports whether My Calendar changed the instance of the series linked to
-// master since the last sync.
-func (m *machine) locallyChanged(master fakeoutlook.Event, orig time.Time) bool {
-	links, _ := m.w.store.Links(context.Background(), m.w.user.UserID)
-	for _, l := range links {
-		if l.RemoteID != master.ID {
-			continue
-		}
-		e, err := m.w.cal.GetFull(context.Background(), l.EventID)
-		if err != nil {
-			return false
-		}
-		for _, o := range e.Overrides {
-			if o.OriginalStart.Equal(orig.UTC()) {
-				if b, ok := l.Base.Instances[orig.UTC().Format(time.RFC3339)]; !ok || b.Cancelled != o.Cancelled {
-					return true
-				}
-			}
-		}
-		return !e.IsRecurring() || e.DeletedAt != nil || len(e.Overrides) > len(l.Base.Instances)
-	}
-	return false
 }
 
 func (m *machine) sync(fault string) {
@@ -316,32 +286,6 @@ func (m *machine) laterOccurrence(master, occ fakeoutlook.Event) bool {
 		if in.OriginalStart.Before(occ.OriginalStart) {
 			return true
 		}
-	}
-	return false
-}
-
-// deletedInOutlook reports whether Outlook deleted the occurrence of e's series that
-// originally starts at orig since the last sync.
-func (m *machine) deletedInOutlook(e *calendar.Event, orig time.Time) bool {
-	links, _ := m.w.store.Links(context.Background(), m.w.user.UserID)
-	for _, l := range links {
-		if l.EventID != e.ID {
-			continue
-		}
-		inst, err := m.w.fake.Instances(mailbox, l.RemoteID, orig.Add(-time.Minute), orig.Add(time.Minute))
-		if err != nil {
-			continue
-		}
-		master, err := m.w.fake.GetEvent(mailbox, l.RemoteID)
-		if err != nil {
-			continue
-		}
-		for _, c := range master.CancelledOccurrences {
-			if c.Equal(orig) {
-				return true
-			}
-		}
-		_ = inst
 	}
 	return false
 }
