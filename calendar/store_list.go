@@ -82,30 +82,34 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 	if err := scan(base.Where("segments.first_start_utc < ? AND (segments.last_end_utc IS NULL OR segments.last_end_utc >= ?)", to, from)); err != nil {
 		return nil, err
 	}
-	// Overrides that move an instance into the window from elsewhere; their events need all
-	// their segments, since the instance's own may not reach the window.
-	movedRows, err := s.listOverrides(base.Where("overrides.start_utc < ? AND overrides.end_utc > ?", to, from))
-	if err != nil {
-		return nil, err
-	}
+	// Events with an instance moved into the window from elsewhere need all their segments,
+	// since the instance's own may not reach the window. They are found from the overrides'
+	// start index; joined the other way, SQLite read every override of every event.
 	var moved []int64
-	movedIDs := map[int64]bool{}
-	for _, r := range movedRows {
-		movedIDs[r.ID] = true
-		if len(moved) == 0 || moved[len(moved)-1] != r.EventID {
-			moved = append(moved, r.EventID) // rows come by event
-		}
+	if err := base.Where("events.id IN (?)", s.db.Model(&overrideRow{}).Select("event_id").
+		Where("start_utc < ? AND end_utc > ?", to, from)).Pluck("events.id", &moved).Error; err != nil {
+		return nil, fmt.Errorf("list moved instances: %w", err)
 	}
-	if len(moved) > 0 {
-		for _, id := range moved {
+	var movedRows []overrideRow
+	movedIDs := map[int64]bool{}
+	for start := 0; start < len(moved); start += idChunk {
+		chunk := moved[start:min(start+idChunk, len(moved))]
+		rows, err := s.listOverrides(base.Where("events.id IN ?", chunk).
+			Where("overrides.start_utc < ? AND overrides.end_utc > ?", to, from))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			movedIDs[r.ID] = true
+		}
+		movedRows = append(movedRows, rows...)
+		for _, id := range chunk {
 			if e := byID[id]; e != nil {
 				e.Segments = nil
 			}
 		}
-		for start := 0; start < len(moved); start += idChunk {
-			if err := scan(base.Where("events.id IN ?", moved[start:min(start+idChunk, len(moved))])); err != nil {
-				return nil, err
-			}
+		if err := scan(base.Where("events.id IN ?", chunk)); err != nil {
+			return nil, err
 		}
 	}
 	if len(out) == 0 {
