@@ -224,6 +224,8 @@ type expansion struct {
 	c0        int // instances in the first period; -1 until counted
 	// month is the one month of a yearly rule, which rrule-go then runs as a monthly one.
 	month time.Month
+	// hms backs opt's BYHOUR, BYMINUTE and BYSECOND, saving three allocations per expansion.
+	hms [3]int
 }
 
 // maxYear is the last year rrule-go expands; a series has no instance after it.
@@ -256,9 +258,10 @@ func (s Schedule) expansion() *expansion {
 		interval: max(r.Interval, 1), count: max(r.Count, 0), until: r.Until, perPeriod: 1, c0: -1,
 	}
 	// The time of day is explicit so that a DTSTART moved to a period's midnight keeps it.
+	e.hms = [3]int{h, m, sec}
 	e.opt = rrule.ROption{
 		Freq: freq, Interval: e.interval, Wkst: rruleDays[r.WeekStart],
-		Byhour: []int{h}, Byminute: []int{m}, Bysecond: []int{sec}, Bymonthday: r.ByMonthDay,
+		Byhour: e.hms[0:1:1], Byminute: e.hms[1:2:2], Bysecond: e.hms[2:3:3], Bymonthday: r.ByMonthDay,
 		// Without UNTIL rrule-go stops 290 years after DTSTART; the end is ours to apply.
 		Until: time.Date(maxYear, 12, 31, 23, 59, 59, 0, time.UTC),
 	}

@@ -103,7 +103,8 @@ func (e *expansion) fastMonthly(dtstart time.Time, tod time.Duration, end time.T
 			return false
 		}
 	}
-	days := make([]int, 0, 31)
+	var buf, picked [31]int // a month's days, and those BYSETPOS picks
+	var days []int
 	y, m := dtstart.Year(), dtstart.Month()
 	for {
 		first := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
@@ -113,7 +114,7 @@ func (e *expansion) fastMonthly(dtstart time.Time, tod time.Duration, end time.T
 		if len(o.Bymonth) == 0 || months[m] {
 			n := daysIn(m, y)
 			wd1 := first.Weekday()
-			days = days[:0]
+			days = buf[:0]
 			for d := 1; d <= n; d++ {
 				if len(o.Bymonthday) > 0 && !monthDays[d] {
 					continue
@@ -124,7 +125,7 @@ func (e *expansion) fastMonthly(dtstart time.Time, tod time.Duration, end time.T
 				days = append(days, d)
 			}
 			if len(o.Bysetpos) > 0 {
-				days = pickSetPos(days, o.Bysetpos)
+				days = pickSetPos(picked[:0], days, o.Bysetpos)
 			}
 			for _, d := range days {
 				t := first.Add(time.Duration(d-1)*24*time.Hour + tod)
@@ -165,19 +166,18 @@ func weekdayMatches(byDay []rrule.Weekday, d, n int, wd1 time.Weekday) bool {
 	return false
 }
 
-// pickSetPos returns the days of the period (ascending) that BYSETPOS picks, ascending and
-// without repeats: position p counts from the first day, -p from the last.
-func pickSetPos(days []int, setPos []int) []int {
-	var picked []int
+// pickSetPos appends to dst the days of the period (ascending) that BYSETPOS picks, ascending
+// and without repeats: position p counts from the first day, -p from the last.
+func pickSetPos(dst, days []int, setPos []int) []int {
 	for _, p := range setPos {
 		i := p - 1
 		if p < 0 {
 			i = len(days) + p
 		}
 		if i >= 0 && i < len(days) {
-			picked = append(picked, days[i])
+			dst = append(dst, days[i])
 		}
 	}
-	slices.Sort(picked)
-	return slices.Compact(picked)
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }

@@ -48,6 +48,7 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 	var out []*Event
 	byID := map[int64]*Event{}
 	var maxDur time.Duration
+	rules := ruleMemo{}
 	scan := func(q *gorm.DB) error {
 		rows, err := q.Joins("JOIN segments ON segments.event_id = events.id").Select(listCols).
 			Order("events.id, segments.position").Rows()
@@ -70,7 +71,7 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 				out = append(out, e)
 			}
 			sr.EventID = er.ID
-			seg, err := s.segmentFromRow(sr)
+			seg, err := segmentFromRow(sr, s.zones.load, rules.parse)
 			if err != nil {
 				return err
 			}
@@ -187,7 +188,18 @@ func (s *Store) listOverrides(q *gorm.DB) ([]overrideRow, error) {
 	return out, nil
 }
 
-// segmentFromRow is fromSegmentRow with the store's zone cache.
-func (s *Store) segmentFromRow(r segmentRow) (Segment, error) {
-	return segmentFromRow(r, s.zones.load)
+// ruleMemo parses each rule text once in a listing, where many series share a rule. The
+// rules are shared between the listing's segments, which only read them.
+type ruleMemo map[string]*Rule
+
+func (m ruleMemo) parse(text string) (*Rule, error) {
+	if r, ok := m[text]; ok {
+		return r, nil
+	}
+	r, err := ParseRule(text)
+	if err != nil {
+		return nil, err
+	}
+	m[text] = r
+	return r, nil
 }

@@ -124,11 +124,12 @@ func toSegmentRow(eventID int64, pos int, s Segment) segmentRow {
 
 // fromSegmentRow reads a stored segment back.
 func fromSegmentRow(r segmentRow) (Segment, error) {
-	return segmentFromRow(r, time.LoadLocation)
+	return segmentFromRow(r, time.LoadLocation, ParseRule)
 }
 
-// segmentFromRow reads a stored segment back, loading its zone with zone.
-func segmentFromRow(r segmentRow, zone func(string) (*time.Location, error)) (Segment, error) {
+// segmentFromRow reads a stored segment back, loading its zone with zone and its rule with
+// rule.
+func segmentFromRow(r segmentRow, zone func(string) (*time.Location, error), rule func(string) (*Rule, error)) (Segment, error) {
 	s := Segment{ID: r.ID, UID: r.UID, TimeZone: r.TimeZone, Duration: time.Duration(r.DurationSeconds) * time.Second,
 		AllDay: r.AllDay, Content: Content{Title: r.Title, Description: r.Description, Location: r.Location}}
 	if r.AllDay {
@@ -149,11 +150,11 @@ func segmentFromRow(r segmentRow, zone func(string) (*time.Location, error)) (Se
 		s.Start = t
 	}
 	if r.RRule != "" {
-		rule, err := ParseRule(r.RRule)
+		parsed, err := rule(r.RRule)
 		if err != nil {
 			return s, fmt.Errorf("segment %d: rule %q: %w", r.ID, r.RRule, err)
 		}
-		s.Rule = rule
+		s.Rule = parsed
 	}
 	return s, nil
 }
