@@ -195,6 +195,9 @@ func (g *meGraph) Event(context.Context, string) (outlooksync.RemoteEvent, error
 func (g *meGraph) Instances(context.Context, string, outlooksync.Window) ([]outlooksync.RemoteEvent, error) {
 	return nil, errMeOnly
 }
+func (g *meGraph) ReadSeries(context.Context, []string, outlooksync.Window) (map[string]*outlooksync.RemoteSeries, error) {
+	return nil, errMeOnly
+}
 func (g *meGraph) Apply(_ context.Context, ops []outlooksync.Op) []outlooksync.OpResult {
 	out := make([]outlooksync.OpResult, len(ops))
 	for i := range out {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"time"
 
@@ -203,15 +204,11 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 			toRead[l.RemoteID] = true
 		}
 	}
-	remote := map[string]*RemoteSeries{}
-	for id := range toRead {
-		rs, err := readSeries(ctx, job.Graph, id, w)
-		if err != nil {
-			return nil, fmt.Errorf("read Outlook series: %w", err)
-		}
-		res.Read++
-		remote[id] = rs
+	remote, err := readAll(ctx, job.Graph, toRead, w)
+	if err != nil {
+		return nil, fmt.Errorf("read Outlook series: %w", err)
 	}
+	res.Read += len(remote)
 	// Items we created whose link was never saved name their event in their marker: load
 	// those events too (deleted ones included), so that the marker can be honoured.
 	var extra []int64
@@ -275,27 +272,26 @@ func (en *Engine) needsRemoteRead(e *calendar.Event, l Link, w Window, people Pe
 	return len(l.Base.Instances) > 0 && LocalSeriesState(e.Segments[i]) != l.Base.Series
 }
 
-// readSeries reads a series master (with its instances in the window) or a single event; an
-// item Outlook no longer has is Gone.
-func readSeries(ctx context.Context, g Graph, id string, w Window) (*RemoteSeries, error) {
-	ev, err := g.Event(ctx, id)
-	if errors.Is(err, ErrRemoteNotFound) {
-		return &RemoteSeries{Master: RemoteEvent{ID: id}, Gone: true}, nil
+// readAll reads the Outlook items in ids in one ReadSeries call (series masters with their
+// instances in the window, single events); an item Outlook no longer has is Gone.
+func readAll(ctx context.Context, g Graph, ids map[string]bool, w Window) (map[string]*RemoteSeries, error) {
+	if len(ids) == 0 {
+		return map[string]*RemoteSeries{}, nil
 	}
+	list := slices.Sorted(maps.Keys(ids))
+	got, err := g.ReadSeries(ctx, list, w)
 	if err != nil {
 		return nil, err
 	}
-	rs := &RemoteSeries{Master: ev}
-	if ev.Type == TypeMaster {
-		// An organizer's series for its exceptions, an invitee's copy for the answers
-		// given to single occurrences.
-		inst, err := g.Instances(ctx, id, w)
-		if err != nil {
-			return nil, err
+	out := make(map[string]*RemoteSeries, len(list))
+	for _, id := range list {
+		if got[id] == nil {
+			// Taking a missing answer for "unchanged" would be harmless, for "gone" not.
+			return nil, fmt.Errorf("outlook item %s was not read", id)
 		}
-		rs.Instances, rs.InstancesRead = inst, true
+		out[id] = got[id]
 	}
-	return rs, nil
+	return out, nil
 }
 
 // apply saves the plan's local side, then writes Outlook, then records the links whose

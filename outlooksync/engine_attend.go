@@ -3,6 +3,7 @@ package outlooksync
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"intracal/calendar"
@@ -54,9 +55,11 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 				}
 				continue
 			}
-			if rs, err = readSeries(ctx, job.Graph, a.RemoteID, w); err != nil {
+			got, err := readAll(ctx, job.Graph, map[string]bool{a.RemoteID: true}, w)
+			if err != nil {
 				return fmt.Errorf("read Outlook meeting: %w", err)
 			}
+			rs = got[a.RemoteID]
 			res.Read++
 			read[a.RemoteID] = rs
 		}
@@ -88,14 +91,12 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 			toRead[a.RemoteID] = true
 		}
 	}
-	for id := range toRead {
-		rs, err := readSeries(ctx, job.Graph, id, w)
-		if err != nil {
-			return fmt.Errorf("read Outlook meeting: %w", err)
-		}
-		res.Read++
-		read[id] = rs
+	got, err := readAll(ctx, job.Graph, toRead, w)
+	if err != nil {
+		return fmt.Errorf("read Outlook meetings: %w", err)
 	}
+	res.Read += len(got)
+	maps.Copy(read, got)
 	type stepOf struct {
 		a    Attendance
 		step attendStep

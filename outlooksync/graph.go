@@ -22,10 +22,44 @@ type Graph interface {
 	Event(ctx context.Context, id string) (RemoteEvent, error)
 	// Instances lists the occurrences and exceptions of a series master in the window.
 	Instances(ctx context.Context, masterID string, w Window) ([]RemoteEvent, error)
+	// ReadSeries reads many items at once: for each id the event as Event reads it and, for
+	// a series master, its instances in the window (RemoteSeries.InstancesRead). An item
+	// Outlook no longer has (404) is Gone. Any other failure returns an error and no partial
+	// result, so that nothing is deleted on a partial read. ReadEach is the same, one
+	// request at a time.
+	ReadSeries(ctx context.Context, ids []string, w Window) (map[string]*RemoteSeries, error)
 	// Apply performs write operations in as few requests as possible ($batch, at most 20 a
 	// request, at most 4 requests at once for the mailbox). Each result says how its
 	// operation ended; a throttled operation's Err is a *ThrottledError.
 	Apply(ctx context.Context, ops []Op) []OpResult
+}
+
+// ReadEach does what Graph.ReadSeries does with Event and Instances, one request at a time,
+// for implementations of Graph that cannot batch.
+func ReadEach(ctx context.Context, g Graph, ids []string, w Window) (map[string]*RemoteSeries, error) {
+	out := make(map[string]*RemoteSeries, len(ids))
+	for _, id := range ids {
+		if out[id] != nil {
+			continue
+		}
+		ev, err := g.Event(ctx, id)
+		if errors.Is(err, ErrRemoteNotFound) {
+			out[id] = &RemoteSeries{Master: RemoteEvent{ID: id}, Gone: true}
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", id, err)
+		}
+		rs := &RemoteSeries{Master: ev}
+		if ev.Type == TypeMaster {
+			if rs.Instances, err = g.Instances(ctx, id, w); err != nil {
+				return nil, fmt.Errorf("read the instances of %s: %w", id, err)
+			}
+			rs.InstancesRead = true
+		}
+		out[id] = rs
+	}
+	return out, nil
 }
 
 // DeltaResult is what a delta read returned.

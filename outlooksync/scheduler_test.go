@@ -32,6 +32,9 @@ func (g quietGraph) Event(context.Context, string) (outlooksync.RemoteEvent, err
 func (g quietGraph) Instances(context.Context, string, outlooksync.Window) ([]outlooksync.RemoteEvent, error) {
 	return nil, nil
 }
+func (g quietGraph) ReadSeries(ctx context.Context, ids []string, w outlooksync.Window) (map[string]*outlooksync.RemoteSeries, error) {
+	return outlooksync.ReadEach(ctx, g, ids, w)
+}
 func (g quietGraph) Apply(_ context.Context, ops []outlooksync.Op) []outlooksync.OpResult {
 	return make([]outlooksync.OpResult, len(ops))
 }

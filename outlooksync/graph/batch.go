@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
-	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
@@ -185,22 +183,14 @@ func (c *Client) opResult(op outlooksync.Op, item msgraphcore.BatchItem) outlook
 	status := int(deref(item.GetStatus()))
 	body := item.GetBody()
 	if status >= 400 || status < 200 {
-		return outlooksync.OpResult{Err: c.batchError(op, status, item.GetHeaders(), body)}
+		return outlooksync.OpResult{Err: c.batchError(string(op.Kind), status, item.GetHeaders(), body)}
 	}
 	if len(body) == 0 || (op.Kind != outlooksync.OpCreate && op.Kind != outlooksync.OpUpdate) {
 		return outlooksync.OpResult{}
 	}
-	data, err := json.Marshal(map[string]any(body))
+	v, err := decode(body, models.CreateEventFromDiscriminatorValue)
 	if err != nil {
-		return outlooksync.OpResult{Err: fmt.Errorf("graph %s: re-encode the answer: %w", op.Kind, err)}
-	}
-	node, err := jsonser.NewJsonParseNode(data)
-	if err != nil {
-		return outlooksync.OpResult{Err: fmt.Errorf("graph %s: parse the answer: %w", op.Kind, err)}
-	}
-	v, err := node.GetObjectValue(models.CreateEventFromDiscriminatorValue)
-	if err != nil {
-		return outlooksync.OpResult{Err: fmt.Errorf("graph %s: parse the answer: %w", op.Kind, err)}
+		return outlooksync.OpResult{Err: fmt.Errorf("graph %s: %w", op.Kind, err)}
 	}
 	ev, ok := v.(models.Eventable)
 	if !ok {
@@ -212,14 +202,14 @@ func (c *Client) opResult(op outlooksync.Op, item msgraphcore.BatchItem) outlook
 
 // batchError turns a failed inner answer into our errors; the SDK's retry handler never sees
 // inside a $batch, so a throttled request is reported with its own Retry-After.
-func (c *Client) batchError(op outlooksync.Op, status int, hdr msgraphcore.RequestHeader, body msgraphcore.RequestBody) error {
+func (c *Client) batchError(op string, status int, hdr msgraphcore.RequestHeader, body msgraphcore.RequestBody) error {
 	var wait time.Duration
 	for k, v := range hdr {
 		if strings.EqualFold(k, "Retry-After") {
 			wait = parseRetryAfter(v)
 		}
 	}
-	e := &Error{Op: string(op.Kind), Status: status}
+	e := &Error{Op: op, Status: status}
 	if inner, ok := body["error"].(map[string]any); ok {
 		e.Code, _ = inner["code"].(string)
 		e.Message, _ = inner["message"].(string)

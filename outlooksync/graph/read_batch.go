@@ -1,0 +1,257 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	absser "github.com/microsoft/kiota-abstractions-go/serialization"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+	"golang.org/x/sync/errgroup"
+
+	"intracal/outlooksync"
+)
+
+// ReadSeries reads many items in $batch requests; see outlooksync.Graph. A first round GETs
+// the events, BatchSize to a $batch; a second GETs the instances of the series masters among
+// them, and further rounds follow the instance pages' next links. An event answered 404 is
+// Gone. Any other failure, including an instance list answered 404 (the master went between
+// the two rounds: the next cycle finds it gone), fails the whole read.
+func (c *Client) ReadSeries(ctx context.Context, ids []string, w outlooksync.Window) (map[string]*outlooksync.RemoteSeries, error) {
+	out := make(map[string]*outlooksync.RemoteSeries, len(ids))
+	var todo []string
+	var reqs []*abs.RequestInformation
+	for _, id := range ids {
+		if _, dup := out[id]; dup {
+			continue
+		}
+		if id == "" {
+			return nil, errors.New("graph read: no event id")
+		}
+		info, err := c.me.Events().ByEventId(id).ToGetRequestInformation(ctx, &users.ItemEventsEventItemRequestBuilderGetRequestConfiguration{
+			Headers:         headers(),
+			QueryParameters: &users.ItemEventsEventItemRequestBuilderGetQueryParameters{Select: eventSelect(), Expand: markerExpand()},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("graph read event %s: %w", id, err)
+		}
+		out[id] = nil
+		todo = append(todo, id)
+		reqs = append(reqs, info)
+	}
+	answers, err := c.getAll(ctx, "read event", reqs)
+	if err != nil {
+		return nil, err
+	}
+	var masters []string
+	for i, id := range todo {
+		if answers[i].status == http.StatusNotFound {
+			out[id] = &outlooksync.RemoteSeries{Master: outlooksync.RemoteEvent{ID: id}, Gone: true}
+			continue
+		}
+		v, err := decode(answers[i].body, models.CreateEventFromDiscriminatorValue)
+		if err != nil {
+			return nil, fmt.Errorf("graph read event %s: %w", id, err)
+		}
+		ev, ok := v.(models.Eventable)
+		if !ok {
+			return nil, fmt.Errorf("graph read event %s: the answer is not an event", id)
+		}
+		rs := &outlooksync.RemoteSeries{Master: c.remoteEvent(ev)}
+		if rs.Master.Type == outlooksync.TypeMaster {
+			// An organizer's series for its exceptions, an invitee's copy for the answers
+			// given to single occurrences.
+			rs.InstancesRead = true
+			masters = append(masters, id)
+		}
+		out[id] = rs
+	}
+	if err := c.readInstances(ctx, masters, w, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readInstances adds the instances in the window of each master to its series, a round of
+// $batch requests per page.
+func (c *Client) readInstances(ctx context.Context, masters []string, w outlooksync.Window, out map[string]*outlooksync.RemoteSeries) error {
+	from, to := w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339)
+	var reqs []*abs.RequestInformation
+	for _, id := range masters {
+		info, err := c.me.Events().ByEventId(id).Instances().ToGetRequestInformation(ctx, &users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{
+			Headers:         c.pageHeaders(),
+			QueryParameters: &users.ItemEventsItemInstancesRequestBuilderGetQueryParameters{StartDateTime: &from, EndDateTime: &to},
+		})
+		if err != nil {
+			return fmt.Errorf("graph read instances of %s: %w", id, err)
+		}
+		reqs = append(reqs, info)
+	}
+	for pages := 0; len(reqs) > 0; pages++ {
+		if pages >= c.opts.MaxDeltaPages {
+			return fmt.Errorf("graph read instances: more than %d pages", pages)
+		}
+		answers, err := c.getAll(ctx, "read instances", reqs)
+		if err != nil {
+			return err
+		}
+		var next []string
+		var nextReqs []*abs.RequestInformation
+		for i, id := range masters {
+			if answers[i].status == http.StatusNotFound {
+				return &Error{Op: "read instances", Status: answers[i].status, Message: "series master " + id + " not found",
+					kind: outlooksync.ErrRemoteNotFound}
+			}
+			v, err := decode(answers[i].body, models.CreateEventCollectionResponseFromDiscriminatorValue)
+			if err != nil {
+				return fmt.Errorf("graph read instances of %s: %w", id, err)
+			}
+			page, ok := v.(models.EventCollectionResponseable)
+			if !ok {
+				return fmt.Errorf("graph read instances of %s: the answer is not a list of events", id)
+			}
+			rs := out[id]
+			for _, ev := range page.GetValue() {
+				rs.Instances = append(rs.Instances, c.remoteEvent(ev))
+			}
+			link := deref(page.GetOdataNextLink())
+			if link == "" {
+				continue
+			}
+			// Next links carry the window and the position; they are followed verbatim.
+			info, err := c.me.Events().ByEventId(id).Instances().WithUrl(link).ToGetRequestInformation(ctx,
+				&users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{Headers: c.pageHeaders()})
+			if err != nil {
+				return fmt.Errorf("graph read instances of %s: %w", id, err)
+			}
+			next = append(next, id)
+			nextReqs = append(nextReqs, info)
+		}
+		masters, reqs = next, nextReqs
+	}
+	return nil
+}
+
+// getAnswer is the status and body of one GET sent in a $batch.
+type getAnswer struct {
+	status int
+	hdr    msgraphcore.RequestHeader
+	body   msgraphcore.RequestBody
+}
+
+// getAll sends GET requests in $batch requests of at most BatchSize, each holding the
+// mailbox's request slots while it runs, and sends the ones Outlook throttled (429, 503)
+// again after the Retry-After it named, up to MaxRetries times when the wait is at most
+// MaxBatchWait. It returns the answer to each request (2xx or 404); any other answer, or a
+// failed $batch, is an error for them all.
+func (c *Client) getAll(ctx context.Context, op string, reqs []*abs.RequestInformation) ([]getAnswer, error) {
+	answers := make([]getAnswer, len(reqs))
+	todo := make([]int, len(reqs))
+	for i := range reqs {
+		todo[i] = i
+	}
+	for round := 0; len(todo) > 0; round++ {
+		g, gctx := errgroup.WithContext(ctx)
+		for start := 0; start < len(todo); start += c.opts.BatchSize {
+			chunk := todo[start:min(start+c.opts.BatchSize, len(todo))]
+			g.Go(func() error { return c.getBatch(gctx, op, reqs, chunk, answers) })
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		var again []int
+		var throttled *outlooksync.ThrottledError
+		for _, i := range todo {
+			a := answers[i]
+			if (a.status >= 200 && a.status < 300) || a.status == http.StatusNotFound {
+				continue
+			}
+			err := c.batchError(op, a.status, a.hdr, a.body)
+			var thr *outlooksync.ThrottledError
+			if !errors.As(err, &thr) {
+				return nil, err
+			}
+			if thr.RetryAfter > c.opts.MaxBatchWait || round >= c.opts.MaxRetries {
+				return nil, fmt.Errorf("graph %s: %w", op, thr)
+			}
+			if throttled == nil || thr.RetryAfter > throttled.RetryAfter {
+				throttled = thr
+			}
+			again = append(again, i)
+		}
+		if len(again) > 0 {
+			if err := sleep(ctx, throttled.RetryAfter); err != nil {
+				return nil, err
+			}
+		}
+		todo = again
+	}
+	return answers, nil
+}
+
+// getBatch sends the requests at the indexes in idx in one $batch and stores their answers.
+func (c *Client) getBatch(ctx context.Context, op string, reqs []*abs.RequestInformation, idx []int, answers []getAnswer) error {
+	batch := msgraphcore.NewBatchRequest(c.adapter)
+	byItem := make(map[string]int, len(idx))
+	for _, i := range idx {
+		item, err := batch.AddBatchRequestStep(*reqs[i])
+		if err != nil {
+			return fmt.Errorf("graph %s: %w", op, err)
+		}
+		if u := deref(item.GetUrl()); len(u) == 0 || u[0] != '/' {
+			// Only a next link from another host gets here: a $batch takes relative URLs.
+			return fmt.Errorf("graph %s: %q is not under the Graph base URL %s", op, u, c.adapter.GetBaseUrl())
+		}
+		byItem[deref(item.GetId())] = i
+	}
+	release, err := c.acquire(ctx, min(len(idx), c.opts.BatchParallelism))
+	if err != nil {
+		return err
+	}
+	resp, err := batch.Send(ctx, c.adapter)
+	release()
+	if err != nil {
+		return mapError("batch", err)
+	}
+	answered := 0
+	for _, item := range resp.GetResponses() {
+		i, ok := byItem[deref(item.GetId())]
+		if !ok {
+			continue
+		}
+		delete(byItem, deref(item.GetId()))
+		answered++
+		answers[i] = getAnswer{status: int(deref(item.GetStatus())), body: item.GetBody(), hdr: item.GetHeaders()}
+	}
+	if answered != len(idx) {
+		return fmt.Errorf("graph %s: the $batch answer lacks %d of its %d responses", op, len(idx)-answered, len(idx))
+	}
+	return nil
+}
+
+// decode parses the JSON body of an inner $batch answer with an SDK model's factory.
+func decode(body msgraphcore.RequestBody, factory absser.ParsableFactory) (absser.Parsable, error) {
+	if len(body) == 0 {
+		return nil, errors.New("empty answer")
+	}
+	data, err := json.Marshal(map[string]any(body))
+	if err != nil {
+		return nil, fmt.Errorf("re-encode the answer: %w", err)
+	}
+	node, err := jsonser.NewJsonParseNode(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse the answer: %w", err)
+	}
+	v, err := node.GetObjectValue(factory)
+	if err != nil {
+		return nil, fmt.Errorf("parse the answer: %w", err)
+	}
+	return v, nil
+}
