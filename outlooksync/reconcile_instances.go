@@ -95,20 +95,7 @@ func (r *reconciler) pushInstance(e *calendar.Event, lp *LinkPlan, seg calendar.
 	if rok {
 		have.Invitees = rv.Invitees
 	}
-	w := &EventWrite{Subject: want.Subject, Body: want.Body, Location: want.Location, Start: want.Start, End: want.End,
-		TimeZone: seg.TimeZone, IsAllDay: seg.AllDay}
-	if want.Subject != have.Subject {
-		w.Fields = append(w.Fields, "subject")
-	}
-	if want.Body != have.Body {
-		w.Fields = append(w.Fields, "body")
-	}
-	if want.Location != have.Location {
-		w.Fields = append(w.Fields, "location")
-	}
-	if !want.Start.Equal(have.Start) || !want.End.Equal(have.End) {
-		w.Fields = append(w.Fields, "start", "end")
-	}
+	w := instanceWrite(want, have, seg)
 	if want.Invitees != have.Invitees {
 		// People invited to this instance alone attend this occurrence in Outlook, which
 		// gives each of them a single event of their own.
@@ -209,4 +196,24 @@ func describe(s InstanceState, ok bool) string {
 		return "cancelled"
 	}
 	return s.Subject + " at " + s.Location + ", " + s.Start.Format(time.RFC3339)
+}
+
+// instanceWrite is the patch that makes an Outlook item showing have show want: the fields
+// that differ.
+func instanceWrite(want, have InstanceState, seg calendar.Segment) *EventWrite {
+	w := &EventWrite{Subject: want.Subject, Body: want.Body, Location: want.Location, Start: want.Start, End: want.End,
+		TimeZone: seg.TimeZone, IsAllDay: seg.AllDay}
+	if want.Subject != have.Subject {
+		w.Fields = append(w.Fields, "subject")
+	}
+	if want.Body != have.Body {
+		w.Fields = append(w.Fields, "body")
+	}
+	if want.Location != have.Location {
+		w.Fields = append(w.Fields, "location")
+	}
+	if !want.Start.Equal(have.Start) || !want.End.Equal(have.End) {
+		w.Fields = append(w.Fields, "start", "end")
+	}
+	return w
 }

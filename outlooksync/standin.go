@@ -115,19 +115,7 @@ func (r *reconciler) pushStandIn(e *calendar.Event, lp *LinkPlan, seg calendar.S
 		r.deleteStandIn(e, lp, k, "Instance cancelled in My Calendar")
 		return
 	}
-	w := &EventWrite{Subject: st.Subject, Body: st.Body, Location: st.Location, Start: st.Start, End: st.End, TimeZone: seg.TimeZone, IsAllDay: seg.AllDay}
-	if st.Subject != have.Subject {
-		w.Fields = append(w.Fields, "subject")
-	}
-	if st.Body != have.Body {
-		w.Fields = append(w.Fields, "body")
-	}
-	if st.Location != have.Location {
-		w.Fields = append(w.Fields, "location")
-	}
-	if !st.Start.Equal(have.Start) || !st.End.Equal(have.End) {
-		w.Fields = append(w.Fields, "start", "end")
-	}
+	w := instanceWrite(st, have, seg)
 	if len(w.Fields) == 0 {
 		return
 	}
