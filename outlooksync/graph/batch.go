@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -188,7 +189,11 @@ func (c *Client) opResult(op outlooksync.Op, item msgraphcore.BatchItem) outlook
 	if len(body) == 0 || (op.Kind != outlooksync.OpCreate && op.Kind != outlooksync.OpUpdate) {
 		return outlooksync.OpResult{}
 	}
-	v, err := decode(body, models.CreateEventFromDiscriminatorValue)
+	data, err := json.Marshal(map[string]any(body))
+	if err != nil {
+		return outlooksync.OpResult{Err: fmt.Errorf("graph %s: re-encode the answer: %w", op.Kind, err)}
+	}
+	v, err := decode(data, models.CreateEventFromDiscriminatorValue)
 	if err != nil {
 		return outlooksync.OpResult{Err: fmt.Errorf("graph %s: %w", op.Kind, err)}
 	}

@@ -13,6 +13,7 @@ import (
 	jsonser "github.com/microsoft/kiota-serialization-json-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 	"golang.org/x/sync/errgroup"
 
@@ -139,11 +140,11 @@ func (c *Client) readInstances(ctx context.Context, masters []string, w outlooks
 	return nil
 }
 
-// getAnswer is the status and body of one GET sent in a $batch.
+// getAnswer is the status, headers and body of one GET sent in a $batch.
 type getAnswer struct {
 	status int
 	hdr    msgraphcore.RequestHeader
-	body   msgraphcore.RequestBody
+	body   json.RawMessage
 }
 
 // getAll sends GET requests in $batch requests of at most BatchSize, each holding the
@@ -173,7 +174,9 @@ func (c *Client) getAll(ctx context.Context, op string, reqs []*abs.RequestInfor
 			if (a.status >= 200 && a.status < 300) || a.status == http.StatusNotFound {
 				continue
 			}
-			err := c.batchError(op, a.status, a.hdr, a.body)
+			var body msgraphcore.RequestBody
+			_ = json.Unmarshal(a.body, &body) // an error without Graph's error body still has its status
+			err := c.batchError(op, a.status, a.hdr, body)
 			var thr *outlooksync.ThrottledError
 			if !errors.As(err, &thr) {
 				return nil, err
@@ -197,6 +200,9 @@ func (c *Client) getAll(ctx context.Context, op string, reqs []*abs.RequestInfor
 }
 
 // getBatch sends the requests at the indexes in idx in one $batch and stores their answers.
+// It reads the $batch answer itself rather than through the SDK's batch response, which
+// parses every body into maps that would have to be encoded again to become models: each
+// inner body is parsed once, after the mailbox's slots are released.
 func (c *Client) getBatch(ctx context.Context, op string, reqs []*abs.RequestInformation, idx []int, answers []getAnswer) error {
 	batch := msgraphcore.NewBatchRequest(c.adapter)
 	byItem := make(map[string]int, len(idx))
@@ -211,39 +217,53 @@ func (c *Client) getBatch(ctx context.Context, op string, reqs []*abs.RequestInf
 		}
 		byItem[deref(item.GetId())] = i
 	}
+	info := abs.NewRequestInformation()
+	info.Method = abs.POST
+	info.UrlTemplate = "{+baseurl}/$batch"
+	info.PathParameters["baseurl"] = c.adapter.GetBaseUrl()
+	info.Headers.TryAdd("Accept", "application/json")
+	if err := info.SetContentFromParsable(ctx, c.adapter, "application/json", batch); err != nil {
+		return fmt.Errorf("graph %s: encode the $batch: %w", op, err)
+	}
 	release, err := c.acquire(ctx, min(len(idx), c.opts.BatchParallelism))
 	if err != nil {
 		return err
 	}
-	resp, err := batch.Send(ctx, c.adapter)
+	raw, err := c.adapter.SendPrimitive(ctx, info, "[]byte", abs.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue})
 	release()
 	if err != nil {
 		return mapError("batch", err)
 	}
-	answered := 0
-	for _, item := range resp.GetResponses() {
-		i, ok := byItem[deref(item.GetId())]
+	data, _ := raw.([]byte)
+	var resp struct {
+		Responses []struct {
+			ID      string            `json:"id"`
+			Status  int               `json:"status"`
+			Headers map[string]string `json:"headers"`
+			Body    json.RawMessage   `json:"body"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return fmt.Errorf("graph %s: parse the $batch answer: %w", op, err)
+	}
+	for _, r := range resp.Responses {
+		i, ok := byItem[r.ID]
 		if !ok {
 			continue
 		}
-		delete(byItem, deref(item.GetId()))
-		answered++
-		answers[i] = getAnswer{status: int(deref(item.GetStatus())), body: item.GetBody(), hdr: item.GetHeaders()}
+		delete(byItem, r.ID)
+		answers[i] = getAnswer{status: r.Status, hdr: r.Headers, body: r.Body}
 	}
-	if answered != len(idx) {
-		return fmt.Errorf("graph %s: the $batch answer lacks %d of its %d responses", op, len(idx)-answered, len(idx))
+	if len(byItem) > 0 {
+		return fmt.Errorf("graph %s: the $batch answer lacks %d of its %d responses", op, len(byItem), len(idx))
 	}
 	return nil
 }
 
 // decode parses the JSON body of an inner $batch answer with an SDK model's factory.
-func decode(body msgraphcore.RequestBody, factory absser.ParsableFactory) (absser.Parsable, error) {
-	if len(body) == 0 {
+func decode(data []byte, factory absser.ParsableFactory) (absser.Parsable, error) {
+	if len(data) == 0 {
 		return nil, errors.New("empty answer")
-	}
-	data, err := json.Marshal(map[string]any(body))
-	if err != nil {
-		return nil, fmt.Errorf("re-encode the answer: %w", err)
 	}
 	node, err := jsonser.NewJsonParseNode(data)
 	if err != nil {
