@@ -43,18 +43,25 @@ func fillMailbox(b *testing.B, w *world, n, series, exceptions int) {
 func requests(w *world) int { return w.fake.GraphRequestCount(mailbox) }
 
 // BenchmarkInitialSync: a first sync of a mailbox with 2,000 events including 200 series and
-// 1,000 exceptions.
+// 1,000 exceptions. Beside the HTTP requests it reports the delta pages and the $batch
+// requests (reads and writes) among them, and the items the engine read.
 func BenchmarkInitialSync(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		w := newWorldB(b)
 		fillMailbox(b, w, 2000, 200, 1000)
-		before := requests(w)
+		w.fake.ResetRequests()
 		b.StartTimer()
 		start := time.Now()
-		w.sync()
-		b.ReportMetric(float64(requests(w)-before), "requests")
+		res := w.sync()
 		b.ReportMetric(time.Since(start).Seconds(), "s/sync")
+		b.StopTimer()
+		counts := w.fake.RequestCounts(mailbox)
+		b.ReportMetric(float64(requests(w)), "requests")
+		b.ReportMetric(float64(counts[fakeoutlook.EndpointDelta]), "delta-pages")
+		b.ReportMetric(float64(counts[fakeoutlook.EndpointBatch]), "batches")
+		b.ReportMetric(float64(res.Read), "items-read")
+		b.StartTimer()
 	}
 }
 
