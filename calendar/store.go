@@ -15,11 +15,12 @@ type Store struct {
 	db    *gorm.DB
 	now   func() time.Time
 	zones *zoneCache
+	cache *listCache // what listings read, by event version (store_cache.go)
 }
 
 // NewStore returns a store on db.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, now: time.Now, zones: &zoneCache{}}
+	return &Store{db: db, now: time.Now, zones: &zoneCache{}, cache: newListCache(defaultCachedSegments, defaultCachedOverrides)}
 }
 
 // WithClock returns a copy of the store that reads the time from now (tests).

@@ -26,15 +26,19 @@ func (z *zoneCache) load(name string) (*time.Location, error) {
 	return l, nil
 }
 
-// listCols are the columns a listing reads, events and segments joined: only what the
-// instances show and visibility needs. Every column costs a driver call per row, and the
-// rows are most of a month query's time on SQLite.
-const listCols = "events.id, events.organizer_id, events.privacy, " +
+// listIDCols are what a listing reads of each segment it lists: the cache (store_cache.go)
+// holds the rest under the event's version.
+const listIDCols = "events.id, events.version, segments.id"
+
+// listCols are the columns a listing reads of the segments the cache lacks, events and
+// segments joined: only what the instances show and visibility needs.
+const listCols = "events.id, events.version, events.organizer_id, events.privacy, " +
 	"segments.id, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
 	"segments.rrule, segments.title, segments.description, segments.location"
 
-// overrideCols are the columns of overrideRow a listing reads.
-const overrideCols = "overrides.id, overrides.event_id, overrides.original_start, overrides.cancelled, overrides.title, " +
+// overrideCols are the columns a listing reads of the overrides of the events the cache
+// lacks, events left-joined to overrides so that an event without any gives its version too.
+const overrideCols = "events.id, events.version, overrides.original_start, overrides.cancelled, overrides.title, " +
 	"overrides.description, overrides.location, overrides.start_utc, overrides.end_utc"
 
 // listEvents loads, for a listing, the events that members selects (a query on events with
@@ -44,101 +48,38 @@ const overrideCols = "overrides.id, overrides.event_id, overrides.original_start
 // near the window, and only the viewer's own invitations and answers. The events are
 // partial: they can be expanded, never saved.
 func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from, to time.Time) ([]*Event, error) {
-	base := members.Session(&gorm.Session{})
-	var out []*Event
-	byID := map[int64]*Event{}
-	var maxDur time.Duration
-	rules := ruleMemo{}
-	scan := func(q *gorm.DB) error {
-		rows, err := q.Joins("JOIN segments ON segments.event_id = events.id").Select(listCols).
-			Order("events.id, segments.position").Rows()
-		if err != nil {
-			return fmt.Errorf("list events: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var er eventRow
-			var sr segmentRow
-			if err := rows.Scan(&er.ID, &er.OrganizerID, &er.Privacy,
-				&sr.ID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
-				&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
-				return fmt.Errorf("read listed event: %w", err)
-			}
-			e := byID[er.ID]
-			if e == nil {
-				e = &Event{ID: er.ID, OrganizerID: er.OrganizerID, Privacy: Privacy(er.Privacy), partial: true}
-				byID[er.ID] = e
-				out = append(out, e)
-			}
-			sr.EventID = er.ID
-			seg, err := segmentFromRow(sr, s.zones.load, rules.parse)
-			if err != nil {
-				return err
-			}
-			maxDur = max(maxDur, seg.Duration)
-			e.Segments = append(e.Segments, seg)
-		}
-		return rows.Err()
-	}
-	if err := scan(base.Where("segments.first_start_utc < ? AND (segments.last_end_utc IS NULL OR segments.last_end_utc >= ?)", to, from)); err != nil {
+	l := &listing{s: s, base: members.Session(&gorm.Session{}), byID: map[int64]*Event{}, rules: ruleMemo{}}
+	if err := l.segments(l.base.Where("segments.first_start_utc < ? AND (segments.last_end_utc IS NULL OR segments.last_end_utc >= ?)", to, from)); err != nil {
 		return nil, err
 	}
 	// Events with an instance moved into the window from elsewhere need all their segments,
 	// since the instance's own may not reach the window. They are found from the overrides'
 	// start index; joined the other way, SQLite read every override of every event.
 	var moved []int64
-	if err := base.Where("events.id IN (?)", s.db.Model(&overrideRow{}).Select("event_id").
+	if err := l.base.Where("events.id IN (?)", s.db.Model(&overrideRow{}).Select("event_id").
 		Where("start_utc < ? AND end_utc > ?", to, from)).Pluck("events.id", &moved).Error; err != nil {
 		return nil, fmt.Errorf("list moved instances: %w", err)
 	}
-	var movedRows []overrideRow
-	movedIDs := map[int64]bool{}
+	movedIDs := make(map[int64]bool, len(moved))
 	for start := 0; start < len(moved); start += idChunk {
 		chunk := moved[start:min(start+idChunk, len(moved))]
-		rows, err := s.listOverrides(base.Where("events.id IN ?", chunk).
-			Where("overrides.start_utc < ? AND overrides.end_utc > ?", to, from))
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			movedIDs[r.ID] = true
-		}
-		movedRows = append(movedRows, rows...)
 		for _, id := range chunk {
-			if e := byID[id]; e != nil {
+			movedIDs[id] = true
+			if e := l.byID[id]; e != nil {
 				e.Segments = nil
 			}
 		}
-		if err := scan(base.Where("events.id IN ?", chunk)); err != nil {
+		if err := l.segments(l.base.Where("events.id IN ?", chunk)); err != nil {
 			return nil, err
 		}
 	}
-	if len(out) == 0 {
+	if len(l.out) == 0 {
 		return nil, nil
 	}
-	// The overrides of instances that begin near the window: joined to the same events rather
-	// than sent as a list of ids, which SQLite spent longer parsing than answering. The events
-	// without a segment in the window are not in byID, and their overrides are dropped.
-	near, err := s.listOverrides(base.Where("overrides.original_start >= ? AND overrides.original_start < ?",
-		from.Add(-maxDur-time.Second).UTC(), to))
-	if err != nil {
+	if err := l.overrides(from, to, movedIDs); err != nil {
 		return nil, err
 	}
-	for _, r := range near {
-		if e := byID[r.EventID]; e != nil && !movedIDs[r.ID] {
-			e.Overrides = append(e.Overrides, fromOverrideRow(r))
-		}
-	}
-	for _, r := range movedRows {
-		if e := byID[r.EventID]; e != nil {
-			e.Overrides = append(e.Overrides, fromOverrideRow(r))
-		}
-	}
-	for _, id := range moved {
-		if e := byID[id]; e != nil {
-			slices.SortFunc(e.Overrides, func(a, b Override) int { return a.OriginalStart.Compare(b.OriginalStart) })
-		}
-	}
+	byID := l.byID
 	db := s.db.WithContext(ctx)
 	// The viewer's own invitations and answers, by user: few rows, found by index.
 	var invs []invitationRow
@@ -160,30 +101,187 @@ func (s *Store) listEvents(ctx context.Context, members *gorm.DB, v Viewer, from
 				Response: Response(r.Response), UpdatedAt: r.UpdatedAt.UTC()})
 		}
 	}
+	return l.out, nil
+}
+
+// listing gathers the events of one listing.
+type listing struct {
+	s      *Store
+	base   *gorm.DB // the events the viewer may list
+	out    []*Event
+	byID   map[int64]*Event
+	rules  ruleMemo
+	maxDur time.Duration
+}
+
+// segments adds the segments that q (a query on events) selects, in order, to their events:
+// it reads their ids and their events' versions, takes those the cache holds at that
+// version, and reads the others whole.
+func (l *listing) segments(q *gorm.DB) error {
+	rows, err := q.Joins("JOIN segments ON segments.event_id = events.id").Select(listIDCols).
+		Order("events.id, segments.position").Rows()
+	if err != nil {
+		return fmt.Errorf("list events: %w", err)
+	}
+	var listed []listedSegment
+	for rows.Next() {
+		var r listedSegment
+		if err := rows.Scan(&r.eventID, &r.version, &r.segmentID); err != nil {
+			rows.Close()
+			return fmt.Errorf("read listed event: %w", err)
+		}
+		listed = append(listed, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list events: %w", err)
+	}
+	got := make([]cachedSegment, len(listed))
+	found := make([]bool, len(listed))
+	l.s.cache.segmentsAt(listed, got, found)
+	var missing []int64 // events, in order
+	for i, r := range listed {
+		if !found[i] && (len(missing) == 0 || missing[len(missing)-1] != r.eventID) {
+			missing = append(missing, r.eventID)
+		}
+	}
+	if len(missing) > 0 {
+		read, err := l.readSegments(missing)
+		if err != nil {
+			return err
+		}
+		l.s.cache.putSegments(read)
+		for i, r := range listed {
+			if !found[i] {
+				got[i], found[i] = read[r.segmentID]
+			}
+		}
+	}
+	for i, r := range listed {
+		// A segment not read again belongs to an event changed or hidden in between.
+		if !found[i] || got[i].eventID != r.eventID {
+			continue
+		}
+		c := &got[i]
+		e := l.byID[r.eventID]
+		if e == nil {
+			e = &Event{ID: r.eventID, OrganizerID: c.organizerID, Privacy: c.privacy, Version: c.version, partial: true}
+			l.byID[r.eventID] = e
+			l.out = append(l.out, e)
+		}
+		l.maxDur = max(l.maxDur, c.seg.Duration)
+		e.Segments = append(e.Segments, c.seg)
+	}
+	return nil
+}
+
+// readSegments reads all segments of the events with the ids, with the events' versions,
+// from the events the viewer may list. It goes by event, not by segment id: asked for a
+// list of segment ids, SQLite looked each one up again for every event.
+func (l *listing) readSegments(ids []int64) (map[int64]cachedSegment, error) {
+	out := make(map[int64]cachedSegment, len(ids))
+	for start := 0; start < len(ids); start += idChunk {
+		rows, err := l.base.Joins("JOIN segments ON segments.event_id = events.id").
+			Where("events.id IN ?", ids[start:min(start+idChunk, len(ids))]).Select(listCols).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("read segments: %w", err)
+		}
+		for rows.Next() {
+			var c cachedSegment
+			var privacy string
+			var sr segmentRow
+			if err := rows.Scan(&c.eventID, &c.version, &c.organizerID, &privacy,
+				&sr.ID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
+				&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read segment: %w", err)
+			}
+			sr.EventID = c.eventID
+			c.privacy = Privacy(privacy)
+			if c.seg, err = segmentFromRow(sr, l.s.zones.load, l.rules.parse); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[sr.ID] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read segments: %w", err)
+		}
+	}
 	return out, nil
 }
 
-// listOverrides returns the overrides of the events that q (a query on events) selects, by
-// event and original start. It scans the rows itself, as the segments are, rather than
-// through gorm's reflection.
-func (s *Store) listOverrides(q *gorm.DB) ([]overrideRow, error) {
-	rows, err := q.Joins("JOIN overrides ON overrides.event_id = events.id").Select(overrideCols).
-		Order("overrides.event_id, overrides.original_start").Rows()
-	if err != nil {
-		return nil, fmt.Errorf("load overrides: %w", err)
-	}
-	defer rows.Close()
-	var out []overrideRow
-	for rows.Next() {
-		var r overrideRow
-		if err := rows.Scan(&r.ID, &r.EventID, &r.OriginalStart, &r.Cancelled, &r.Title, &r.Description, &r.Location,
-			&r.StartUTC, &r.EndUTC); err != nil {
-			return nil, fmt.Errorf("read override: %w", err)
+// overrides gives the listed events their overrides that begin near the window, from
+// (window - longest duration - 1s) to its end, and for the events in moved also those moved
+// into the window. The cache holds all of an event's overrides at its version; the others
+// are read whole.
+func (l *listing) overrides(from, to time.Time, moved map[int64]bool) error {
+	lists := l.s.cache.overridesOf(l.out)
+	var missing []int64
+	for _, e := range l.out {
+		if _, ok := lists[e.ID]; !ok {
+			missing = append(missing, e.ID)
 		}
-		out = append(out, r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load overrides: %w", err)
+	if len(missing) > 0 {
+		read, err := l.readOverrides(missing)
+		if err != nil {
+			return err
+		}
+		l.s.cache.putOverrides(read)
+		for id, o := range read {
+			lists[id] = o.list
+		}
+	}
+	near := from.Add(-l.maxDur - time.Second)
+	for _, e := range l.out {
+		mv := moved[e.ID]
+		for _, o := range lists[e.ID] {
+			if (!o.OriginalStart.Before(near) && o.OriginalStart.Before(to)) ||
+				(mv && o.Start != nil && o.End != nil && o.Start.Before(to) && o.End.After(from)) {
+				e.Overrides = append(e.Overrides, o)
+			}
+		}
+	}
+	return nil
+}
+
+// readOverrides reads all overrides of the events with the ids, by original start, with
+// the events' versions, from the events the viewer may list.
+func (l *listing) readOverrides(ids []int64) (map[int64]cachedOverrides, error) {
+	out := make(map[int64]cachedOverrides, len(ids))
+	for start := 0; start < len(ids); start += idChunk {
+		rows, err := l.base.Joins("LEFT JOIN overrides ON overrides.event_id = events.id").
+			Where("events.id IN ?", ids[start:min(start+idChunk, len(ids))]).Select(overrideCols).Rows()
+		if err != nil {
+			return nil, fmt.Errorf("load overrides: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var version int
+			var orig, st, end *time.Time
+			var cancelled *bool
+			var title, desc, loc *string
+			if err := rows.Scan(&id, &version, &orig, &cancelled, &title, &desc, &loc, &st, &end); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read override: %w", err)
+			}
+			c := out[id]
+			c.version = version
+			if orig != nil {
+				c.list = append(c.list, Override{OriginalStart: orig.UTC(), Cancelled: cancelled != nil && *cancelled,
+					Title: title, Description: desc, Location: loc, Start: utcPtr(st), End: utcPtr(end)})
+			}
+			out[id] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load overrides: %w", err)
+		}
+	}
+	for _, c := range out {
+		slices.SortFunc(c.list, func(a, b Override) int { return a.OriginalStart.Compare(b.OriginalStart) })
 	}
 	return out, nil
 }
