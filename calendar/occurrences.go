@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -53,6 +54,25 @@ func (e *Event) includes(v Viewer, m Membership, orig time.Time) bool {
 	return r == Yes || r == Maybe
 }
 
+// A slot is an instance as Occurrences collects and sorts them. It holds no pointer, so that
+// sorting thousands of them costs the garbage collector nothing, and it holds the event's
+// id: the sort meets many equal starts.
+type slot struct {
+	start, id int64
+	origSec   int64 // orig is rebuilt from these (in UTC) or, when origOwn, is the override's own
+	origNsec  int32
+	ev, ov    int32 // indexes in events and in its overrides (-1: none)
+	seg       int32
+	origOwn   bool
+}
+
+// slotPool keeps the slot slices of past listings for the next: grown by append, a month of
+// a heavy calendar's slots made more garbage than the listing's result.
+var slotPool = sync.Pool{New: func() any { return new([]slot) }}
+
+// maxPooledSlots is the largest slice kept: one listing's cap and one more.
+const maxPooledSlots = MaxOccurrences + 1
+
 // Occurrences expands the events into the instances that overlap [from, to) and that the
 // viewer may see under the membership rule, sorted by start. Cancelled instances are left
 // out. It stops at max instances (MaxOccurrences when max <= 0) and reports whether it did.
@@ -60,18 +80,15 @@ func Occurrences(events []*Event, v Viewer, m Membership, from, to time.Time, ma
 	if max <= 0 || max > MaxOccurrences {
 		max = MaxOccurrences
 	}
-	// Collect small slots and sort those; the full occurrences are built once, in order. A
-	// slot holds no pointer, so that growing and sorting thousands of them costs the garbage
-	// collector nothing, and it holds the event's id: the sort meets many equal starts.
-	type slot struct {
-		start, id int64
-		origSec   int64 // orig is rebuilt from these (in UTC) or, when origOwn, is the override's own
-		origNsec  int32
-		ev, ov    int32 // indexes in events and in its overrides (-1: none)
-		seg       int32
-		origOwn   bool
-	}
-	var slots []slot
+	// Collect small slots and sort those; the full occurrences are built once, in order.
+	buf := slotPool.Get().(*[]slot)
+	slots := (*buf)[:0]
+	defer func() {
+		if cap(slots) <= maxPooledSlots {
+			*buf = slots
+			slotPool.Put(buf)
+		}
+	}()
 	truncated := false
 	for k, e := range events {
 		if e.DeletedAt != nil {
