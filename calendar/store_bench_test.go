@@ -66,7 +66,11 @@ func heavyEvents(b *testing.B, cal int64, v calendar.Viewer, oldStart bool, mixe
 	return out
 }
 
-func benchMonth(b *testing.B, oldStart, mixed bool) {
+func benchMonth(b *testing.B, oldStart, mixed bool) { benchMonthQuery(b, oldStart, mixed, false) }
+
+// benchMonthQuery times the month query; cold, through a new Store each time, so with an
+// empty listing cache.
+func benchMonthQuery(b *testing.B, oldStart, mixed, cold bool) {
 	db := dbtest.SQLite(b)
 	st, v := heavyCalendar(b, db, oldStart, mixed)
 	q := calendar.Query{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
@@ -75,6 +79,9 @@ func benchMonth(b *testing.B, oldStart, mixed bool) {
 	b.ResetTimer()
 	n := 0
 	for i := 0; i < b.N; i++ {
+		if cold {
+			st = calendar.NewStore(db)
+		}
 		occ, _, err := st.Occurrences(ctx, v, q)
 		if err != nil {
 			b.Fatal(err)
@@ -91,6 +98,10 @@ func BenchmarkMonthQueryHeavy(b *testing.B) { benchMonth(b, false, true) }
 // month with the same series begun ten years earlier: the cost must not grow with age.
 func BenchmarkMonthQueryAllNew(b *testing.B) { benchMonth(b, false, false) }
 func BenchmarkMonthQueryAllOld(b *testing.B) { benchMonth(b, true, false) }
+
+// BenchmarkColdMonthQueryHeavy is BenchmarkMonthQueryHeavy as the first listing after the
+// app starts: nothing in the store's listing cache, every segment and override read.
+func BenchmarkColdMonthQueryHeavy(b *testing.B) { benchMonthQuery(b, false, true, true) }
 
 // BenchmarkMonthOccurrencesInMemory is the part of BenchmarkMonthQueryAllOld that follows
 // the reading: expanding, filtering and sorting the same month of the same events, held in

@@ -23,7 +23,7 @@ type listCache struct {
 	mu          sync.Mutex
 	maxSegments int                       // segments held at most
 	maxOverride int                       // overrides held at most, counting an event's empty list as one
-	segments    map[int64]cachedSegment   // by segment id
+	segments    map[int64]*cachedSegment  // by segment id
 	overrides   map[int64]cachedOverrides // by event id
 	nOverrides  int
 }
@@ -38,7 +38,7 @@ const (
 
 func newListCache(maxSegments, maxOverrides int) *listCache {
 	return &listCache{maxSegments: maxSegments, maxOverride: maxOverrides,
-		segments: map[int64]cachedSegment{}, overrides: map[int64]cachedOverrides{}}
+		segments: map[int64]*cachedSegment{}, overrides: map[int64]cachedOverrides{}}
 }
 
 // cachedSegment is a segment as a listing reads it, with its event's fields that listings
@@ -63,21 +63,20 @@ type listedSegment struct {
 	version            int
 }
 
-// segmentsAt returns, for each row, its cached segment if the event is still at the version,
-// and whether it found one.
-func (c *listCache) segmentsAt(rows []listedSegment, out []cachedSegment, found []bool) {
+// segmentsAt sets out[i] to the cached segment of rows[i] if its event is still at the
+// version, and leaves it nil otherwise.
+func (c *listCache) segmentsAt(rows []listedSegment, out []*cachedSegment) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i, r := range rows {
-		e, ok := c.segments[r.segmentID]
-		if ok && e.eventID == r.eventID && e.version == r.version {
-			out[i], found[i] = e, true
+		if e := c.segments[r.segmentID]; e != nil && e.eventID == r.eventID && e.version == r.version {
+			out[i] = e
 		}
 	}
 }
 
 // putSegments stores segments read from the database.
-func (c *listCache) putSegments(segs map[int64]cachedSegment) {
+func (c *listCache) putSegments(segs map[int64]*cachedSegment) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.segments)+len(segs) > c.maxSegments {

@@ -136,12 +136,11 @@ func (l *listing) segments(q *gorm.DB) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("list events: %w", err)
 	}
-	got := make([]cachedSegment, len(listed))
-	found := make([]bool, len(listed))
-	l.s.cache.segmentsAt(listed, got, found)
+	got := make([]*cachedSegment, len(listed))
+	l.s.cache.segmentsAt(listed, got)
 	var missing []int64 // events, in order
 	for i, r := range listed {
-		if !found[i] && (len(missing) == 0 || missing[len(missing)-1] != r.eventID) {
+		if got[i] == nil && (len(missing) == 0 || missing[len(missing)-1] != r.eventID) {
 			missing = append(missing, r.eventID)
 		}
 	}
@@ -152,17 +151,17 @@ func (l *listing) segments(q *gorm.DB) error {
 		}
 		l.s.cache.putSegments(read)
 		for i, r := range listed {
-			if !found[i] {
-				got[i], found[i] = read[r.segmentID]
+			if got[i] == nil {
+				got[i] = read[r.segmentID]
 			}
 		}
 	}
 	for i, r := range listed {
 		// A segment not read again belongs to an event changed or hidden in between.
-		if !found[i] || got[i].eventID != r.eventID {
+		c := got[i]
+		if c == nil || c.eventID != r.eventID {
 			continue
 		}
-		c := &got[i]
 		e := l.byID[r.eventID]
 		if e == nil {
 			e = &Event{ID: r.eventID, OrganizerID: c.organizerID, Privacy: c.privacy, Version: c.version, partial: true}
@@ -178,8 +177,8 @@ func (l *listing) segments(q *gorm.DB) error {
 // readSegments reads all segments of the events with the ids, with the events' versions,
 // from the events the viewer may list. It goes by event, not by segment id: asked for a
 // list of segment ids, SQLite looked each one up again for every event.
-func (l *listing) readSegments(ids []int64) (map[int64]cachedSegment, error) {
-	out := make(map[int64]cachedSegment, len(ids))
+func (l *listing) readSegments(ids []int64) (map[int64]*cachedSegment, error) {
+	out := make(map[int64]*cachedSegment, len(ids))
 	for start := 0; start < len(ids); start += idChunk {
 		rows, err := l.base.Joins("JOIN segments ON segments.event_id = events.id").
 			Where("events.id IN ?", ids[start:min(start+idChunk, len(ids))]).Select(listCols).Rows()
@@ -187,7 +186,7 @@ func (l *listing) readSegments(ids []int64) (map[int64]cachedSegment, error) {
 			return nil, fmt.Errorf("read segments: %w", err)
 		}
 		for rows.Next() {
-			var c cachedSegment
+			c := &cachedSegment{}
 			var privacy string
 			var sr segmentRow
 			if err := rows.Scan(&c.eventID, &c.version, &c.organizerID, &privacy,
