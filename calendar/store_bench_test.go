@@ -99,9 +99,9 @@ func BenchmarkMonthQueryHeavy(b *testing.B) { benchMonth(b, false, true) }
 func BenchmarkMonthQueryAllNew(b *testing.B) { benchMonth(b, false, false) }
 func BenchmarkMonthQueryAllOld(b *testing.B) { benchMonth(b, true, false) }
 
-// BenchmarkColdMonthQueryHeavy is BenchmarkMonthQueryHeavy as the first listing after the
+// BenchmarkColdListingHeavy is BenchmarkMonthQueryHeavy as the first listing after the
 // app starts: nothing in the store's listing cache, every segment and override read.
-func BenchmarkColdMonthQueryHeavy(b *testing.B) { benchMonthQuery(b, false, true, true) }
+func BenchmarkColdListingHeavy(b *testing.B) { benchMonthQuery(b, false, true, true) }
 
 // BenchmarkMonthOccurrencesInMemory is the part of BenchmarkMonthQueryAllOld that follows
 // the reading: expanding, filtering and sorting the same month of the same events, held in
