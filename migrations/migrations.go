@@ -31,6 +31,7 @@ func All() []Migration {
 		{4, "outlook connections", outlookConnectionsUp},
 		{5, "outlook sync", syncUp},
 		{6, "outlook meetings", meetingsUp},
+		{7, "outlook sync window", syncWindowUp},
 	}
 }
 

@@ -35,6 +35,14 @@ type Engine struct {
 	Now    func() time.Time
 	// Back and Ahead bound the window around today (the seed's today - 2 days .. + 12 months).
 	Back, Ahead time.Duration
+	// Reround is how far the window may move on before the change feed starts a new round
+	// for it: a calendarView delta link keeps the window of the round that began it
+	// (concepts/delta-query-events.md), so without a new round the window would never
+	// slide. Zero means a day.
+	Reround time.Duration
+	// BackstopSeries is how many linked Outlook series each cycle re-reads in turn, since
+	// Outlook may report nothing of a deleted occurrence (backstop.go); zero turns it off.
+	BackstopSeries int
 
 	// HookAfterWrite, set only by tests, runs between the writes to Outlook and the saving of
 	// the links (the moment a crash would hurt most); an error ends the cycle there.
@@ -43,7 +51,8 @@ type Engine struct {
 
 // NewEngine returns an engine with the seed's window.
 func NewEngine(cal CalendarStore, st *Store, log *slog.Logger) *Engine {
-	return &Engine{Cal: cal, Store: st, Log: log, Now: time.Now, Back: 48 * time.Hour, Ahead: 365 * 24 * time.Hour}
+	return &Engine{Cal: cal, Store: st, Log: log, Now: time.Now, Back: 48 * time.Hour, Ahead: 365 * 24 * time.Hour,
+		Reround: 24 * time.Hour, BackstopSeries: 10}
 }
 
 // Window is the span synced now.
@@ -51,6 +60,19 @@ func (en *Engine) Window() Window {
 	now := en.Now().UTC()
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	return Window{From: day.Add(-en.Back), To: day.Add(en.Ahead)}
+}
+
+// windowMoved reports whether the window of the delta round in use lags the window now by
+// Reround or more (or is unknown: a cursor from before windows were kept).
+func (en *Engine) windowMoved(round, now Window) bool {
+	if round.From.IsZero() {
+		return true
+	}
+	step := en.Reround
+	if step <= 0 {
+		step = 24 * time.Hour
+	}
+	return now.To.Sub(round.To) >= step || round.To.Sub(now.To) >= step
 }
 
 // Job names one connection's cycle.
@@ -64,13 +86,17 @@ type Job struct {
 
 // Result says what one cycle did.
 type Result struct {
-	Read       int // Outlook items read
-	Pulled     int // local events changed or imported
-	Pushed     int // Outlook operations that succeeded
-	Failed     int // Outlook operations that failed (retried next cycle)
-	Conflicts  int
-	Passes     int
-	FullRead   bool
+	Read      int // Outlook items read
+	Pulled    int // local events changed or imported
+	Pushed    int // Outlook operations that succeeded
+	Failed    int // Outlook operations that failed (retried next cycle)
+	Conflicts int
+	Passes    int
+	FullRead  bool
+	// NewWindow is set when the change feed started a new round because the window moved.
+	NewWindow bool
+	// Backstop counts the Outlook series re-read in turn (backstop.go).
+	Backstop   int
 	DryRunPlan string
 	History    []HistoryEntry
 }
@@ -88,18 +114,35 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	delta, err := job.Graph.Delta(ctx, cur.DeltaLink, w, job.Progress)
-	if errors.Is(err, ErrResyncNeeded) && cur.DeltaLink != "" {
+	link, deltaWindow := cur.DeltaLink, cur.DeltaWindow
+	if link != "" && en.windowMoved(deltaWindow, w) {
+		// A new round for the window as it is now. Nothing is deleted for having left the
+		// old window: only a read that answers 404 deletes.
+		link, res.NewWindow = "", true
+	}
+	if link == "" {
+		deltaWindow = w
+	}
+	delta, err := job.Graph.Delta(ctx, link, w, job.Progress)
+	if errors.Is(err, ErrResyncNeeded) && link != "" {
 		// An expired change feed means a full read of the window, never a deletion.
-		res.FullRead = true
+		res.FullRead, deltaWindow = true, w
 		delta, err = job.Graph.Delta(ctx, "", w, job.Progress)
 	}
 	if err != nil {
 		return res, fmt.Errorf("read Outlook changes: %w", err)
 	}
-	res.FullRead = res.FullRead || cur.DeltaLink == ""
+	res.FullRead = res.FullRead || link == ""
 	seen := touchedSeries(delta.Items)
 	forced := map[string]bool{}
+	backstop, backstopAfter, err := en.backstop(ctx, job.UserID, cur.BackstopAfter)
+	if err != nil {
+		return res, err
+	}
+	for _, id := range backstop {
+		forced[id] = true
+	}
+	res.Backstop = len(backstop)
 	read := map[string]*RemoteSeries{} // every Outlook item read this cycle
 	for pass := 1; pass <= maxPasses; pass++ {
 		res.Passes = pass
@@ -119,7 +162,7 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 		return res, err
 	}
 	now := en.Now().UTC()
-	cur.DeltaLink, cur.LastCycleAt = delta.DeltaLink, &now
+	cur.DeltaLink, cur.DeltaWindow, cur.BackstopAfter, cur.LastCycleAt = delta.DeltaLink, deltaWindow, backstopAfter, &now
 	cur.LastSummary = fmt.Sprintf("%d from Outlook, %d to Outlook, %d conflicts, %d failed", res.Pulled, res.Pushed, res.Conflicts, res.Failed)
 	if err := en.Store.SaveCursor(ctx, job.UserID, cur); err != nil {
 		return res, err

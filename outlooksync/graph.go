@@ -97,13 +97,14 @@ type Op struct {
 // EventWrite is the body of a create or update: only the fields named in Fields are sent
 // on update; create sends them all.
 type EventWrite struct {
-	Fields        []string // subject, body, location, start, end, isAllDay, recurrence, attendees
+	Fields        []string // subject, body, location, start, end, isAllDay, recurrence, attendees, sensitivity
 	Subject       string
 	Body          string
 	Location      string
 	Start, End    time.Time // instants; sent as wall times in TimeZone
 	TimeZone      string    // IANA
 	IsAllDay      bool
+	Private       bool // sensitivity private; normal otherwise
 	Recurrence    *Recurrence
 	Attendees     []Attendee
 	Marker        string // create: our single-value extended property value

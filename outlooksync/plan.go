@@ -133,7 +133,19 @@ func ParseMarker(m string) (int64, string, bool) {
 // TransactionID is the transactionId of the create of a segment's series: the same for every
 // retry, so that a create whose answer was lost returns the first item instead of a second.
 func TransactionID(userID, eventID int64, segmentUID string) string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("intracal-create:%d:%d:%s", userID, eventID, segmentUID)))
+	return RecreateTransactionID(userID, eventID, segmentUID, "")
+}
+
+// RecreateTransactionID is the transaction id of a deliberate new create of a segment whose
+// Outlook item replaced (the deleted item's id): each re-create gets its own, since Exchange
+// may match a transactionId against the deleted item, while a retry of the same re-create
+// (same replaced item) keeps it.
+func RecreateTransactionID(userID, eventID int64, segmentUID, replaced string) string {
+	key := fmt.Sprintf("intracal-create:%d:%d:%s", userID, eventID, segmentUID)
+	if replaced != "" {
+		key += ":replacing:" + replaced
+	}
+	sum := sha256.Sum256([]byte(key))
 	h := fmt.Sprintf("%x", sum[:16])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

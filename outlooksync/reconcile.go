@@ -3,6 +3,7 @@ package outlooksync
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -181,9 +182,16 @@ func (r *reconciler) inWindow(seg calendar.Segment) bool {
 }
 
 // createRemote creates the Outlook series (or single event) of an unlinked local segment.
-func (r *reconciler) createRemote(e *calendar.Event, uid string) {
+func (r *reconciler) createRemote(e *calendar.Event, uid string) { r.createRemoteFor(e, uid, nil) }
+
+// createRemoteFor creates the Outlook item of a segment; replacing, when set, is the plan of
+// the link whose Outlook item was deleted there, which the new item takes over.
+func (r *reconciler) createRemoteFor(e *calendar.Event, uid string, replacing *LinkPlan) {
 	seg := e.Segments[e.SegmentIndex(uid)]
 	if !r.inWindow(seg) {
+		if replacing != nil {
+			replacing.Delete = true // gone in Outlook, and no longer in the window
+		}
 		return // outside the window: left alone
 	}
 	w, err := writeOf(LocalSeriesState(seg), seg, allFields(seg))
@@ -191,15 +199,25 @@ func (r *reconciler) createRemote(e *calendar.Event, uid string) {
 		r.history(e.ID, "error", "Could not describe the event to Outlook", err.Error())
 		return
 	}
+	w.Private = e.Privacy == calendar.Private
 	w.Marker = Marker(e.ID, uid)
 	w.TransactionID = TransactionID(r.in.UserID, e.ID, uid)
+	if replacing != nil {
+		w.TransactionID = RecreateTransactionID(r.in.UserID, e.ID, uid, replacing.RemoteID)
+	}
 	att := r.in.People.localAttendees(e)
 	if len(att) > 0 {
 		w.Fields = append(w.Fields, "attendees")
 		w.Attendees = attendeeList(nil, "", att, r.in.People)
 	}
-	lp := &LinkPlan{Event: e, SegmentUID: uid, Base: Base{Series: LocalSeriesState(seg), Attendees: att}, NeedsInstances: seg.Rule != nil}
-	r.plan.Links = append(r.plan.Links, lp)
+	lp := &LinkPlan{Event: e, SegmentUID: uid}
+	if replacing != nil {
+		lp = replacing // already in the plan; its RemoteID becomes the new item's on success
+		lp.Delete, lp.ChangeKey, lp.ICalUID = false, "", ""
+	} else {
+		r.plan.Links = append(r.plan.Links, lp)
+	}
+	lp.Base, lp.NeedsInstances = Base{Series: LocalSeriesState(seg), Attendees: att, Private: w.Private}, seg.Rule != nil
 	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpCreate, Write: w}, Link: lp, Purpose: "New in My Calendar"})
 	r.history(e.ID, "to Outlook", "Created in Outlook", seg.Title)
 }
@@ -220,10 +238,11 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		r.deleteStandIns(e, lp, "Series deleted in Outlook")
 		lp.Base.StandIns = nil
 		if L != B || !sameInstances(localInst, l.Base.Instances) {
-			// Edit against delete: the edit wins, and the series goes back to Outlook.
-			lp.Delete = true
+			// Edit against delete: the edit wins, and the series goes back to Outlook. The
+			// link keeps naming the deleted item until the create succeeds, so that a retry
+			// sends the same transaction id, and a later re-create a new one.
 			r.history(e.ID, "conflict", "Deleted in Outlook but changed here: kept, and created again in Outlook", seg.Title)
-			r.createRemote(e, uid)
+			r.createRemoteFor(e, uid, lp)
 			return
 		}
 		lp.Delete = true
@@ -255,8 +274,12 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 	T := r.mergeSeries(e, L, B, R, remoteAt)
 	if T != L {
 		next, err := segmentFromState(T, seg)
+		before := slices.Clone(e.Overrides)
 		if err == nil {
 			_, err = e.ReplaceSegment(uid, next)
+		}
+		if err == nil {
+			r.droppedOverrides(e, before, "its occurrence is not in Outlook's new schedule")
 		}
 		if err != nil {
 			r.history(e.ID, "error", "Could not take Outlook's change; My Calendar's version is kept", err.Error())
@@ -280,6 +303,9 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		return
 	}
 	fields := diffFields(T, R)
+	if r.privacy(e, lp, rs) {
+		fields = append(fields, "sensitivity")
+	}
 	sendAttendees := r.attendees(e, lp, rs)
 	r.answers(e, lp, rs)
 	if sendAttendees != nil {
@@ -289,6 +315,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		w, err := writeOf(T, seg, fields)
 		if err == nil {
 			w.Attendees = sendAttendees
+			w.Private = e.Privacy == calendar.Private
 			r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpUpdate, ID: l.RemoteID, Write: w}, Link: lp, Purpose: "Changed in My Calendar"})
 			if T != R {
 				r.history(e.ID, "to Outlook", "Changed in Outlook: "+changedFields(R, T), T.Subject)
@@ -391,4 +418,23 @@ func (r *reconciler) cancelInstanceInvitations(e *calendar.Event, lp *LinkPlan, 
 		lp.Base.Instances[k] = InstanceState{Cancelled: true}
 	}
 	return true
+}
+
+// droppedOverrides writes to the history each instance change or cancellation that was in
+// before and that e no longer has (docs/sync.md, rule 7).
+func (r *reconciler) droppedOverrides(e *calendar.Event, before []calendar.Override, why string) {
+	kept := map[time.Time]bool{}
+	for _, o := range e.Overrides {
+		kept[o.OriginalStart.UTC()] = true
+	}
+	for _, o := range before {
+		if kept[o.OriginalStart.UTC()] {
+			continue
+		}
+		what := "Instance change dropped"
+		if o.Cancelled {
+			what = "Instance cancellation dropped"
+		}
+		r.history(e.ID, "from Outlook", what+": "+why, instanceKey(o.OriginalStart))
+	}
 }

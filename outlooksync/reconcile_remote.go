@@ -1,6 +1,7 @@
 package outlooksync
 
 import (
+	"slices"
 	"time"
 
 	"intracal/calendar"
@@ -72,12 +73,14 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	if firstMissing.IsZero() || childFirst.Before(firstMissing) {
 		return false
 	}
+	before := slices.Clone(e.Overrides)
 	dropped, uid, err := e.AttachSegment(l.SegmentUID, pseg, cseg)
 	if err != nil {
 		r.history(e.ID, "error", "Outlook split this series, but the new part could not be joined to it", err.Error())
 		return false
 	}
 	r.markDirty(e)
+	r.droppedOverrides(e, before, "its occurrence is in neither part of Outlook's split")
 	r.linked[child.Master.ID] = true
 	// The parent's link now holds the shortened series; its own merge sees no difference.
 	l.Base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)])
@@ -108,13 +111,17 @@ func (r *reconciler) importRest() {
 			r.history(0, "error", "An Outlook event could not be read and was not imported", m.Subject+": "+err.Error())
 			continue
 		}
-		e, err := calendar.NewImportedEvent(r.in.CalendarID, r.in.UserID, calendar.Public, seg)
+		privacy := calendar.Public
+		if m.Private {
+			privacy = calendar.Private // never shown to more people than Outlook shows it to
+		}
+		e, err := calendar.NewImportedEvent(r.in.CalendarID, r.in.UserID, privacy, seg)
 		if err != nil {
 			r.history(0, "error", "An Outlook event could not be imported", m.Subject+": "+err.Error())
 			continue
 		}
 		seg = e.Segments[0]
-		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(m)}
+		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(m), Private: m.Private}
 		for _, a := range base.Attendees {
 			if err := e.Invite([]int64{r.in.People.UserIDs[a]}, calendar.ScopeAll, time.Time{}); err != nil {
 				r.history(0, "error", "An Outlook attendee could not be invited", a+": "+err.Error())

@@ -29,6 +29,9 @@ type RemoteEvent struct {
 	OriginalStart *time.Time // occurrences and exceptions: the generated start (UTC)
 	Recurrence    *Recurrence
 
+	// Private is set when Outlook's sensitivity is private or confidential: both are
+	// private here.
+	Private        bool
 	IsCancelled    bool
 	IsOrganizer    bool
 	Organizer      string // e-mail address

@@ -56,6 +56,9 @@ type Base struct {
 	// StandIns are the Outlook single events that stand for instances Outlook deleted while
 	// My Calendar changed them (standin.go), by original start.
 	StandIns map[string]StandIn `json:"standIns,omitempty"`
+	// Private is whether the series was private (Outlook: private or confidential) on both
+	// sides after the last sync.
+	Private bool `json:"private,omitempty"`
 }
 
 func instanceKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -35,11 +35,14 @@ type linkRow struct {
 func (linkRow) TableName() string { return "sync_links" }
 
 type cursorRow struct {
-	UserID      int64 `gorm:"primaryKey;autoIncrement:false"`
-	DeltaLink   string
-	LastCycleAt *time.Time
-	LastSummary string
-	UpdatedAt   time.Time
+	UserID        int64 `gorm:"primaryKey;autoIncrement:false"`
+	DeltaLink     string
+	DeltaFrom     *time.Time
+	DeltaTo       *time.Time
+	BackstopAfter string
+	LastCycleAt   *time.Time
+	LastSummary   string
+	UpdatedAt     time.Time
 }
 
 func (cursorRow) TableName() string { return "sync_cursors" }
@@ -136,9 +139,15 @@ func (s *Store) DeleteLink(ctx context.Context, userID, eventID int64, segmentUI
 
 // Cursor is a user's place in Outlook's change feed and the outcome of the last cycle.
 type Cursor struct {
-	DeltaLink   string
-	LastCycleAt *time.Time
-	LastSummary string
+	DeltaLink string
+	// DeltaWindow is the window of the delta round DeltaLink belongs to: a delta link keeps
+	// the window of the request that began its round.
+	DeltaWindow Window
+	// BackstopAfter is the last Outlook series re-read by the backstop; the next cycle goes on
+	// after it.
+	BackstopAfter string
+	LastCycleAt   *time.Time
+	LastSummary   string
 }
 
 // Cursor returns the user's cursor (empty when none).
@@ -151,12 +160,20 @@ func (s *Store) Cursor(ctx context.Context, userID int64) (Cursor, error) {
 	if err != nil {
 		return Cursor{}, fmt.Errorf("load sync cursor: %w", err)
 	}
-	return Cursor{DeltaLink: r.DeltaLink, LastCycleAt: r.LastCycleAt, LastSummary: r.LastSummary}, nil
+	c := Cursor{DeltaLink: r.DeltaLink, BackstopAfter: r.BackstopAfter, LastCycleAt: r.LastCycleAt, LastSummary: r.LastSummary}
+	if r.DeltaFrom != nil && r.DeltaTo != nil {
+		c.DeltaWindow = Window{From: r.DeltaFrom.UTC(), To: r.DeltaTo.UTC()}
+	}
+	return c, nil
 }
 
 // SaveCursor stores the user's cursor.
 func (s *Store) SaveCursor(ctx context.Context, userID int64, c Cursor) error {
-	row := cursorRow{UserID: userID, DeltaLink: c.DeltaLink, LastCycleAt: c.LastCycleAt, LastSummary: c.LastSummary, UpdatedAt: s.now().UTC()}
+	row := cursorRow{UserID: userID, DeltaLink: c.DeltaLink, BackstopAfter: c.BackstopAfter, LastCycleAt: c.LastCycleAt, LastSummary: c.LastSummary, UpdatedAt: s.now().UTC()}
+	if !c.DeltaWindow.From.IsZero() {
+		from, to := c.DeltaWindow.From.UTC(), c.DeltaWindow.To.UTC()
+		row.DeltaFrom, row.DeltaTo = &from, &to
+	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "user_id"}}, UpdateAll: true}).Create(&row).Error
 	if err != nil {
 		return fmt.Errorf("save sync cursor: %w", err)

@@ -68,3 +68,8 @@ CREATE TABLE "sync_attendances" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT 
 CREATE INDEX "idx_sync_attendances_event_id" ON "sync_attendances"("event_id");
 CREATE UNIQUE INDEX "ux_sync_attendances_remote" ON "sync_attendances"("user_id","remote_id");
 
+-- 0007 outlook sync window
+ALTER TABLE "sync_cursors" ADD "delta_from" datetimeoffset;
+ALTER TABLE "sync_cursors" ADD "delta_to" datetimeoffset;
+ALTER TABLE "sync_cursors" ADD "backstop_after" nvarchar(512) NOT NULL DEFAULT '';
+

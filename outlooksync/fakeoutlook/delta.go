@@ -15,13 +15,20 @@ import (
 //   - next links carry $skiptoken, the last page a delta link with
 //     $deltatoken; page size only through Prefer: odata.maxpagesize;
 //   - occurrences come as stubs (id, type, seriesMasterId, start, end),
-//     exceptions and masters in full (Quirks.DeltaOmitsMasters);
+//     exceptions in full, and no series masters: delta returns what
+//     calendarView returns (jasonjoh in docs issue #2182); clients reach
+//     masters through seriesMasterId (Quirks.DeltaIncludesMasters);
 //   - a later round reports every item of a changed series again, deleted
 //     items as {"id", "@removed": {"reason": "deleted"}}, and items that
 //     changed outside the window as deleted too (docs issue 6599);
-//   - a deleted occurrence only shows as an updated master
-//     (Quirks.DeltaRemovesCancelledOccurrences);
-//   - an unknown or expired token gets 410 Gone, code SyncStateNotFound.
+//   - a deleted occurrence leaves no trace: a docs pull request written from
+//     experiments (#4501) says no indication is given (earlier field reports
+//     saw an updated master: Quirks.DeltaReportsSeriesOfCancelledOccurrence;
+//     Quirks.DeltaRemovesCancelledOccurrences sends @removed for it);
+//   - an unknown or expired token gets 410 Gone, code SyncStateNotFound, and
+//     so does a delta token more than Options.DeltaGenerationsKept rounds old:
+//     Exchange keeps only the last few sync generations (docs issue #2350,
+//     "generation=149;[highest=157]").
 
 // syncState is what a $skiptoken or $deltatoken stands for.
 type syncState struct {
@@ -37,6 +44,7 @@ type syncState struct {
 	isDelta bool
 	seq     int64
 	sent    map[string]map[string]bool
+	roundNo int // the mailbox's deltaRounds when this delta token was issued
 }
 
 // deltaRound is one round of delta pages.
@@ -92,7 +100,8 @@ func (s *Server) delta(p *prepared) response {
 
 	if tok := firstNonEmpty(q.Get("$skiptoken"), q.Get("$deltatoken")); tok != "" {
 		st, ok := s.syncs[tok]
-		if !ok || st.mailboxID != mb.id || st.generation != mb.syncGeneration || !s.now().Before(st.expires) {
+		if !ok || st.mailboxID != mb.id || st.generation != mb.syncGeneration || !s.now().Before(st.expires) ||
+			st.isDelta && mb.deltaRounds-st.roundNo > s.opts.DeltaGenerationsKept {
 			return syncStateNotFound()
 		}
 		if st.isDelta {
@@ -146,8 +155,9 @@ func (s *Server) deltaPageLocked(p *prepared, mb *mailbox, from, to time.Time, r
 	} else {
 		s.dropExpiredSyncsLocked()
 		tok := newOpaqueToken(48)
+		mb.deltaRounds++
 		s.syncs[tok] = &syncState{mailboxID: mb.id, generation: mb.syncGeneration, from: from, to: to,
-			expires: s.now().Add(s.opts.DeltaTokenLifetime), isDelta: true, seq: round.seq, sent: round.sent}
+			expires: s.now().Add(s.opts.DeltaTokenLifetime), isDelta: true, seq: round.seq, sent: round.sent, roundNo: mb.deltaRounds}
 		deltaLink = p.call.graphBase + "/" + p.userPath() + "/calendarView/delta?$deltatoken=" + tok
 	}
 	return withPreferences(jsonResponse(http.StatusOK, deltaBody(p, next, deltaLink, items)), v)
@@ -189,7 +199,7 @@ func (s *Server) seriesItemsLocked(ev *event, from, to time.Time, v view) ([]ord
 	if len(insts) == 0 {
 		return nil, ids
 	}
-	if !s.opts.Quirks.DeltaOmitsMasters {
+	if s.opts.Quirks.DeltaIncludesMasters {
 		out = append(out, withType(s.renderItem(seriesItem(ev), v)))
 		ids[ev.id] = true
 	}
@@ -234,8 +244,8 @@ func (s *Server) changesSinceLocked(mb *mailbox, st *syncState, v view) *deltaRo
 	round := &deltaRound{seq: mb.seq, sent: maps.Clone(st.sent)}
 	for _, id := range mb.order {
 		ev := mb.events[id]
-		if ev.seq <= st.seq {
-			continue
+		if ev.seq <= st.seq || ev.visibleSeq <= st.seq {
+			continue // unchanged, or changed only in ways delta does not show
 		}
 		before := st.sent[ev.id]
 		if ev.deleted {
@@ -261,7 +271,7 @@ func (s *Server) changesSinceLocked(mb *mailbox, st *syncState, v view) *deltaRo
 			}
 			if _, orig, ok := parseOccurrenceID(iid); ok && ev.cancelled[orig.Unix()] &&
 				!s.opts.Quirks.DeltaRemovesCancelledOccurrences {
-				continue
+				continue // deleted occurrences leave no @removed entry
 			}
 			round.items = append(round.items, removed(iid))
 		}

@@ -82,11 +82,11 @@ func TestDeltaFirstRoundPagesToADeltaLink(t *testing.T) {
 		t.Fatalf("delta link %q", deltaLink)
 	}
 	counts := byType(items)
-	if counts["seriesMaster"] != 1 || counts["occurrence"] != 3 || counts["exception"] != 1 || counts["singleInstance"] != 1 || len(items) != 6 {
-		t.Fatalf("first round %v, want the master, 3 occurrences, 1 exception and the single in the window", counts)
+	if counts["seriesMaster"] != 0 || counts["occurrence"] != 3 || counts["exception"] != 1 || counts["singleInstance"] != 1 || len(items) != 5 {
+		t.Fatalf("first round %v, want 3 occurrences, 1 exception and the single in the window, and no master", counts)
 	}
 	if pages != 3 {
-		t.Errorf("%d pages of at most 2 items for 6 items, want 3", pages)
+		t.Errorf("%d pages of at most 2 items for 5 items, want 3", pages)
 	}
 	for _, it := range items {
 		if it["type"] == "occurrence" {
@@ -107,7 +107,9 @@ func TestDeltaFirstRoundPagesToADeltaLink(t *testing.T) {
 }
 
 func TestDeltaReportsChangesAndRemovals(t *testing.T) {
-	f := newFixture(t, Options{})
+	// The series whose occurrence is deleted must show up, to see how: the earlier field
+	// reports' behaviour, with masters in the pages.
+	f := newFixture(t, Options{Quirks: Quirks{DeltaReportsSeriesOfCancelledOccurrence: true, DeltaIncludesMasters: true}})
 	tok := f.token("ada@example.com")
 	master := f.createSeries(tok, weeklySeries("Sync", "UTC", nil))
 	single := f.createSeries(tok, map[string]any{"subject": "Single",
@@ -152,8 +154,45 @@ func TestDeltaReportsChangesAndRemovals(t *testing.T) {
 	}
 }
 
+func TestDeltaShowsNothingOfADeletedOccurrence(t *testing.T) {
+	f := newFixture(t, Options{})
+	tok := f.token("ada@example.com")
+	master := f.createSeries(tok, weeklySeries("Sync", "UTC", nil))
+	_, deltaLink, _ := f.deltaRound(tok, f.graph("/me/calendarView/delta?"+deltaWindow), "")
+	inst := f.instances(tok, master["id"].(string), january)
+	f.must(http.StatusNoContent, call{method: "DELETE", path: "/me/events/" + url.PathEscape(inst[2]["id"].(string)), token: tok})
+	items, deltaLink, _ := f.deltaRound(tok, deltaLink, "")
+	if len(items) != 0 {
+		t.Errorf("a deleted occurrence showed in delta as %v; by default it leaves no trace", byType(items))
+	}
+	// A later change of the series is seen, and its occurrences then lack the deleted one.
+	f.must(http.StatusOK, call{method: "PATCH", path: "/me/events/" + url.PathEscape(master["id"].(string)), token: tok, body: map[string]any{"subject": "Sync 2"}})
+	items, _, _ = f.deltaRound(tok, deltaLink, "")
+	if counts := byType(items); counts["occurrence"] != 3 || counts["seriesMaster"] != 0 {
+		t.Errorf("after a series change delta has %v, want its 3 remaining occurrences", counts)
+	}
+}
+
+func TestDeltaTokenTooManyRoundsOldIsGone(t *testing.T) {
+	f := newFixture(t, Options{DeltaGenerationsKept: 2})
+	tok := f.token("ada@example.com")
+	f.createSeries(tok, weeklySeries("Sync", "UTC", nil))
+	_, old, _ := f.deltaRound(tok, f.graph("/me/calendarView/delta?"+deltaWindow), "")
+	link := old
+	for range 2 {
+		_, link, _ = f.deltaRound(tok, link, "")
+	}
+	f.must(http.StatusOK, call{method: "GET", path: old, token: tok})
+	_, link, _ = f.deltaRound(tok, link, "")
+	r := f.must(http.StatusGone, call{method: "GET", path: old, token: tok})
+	if errorCode(t, r) != "SyncStateNotFound" {
+		t.Errorf("a token 3 rounds old: %s", r.body)
+	}
+	f.must(http.StatusOK, call{method: "GET", path: link, token: tok})
+}
+
 func TestDeltaCanReportCancelledOccurrencesAsRemoved(t *testing.T) {
-	f := newFixture(t, Options{Quirks: Quirks{DeltaRemovesCancelledOccurrences: true, DeltaOmitsMasters: true, DeltaFirstPageNotEmpty: true}})
+	f := newFixture(t, Options{Quirks: Quirks{DeltaRemovesCancelledOccurrences: true, DeltaFirstPageNotEmpty: true}})
 	tok := f.token("ada@example.com")
 	master := f.createSeries(tok, weeklySeries("Sync", "UTC", nil))
 	first := f.must(http.StatusOK, call{method: "GET", path: "/me/calendarView/delta?" + deltaWindow, token: tok}).json(t)

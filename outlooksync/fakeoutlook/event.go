@@ -49,6 +49,7 @@ type event struct {
 	modified      time.Time
 	changeKey     string
 	seq           int64 // mailbox change counter at the last change
+	visibleSeq    int64 // seq of the last change that delta shows
 	deleted       bool  // tombstone, kept for delta
 	iCalUID       string
 	transactionID string

@@ -209,6 +209,7 @@ func (s *Server) getEvent(p *prepared) response {
 	if err != nil {
 		return opResponse(err)
 	}
+	v.getByID = true
 	return withPreferences(jsonResponse(http.StatusOK, s.renderTargetLocked(p, t, v)), v)
 }
 

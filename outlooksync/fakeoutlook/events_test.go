@@ -463,10 +463,20 @@ func TestAllDayAndMonthlyLastDayThroughGraph(t *testing.T) {
 		"recurrence": map[string]any{
 			"pattern": map[string]any{"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 31},
 			"range":   map[string]any{"type": "numbered", "startDate": "2025-01-31", "numberOfOccurrences": 3}}})
-	got := startsOf(t, f.instances(tok, ev["id"].(string), "startDateTime=2025-01-01T00:00:00Z&endDateTime=2025-06-01T00:00:00Z"))
-	want := "2025-01-30T23:00:00.0000000,2025-02-27T23:00:00.0000000,2025-03-30T22:00:00.0000000"
+	inst := f.instances(tok, ev["id"].(string), "startDateTime=2025-01-01T00:00:00Z&endDateTime=2025-06-01T00:00:00Z")
+	got := startsOf(t, inst)
+	// All-day items are midnight to midnight of their dates whatever zone is asked for
+	// (here UTC), while originalStart is the series zone's midnight in UTC.
+	want := "2025-01-31T00:00:00.0000000,2025-02-28T00:00:00.0000000,2025-03-31T00:00:00.0000000"
 	if strings.Join(got, ",") != want {
-		t.Errorf("starts %v, want Berlin midnight of 31 Jan, 28 Feb, 31 Mar", got)
+		t.Errorf("starts %v, want the dates 31 Jan, 28 Feb, 31 Mar at midnight", got)
+	}
+	var orig []string
+	for _, in := range inst {
+		orig = append(orig, in["originalStart"].(string))
+	}
+	if strings.Join(orig, ",") != "2025-01-30T23:00:00Z,2025-02-27T23:00:00Z,2025-03-30T22:00:00Z" {
+		t.Errorf("originalStart %v, want Berlin midnight of 31 Jan, 28 Feb, 31 Mar in UTC", orig)
 	}
 	r := f.must(http.StatusBadRequest, call{method: "POST", path: "/me/events", token: tok, body: map[string]any{"subject": "bad", "isAllDay": true,
 		"start": map[string]any{"dateTime": "2025-01-31T10:00:00", "timeZone": "UTC"},

@@ -23,6 +23,9 @@ type mailbox struct {
 	// syncGeneration invalidates every delta token of the mailbox when it
 	// changes (ExpireDeltaTokens).
 	syncGeneration int
+	// deltaRounds counts the delta rounds completed (delta links issued), so
+	// that a token too many rounds old can be refused.
+	deltaRounds int
 }
 
 // MailboxInfo describes a mailbox.

@@ -15,18 +15,22 @@ import (
 // mailbox's change sequence.
 func (s *Server) touchLocked(mb *mailbox, ev *event) {
 	mb.seq++
-	ev.seq = mb.seq
+	ev.seq, ev.visibleSeq = mb.seq, mb.seq
 	ev.changeKey = newChangeKey()
 	ev.modified = s.now()
 }
 
 // createEventLocked creates a single event or, with a recurrence, a series.
 // A transactionId already used in the mailbox returns the event it created
-// instead of a second one (existing is true).
+// instead of a second one (existing is true), even when that event was
+// deleted since: Microsoft documents transactionId only as de-duplicating
+// retried creates (docs PRs #6860, #9693), and whether Exchange matches it
+// against deleted items is unknown, so the fake takes the stricter answer
+// (Quirks.TransactionIDForgottenOnDelete forgets it on delete).
 func (s *Server) createEventLocked(mb *mailbox, p eventPatch) (ev *event, existing bool, err error) {
 	if p.transactionID != nil && *p.transactionID != "" {
 		if id, ok := mb.txns[*p.transactionID]; ok {
-			if prev := mb.events[id]; prev != nil && !prev.deleted {
+			if prev := mb.events[id]; prev != nil && (!prev.deleted || !s.opts.Quirks.TransactionIDForgottenOnDelete) {
 				return prev, true, nil
 			}
 		}
@@ -273,7 +277,7 @@ func (s *Server) deleteLocked(mb *mailbox, id string) error {
 
 func (s *Server) tombstoneLocked(mb *mailbox, ev *event) {
 	ev.deleted = true
-	if ev.transactionID != "" && mb.txns[ev.transactionID] == ev.id {
+	if s.opts.Quirks.TransactionIDForgottenOnDelete && ev.transactionID != "" && mb.txns[ev.transactionID] == ev.id {
 		delete(mb.txns, ev.transactionID)
 	}
 	s.touchLocked(mb, ev)
@@ -282,5 +286,9 @@ func (s *Server) tombstoneLocked(mb *mailbox, ev *event) {
 func (s *Server) cancelOccurrenceLocked(mb *mailbox, master *event, orig time.Time) {
 	delete(master.exceptions, orig.Unix())
 	master.cancelled[orig.Unix()] = true
+	visible := master.visibleSeq
 	s.touchLocked(mb, master)
+	if !s.opts.Quirks.DeltaReportsSeriesOfCancelledOccurrence && !s.opts.Quirks.DeltaRemovesCancelledOccurrences {
+		master.visibleSeq = visible // the deletion leaves no trace in delta
+	}
 }

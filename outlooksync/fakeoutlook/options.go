@@ -54,13 +54,20 @@ type Quirks struct {
 	// written into the GlobalObjectId, as the v1.0 docs describe) instead of
 	// the series' one (as later Microsoft statements say).
 	ICalUIDPerOccurrence bool
-	// DeltaOmitsMasters leaves series masters out of calendarView delta
-	// pages; by default they appear beside their occurrences.
-	DeltaOmitsMasters bool
+	// DeltaIncludesMasters puts series masters in calendarView delta pages
+	// beside their occurrences, as some field reports saw. By default, as
+	// the docs say (delta returns what calendarView returns), they are not.
+	DeltaIncludesMasters bool
 	// DeltaRemovesCancelledOccurrences sends an @removed entry for an
-	// occurrence deleted from a series. By default, as reported, only the
-	// master shows up as updated.
+	// occurrence deleted from a series, and reports the series as changed.
 	DeltaRemovesCancelledOccurrences bool
+	// DeltaReportsSeriesOfCancelledOccurrence reports a series one of whose
+	// occurrences was deleted as changed (earlier field reports). By default
+	// a deleted occurrence leaves no trace in delta (docs PR #4501).
+	DeltaReportsSeriesOfCancelledOccurrence bool
+	// CancelledOccurrencesInLists returns a selected cancelledOccurrences in
+	// lists too. By default only a GET of one series master by id returns it.
+	CancelledOccurrencesInLists bool
 	// DeltaFirstPageNotEmpty serves items on the first delta page. By
 	// default the first page is empty and only carries a next link, as
 	// Graph often answers.
@@ -73,6 +80,15 @@ type Quirks struct {
 	// invited to one occurrence only. By default, like Outlook, those
 	// copies stay in the invitees' calendars as they were.
 	CancelSingleInstanceCopiesWithSeries bool
+	// AllDayInAskedZone renders an all-day item's start and end converted into
+	// the zone the client asked for (Prefer: outlook.timezone), as instants.
+	// By default, as Graph does, they are midnight to midnight of the item's
+	// dates whatever zone is asked for (microsoft-graph-docs #1802, #6003).
+	AllDayInAskedZone bool
+	// TransactionIDForgottenOnDelete lets a create reuse the transactionId of
+	// a deleted event. By default a repeated transactionId returns the event
+	// it first created, deleted or not, and creates nothing.
+	TransactionIDForgottenOnDelete bool
 	// BatchParallelism is how many requests of one $batch run at the same
 	// time, each counting against its mailbox's concurrency limit. Microsoft
 	// says four; some report that all requests of a batch run at once.
@@ -103,6 +119,9 @@ type Options struct {
 	RefreshTokenLifetime time.Duration
 	CodeLifetime         time.Duration
 	DeltaTokenLifetime   time.Duration
+	// DeltaGenerationsKept is how many newer delta rounds of a mailbox a delta
+	// token survives before it answers 410 SyncStateNotFound; zero means 5.
+	DeltaGenerationsKept int
 	// MaxConcurrentPerMailbox is Outlook's limit of concurrent requests for
 	// one mailbox; zero means 4.
 	MaxConcurrentPerMailbox int
@@ -136,6 +155,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DeltaTokenLifetime == 0 {
 		o.DeltaTokenLifetime = 7 * 24 * time.Hour
+	}
+	if o.DeltaGenerationsKept == 0 {
+		o.DeltaGenerationsKept = 5
 	}
 	if o.MaxConcurrentPerMailbox == 0 {
 		o.MaxConcurrentPerMailbox = 4

@@ -21,6 +21,22 @@ func (v view) dtz(t time.Time) DateTimeTimeZone {
 	return DateTimeTimeZone{DateTime: t.In(v.outLoc).Format(wallLayout), TimeZone: v.outTZ}
 }
 
+// dtzOf renders the start or end of content. An all-day item is midnight to midnight of its
+// dates whatever zone the client asked for (microsoft-graph-docs issues #1802 and #6003):
+// Graph names the asked zone but does not convert the dates into it. Quirks.AllDayInAskedZone
+// converts them instead, as the fake did before.
+func (s *Server) dtzOf(v view, t time.Time, zone string, allDay bool) DateTimeTimeZone {
+	if !allDay || s.opts.Quirks.AllDayInAskedZone {
+		return v.dtz(t)
+	}
+	loc, _, err := s.zones.resolve(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	return DateTimeTimeZone{DateTime: time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(wallLayout), TimeZone: v.outTZ}
+}
+
 func fmtInstant(t time.Time) string { return t.UTC().Format(instantLayout) }
 
 // item is what renderItem needs of a single, master, occurrence or exception.
@@ -116,8 +132,8 @@ func (s *Server) renderItem(it item, v view) orderedObject {
 		body = ItemBody{ContentType: "text", Content: htmlToText(body)}
 	}
 	o.add("body", body)
-	o.add("start", v.dtz(c.start))
-	o.add("end", v.dtz(c.end))
+	o.add("start", s.dtzOf(v, c.start, c.startZone, c.isAllDay))
+	o.add("end", s.dtzOf(v, c.end, c.endZone, c.isAllDay))
 	o.add("location", renderLocation(c.location))
 	if c.location.DisplayName != "" {
 		o.add("locations", extra("locations", []any{renderLocation(c.location)}))
@@ -132,7 +148,7 @@ func (s *Server) renderItem(it item, v view) orderedObject {
 	o.add("attendees", nonNil(c.attendees))
 	o.add("organizer", Recipient{EmailAddress: ev.organizer})
 	o.add("onlineMeeting", nil)
-	if v.sel["cancelledoccurrences"] {
+	if v.sel["cancelledoccurrences"] && (v.getByID || s.opts.Quirks.CancelledOccurrencesInLists) {
 		list := []string{}
 		if it.kind == "seriesMaster" {
 			loc := ev.seriesLoc(s.zones)
@@ -184,8 +200,8 @@ func (s *Server) renderStub(in instance, v view) orderedObject {
 	o.add("id", in.id())
 	o.add("type", "occurrence")
 	o.add("seriesMasterId", in.master.id)
-	o.add("start", v.dtz(in.c.start))
-	o.add("end", v.dtz(in.c.end))
+	o.add("start", s.dtzOf(v, in.c.start, in.c.startZone, in.c.isAllDay))
+	o.add("end", s.dtzOf(v, in.c.end, in.c.endZone, in.c.isAllDay))
 	return o
 }
 

@@ -25,6 +25,10 @@ type view struct {
 	graphBase        string // e.g. http://127.0.0.1:9090/v1.0
 	userID           string
 	applied          []string // Preference-Applied values
+	// getByID is set for GET events/{id}: Graph returns cancelledOccurrences only
+	// there ("only on $select in a Get operation which specifies the ID of a series
+	// master", msgraph-sdk-go v1.89.0 model comment).
+	getByID bool
 }
 
 // preferences are the values of the Prefer headers a request sent.

@@ -40,6 +40,9 @@ func (c *Client) remoteEvent(ev models.Eventable) outlooksync.RemoteEvent {
 	if t := ev.GetTypeEscaped(); t != nil {
 		r.Type = t.String()
 	}
+	if s := ev.GetSensitivity(); s != nil {
+		r.Private = *s == models.PRIVATE_SENSITIVITY || *s == models.CONFIDENTIAL_SENSITIVITY
+	}
 	if b := ev.GetBody(); b != nil {
 		r.Body = deref(b.GetContent())
 		if ct := b.GetContentType(); ct != nil && *ct == models.HTML_BODYTYPE {
@@ -53,16 +56,22 @@ func (c *Client) remoteEvent(ev models.Eventable) outlooksync.RemoteEvent {
 	if zoneName != "" {
 		r.TimeZone, _ = c.zones.iana(zoneName)
 	}
-	r.Start = c.instant(ev.GetStart())
-	r.End = c.instant(ev.GetEnd())
 	if r.IsAllDay {
-		// All-day items are dates in the event's own zone; Graph renders them in the zone
-		// asked for, so move them back to that zone's dates.
-		loc := c.zones.location(zoneName)
-		r.Start, r.End = dateOf(r.Start, loc), dateOf(r.End, loc)
+		// Graph sends an all-day item as midnight to midnight of its dates whatever zone
+		// was asked for (microsoft-graph-docs #1802, #6003): they are dates, not instants
+		// to convert.
+		r.Start, r.End = wallDate(ev.GetStart()), wallDate(ev.GetEnd())
+	} else {
+		r.Start = c.instant(ev.GetStart())
+		r.End = c.instant(ev.GetEnd())
 	}
 	if os := ev.GetOriginalStart(); os != nil {
 		t := os.UTC()
+		if r.IsAllDay {
+			// An all-day occurrence's originalStart is its zone's midnight in UTC (#2804):
+			// the occurrence is keyed by its date there, as My Calendar keys it.
+			t = dateOf(t, c.zones.location(zoneName))
+		}
 		r.OriginalStart = &t
 	}
 	if rec := ev.GetRecurrence(); rec != nil {
@@ -118,6 +127,19 @@ func (c *Client) instant(dt models.DateTimeTimeZoneable) time.Time {
 		}
 	}
 	return t.UTC()
+}
+
+// wallDate is midnight UTC of the date a dateTimeTimeZone names, read from its wall time
+// alone; zero when absent or unreadable.
+func wallDate(dt models.DateTimeTimeZoneable) time.Time {
+	if dt == nil || dt.GetDateTime() == nil || len(*dt.GetDateTime()) < len(dateLayout) {
+		return time.Time{}
+	}
+	d, err := time.Parse(dateLayout, (*dt.GetDateTime())[:len(dateLayout)])
+	if err != nil {
+		return time.Time{}
+	}
+	return d
 }
 
 // dateOf is midnight UTC of t's date in loc.

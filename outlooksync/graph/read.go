@@ -97,7 +97,7 @@ func (c *Client) pageHeaders() *abs.RequestHeaders {
 // returns only when it is selected.
 func eventSelect() []string {
 	return []string{"id", "type", "seriesMasterId", "changeKey", "iCalUId", "subject", "body", "location",
-		"start", "end", "originalStartTimeZone", "originalEndTimeZone", "isAllDay", "originalStart",
+		"start", "end", "originalStartTimeZone", "originalEndTimeZone", "isAllDay", "originalStart", "sensitivity",
 		"recurrence", "isCancelled", "isOrganizer", "organizer", "responseStatus", "attendees",
 		"createdDateTime", "lastModifiedDateTime", "cancelledOccurrences"}
 }

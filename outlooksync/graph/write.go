@@ -11,7 +11,7 @@ import (
 
 // writeFields are the fields an EventWrite may name.
 func writeFields() []string {
-	return []string{"subject", "body", "location", "start", "end", "isAllDay", "recurrence", "attendees"}
+	return []string{"subject", "body", "location", "start", "end", "isAllDay", "recurrence", "attendees", "sensitivity"}
 }
 
 // eventBody builds the body of a create (every field, the marker and the transaction id) or
@@ -62,6 +62,13 @@ func (c *Client) eventBody(w *outlooksync.EventWrite, create bool) (models.Event
 			return nil, err
 		}
 		ev.SetRecurrence(rec)
+	}
+	if has("sensitivity") {
+		s := models.NORMAL_SENSITIVITY
+		if w.Private {
+			s = models.PRIVATE_SENSITIVITY
+		}
+		ev.SetSensitivity(&s)
 	}
 	if has("attendees") {
 		list := make([]models.Attendeeable, 0, len(w.Attendees))

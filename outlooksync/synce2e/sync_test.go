@@ -54,11 +54,23 @@ func TestUnchangedMailboxCostsOneRequest(t *testing.T) {
 		w.create(calendar.EventInput{Title: "Standup", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 9, 15)), RRule: "FREQ=WEEKLY;BYDAY=MO,WE,FR"})
 		w.sync()
 		w.sync() // reads back our own writes
+		// The change feed alone: one request.
+		w.engine.BackstopSeries = 0
 		before := w.fake.GraphRequestCount(mailbox)
 		w.sync()
 		if n := w.fake.GraphRequestCount(mailbox) - before; n != 1 {
 			t.Fatalf("a cycle with no change made %d requests, want 1", n)
 		}
+		// The backstop re-reads the series in $batch as well (the master, then its instances
+		// in the window, 50 a page), and changes nothing.
+		w.engine.BackstopSeries = 10
+		before = w.fake.GraphRequestCount(mailbox)
+		res := w.sync()
+		n := w.fake.GraphRequestCount(mailbox) - before
+		if res.Backstop != 1 || res.Pushed != 0 || res.Pulled != 0 || n < 2 {
+			t.Fatalf("a cycle with the backstop re-read %d series in %d requests, pushed %d, pulled %d", res.Backstop, n, res.Pushed, res.Pulled)
+		}
+		t.Logf("an unchanged cycle with the backstop: %d requests", n)
 		w.same()
 	})
 }
