@@ -2,6 +2,7 @@ package outlooksync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -83,8 +84,14 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 			events[e.ID] = e
 		}
 	}
+	stale := map[string]bool{}
 	for _, a := range atts {
-		if a.EventID == 0 || read[a.RemoteID] != nil {
+		if staleCopy(a, events[a.EventID], job.UserID) {
+			stale[a.RemoteID] = true
+		}
+	}
+	for _, a := range atts {
+		if a.EventID == 0 || read[a.RemoteID] != nil || stale[a.RemoteID] {
 			continue
 		}
 		if seen.removed[a.RemoteID] || localDiffers(a, events[a.EventID], job.UserID, w) {
@@ -106,6 +113,17 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 	opOwner := []int{}
 	for _, a := range atts {
 		rs := read[a.RemoteID]
+		if stale[a.RemoteID] {
+			// Outlook keeps the single event of someone invited to one occurrence when the
+			// organizer gives the series a new time (the seed's bug 5); the invitation moved
+			// with its instance here, and a new single event stands for it. The old one goes.
+			st := attendStep{Base: a.Base, Drop: true}
+			st.history(a.EventID, "to Outlook", "Removed from Outlook a single event the organizer's new schedule left at its old time", a.Instance.UTC().Format(time.RFC3339))
+			ops = append(ops, PlannedOp{Op: Op{Kind: OpDelete, ID: a.RemoteID}, Purpose: "Stale copy of one occurrence"})
+			opOwner = append(opOwner, len(steps))
+			steps = append(steps, stepOf{a, st})
+			continue
+		}
 		if a.EventID == 0 {
 			if rs != nil && !rs.Gone && a.Organizer != "" {
 				// Waiting for the organizer's side: remembered, matched on a later cycle.
@@ -136,6 +154,9 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 			list[i] = p.Op
 		}
 		for i, r := range job.Graph.Apply(ctx, list) {
+			if r.Err != nil && list[i].Kind == OpDelete && errors.Is(r.Err, ErrRemoteNotFound) {
+				r.Err = nil // already gone
+			}
 			if r.Err != nil {
 				failed[opOwner[i]] = true
 				res.Failed++
@@ -224,4 +245,22 @@ func (en *Engine) match(ctx context.Context, userID int64, a *Attendance, rs *Re
 	}
 	a.Organizer = "" // not tracked: see above
 	return false, nil
+}
+
+// staleCopy reports whether a's Outlook copy stands for one occurrence that the user is no
+// longer invited to alone here, the instance being gone or the invitation having moved with
+// its instance to a new time: a single event Outlook left behind.
+func staleCopy(a Attendance, e *calendar.Event, userID int64) bool {
+	if a.EventID == 0 || a.Instance == nil || e == nil || e.DeletedAt != nil {
+		return false
+	}
+	if !e.HasInstance(*a.Instance) {
+		return true
+	}
+	for _, in := range e.Invitations {
+		if in.UserID == userID && in.Instance != nil && in.Instance.Equal(*a.Instance) {
+			return false
+		}
+	}
+	return true
 }

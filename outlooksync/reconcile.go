@@ -21,7 +21,7 @@ import (
 // of an Outlook "this and all following" split, and imported otherwise.
 func Reconcile(in Input) *Plan {
 	r := &reconciler{in: in, plan: &Plan{}, clones: map[int64]*calendar.Event{}, dirty: map[int64]bool{},
-		linksOf: map[int64][]*Link{}, linked: map[string]bool{}}
+		linksOf: map[int64][]*Link{}, linked: map[string]bool{}, splitBase: map[*Link]SeriesState{}}
 	for i := range in.Links {
 		l := &in.Links[i]
 		r.linksOf[l.EventID] = append(r.linksOf[l.EventID], l)
@@ -55,6 +55,9 @@ type reconciler struct {
 	dirty   map[int64]bool
 	linksOf map[int64][]*Link
 	linked  map[string]bool // remote ids that a link or a match claims
+	// splitBase is, for the links of the parts an Outlook split made this cycle, the series
+	// as last synced before the split: a part split again is matched against it.
+	splitBase map[*Link]SeriesState
 }
 
 func (r *reconciler) history(eventID int64, dir, summary, detail string) {
@@ -286,6 +289,10 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			T = L
 		} else {
 			r.markDirty(e)
+			if T == R && shortened(B, R) {
+				// Perhaps the first half of Outlook's "this and all following".
+				lp.Base.Trimmed, lp.Base.TrimmedAt = &B, r.in.Now.UTC()
+			}
 			r.history(e.ID, "from Outlook", "Changed in Outlook: "+changedFields(L, T), T.Subject)
 			seg = e.Segments[e.SegmentIndex(uid)]
 			// The event may have bounded it to end before its next segment.

@@ -29,8 +29,9 @@ func (r *reconciler) matchSplits() {
 			if e == nil || e.DeletedAt != nil {
 				continue
 			}
-			for _, l := range links {
-				if r.trySplit(e, l, child, cseg, childFirst) {
+			// The newest part first: a series split twice continues its latest part.
+			for i := len(links) - 1; i >= 0; i-- {
+				if r.trySplit(e, links[i], child, cseg, childFirst) {
 					goto next
 				}
 			}
@@ -53,7 +54,17 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	if err != nil || pseg.Rule == nil {
 		return false
 	}
-	baseSeg, err := segmentFromState(l.Base.Series, e.Segments[i])
+	// What the series was when last synced whole: before a split matched this cycle, or
+	// before Outlook shortened it alone in an earlier cycle (the first of a split's two
+	// writes, seen by a sync that fell between them).
+	was, ok := r.splitBase[l]
+	if !ok {
+		was = l.Base.Series
+		if t := l.Base.Trimmed; t != nil && r.in.Now.Sub(l.Base.TrimmedAt) < trimmedKept {
+			was = *t
+		}
+	}
+	baseSeg, err := segmentFromState(was, e.Segments[i])
 	if err != nil {
 		return false
 	}
@@ -83,20 +94,55 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	r.droppedOverrides(e, before, "its occurrence is in neither part of Outlook's split")
 	r.linked[child.Master.ID] = true
 	// The parent's link now holds the shortened series; its own merge sees no difference.
+	r.splitBase[l] = was
 	l.Base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)])
 	l.Base.Instances = nil
+	l.Base.Trimmed, l.Base.TrimmedAt = nil, time.Time{}
 	// The new part is linked as if it had been synced already with no exceptions: its merge
 	// then rebuilds on it the instance changes that still have their occurrence.
 	seg := e.Segments[e.SegmentIndex(uid)]
-	r.linksOf[e.ID] = append(r.linksOf[e.ID], &Link{EventID: e.ID, SegmentUID: uid, RemoteID: child.Master.ID,
+	cl := &Link{EventID: e.ID, SegmentUID: uid, RemoteID: child.Master.ID,
 		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,
-		Base: Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(child.Master)}})
+		Base: Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(child.Master), Private: child.Master.Private}}
+	r.splitBase[cl] = was
+	r.linksOf[e.ID] = append(r.linksOf[e.ID], cl)
 	detail := ""
 	if dropped > 0 {
 		detail = "instance changes no longer matching an occurrence were dropped"
 	}
 	r.history(e.ID, "from Outlook", "Outlook changed this and all following occurrences: kept as one event with a new part", detail)
 	return true
+}
+
+// trimmedKept is how long a series shortened alone in Outlook waits for the new series of a
+// "this and all following" to arrive. Outlook writes the two within moments; a day covers a
+// sync that fell between them and later cycles that failed.
+const trimmedKept = 24 * time.Hour
+
+// shortened reports whether Outlook's change of a series from b to r only ended it earlier:
+// the same first instance and pattern, and a last instance before b's.
+func shortened(b, r SeriesState) bool {
+	if b.When != r.When || b.Rule == "" || r.Rule == "" || b.Rule == r.Rule {
+		return false
+	}
+	br, err1 := calendar.ParseRule(b.Rule)
+	rr, err2 := calendar.ParseRule(r.Rule)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	bEnd, rEnd := *br, *rr
+	bEnd.Count, bEnd.Until, rEnd.Count, rEnd.Until = 0, time.Time{}, 0, time.Time{}
+	if bEnd.String() != rEnd.String() {
+		return false
+	}
+	bs, errB := segmentFromState(b, calendar.Segment{})
+	rs, errR := segmentFromState(r, calendar.Segment{})
+	if errB != nil || errR != nil {
+		return false
+	}
+	rLast, rBounded := rs.Schedule().Last()
+	bLast, bBounded := bs.Schedule().Last()
+	return rBounded && (!bBounded || rLast.Before(bLast))
 }
 
 // importRest imports the Outlook series and single events that nothing links or matched.

@@ -59,6 +59,12 @@ type Base struct {
 	// Private is whether the series was private (Outlook: private or confidential) on both
 	// sides after the last sync.
 	Private bool `json:"private,omitempty"`
+	// Trimmed is the series as it was before Outlook shortened its range, when that change
+	// came alone: Outlook writes "this and all following" as two changes (the range
+	// shortened, then the new series), and a sync may fall between them. The new series that
+	// arrives later is still matched against the series as it was (reconcile_remote.go).
+	Trimmed   *SeriesState `json:"trimmed,omitempty"`
+	TrimmedAt time.Time    `json:"trimmedAt,omitzero"`
 }
 
 func instanceKey(t time.Time) string { return t.UTC().Format(time.RFC3339) }
