@@ -65,9 +65,16 @@ func BenchmarkInitialSync(b *testing.B) {
 	}
 }
 
-// BenchmarkIdleCycle: a cycle when nothing changed anywhere (target: one request).
-func BenchmarkIdleCycle(b *testing.B) {
+// BenchmarkIdleCycle: a cycle when nothing changed anywhere: the delta request and the
+// backstop's re-read of 10 linked series (backstop.go).
+func BenchmarkIdleCycle(b *testing.B) { benchIdle(b, 10) }
+
+// BenchmarkIdleCycleNoBackstop: the same with the backstop off (target: one request).
+func BenchmarkIdleCycleNoBackstop(b *testing.B) { benchIdle(b, 0) }
+
+func benchIdle(b *testing.B, backstop int) {
 	w := newWorldB(b)
+	w.engine.BackstopSeries = backstop
 	fillMailbox(b, w, 200, 20, 100)
 	w.sync()
 	w.sync()
