@@ -24,7 +24,7 @@ type RemoteEvent struct {
 	Location string
 
 	Start, End    time.Time // UTC instants; for all-day, midnight UTC of the dates (End exclusive)
-	TimeZone      string    // IANA name of the event's zone (from originalStartTimeZone)
+	TimeZone      string    // IANA name of the event's zone; "" when Outlook names none that can be placed
 	IsAllDay      bool
 	OriginalStart *time.Time // occurrences and exceptions: the generated start (UTC)
 	Recurrence    *Recurrence

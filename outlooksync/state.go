@@ -105,7 +105,8 @@ func LocalSeriesState(seg calendar.Segment) SeriesState {
 }
 
 // RemoteSegment reads an Outlook series master or single event as a local segment (without
-// UID). The zone falls back to UTC when Outlook names none we know.
+// UID). The zone falls back to UTC when Outlook names none we know; a linked series has
+// been given its base's zone by then (keptZone), so only an import falls back.
 func RemoteSegment(ev RemoteEvent) (calendar.Segment, error) {
 	zone := ev.TimeZone
 	loc, err := time.LoadLocation(zone)

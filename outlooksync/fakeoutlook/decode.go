@@ -142,12 +142,12 @@ func decodeEventPatch(body []byte) (eventPatch, error) {
 }
 
 // parseDateTimeTimeZone reads a dateTimeTimeZone. The wall time has no
-// offset and is in the given zone; a value with an offset is converted.
+// offset and is in the given zone, which must be one Graph accepts (accept);
+// a value with an offset is converted.
 func (z zones) parseDateTimeTimeZone(d DateTimeTimeZone, name string) (time.Time, string, error) {
-	loc, iana, err := z.resolve(d.TimeZone)
+	loc, iana, err := z.accept(d.TimeZone)
 	if err != nil {
-		return time.Time{}, "", &opError{status: http.StatusBadRequest, code: "TimeZoneNotSupportedException",
-			msg: fmt.Sprintf("A valid TimeZone value must be specified. The following TimeZone value is not supported: '%s'.", d.TimeZone)}
+		return time.Time{}, "", err
 	}
 	if d.DateTime == "" {
 		return time.Time{}, "", invalidProperty(fmt.Sprintf("%s.dateTime is required.", name))

@@ -63,6 +63,10 @@ type event struct {
 
 	copies map[string]string // organizer's event: attendee mailbox id -> copy id
 	origin *eventRef         // attendee's copy: the organizer's event
+
+	// reportZoneAs replaces the Windows name in originalStartTimeZone and
+	// originalEndTimeZone (EventSpec.ReportZoneAs).
+	reportZoneAs string
 }
 
 // eventRef points from an attendee's copy to the organizer's event. For a

@@ -89,6 +89,12 @@ type Quirks struct {
 	// a deleted event. By default a repeated transactionId returns the event
 	// it first created, deleted or not, and creates nothing.
 	TransactionIDForgottenOnDelete bool
+	// AcceptAnyIANAZone accepts any IANA zone name in a request (start, end,
+	// Prefer: outlook.timezone), as the fake once did. By default, as Graph
+	// documents (resources/datetimetimezone.md), only Windows names and Graph's
+	// list of IANA names are accepted: Europe/Amsterdam gets 400
+	// TimeZoneNotSupportedException.
+	AcceptAnyIANAZone bool
 	// BatchParallelism is how many requests of one $batch run at the same
 	// time, each counting against its mailbox's concurrency limit. Microsoft
 	// says four; some report that all requests of a batch run at once.

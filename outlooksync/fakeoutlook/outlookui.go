@@ -17,29 +17,41 @@ type EventSpec struct {
 	Body     string // plain text
 	Location string
 	// Start and End are instants; TimeZone (IANA or Windows name, "" for
-	// UTC) is the zone the event, and a series' pattern, lives in.
+	// UTC) is the zone the event, and a series' pattern, lives in. Outlook's
+	// zone list is Windows zones: an IANA name becomes its Windows zone
+	// (Europe/Amsterdam is stored and reported as W. Europe Standard Time).
 	Start, End time.Time
 	TimeZone   string
-	IsAllDay   bool
+	// ReportZoneAs, when set, is the name Graph reports as the item's
+	// originalStartTimeZone and originalEndTimeZone, as for an item saved
+	// with a time zone definition of its own: "tzone://Microsoft/Custom"
+	// (resources/event.md; OGCS issue #2148) or "Customized Time Zone"
+	// (MicrosoftDocs/azure-docs #39454). The series still expands in
+	// TimeZone and recurrence.range.recurrenceTimeZone keeps its Windows name.
+	ReportZoneAs string
+	IsAllDay     bool
 	// Recurrence makes a series; an empty range.startDate is the start's
 	// date and an empty range.type is noEnd.
 	Recurrence *PatternedRecurrence
 	Attendees  []string // email addresses
 	Categories []string
+	// Sensitivity is normal (""), personal, private or confidential.
+	Sensitivity string
 }
 
 // Change is what an Outlook user changes in an event; nil fields stay.
 type Change struct {
-	Subject  *string
-	Body     *string
-	Location *string
-	Start    *time.Time
-	End      *time.Time
+	Subject     *string
+	Body        *string
+	Location    *string
+	Sensitivity *string
+	Start       *time.Time
+	End         *time.Time
 }
 
 // specPatch turns what an Outlook user typed into an event body.
 func (s *Server) specPatch(spec EventSpec) (eventPatch, error) {
-	loc, zone, err := s.zones.resolve(spec.TimeZone)
+	zone, loc, err := s.zones.outlookZone(spec.TimeZone)
 	if err != nil {
 		return eventPatch{}, err
 	}
@@ -50,6 +62,9 @@ func (s *Server) specPatch(spec EventSpec) (eventPatch, error) {
 		start:    &DateTimeTimeZone{DateTime: spec.Start.In(loc).Format(wallLayout), TimeZone: zone},
 		end:      &DateTimeTimeZone{DateTime: spec.End.In(loc).Format(wallLayout), TimeZone: zone},
 		isAllDay: &spec.IsAllDay,
+	}
+	if spec.Sensitivity != "" {
+		p.sensitivity = &spec.Sensitivity
 	}
 	if spec.Categories != nil {
 		p.categories = &spec.Categories
@@ -86,12 +101,13 @@ func (s *Server) changePatch(ev *event, c Change) eventPatch {
 	if c.Location != nil {
 		p.location = &Location{DisplayName: *c.Location}
 	}
+	p.sensitivity = c.Sensitivity
 	loc := ev.seriesLoc(s.zones)
 	if c.Start != nil {
-		p.start = &DateTimeTimeZone{DateTime: c.Start.In(loc).Format(wallLayout), TimeZone: ev.startZone}
+		p.start = &DateTimeTimeZone{DateTime: c.Start.In(loc).Format(wallLayout), TimeZone: s.zones.requestName(ev.startZone)}
 	}
 	if c.End != nil {
-		p.end = &DateTimeTimeZone{DateTime: c.End.In(loc).Format(wallLayout), TimeZone: ev.endZone}
+		p.end = &DateTimeTimeZone{DateTime: c.End.In(loc).Format(wallLayout), TimeZone: s.zones.requestName(ev.endZone)}
 	}
 	return p
 }
@@ -113,7 +129,30 @@ func (s *Server) CreateEvent(email string, spec EventSpec) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
+	ev.reportZoneAs = spec.ReportZoneAs
 	return s.snapshot(seriesItem(ev)), nil
+}
+
+// ReportZoneAs makes Graph report a single event's or series' zone under name from now on
+// (see EventSpec.ReportZoneAs; "" reports its Windows name again), as when another client
+// saves the item with a time zone definition of its own: the item changes.
+func (s *Server) ReportZoneAs(email, id, name string) (Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mb, err := s.mailboxLocked(email)
+	if err != nil {
+		return Event{}, err
+	}
+	t, err := s.findLocked(mb, id)
+	if err != nil {
+		return Event{}, err
+	}
+	if t.isInstance {
+		return Event{}, fmt.Errorf("fake outlook: %s is an occurrence; the zone belongs to its series", id)
+	}
+	t.ev.reportZoneAs = name
+	s.touchLocked(mb, t.ev)
+	return s.snapshot(seriesItem(t.ev)), nil
 }
 
 // UpdateEvent changes a single event, a whole series ("the entire series"),
@@ -196,27 +235,38 @@ func (s *Server) ChangePattern(email, masterID string, rec PatternedRecurrence) 
 // a new iCalUId starts there. Nothing links the two, as in Outlook. It
 // returns the new series' master.
 func (s *Server) SplitSeries(email, masterID string, originalStart time.Time, c Change) (Event, error) {
+	finish, err := s.BeginSplitSeries(email, masterID, originalStart, c)
+	if err != nil {
+		return Event{}, err
+	}
+	return finish()
+}
+
+// BeginSplitSeries makes the first of the two changes Outlook writes for "this and all
+// following": the series' range is shortened; the returned function makes the second, the
+// new series. Between the two a client may sync, and see only the first.
+func (s *Server) BeginSplitSeries(email, masterID string, originalStart time.Time, c Change) (func() (Event, error), error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	mb, err := s.mailboxLocked(email)
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
 	t, err := s.findLocked(mb, masterID)
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
 	old := t.ev
 	if old.rec == nil || !old.isOrganizer {
-		return Event{}, fmt.Errorf("fake outlook: %s is not a series the user organizes", masterID)
+		return nil, fmt.Errorf("fake outlook: %s is not a series the user organizes", masterID)
 	}
 	from := originalStart.UTC()
 	starts := old.originalStarts(s.zones, from.Add(time.Second))
 	if len(starts) == 0 || !starts[len(starts)-1].Equal(from) {
-		return Event{}, fmt.Errorf("fake outlook: the series has no occurrence at %s", from.Format(time.RFC3339))
+		return nil, fmt.Errorf("fake outlook: the series has no occurrence at %s", from.Format(time.RFC3339))
 	}
 	if len(starts) == 1 {
-		return Event{}, fmt.Errorf("fake outlook: splitting at the first occurrence is an edit of the whole series")
+		return nil, fmt.Errorf("fake outlook: splitting at the first occurrence is an edit of the whole series")
 	}
 	loc := old.seriesLoc(s.zones)
 	before := len(starts) - 1
@@ -238,7 +288,7 @@ func (s *Server) SplitSeries(email, masterID string, originalStart time.Time, c 
 	spec.Recurrence = &rec
 	p, err := s.specPatch(spec)
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
 	change := s.changePatch(old, c)
 	p.subject = firstSet(change.subject, p.subject)
@@ -260,13 +310,17 @@ func (s *Server) SplitSeries(email, masterID string, originalStart time.Time, c 
 	cut.Range.EndDate = starts[before-1].In(loc).Format(dateLayout)
 	cut.Range.NumberOfOccurrences = 0
 	if _, err := s.updateLocked(mb, masterID, eventPatch{recurrenceSet: true, recurrence: &cut}, ""); err != nil {
-		return Event{}, err
+		return nil, err
 	}
-	ev, _, err := s.createEventLocked(mb, p)
-	if err != nil {
-		return Event{}, err
-	}
-	return s.snapshot(seriesItem(ev)), nil
+	return func() (Event, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ev, _, err := s.createEventLocked(mb, p)
+		if err != nil {
+			return Event{}, err
+		}
+		return s.snapshot(seriesItem(ev)), nil
+	}, nil
 }
 
 func firstSet(a, b *string) *string {

@@ -24,6 +24,7 @@ type Event struct {
 	OriginalStart  time.Time // occurrences and exceptions
 	TimeZone       string    // IANA
 	IsAllDay       bool
+	Sensitivity    string
 	IsCancelled    bool
 	IsOrganizer    bool
 	Organizer      string
@@ -45,6 +46,7 @@ func (s *Server) snapshot(it item) Event {
 		IsCancelled: it.c.isCancelled, IsOrganizer: it.ev.isOrganizer, Organizer: it.ev.organizer.Address,
 		Response: it.c.response.Response, Attendees: slices.Clone(it.c.attendees),
 		Categories: slices.Clone(it.c.categories), ExtendedProperties: slices.Clone(it.c.extProps),
+		Sensitivity: it.c.sensitivity,
 	}
 	if it.originalStart != nil {
 		e.OriginalStart = *it.originalStart

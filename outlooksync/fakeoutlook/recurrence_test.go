@@ -224,29 +224,3 @@ func TestOccurrenceIDsRoundTrip(t *testing.T) {
 		t.Error("a master id parsed as an occurrence id")
 	}
 }
-
-func TestZonesReportWindowsNames(t *testing.T) {
-	z := newZones()
-	tests := []struct{ in, iana, windows string }{
-		{"W. Europe Standard Time", "Europe/Berlin", "W. Europe Standard Time"},
-		{"Europe/Berlin", "Europe/Berlin", "W. Europe Standard Time"},
-		{"Europe/Amsterdam", "Europe/Amsterdam", "W. Europe Standard Time"},
-		{"Pacific Standard Time", "America/Los_Angeles", "Pacific Standard Time"},
-		{"UTC", "UTC", "UTC"},
-		{"", "UTC", "UTC"},
-		{"America/Argentina/Salta", "America/Argentina/Salta", "America/Argentina/Salta"},
-	}
-	for _, tt := range tests {
-		_, iana, err := z.resolve(tt.in)
-		if err != nil || iana != tt.iana {
-			t.Errorf("resolve(%q) = %q, %v; want %q", tt.in, iana, err, tt.iana)
-			continue
-		}
-		if got := z.windows(iana); got != tt.windows {
-			t.Errorf("windows(%q) = %q, want %q", iana, got, tt.windows)
-		}
-	}
-	if _, _, err := z.resolve("Mars/Olympus_Mons"); err == nil {
-		t.Error("an unknown zone was accepted")
-	}
-}

@@ -95,8 +95,8 @@ func (s *Server) renderItem(it item, v view) orderedObject {
 	} else {
 		o.add("transactionId", ev.transactionID)
 	}
-	o.add("originalStartTimeZone", s.zones.windows(c.startZone))
-	o.add("originalEndTimeZone", s.zones.windows(c.endZone))
+	o.add("originalStartTimeZone", s.reportedZone(it.ev, c.startZone))
+	o.add("originalEndTimeZone", s.reportedZone(it.ev, c.endZone))
 	o.add("iCalUId", uid)
 	o.add("reminderMinutesBeforeStart", c.reminderMinutes)
 	o.add("isReminderOn", c.isReminderOn)

@@ -46,7 +46,7 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:      opts,
 		log:       opts.Logger,
-		zones:     newZones(),
+		zones:     newZones(opts.Quirks.AcceptAnyIANAZone),
 		pages:     newPages(),
 		apps:      map[string]App{},
 		mailboxes: map[string]*mailbox{},

@@ -111,10 +111,14 @@ func (s *Server) newView(q url.Values, h http.Header, graphBase string, mb *mail
 	v := view{outLoc: time.UTC, outTZ: "UTC", graphBase: graphBase, userID: mb.id}
 	prefs := parsePrefer(h)
 	if prefs.timeZone != "" {
-		if loc, _, err := s.zones.resolve(prefs.timeZone); err == nil {
-			v.outLoc, v.outTZ = loc, prefs.timeZone
-			v.applied = append(v.applied, fmt.Sprintf("outlook.timezone=%q", prefs.timeZone))
+		// A zone Graph does not know is refused, not ignored: 400
+		// TimeZoneNotSupportedException (jasonjoh in microsoft-graph-docs #6870).
+		loc, _, err := s.zones.accept(prefs.timeZone)
+		if err != nil {
+			return v, err
 		}
+		v.outLoc, v.outTZ = loc, prefs.timeZone
+		v.applied = append(v.applied, fmt.Sprintf("outlook.timezone=%q", prefs.timeZone))
 	}
 	if prefs.textBody {
 		v.textBody = true

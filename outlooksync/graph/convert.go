@@ -52,10 +52,10 @@ func (c *Client) remoteEvent(ev models.Eventable) outlooksync.RemoteEvent {
 	if l := ev.GetLocation(); l != nil {
 		r.Location = deref(l.GetDisplayName())
 	}
-	zoneName := deref(ev.GetOriginalStartTimeZone())
-	if zoneName != "" {
-		r.TimeZone, _ = c.zones.iana(zoneName)
-	}
+	// The event's IANA zone, with eventZone's fallbacks for custom zones; "" when Outlook
+	// names none that can be placed.
+	zoneName := c.eventZone(ev)
+	r.TimeZone = zoneName
 	if r.IsAllDay {
 		// Graph sends an all-day item as midnight to midnight of its dates whatever zone
 		// was asked for (microsoft-graph-docs #1802, #6003): they are dates, not instants
@@ -151,24 +151,29 @@ func dateOf(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// dateTimeTimeZone writes an instant as a wall time in zone (IANA; "" is UTC).
+// dateTimeTimeZone writes an instant as a wall time in zone (IANA; "" is UTC), named by its
+// Windows name. A zone winzone does not know is written as UTC wall times named "UTC": the
+// same instant, rather than an IANA name Graph may refuse with 400.
 func (c *Client) dateTimeTimeZone(t time.Time, zone string, allDay bool) models.DateTimeTimeZoneable {
 	dt := models.NewDateTimeTimeZone()
+	tz, known := c.zones.windows(zone)
+	loc := time.UTC
+	if known && zone != "" && zone != "UTC" {
+		if l, err := time.LoadLocation(zone); err == nil {
+			loc = l
+		} else {
+			tz = "UTC"
+		}
+	}
+	if !known {
+		tz = "UTC"
+	}
 	var wall string
 	if allDay {
 		wall = t.UTC().Format(dateLayout) + "T00:00:00.0000000"
 	} else {
-		loc := time.UTC
-		if zone != "" {
-			if l, err := time.LoadLocation(zone); err == nil {
-				loc = l
-			} else {
-				zone = ""
-			}
-		}
 		wall = t.In(loc).Format(wallLayoutOut)
 	}
-	tz := c.zones.windows(zone)
 	dt.SetDateTime(&wall)
 	dt.SetTimeZone(&tz)
 	return dt
@@ -193,4 +198,22 @@ func htmlToText(s string) string {
 		lines[i] = strings.TrimRight(l, " \t\u00a0")
 	}
 	return strings.TrimSpace(blankLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+}
+
+// instanceOf converts an occurrence or exception of master. An all-day instance whose own
+// zone cannot be placed (a custom zone: the instance carries no recurrence to fall back on)
+// is keyed by its date in the master's zone, as every other instance of the series.
+func (c *Client) instanceOf(ev models.Eventable, master outlooksync.RemoteEvent) outlooksync.RemoteEvent {
+	r := c.remoteEvent(ev)
+	if !r.IsAllDay || r.TimeZone != "" || master.TimeZone == "" {
+		return r
+	}
+	r.TimeZone = master.TimeZone
+	if os := ev.GetOriginalStart(); os != nil {
+		if loc, err := time.LoadLocation(master.TimeZone); err == nil {
+			t := dateOf(os.UTC(), loc)
+			r.OriginalStart = &t
+		}
+	}
+	return r
 }

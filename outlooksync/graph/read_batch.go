@@ -120,7 +120,7 @@ func (c *Client) readInstances(ctx context.Context, masters []string, w outlooks
 			}
 			rs := out[id]
 			for _, ev := range page.GetValue() {
-				rs.Instances = append(rs.Instances, c.remoteEvent(ev))
+				rs.Instances = append(rs.Instances, c.instanceOf(ev, rs.Master))
 			}
 			link := deref(page.GetOdataNextLink())
 			if link == "" {

@@ -55,9 +55,8 @@ func (c *Client) recurrenceFrom(rec models.PatternedRecurrenceable) *outlooksync
 		if out.Range.Type == "numbered" {
 			out.Range.NumberOfOccurrences = int(deref(r.GetNumberOfOccurrences()))
 		}
-		if tz := deref(r.GetRecurrenceTimeZone()); tz != "" {
-			out.Range.RecurrenceTimeZone, _ = c.zones.iana(tz)
-		}
+		// A zone that cannot be placed stays "", never UTC (eventZone).
+		out.Range.RecurrenceTimeZone, _ = c.zones.iana(deref(r.GetRecurrenceTimeZone()))
 	}
 	return out
 }
@@ -139,7 +138,12 @@ func (c *Client) recurrenceTo(rec *outlooksync.Recurrence, zone string) (models.
 	if tz == "" {
 		tz = zone
 	}
-	win := c.zones.windows(tz)
+	// A Windows name, as for start and end; a zone winzone does not know goes as UTC, the
+	// zone dateTimeTimeZone then writes the start in.
+	win, ok := c.zones.windows(tz)
+	if !ok {
+		win = "UTC"
+	}
 	r.SetRecurrenceTimeZone(&win)
 	out.SetRangeEscaped(r)
 	return out, nil

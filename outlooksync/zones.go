@@ -1,0 +1,55 @@
+package outlooksync
+
+import (
+	"maps"
+	"time"
+
+	"intracal/outlooksync/winzone"
+)
+
+// keptZone is the zone to read a linked Outlook series in, given the zone of its link's base.
+// Outlook knows zones only by their Windows names, so a series written in Europe/Amsterdam
+// comes back in the zone that stands for "W. Europe Standard Time", Europe/Berlin: to
+// Outlook the same zone, so the base's is kept and nothing counts as changed. A zone the
+// adapter could not place (a custom zone with nothing to fall back on) arrives empty and
+// keeps the base's zone too, rather than turning into UTC and moving every instance after
+// the next change of daylight saving time. Without a base the remote zone stands.
+func keptZone(remote, base string) string {
+	if base == "" || remote == base {
+		return remote
+	}
+	if remote == "" {
+		return base
+	}
+	if _, err := time.LoadLocation(remote); err != nil {
+		return base
+	}
+	if winzone.Same(remote, base) {
+		return base
+	}
+	return remote
+}
+
+// linkedZones returns remote with the master of every linked series read in the zone
+// keptZone picks from its link's base. The input is left as it is (Reconcile is pure): a
+// changed series is a copy in a copy of the map.
+func linkedZones(links []Link, remote map[string]*RemoteSeries) map[string]*RemoteSeries {
+	out, copied := remote, false
+	for _, l := range links {
+		rs := remote[l.RemoteID]
+		if rs == nil {
+			continue
+		}
+		zone := keptZone(rs.Master.TimeZone, l.Base.Series.When.Zone)
+		if zone == rs.Master.TimeZone {
+			continue
+		}
+		if !copied {
+			out, copied = maps.Clone(remote), true
+		}
+		cp := *rs
+		cp.Master.TimeZone = zone
+		out[l.RemoteID] = &cp
+	}
+	return out
+}
