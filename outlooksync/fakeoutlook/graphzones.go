@@ -1,5 +1,7 @@
 package fakeoutlook
 
+import "sync"
+
 // graphIANAZones are the IANA names Graph accepts in dateTimeTimeZone.timeZone beside the
 // Windows names: the list of the dateTimeTimeZone resource page
 // (microsoft-graph-docs-contrib, api-reference/v1.0/resources/datetimetimezone.md). Zones
@@ -8,7 +10,7 @@ package fakeoutlook
 // "Europe/Kyiv (Kiev)" and "Asia/Yangon (Rangoon)" give both names; "Asia/Toshkent
 // (Tashkent)" and "Asia/Astana (Almaty)" give only Asia/Tashkent and Asia/Almaty, because
 // Toshkent and Astana are no IANA names.
-var graphIANAZones = func() map[string]bool {
+var graphIANAZones = sync.OnceValue(func() map[string]bool {
 	names := []string{
 		"Etc/GMT+12", "Etc/GMT+11", "Pacific/Honolulu", "America/Anchorage", "America/Santa_Isabel",
 		"America/Los_Angeles", "America/Phoenix", "America/Chihuahua", "America/Denver",
@@ -38,4 +40,4 @@ var graphIANAZones = func() map[string]bool {
 		out[n] = true
 	}
 	return out
-}()
+})

@@ -276,7 +276,7 @@ func (s *Server) BeginSplitSeries(email, masterID string, originalStart time.Tim
 	dur := old.end.Sub(old.start)
 	spec := EventSpec{Subject: old.subject, Body: htmlToText(old.body), Location: old.location.DisplayName,
 		Start: from, End: from.Add(dur), TimeZone: old.startZone, IsAllDay: old.isAllDay,
-		Categories: slices.Clone(old.categories)}
+		Categories: slices.Clone(old.categories), Sensitivity: old.sensitivity}
 	for _, a := range old.attendees {
 		spec.Attendees = append(spec.Attendees, a.EmailAddress.Address)
 	}

@@ -28,7 +28,7 @@ func newZones(anyIANA bool) zones { return zones{anyIANA: anyIANA} }
 func (z zones) accept(name string) (*time.Location, string, error) {
 	n := strings.TrimSpace(name)
 	_, windows := winzone.IANA(n)
-	if n == "" || windows || graphIANAZones[n] || z.anyIANA {
+	if n == "" || windows || graphIANAZones()[n] || z.anyIANA {
 		return z.resolve(n)
 	}
 	return nil, "", zoneNotSupported(name)

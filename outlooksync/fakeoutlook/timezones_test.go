@@ -54,7 +54,7 @@ func TestZonesAcceptWhatGraphAccepts(t *testing.T) {
 }
 
 func TestGraphsIANAZonesAreWindowsZones(t *testing.T) {
-	for name := range graphIANAZones {
+	for name := range graphIANAZones() {
 		if _, err := time.LoadLocation(name); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -16,55 +16,57 @@
 // rest of the program use for it.
 package winzone
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 type entry struct {
 	windows string
 	zones   []string // the zone of territory 001 first
 }
 
-var (
-	entries   = build()
-	byWindows = map[string]int{} // lower-case Windows name -> entry
-	byIANA    = map[string]int{} // lower-case IANA name -> entry
-)
+// lookup is the table with its indexes, built once on first use.
+type lookup struct {
+	entries   []entry
+	byWindows map[string]int // lower-case Windows name -> entry
+	byIANA    map[string]int // lower-case IANA name -> entry
+}
 
-func init() {
-	for i, e := range entries {
-		byWindows[strings.ToLower(e.windows)] = i
+var tables = sync.OnceValue(func() lookup {
+	l := lookup{byWindows: map[string]int{}, byIANA: map[string]int{}}
+	for i, row := range table {
+		e := entry{windows: row[0], zones: strings.Fields(row[1])}
+		l.entries = append(l.entries, e)
+		l.byWindows[strings.ToLower(e.windows)] = i
 		for _, z := range e.zones {
-			if _, dup := byIANA[strings.ToLower(z)]; !dup {
-				byIANA[strings.ToLower(z)] = i
+			if _, dup := l.byIANA[strings.ToLower(z)]; !dup {
+				l.byIANA[strings.ToLower(z)] = i
 			}
 		}
 	}
-}
-
-func build() []entry {
-	out := make([]entry, 0, len(table))
-	for _, row := range table {
-		out = append(out, entry{windows: row[0], zones: strings.Fields(row[1])})
-	}
-	return out
-}
+	return l
+})
 
 // IANA returns the IANA zone a Windows zone stands for (CLDR's territory 001). The name is
 // matched without regard to case, as Graph matches it.
 func IANA(windows string) (string, bool) {
-	i, ok := byWindows[strings.ToLower(strings.TrimSpace(windows))]
+	t := tables()
+	i, ok := t.byWindows[strings.ToLower(strings.TrimSpace(windows))]
 	if !ok {
 		return "", false
 	}
-	return entries[i].zones[0], true
+	return t.entries[i].zones[0], true
 }
 
 // Windows returns the Windows zone an IANA zone belongs to.
 func Windows(iana string) (string, bool) {
-	i, ok := byIANA[strings.ToLower(strings.TrimSpace(iana))]
+	t := tables()
+	i, ok := t.byIANA[strings.ToLower(strings.TrimSpace(iana))]
 	if !ok {
 		return "", false
 	}
-	return entries[i].windows, true
+	return t.entries[i].windows, true
 }
 
 // Same reports whether two IANA zones are the same zone to Outlook: equal, or both belonging
@@ -80,8 +82,9 @@ func Same(a, b string) bool {
 
 // WindowsNames lists every Windows zone of the table.
 func WindowsNames() []string {
-	out := make([]string, len(entries))
-	for i, e := range entries {
+	t := tables()
+	out := make([]string, len(t.entries))
+	for i, e := range t.entries {
 		out[i] = e.windows
 	}
 	return out
@@ -89,9 +92,10 @@ func WindowsNames() []string {
 
 // Zones lists the IANA zones of a Windows zone, its own zone (territory 001) first.
 func Zones(windows string) []string {
-	i, ok := byWindows[strings.ToLower(strings.TrimSpace(windows))]
+	t := tables()
+	i, ok := t.byWindows[strings.ToLower(strings.TrimSpace(windows))]
 	if !ok {
 		return nil
 	}
-	return append([]string(nil), entries[i].zones...)
+	return append([]string(nil), t.entries[i].zones...)
 }

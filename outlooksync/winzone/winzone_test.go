@@ -8,7 +8,7 @@ import (
 )
 
 func TestEveryZoneLoads(t *testing.T) {
-	for _, e := range entries {
+	for _, e := range tables().entries {
 		for _, z := range e.zones {
 			if _, err := time.LoadLocation(z); err != nil {
 				t.Errorf("%s: %s: %v", e.windows, z, err)
@@ -19,7 +19,7 @@ func TestEveryZoneLoads(t *testing.T) {
 
 func TestEachZoneBelongsToOneWindowsZone(t *testing.T) {
 	seen := map[string]string{}
-	for _, e := range entries {
+	for _, e := range tables().entries {
 		for _, z := range e.zones {
 			if prev, dup := seen[strings.ToLower(z)]; dup {
 				t.Errorf("%s is listed under %q and %q", z, prev, e.windows)
