@@ -3,6 +3,8 @@ package outlooksync
 import (
 	"context"
 	"slices"
+
+	"intracal/calendar"
 )
 
 // backstop picks the Outlook series whose instances this cycle re-reads although the change
@@ -58,4 +60,43 @@ func nextInTurn(all []string, after string, n int) ([]string, string, error) {
 		out = append(out, all[(start+i)%len(all)])
 	}
 	return out, out[len(out)-1], nil
+}
+
+// unnamedLinks lists the Outlook items linked to segments with instances in the window (and
+// their stand-ins, and the copies of meetings the user attends) that a full delta read did not
+// name: deleted since the last read, or moved out of the window. A full read (a new round, or
+// one after an expired token) lists what Outlook has, so these must be read to tell.
+func (en *Engine) unnamedLinks(ctx context.Context, userID int64, seen touched, w Window) ([]string, error) {
+	links, err := en.Store.Links(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range links {
+		seg, err := segmentFromState(l.Base.Series, calendar.Segment{})
+		if err != nil || len(seg.Schedule().Starts(w.From, w.To, 1)) == 0 {
+			continue // outside the window: left alone
+		}
+		if _, named := seen.keys[l.RemoteID]; !named {
+			out = append(out, l.RemoteID)
+		}
+		for _, si := range l.Base.StandIns {
+			if _, named := seen.keys[si.ID]; !named && si.ID != "" {
+				out = append(out, si.ID, l.RemoteID)
+			}
+		}
+	}
+	if en.People != nil {
+		atts, err := en.Store.Attendances(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range atts {
+			if _, named := seen.keys[a.RemoteID]; !named && a.EventID != 0 {
+				out = append(out, a.RemoteID)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }

@@ -143,6 +143,18 @@ func (en *Engine) Cycle(ctx context.Context, job Job) (Result, error) {
 		forced[id] = true
 	}
 	res.Backstop = len(backstop)
+	if res.FullRead {
+		// A new round lists what is there, not what went since the last delta read: every
+		// linked item in the window that it does not name is read, so that a deletion made
+		// in between is seen (404), never taken as "unchanged".
+		unnamed, err := en.unnamedLinks(ctx, job.UserID, seen, w)
+		if err != nil {
+			return res, err
+		}
+		for _, id := range unnamed {
+			forced[id] = true
+		}
+	}
 	read := map[string]*RemoteSeries{} // every Outlook item read this cycle
 	for pass := 1; pass <= maxPasses; pass++ {
 		res.Passes = pass
@@ -370,9 +382,19 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 				failed[lp] = true
 				res.Failed++
 				en.Log.Warn("outlook operation failed", "user", job.UserID, "kind", ops[i].Kind, "purpose", plan.Ops[i].Purpose, "err", r.Err)
-				if ops[i].Kind == OpDelete && errors.Is(r.Err, ErrRemoteNotFound) {
+				var throttled *ThrottledError
+				switch {
+				case ops[i].Kind == OpDelete && errors.Is(r.Err, ErrRemoteNotFound):
 					failed[lp] = false // already gone: that is what we wanted
 					res.Failed--
+				case !errors.As(r.Err, &throttled):
+					// The plan's history said what was sent; this says it did not go through.
+					var eventID int64
+					if lp != nil && lp.Event != nil {
+						eventID = lp.Event.ID
+					}
+					plan.History = append(plan.History, HistoryEntry{EventID: eventID, Direction: "error",
+						Summary: "Outlook refused a change; it is tried again on the next sync", Detail: plan.Ops[i].Purpose + ": " + r.Err.Error()})
 				}
 				continue
 			}

@@ -3,6 +3,7 @@ package fakeoutlook
 import (
 	"encoding/json"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -155,6 +156,14 @@ func (e *event) occurrence(t time.Time) instance {
 	}
 	c := e.content.clone()
 	c.end = t.Add(e.end.Sub(e.start))
+	if e.isAllDay {
+		// Midnight to midnight in the series' zone, however long the days across a change of
+		// daylight saving time.
+		if loc, err := time.LoadLocation(e.startZone); err == nil {
+			days := int(math.Round(e.end.Sub(e.start).Hours() / 24))
+			c.end = t.In(loc).AddDate(0, 0, days).UTC()
+		}
+	}
 	c.start = t
 	return instance{master: e, originalStart: t, c: c}
 }

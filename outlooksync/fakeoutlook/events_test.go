@@ -505,3 +505,24 @@ func TestICalUIDPerSeriesOrPerOccurrence(t *testing.T) {
 		})
 	}
 }
+
+func TestAllDayOccurrencesEndAtMidnightAcrossDaylightSaving(t *testing.T) {
+	f := newFixture(t, Options{})
+	tok := f.token("ada@example.com")
+	ev := f.createSeries(tok, map[string]any{"subject": "Trip", "isAllDay": true,
+		"start": map[string]any{"dateTime": "2027-03-14T00:00:00", "timeZone": "Eastern Standard Time"},
+		"end":   map[string]any{"dateTime": "2027-03-15T00:00:00", "timeZone": "Eastern Standard Time"},
+		"recurrence": map[string]any{
+			"pattern": map[string]any{"type": "daily", "interval": 1},
+			"range":   map[string]any{"type": "numbered", "startDate": "2027-03-14", "numberOfOccurrences": 3}}})
+	inst := f.instances(tok, ev["id"].(string), "startDateTime=2027-03-01T00:00:00Z&endDateTime=2027-04-01T00:00:00Z")
+	var got []string
+	for _, in := range inst {
+		got = append(got, in["start"].(map[string]any)["dateTime"].(string)[:10]+".."+in["end"].(map[string]any)["dateTime"].(string)[:10])
+	}
+	// 14 March 2027, the first day, is 23 hours long in New York: each later occurrence still
+	// lasts until the next midnight, not 23 hours.
+	if strings.Join(got, ",") != "2027-03-14..2027-03-15,2027-03-15..2027-03-16,2027-03-16..2027-03-17" {
+		t.Errorf("all-day occurrences %v, want one day each", got)
+	}
+}

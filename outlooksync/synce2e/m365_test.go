@@ -404,3 +404,42 @@ func (w *world) event(id int64) *calendar.Event {
 	}
 	return e
 }
+
+// A new delta round (the window moved on, or the token expired) lists what Outlook has, not
+// what went: an item deleted in Outlook just before it is still seen as deleted.
+func TestANewRoundStillSeesADeletionMadeBeforeIt(t *testing.T) {
+	for _, how := range []string{"the window moved", "the token expired"} {
+		for _, series := range []bool{false, true} {
+			name := how + "/single"
+			if series {
+				name = how + "/series"
+			}
+			t.Run(name, func(t *testing.T) {
+				w := newWorld(t, dbtest.SQLite(t))
+				var shift time.Duration
+				w.engine.Now = func() time.Time { return time.Now().Add(shift) }
+				in := calendar.EventInput{Title: "Gone soon", Start: wall(w.at(3, 9, 0)), End: wall(w.at(3, 10, 0))}
+				if series {
+					in.RRule = "FREQ=WEEKLY;COUNT=4"
+				}
+				e := w.create(in)
+				w.sync()
+				w.engine.BackstopSeries = 0 // the new round alone must see it
+				if err := w.fake.DeleteEvent(mailbox, w.linkOf(e.ID)); err != nil {
+					t.Fatal(err)
+				}
+				if how == "the window moved" {
+					shift = 24 * time.Hour
+				} else if err := w.fake.ExpireDeltaTokens(mailbox); err != nil {
+					t.Fatal(err)
+				}
+				if res := w.sync(); !res.FullRead {
+					t.Fatal("the cycle did not start a new round")
+				}
+				if n := w.events(); n != 0 {
+					t.Fatalf("deleted in Outlook before a new round: %d event(s) still here", n)
+				}
+			})
+		}
+	}
+}
