@@ -45,7 +45,8 @@ func (a *App) login(c echo.Context) error {
 	if email == "" || password == "" {
 		return again(http.StatusUnprocessableEntity, "Enter your e-mail address and password.")
 	}
-	wait, err := a.throttle.wait(ctx, email, ip)
+	// The attempt is counted before the password is checked (see loginThrottle.reserve).
+	wait, err := a.throttle.reserve(ctx, email, ip)
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func (a *App) login(c echo.Context) error {
 	// Compared even when there is no such account, so the answer takes as long either way.
 	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 	if err != nil || user.PasswordHash == "" || !match {
-		wait, ferr := a.throttle.fail(ctx, email, ip)
+		wait, ferr := a.throttle.lockedNow(ctx, email, ip)
 		if ferr != nil {
 			return ferr
 		}

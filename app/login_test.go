@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,8 +133,47 @@ func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
 		// Once the wait is over, the right password works and the count starts afresh.
 		clock.Advance(61 * time.Second)
 		attacker.login("anna@example.com", "correct horse")
-		if wait, _ := a.throttle.wait(t.Context(), "anna@example.com", attacker.ip); wait != 0 {
+		if wait, _ := a.throttle.lockedNow(t.Context(), "anna@example.com", attacker.ip); wait != 0 {
 			t.Errorf("failures not cleared by a successful sign-in: wait %s", wait)
+		}
+	})
+}
+
+// Guesses sent at once are throttled like guesses sent one after another: each attempt is
+// counted before its password is checked, so only loginFreeAttempts of 30 are checked, and a
+// later batch of 59 wrong passwords with the right one does not sign in.
+func TestParallelGuessesAreThrottledToo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestApp(t, db)
+		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
+		batch := func(n int, right bool) map[int]int {
+			codes := make(chan int, n)
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					password := "guess " + strconv.Itoa(i)
+					if right && i == n-1 {
+						password = "correct horse"
+					}
+					res := newBrowser(t, a).postForm("/login", url.Values{"email": {"anna@example.com"}, "password": {password}})
+					codes <- res.StatusCode
+				}(i)
+			}
+			wg.Wait()
+			close(codes)
+			count := map[int]int{}
+			for c := range codes {
+				count[c]++
+			}
+			return count
+		}
+		if got := batch(30, false); got[http.StatusUnauthorized] != loginFreeAttempts || got[http.StatusTooManyRequests] != 30-loginFreeAttempts {
+			t.Fatalf("30 wrong passwords at once: %v, want %d checked (401) and the rest 429", got, loginFreeAttempts)
+		}
+		if got := batch(60, true); got[http.StatusTooManyRequests] != 60 {
+			t.Fatalf("59 wrong passwords and the right one at once while locked: %v, want 60 times 429", got)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Failed sign-ins are counted per account and client address. The first loginFreeAttempts-1
@@ -51,8 +52,63 @@ func throttleKey(email, ip string) (string, string) {
 	return email, ip
 }
 
-// wait says how long the pair must wait before its next attempt; zero when it may try now.
-func (l *loginThrottle) wait(ctx context.Context, email, ip string) (time.Duration, error) {
+// reserve counts an attempt for the pair before its password is checked, and reports the
+// wait when the pair is locked (the attempt is then refused and not counted). Counting first
+// is what makes the throttle hold against guesses sent in parallel: each reservation is a
+// compare-and-swap on the pair's row, so however many requests arrive at once (at any app
+// instance sharing the database) only loginFreeAttempts of them get to a password check
+// before the lock. A successful sign-in clears the pair, its reservation included.
+func (l *loginThrottle) reserve(ctx context.Context, email, ip string) (time.Duration, error) {
+	email, ip = throttleKey(email, ip)
+	db := l.db.WithContext(ctx)
+	for attempt := 0; attempt < 50; attempt++ {
+		now := l.now()
+		var row loginFailureRow
+		err := db.Where("email = ? AND ip = ?", email, ip).Take(&row).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			row = loginFailureRow{Email: email, IP: ip, Failures: 1, FirstFailedAt: now, LastFailedAt: now}
+			res := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+			if res.Error != nil {
+				return 0, fmt.Errorf("reserve a sign-in attempt: %w", res.Error)
+			}
+			if res.RowsAffected == 1 {
+				return 0, nil
+			}
+			continue // another request created it first: count against that row
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read login failures: %w", err)
+		}
+		if row.LockedUntil != nil {
+			if left := row.LockedUntil.Sub(now); left > 0 {
+				return left, nil
+			}
+		}
+		failures, first := row.Failures, row.FirstFailedAt
+		if now.Sub(row.LastFailedAt) > loginFailureWindow {
+			failures, first = 0, now
+		}
+		failures++
+		var until *time.Time
+		if lock := lockFor(failures); lock > 0 {
+			t := now.Add(lock)
+			until = &t
+		}
+		res := db.Model(&loginFailureRow{}).Where("id = ? AND failures = ? AND last_failed_at = ?", row.ID, row.Failures, row.LastFailedAt).
+			Updates(map[string]any{"failures": failures, "first_failed_at": first, "last_failed_at": now, "locked_until": until})
+		if res.Error != nil {
+			return 0, fmt.Errorf("reserve a sign-in attempt: %w", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			return 0, nil
+		}
+		// Another attempt counted itself meanwhile: read again.
+	}
+	return 0, fmt.Errorf("reserve a sign-in attempt: too much contention for one account")
+}
+
+// lockedNow reports the wait of a locked pair, counting nothing; zero when it may try.
+func (l *loginThrottle) lockedNow(ctx context.Context, email, ip string) (time.Duration, error) {
 	email, ip = throttleKey(email, ip)
 	var row loginFailureRow
 	err := l.db.WithContext(ctx).Where("email = ? AND ip = ?", email, ip).Take(&row).Error
@@ -62,50 +118,12 @@ func (l *loginThrottle) wait(ctx context.Context, email, ip string) (time.Durati
 	if err != nil {
 		return 0, fmt.Errorf("read login failures: %w", err)
 	}
-	if row.LockedUntil == nil {
-		return 0, nil
-	}
-	if left := row.LockedUntil.Sub(l.now()); left > 0 {
-		return left, nil
+	if row.LockedUntil != nil {
+		if left := row.LockedUntil.Sub(l.now()); left > 0 {
+			return left, nil
+		}
 	}
 	return 0, nil
-}
-
-// fail records a failed attempt and returns the wait it imposes (zero while attempts are free).
-func (l *loginThrottle) fail(ctx context.Context, email, ip string) (time.Duration, error) {
-	email, ip = throttleKey(email, ip)
-	now := l.now()
-	var lock time.Duration
-	record := func(tx *gorm.DB) error {
-		var row loginFailureRow
-		err := tx.Where("email = ? AND ip = ?", email, ip).Take(&row).Error
-		switch {
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			row = loginFailureRow{Email: email, IP: ip, FirstFailedAt: now}
-		case err != nil:
-			return err
-		case now.Sub(row.LastFailedAt) > loginFailureWindow:
-			row.Failures, row.FirstFailedAt = 0, now
-		}
-		row.Failures++
-		row.LastFailedAt = now
-		row.LockedUntil = nil
-		lock = lockFor(row.Failures)
-		if lock > 0 {
-			until := now.Add(lock)
-			row.LockedUntil = &until
-		}
-		return tx.Save(&row).Error
-	}
-	err := l.db.WithContext(ctx).Transaction(record)
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		// Two failures of a new pair at once both inserted; the second now finds the row.
-		err = l.db.WithContext(ctx).Transaction(record)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("record login failure: %w", err)
-	}
-	return lock, nil
 }
 
 // lockFor is the wait after the n-th consecutive failure.
