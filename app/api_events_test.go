@@ -175,6 +175,12 @@ func TestAPIRejectsBadInputWith4xx(t *testing.T) {
 			{"end before start", "POST", "/api/v1/events", `{"title":"T","start":"2026-03-02T09:00:00","end":"2026-03-02T08:00:00","timeZone":"UTC"}`, 422, "end"},
 			{"unknown zone", "POST", "/api/v1/events", `{"title":"T","start":"2026-03-02T09:00:00","timeZone":"Nowhere/Land"}`, 422, "timeZone"},
 			{"unknown invitee", "POST", "/api/v1/events", `{"title":"T","start":"2026-03-02T09:00:00","timeZone":"UTC","invitees":[{"email":"zed@example.com"}]}`, 422, "invitees[0].email"},
+			// Dates past the supported range (1900 to 2199): accepted before, then unreadable.
+			{"year 9999 all day", "POST", "/api/v1/events", `{"title":"x","start":"9999-12-31","end":"9999-12-31","allDay":true}`, 422, "start"},
+			{"until year 9999", "POST", "/api/v1/events", `{"title":"x","start":"2026-03-02","allDay":true,"rrule":"FREQ=DAILY;UNTIL=99991231"}`, 422, "rrule"},
+			{"year 10000 in UTC", "POST", "/api/v1/events", `{"title":"x","start":"2199-12-31T22:00:00","timeZone":"America/Los_Angeles"}`, 422, "start"},
+			{"count past 2199", "POST", "/api/v1/events", `{"title":"x","start":"2190-01-01T09:00:00","timeZone":"UTC","rrule":"FREQ=YEARLY;COUNT=20"}`, 422, "rrule"},
+			{"before 1900", "POST", "/api/v1/events", `{"title":"x","start":"1899-12-31T09:00:00","timeZone":"UTC"}`, 422, "start"},
 			{"bad id", "GET", "/api/v1/events/abc", ``, 400, ""},
 			{"missing event", "GET", "/api/v1/events/999", ``, 404, ""},
 			{"bad scope", "PATCH", "/api/v1/events/1?scope=some", `{"title":"x"}`, 422, "scope"},

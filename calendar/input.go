@@ -170,6 +170,9 @@ func parseTimes(v *ValidationError, start, end, zone string, allDay bool) (times
 		v.Add("end", "An event cannot last longer than five years.")
 		return times{}, false
 	}
+	if !checkRange(v, s, e) {
+		return times{}, false
+	}
 	if zone == "" {
 		zone = "UTC"
 	}
@@ -192,6 +195,10 @@ func parseRuleFor(v *ValidationError, rrule string, first time.Time) *Rule {
 		v.Add("rrule", "UNTIL is before the start of the event.")
 		return nil
 	}
+	if !r.Until.IsZero() && outOfRange(r.Until) != "" {
+		v.Add("rrule", "UNTIL: "+outOfRange(r.Until))
+		return nil
+	}
 	return r
 }
 
@@ -200,8 +207,22 @@ func checkSchedule(seg Segment) error {
 	if err := seg.Schedule().Validate(); err != nil {
 		return invalid("rrule", err.Error())
 	}
-	if _, ok := seg.Schedule().FirstStart(); !ok {
+	first, ok := seg.Schedule().FirstStart()
+	if !ok {
 		return invalid("rrule", "The rule produces no instance after the start.")
+	}
+	if msg := outOfRange(first.UTC()); msg != "" {
+		return invalid("start", msg)
+	}
+	if last, bounded := seg.Schedule().Last(); bounded {
+		if msg := outOfRange(last.Add(seg.Duration).UTC()); msg != "" {
+			field := "end"
+			if seg.Rule != nil {
+				field = "rrule"
+				msg = "The last instance would end too late: " + msg
+			}
+			return invalid(field, msg)
+		}
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ func All() []Migration {
 		{5, "outlook sync", syncUp},
 		{6, "outlook meetings", meetingsUp},
 		{7, "outlook sync window", syncWindowUp},
+		{8, "event dates in range", datesInRangeUp},
 	}
 }
 

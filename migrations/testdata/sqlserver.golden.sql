@@ -73,3 +73,5 @@ ALTER TABLE "sync_cursors" ADD "delta_from" datetimeoffset;
 ALTER TABLE "sync_cursors" ADD "delta_to" datetimeoffset;
 ALTER TABLE "sync_cursors" ADD "backstop_after" nvarchar(512) NOT NULL DEFAULT '';
 
+-- 0008 event dates in range
+
