@@ -97,7 +97,8 @@ func (a *App) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sent := c.Request().Header.Get(csrfHeader)
 		if sent == "" && isForm(c.Request()) {
-			sent = c.FormValue(csrfField)
+			// The form body only: a token in the URL ends up in logs, history and Referer.
+			sent = c.Request().PostFormValue(csrfField)
 		}
 		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(info.csrfToken)) != 1 {
 			return newAPIError(http.StatusForbidden, "csrf",

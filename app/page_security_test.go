@@ -64,6 +64,25 @@ func TestPageFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 	}
 }
 
+// The CSRF token counts only in the X-CSRF-Token header or the form body, never in the URL,
+// where it would land in logs, browser history and Referer headers.
+func TestTheCSRFTokenInTheURLQueryIsRefused(t *testing.T) {
+	h, _ := seriesHarness(t, dbtest.SQLite(t))
+	alice := h.as("alice@example.com")
+	token := csrfFrom(t, alice)
+	res := alice.postForm("/settings?csrf_token="+url.QueryEscape(token), url.Values{"timeZone": {"Asia/Tokyo"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("status %d, want 403", res.StatusCode)
+	}
+	if u, _ := h.app.users.byID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
+		t.Error("a form with its token in the URL changed the time zone")
+	}
+	// In the body it works.
+	if res := alice.postForm("/settings", url.Values{"timeZone": {"Asia/Tokyo"}, "csrf_token": {token}}); res.StatusCode >= 400 {
+		t.Fatalf("status %d with the token in the body", res.StatusCode)
+	}
+}
+
 func TestMembersCannotOpenOrPostToTheControlPanel(t *testing.T) {
 	h := newPageHarness(t, dbtest.SQLite(t))
 	alice := h.as("alice@example.com")
