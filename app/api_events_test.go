@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -240,3 +241,27 @@ func TestAPIRequiresAuthentication(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// API answers carry people's events and answers: no cache may keep them, errors included.
+func TestAPIAnswersAreNotStored(t *testing.T) {
+	h := newAPIHarness(t, dbtest.SQLite(t))
+	_, created := h.do("alice@example.com", "POST", "/api/v1/events", `{"title":"T","start":"2026-03-02T09:00:00","timeZone":"UTC"}`)
+	id := fmt.Sprint(created["id"])
+	for _, c := range []struct{ as, method, path string }{
+		{"alice@example.com", "GET", "/api/v1/events/" + id},
+		{"alice@example.com", "GET", "/api/v1/occurrences?from=2026-03-01&to=2026-03-31"},
+		{"alice@example.com", "GET", "/api/v1/me"},
+		{"alice@example.com", "GET", "/api/v1/events/999"},
+		{"", "GET", "/api/v1/occurrences?from=2026-03-01&to=2026-03-31"},
+	} {
+		req := httptest.NewRequest(c.method, c.path, nil)
+		if c.as != "" {
+			req.Header.Set("Authorization", "Bearer "+h.tokens[c.as])
+		}
+		rec := httptest.NewRecorder()
+		h.app.Handler().ServeHTTP(rec, req)
+		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s %s (%d): Cache-Control %q, want no-store", c.method, c.path, rec.Code, got)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -53,6 +54,11 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			// Every API answer is someone's data (events, answers, connections): kept by no
+			// cache, as pages are (render.go), errors included.
+			h.Set("Cache-Control", "no-store")
+		}
 		return next(c)
 	}
 }
