@@ -37,6 +37,12 @@ func decodeBytes(data []byte, dst any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is empty: send a JSON object.")
 	}
+	if field, bad := invalidUTF8Field(data); bad {
+		if field == "" {
+			return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid UTF-8.")
+		}
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Field %q is not valid UTF-8 text.", field))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

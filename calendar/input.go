@@ -59,8 +59,10 @@ func checkContent(v *ValidationError, c Content) {
 	} else if utf8.RuneCountInString(c.Title) > MaxTitle {
 		v.Add("title", "Title is longer than 255 characters.")
 	}
-	if !utf8.ValidString(c.Title) || !utf8.ValidString(c.Description) || !utf8.ValidString(c.Location) {
-		v.Add("title", "Text must be valid UTF-8.")
+	for _, f := range []struct{ name, text string }{{"title", c.Title}, {"description", c.Description}, {"location", c.Location}} {
+		if !utf8.ValidString(f.text) {
+			v.Add(f.name, "Text must be valid UTF-8.")
+		}
 	}
 	if len(c.Description) > MaxDescription {
 		v.Add("description", "Description is longer than 64 KiB.")

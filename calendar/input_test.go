@@ -53,3 +53,22 @@ func TestNewEventDefaults(t *testing.T) {
 		t.Fatalf("privacy %q, duration %v; want public and one hour", e.Privacy, e.Segments[0].Duration)
 	}
 }
+
+func TestInvalidUTF8IsReportedUnderItsOwnField(t *testing.T) {
+	for _, field := range []string{"title", "description", "location"} {
+		in := EventInput{Title: "Plan", Start: "2026-03-02T09:00:00", TimeZone: "UTC"}
+		switch field {
+		case "title":
+			in.Title = "Pl\xffan"
+		case "description":
+			in.Description = "x\xc3"
+		case "location":
+			in.Location = "\xfe"
+		}
+		_, err := NewEvent(1, 1, in)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Fields[field] == "" || len(ve.Fields) != 1 {
+			t.Errorf("invalid %s: %v, want one error under %q", field, err, field)
+		}
+	}
+}
