@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -161,13 +163,29 @@ func (a *App) showSyncPage(c echo.Context) error {
 	return a.pages.render(c, http.StatusOK, "sync.html", syncPage{Page: a.pageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
 }
 
+// metricsPath is where the Prometheus metrics are served.
+const metricsPath = "/metrics"
+
 // metrics serves the Prometheus metrics: aggregate counters only, nothing about a person.
+// With CALENDAR_METRICS_TOKEN set it asks for that bearer token, so that an administrator
+// can keep even those to the monitoring system.
 func (a *App) metrics() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(a.sync.registry, promhttp.HandlerOpts{}))
+	serve := echo.WrapHandler(promhttp.HandlerFor(a.sync.registry, promhttp.HandlerOpts{}))
+	token := a.cfg.MetricsToken
+	return func(c echo.Context) error {
+		if token != "" {
+			sent, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+				return c.String(http.StatusUnauthorized, "The metrics need the token set in CALENDAR_METRICS_TOKEN.\n")
+			}
+		}
+		return serve(c)
+	}
 }
 
 func (a *App) registerSync(e *echo.Echo, api *echo.Group) {
-	e.GET("/metrics", a.metrics())
+	e.GET(metricsPath, a.metrics())
 	e.GET("/outlook/sync", a.showSyncPage, requireUser)
 	api.GET("/outlook/sync", a.syncStatusAPI)
 }

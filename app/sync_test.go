@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync"
@@ -37,5 +40,42 @@ func TestSyncStatusShowsHistoryAndMetricsServe(t *testing.T) {
 	body, _ := io.ReadAll(rec.Body)
 	if rec.Code != http.StatusOK || !strings.Contains(string(body), "calendar_sync_cycle_seconds") {
 		t.Fatalf("/metrics: %d\n%s", rec.Code, body)
+	}
+}
+
+// /metrics holds aggregate counters only (no address, name or id of anyone), and with
+// CALENDAR_METRICS_TOKEN set it asks for that token.
+func TestMetricsCarryNothingPersonalAndCanAskForAToken(t *testing.T) {
+	db := dbtest.SQLite(t)
+	cfg := testConfig(t, "http://calendar.test")
+	cfg.MetricsToken = "metrics-token-0123456789"
+	a, err := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, WithBcryptCost(bcrypt.MinCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, a, "alice@example.com", "Alice Andersen", "correct horse", false)
+	get := func(auth string) (int, string) {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		rec := httptest.NewRecorder()
+		a.Handler().ServeHTTP(rec, req)
+		body, _ := io.ReadAll(rec.Body)
+		return rec.Code, string(body)
+	}
+	for _, auth := range []string{"", "Bearer wrong-token-0123456789", "metrics-token-0123456789"} {
+		if code, _ := get(auth); code != http.StatusUnauthorized {
+			t.Errorf("/metrics with %q: %d, want 401", auth, code)
+		}
+	}
+	code, body := get("Bearer metrics-token-0123456789")
+	if code != http.StatusOK || !strings.Contains(body, "calendar_sync_cycle_seconds") {
+		t.Fatalf("/metrics with the token: %d\n%s", code, body)
+	}
+	for _, personal := range []string{"alice", "Andersen", "example.com", "user="} {
+		if strings.Contains(strings.ToLower(body), strings.ToLower(personal)) {
+			t.Errorf("/metrics mentions %q", personal)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,17 +15,19 @@ import (
 
 // Names of the environment variables, used in error messages so that a person knows what to fix.
 const (
-	EnvAddr           = "CALENDAR_ADDR"
-	EnvDB             = "CALENDAR_DB"
-	EnvSiteURL        = "CALENDAR_SITE_URL"
-	EnvDataDir        = "CALENDAR_DATA_DIR"
-	EnvSecretKey      = "CALENDAR_SECRET_KEY"
-	EnvSecretKeyFile  = "CALENDAR_SECRET_KEY_FILE"
-	EnvLogLevel       = "CALENDAR_LOG_LEVEL"
-	EnvMSLoginURL     = "CALENDAR_MS_LOGIN_URL"
-	EnvMSGraphURL     = "CALENDAR_MS_GRAPH_URL"
-	EnvSyncInterval   = "CALENDAR_SYNC_INTERVAL"
-	EnvTrustedProxies = "CALENDAR_TRUSTED_PROXIES"
+	EnvAddr             = "CALENDAR_ADDR"
+	EnvDB               = "CALENDAR_DB"
+	EnvSiteURL          = "CALENDAR_SITE_URL"
+	EnvDataDir          = "CALENDAR_DATA_DIR"
+	EnvSecretKey        = "CALENDAR_SECRET_KEY"
+	EnvSecretKeyFile    = "CALENDAR_SECRET_KEY_FILE"
+	EnvLogLevel         = "CALENDAR_LOG_LEVEL"
+	EnvMSLoginURL       = "CALENDAR_MS_LOGIN_URL"
+	EnvMSGraphURL       = "CALENDAR_MS_GRAPH_URL"
+	EnvSyncInterval     = "CALENDAR_SYNC_INTERVAL"
+	EnvTrustedProxies   = "CALENDAR_TRUSTED_PROXIES"
+	EnvMetricsToken     = "CALENDAR_METRICS_TOKEN"
+	EnvMetricsTokenFile = "CALENDAR_METRICS_TOKEN_FILE"
 )
 
 // Defaults for the variables that have one.
@@ -66,6 +69,9 @@ type Config struct {
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed when finding a
 	// client's address (login throttling is per account and address). Empty: the peer address.
 	TrustedProxies []*net.IPNet
+	// MetricsToken, when set, is the bearer token /metrics asks for; without it the metrics
+	// (aggregate counters, nothing about a person) are open to anyone who reaches the server.
+	MetricsToken string
 }
 
 // SecureCookies reports whether cookies must carry the Secure attribute: when the site is
@@ -85,6 +91,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("ms_graph_url", urlString(c.MSGraphURL)),
 		slog.Duration("sync_interval", c.SyncInterval),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
+		slog.Bool("metrics_token", c.MetricsToken != ""),
 	)
 }
 
@@ -146,6 +153,12 @@ func Load(env LookupEnv) (Config, error) {
 
 	if c.TrustedProxies, err = parseNetworks(get(EnvTrustedProxies, "")); err != nil {
 		fail(EnvTrustedProxies, err)
+	}
+
+	if c.MetricsToken, err = secretValue(get(EnvMetricsToken, ""), get(EnvMetricsTokenFile, "")); err != nil {
+		fail(EnvMetricsToken, err)
+	} else if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		fail(EnvMetricsToken, errors.New("use at least 16 characters"))
 	}
 
 	// The key comes last: generating it into the data directory is only worth doing when the
@@ -246,4 +259,20 @@ func parseNetworks(s string) ([]*net.IPNet, error) {
 		nets = append(nets, n)
 	}
 	return nets, nil
+}
+
+// secretValue is a secret given directly or, better (it stays out of the process list and
+// the environment of children), in a file; not both.
+func secretValue(value, file string) (string, error) {
+	switch {
+	case value != "" && file != "":
+		return "", errors.New("set the value or its _FILE, not both")
+	case file != "":
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read the file: %w", err)
+		}
+		return strings.TrimSpace(string(data)), nil
+	}
+	return value, nil
 }

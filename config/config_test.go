@@ -206,6 +206,9 @@ func TestLoadRejects(t *testing.T) {
 		{"key too short", []string{EnvSecretKey, base64.StdEncoding.EncodeToString([]byte("short"))}, EnvSecretKey},
 		{"key and key file", []string{EnvSecretKey, testKey, EnvSecretKeyFile, "/nonexistent"}, EnvSecretKeyFile},
 		{"key file missing", []string{EnvSecretKeyFile, "/nonexistent/secret.key"}, EnvSecretKeyFile},
+		{"metrics token too short", []string{EnvMetricsToken, "short"}, EnvMetricsToken},
+		{"metrics token and its file", []string{EnvMetricsToken, "a-long-enough-metrics-token", EnvMetricsTokenFile, "/x"}, EnvMetricsToken},
+		{"metrics token file missing", []string{EnvMetricsTokenFile, "/nonexistent/metrics.token"}, EnvMetricsToken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -315,5 +318,19 @@ func TestSecretKeyNeverPrinted(t *testing.T) {
 	}
 	if !strings.Contains(outputs["slog"], "secret_key") {
 		t.Errorf("slog output lacks the key's source: %s", outputs["slog"])
+	}
+}
+
+func TestLoadMetricsTokenFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "metrics.token")
+	if err := os.WriteFile(path, []byte("from-a-file-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(t, EnvMetricsTokenFile, path, EnvSecretKey, testKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsToken != "from-a-file-0123456789" {
+		t.Fatalf("metrics token %q", c.MetricsToken)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -149,4 +150,26 @@ func TestConstraintsHold(t *testing.T) {
 			t.Errorf("%d sessions survived their user's deletion", n)
 		}
 	})
+}
+
+// The SQLite database holds everyone's calendar: its file and the WAL beside it are for the
+// program's user alone.
+func TestSQLiteFilesAreCreatedPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data", "calendar.db")
+	db, err := migrations.Open(context.Background(), config.Database{Driver: config.SQLite, DSN: path}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrations.Apply(context.Background(), db, quiet); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := st.Mode().Perm(); mode&0o077 != 0 {
+			t.Errorf("%s has mode %o, want no access for group and others", filepath.Base(p), mode)
+		}
+	}
 }

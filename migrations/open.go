@@ -2,11 +2,14 @@ package migrations
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -28,6 +31,9 @@ func Open(ctx context.Context, d config.Database, log *slog.Logger) (*gorm.DB, e
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("open database: create directory: %w", err)
 			}
+		}
+		if err := createPrivate(d.DSN); err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
 		}
 		dialector = sqlite.Open(SQLiteDSN(d.DSN))
 		// One file, one writer at a time: a few connections serve concurrent readers (WAL)
@@ -80,4 +86,22 @@ func GormConfig(log *slog.Logger) *gorm.Config {
 		TranslateError: true,
 		Logger:         newGormLogger(log),
 	}
+}
+
+// createPrivate creates the database file readable by its owner alone (it holds everyone's
+// calendar and, sealed, their Outlook tokens). SQLite gives the -wal and -shm files it makes
+// beside it the database file's permissions. An existing file keeps those its administrator
+// gave it.
+func createPrivate(path string) error {
+	if path == "" || strings.HasPrefix(path, ":") || strings.HasPrefix(path, "file:") {
+		return nil // in memory, or a URI the administrator wrote
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return f.Close()
 }
