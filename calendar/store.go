@@ -74,7 +74,13 @@ func (s *Store) CalendarByID(ctx context.Context, id int64) (Calendar, error) {
 }
 
 // Create stores a new event (from NewEvent) and sets its id and version.
-func (s *Store) Create(ctx context.Context, e *Event) error {
+func (s *Store) Create(ctx context.Context, e *Event) error { return s.CreateWith(ctx, e, nil) }
+
+// CreateWith stores a new event like Create and runs also, when not nil, in the same
+// transaction once the event has its id: what also writes is stored with the event or not
+// at all (the sync saves an import's link so, so that a crash cannot leave one without the
+// other).
+func (s *Store) CreateWith(ctx context.Context, e *Event, also func(tx *gorm.DB) error) error {
 	if e.ID != 0 {
 		return fmt.Errorf("create event: already has id %d", e.ID)
 	}
@@ -86,7 +92,13 @@ func (s *Store) Create(ctx context.Context, e *Event) error {
 			return fmt.Errorf("create event: %w", err)
 		}
 		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = row.ID, 1, now, now
-		return writeChildren(tx, e)
+		if err := writeChildren(tx, e); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 }
 
@@ -178,7 +190,7 @@ func writeChildren(tx *gorm.DB, e *Event) error {
 }
 
 // save writes a changed event if its stored version is still e.Version, and bumps it.
-func (s *Store) save(ctx context.Context, e *Event) error {
+func (s *Store) save(ctx context.Context, e *Event, also func(tx *gorm.DB) error) error {
 	if e.partial {
 		return fmt.Errorf("save event %d: refusing to save a partially loaded event", e.ID)
 	}
@@ -199,6 +211,12 @@ func (s *Store) save(ctx context.Context, e *Event) error {
 		}
 		e.Version++
 		e.UpdatedAt = now
-		return writeChildren(tx, e)
+		if err := writeChildren(tx, e); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // access is what a change needs of the viewer.
@@ -35,7 +37,7 @@ func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, nee
 		if err := fn(e); err != nil {
 			return nil, err
 		}
-		err = s.save(ctx, e)
+		err = s.save(ctx, e, nil)
 		if err == nil {
 			return e, nil
 		}
@@ -98,5 +100,11 @@ func (s *Store) Invite(ctx context.Context, v Viewer, id int64, userIDs []int64,
 // Replace saves an event that a trusted caller (the sync) changed, if its version is still
 // the stored one.
 func (s *Store) Replace(ctx context.Context, e *Event) error {
-	return s.save(ctx, e)
+	return s.save(ctx, e, nil)
+}
+
+// ReplaceWith saves e like Replace and runs also, when not nil, in the same transaction:
+// what also writes is stored with the event or not at all.
+func (s *Store) ReplaceWith(ctx context.Context, e *Event, also func(tx *gorm.DB) error) error {
+	return s.save(ctx, e, also)
 }

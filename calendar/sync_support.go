@@ -184,28 +184,32 @@ func NewImportedEvent(calendarID, organizerID int64, privacy Privacy, segs ...Se
 // whose instances would run into the next one's ends just before the next one's first start.
 func (e *Event) boundSegments() {
 	for i := 0; i+1 < len(e.Segments); i++ {
-		seg := &e.Segments[i]
-		if seg.Rule == nil {
-			continue
+		if next, ok := e.Segments[i+1].Schedule().FirstStart(); ok {
+			e.Segments[i] = e.Segments[i].EndBefore(next)
 		}
-		next, ok := e.Segments[i+1].Schedule().FirstStart()
-		if !ok {
-			continue
-		}
-		if last, bounded := seg.Schedule().Last(); bounded && last.Before(next) {
-			continue
-		}
-		r := copyRule(seg.Rule)
-		if r.Count > 0 {
-			r.Count = seg.Schedule().CountBefore(next)
-		} else {
-			r.Until = next.Add(-time.Second).UTC()
-		}
-		if r.Count == 0 && r.Until.IsZero() {
-			r.Until = next.Add(-time.Second).UTC()
-		}
-		seg.Rule = r
 	}
+}
+
+// EndBefore returns the segment with its rule ended before next, when it had instances at
+// or after next (a COUNT stays a COUNT, anything else gets an UNTIL).
+func (s Segment) EndBefore(next time.Time) Segment {
+	if s.Rule == nil {
+		return s
+	}
+	if last, bounded := s.Schedule().Last(); bounded && last.Before(next) {
+		return s
+	}
+	r := copyRule(s.Rule)
+	if r.Count > 0 {
+		r.Count = s.Schedule().CountBefore(next)
+	} else {
+		r.Until = next.Add(-time.Second).UTC()
+	}
+	if r.Count == 0 && r.Until.IsZero() {
+		r.Until = next.Add(-time.Second).UTC()
+	}
+	s.Rule = r
+	return s
 }
 
 // Uninvite removes a user's invitation to every instance (ScopeAll) or to the instance

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 
+	"gorm.io/gorm"
+
 	"intracal/calendar"
 )
 
@@ -16,7 +18,12 @@ import (
 type CalendarStore interface {
 	OrganizedEvents(ctx context.Context, userID int64, ids []int64, from, to time.Time) ([]*calendar.Event, error)
 	Replace(ctx context.Context, e *calendar.Event) error
+	// ReplaceWith runs also in the transaction that saves e (the parts of an Outlook split
+	// save their links so).
+	ReplaceWith(ctx context.Context, e *calendar.Event, also func(tx *gorm.DB) error) error
 	Create(ctx context.Context, e *calendar.Event) error
+	// CreateWith runs also in the transaction that creates e (an import saves its link so).
+	CreateWith(ctx context.Context, e *calendar.Event, also func(tx *gorm.DB) error) error
 	// For an invitee's answers.
 	EventsByID(ctx context.Context, ids []int64) ([]*calendar.Event, error)
 	SetRSVP(ctx context.Context, v calendar.Viewer, id int64, scope calendar.Scope, instance time.Time, resp calendar.Response) (*calendar.Event, error)
@@ -353,14 +360,42 @@ func readAll(ctx context.Context, g Graph, ids map[string]bool, w Window) (map[s
 // operations all succeeded.
 func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (map[string]bool, error) {
 	for _, e := range plan.Changed {
-		if err := en.Cal.Replace(ctx, e); err != nil {
+		var also func(tx *gorm.DB) error
+		if links := plan.SplitLinks[e.ID]; len(links) > 0 {
+			also = func(tx *gorm.DB) error {
+				st := en.Store.InTx(tx)
+				for _, l := range links {
+					if err := st.SaveLink(ctx, job.UserID, l); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
+		if err := en.Cal.ReplaceWith(ctx, e, also); err != nil {
 			// Someone changed the event meanwhile: the next cycle starts from their version.
 			return nil, fmt.Errorf("save event %d from Outlook: %w", e.ID, err)
 		}
 		res.Pulled++
 	}
+	importLinks := map[*calendar.Event]*LinkPlan{}
+	for _, lp := range plan.Links {
+		if lp.Event != nil && lp.Event.ID == 0 && lp.RemoteID != "" && !lp.Delete {
+			importLinks[lp.Event] = lp
+		}
+	}
 	for _, e := range plan.Created {
-		if err := en.Cal.Create(ctx, e); err != nil {
+		// An import and its link are stored together: a crash between the two would leave
+		// an unlinked event here (sent to Outlook as new) and an unlinked item there
+		// (imported again), a duplicate on both sides.
+		var also func(tx *gorm.DB) error
+		if lp := importLinks[e]; lp != nil {
+			also = func(tx *gorm.DB) error {
+				return en.Store.InTx(tx).SaveLink(ctx, job.UserID, Link{EventID: e.ID, SegmentUID: lp.SegmentUID,
+					RemoteID: lp.RemoteID, ChangeKey: lp.ChangeKey, ICalUID: lp.ICalUID, Base: lp.Base})
+			}
+		}
+		if err := en.Cal.CreateWith(ctx, e, also); err != nil {
 			return nil, fmt.Errorf("import event from Outlook: %w", err)
 		}
 		res.Pulled++

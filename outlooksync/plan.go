@@ -58,6 +58,11 @@ type Plan struct {
 	Ops     []PlannedOp
 	Links   []*LinkPlan
 	History []HistoryEntry
+	// SplitLinks are the links of the parts an Outlook split added to an event this cycle,
+	// by event id, as matched (before this cycle's pushes): they are saved with the event,
+	// so that a crash before the links are saved cannot leave parts here that the next
+	// cycle would match to Outlook's split again.
+	SplitLinks map[int64][]Link
 }
 
 // PlannedOp is one Graph operation and the link it serves.

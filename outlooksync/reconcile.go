@@ -119,8 +119,13 @@ func (r *reconciler) matchMarkers() {
 			continue
 		}
 		// The base is what we created it with: the series and no exceptions yet, so that
-		// what Outlook's user changed since counts as their change.
+		// what Outlook's user changed since (a split among them) counts as their change.
+		// That is the segment here when nothing changed here since the item was created;
+		// else it is not known, and Outlook's present state stands for it.
 		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(rs.Master)}
+		if !rs.Master.Created.IsZero() && !e.UpdatedAt.After(rs.Master.Created) {
+			base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(uid)])
+		}
 		l := &Link{EventID: eventID, SegmentUID: uid, RemoteID: rs.Master.ID, ChangeKey: rs.Master.ChangeKey, ICalUID: rs.Master.ICalUID, Base: base}
 		r.linksOf[eventID] = append(r.linksOf[eventID], l)
 		r.linked[rs.Master.ID] = true

@@ -26,7 +26,7 @@ func (r *reconciler) matchSplits() {
 		}
 		for eventID, links := range r.linksOf {
 			e := r.clones[eventID]
-			if e == nil || e.DeletedAt != nil {
+			if e == nil {
 				continue
 			}
 			// The newest part first: a series split twice continues its latest part.
@@ -43,16 +43,14 @@ func (r *reconciler) matchSplits() {
 // trySplit attaches child to link l's segment when the rule of the seed matches.
 func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, cseg calendar.Segment, childFirst time.Time) bool {
 	parent := r.in.Remote[l.RemoteID]
-	if parent == nil || parent.Gone || parent.Master.Subject != child.Master.Subject || l.Base.Series.Rule == "" {
-		return false
-	}
 	i := e.SegmentIndex(l.SegmentUID)
-	if i < 0 {
+	if l.Base.Series.Rule == "" {
 		return false
 	}
-	pseg, err := RemoteSegment(parent.Master)
-	if err != nil || pseg.Rule == nil {
-		return false
+	removed := e.DeletedAt != nil || i < 0
+	old := calendar.Segment{}
+	if !removed {
+		old = e.Segments[i]
 	}
 	// What the series was when last synced whole: before a split matched this cycle, or
 	// before Outlook shortened it alone in an earlier cycle (the first of a split's two
@@ -64,8 +62,24 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 			was = *t
 		}
 	}
-	baseSeg, err := segmentFromState(was, e.Segments[i])
+	baseSeg, err := segmentFromState(was, old)
 	if err != nil {
+		return false
+	}
+	if parent == nil {
+		return false // not read this cycle: nothing is known of its end
+	}
+	if parent.Gone {
+		if removed {
+			return false
+		}
+		return r.trySplitOfDeleted(e, l, child, cseg, childFirst, was, baseSeg)
+	}
+	if parent.Master.Subject != child.Master.Subject {
+		return false
+	}
+	pseg, err := RemoteSegment(parent.Master)
+	if err != nil || pseg.Rule == nil {
 		return false
 	}
 	pLast, bounded := pseg.Schedule().Last()
@@ -84,6 +98,84 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	if firstMissing.IsZero() || childFirst.Before(firstMissing) {
 		return false
 	}
+	if removed {
+		// Outlook split off the later part of a series deleted here since the last sync:
+		// the deletion covers the part too (a deletion here wins over a change in Outlook,
+		// as for the series itself); imported, it would bring back what was deleted.
+		r.linked[child.Master.ID] = true
+		r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: child.Master.ID}, Purpose: "Deleted in My Calendar"})
+		r.history(e.ID, "to Outlook", "Deleted in My Calendar, while Outlook split it: deleting the new part in Outlook too", child.Master.Subject)
+		return true
+	}
+	if !r.attachSplit(e, l, child, pseg, cseg, was) {
+		return false
+	}
+	// The parent's link now holds the shortened series, with the content last synced: its
+	// own merge sees no difference of schedule, and the content changed on either side.
+	l.Base.Series = withContent(LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)]), was)
+	l.Base.Instances = nil
+	return true
+}
+
+// withContent returns s with the title, description and location of c.
+func withContent(s, c SeriesState) SeriesState {
+	s.Subject, s.Body, s.Location = c.Subject, c.Body, c.Location
+	return s
+}
+
+// trySplitOfDeleted attaches child to link l's segment when Outlook split the series and
+// then deleted its first part, before a sync saw either: child carries on the series as last
+// synced (its pattern, from one of its occurrences), and the deleted part is what came
+// before. The parent's link then holds that part as last synced, so that its own merge
+// sees the deletion: taken here when nothing changed since, or lost to a change made here.
+func (r *reconciler) trySplitOfDeleted(e *calendar.Event, l *Link, child *RemoteSeries, cseg calendar.Segment, childFirst time.Time, was SeriesState, baseSeg calendar.Segment) bool {
+	first, ok := baseSeg.Schedule().FirstStart()
+	if !ok || !first.Before(childFirst) || !baseSeg.Schedule().Contains(childFirst) ||
+		child.Master.Subject != was.Subject || !samePattern(was, LocalSeriesState(cseg)) {
+		return false
+	}
+	if !r.attachSplit(e, l, child, e.Segments[e.SegmentIndex(l.SegmentUID)], cseg, was) {
+		return false
+	}
+	l.Base.Series = LocalSeriesState(baseSeg.EndBefore(childFirst))
+	kept := map[string]InstanceState{}
+	for k, st := range l.Base.Instances {
+		if t, err := time.Parse(time.RFC3339, k); err == nil && t.Before(childFirst) {
+			kept[k] = st
+		}
+	}
+	l.Base.Instances = kept
+	return true
+}
+
+// samePattern reports whether two series repeat alike (the same rule but for its end, the
+// same time of day, length and zone).
+func samePattern(a, b SeriesState) bool {
+	if a.Rule == "" || b.Rule == "" || a.When.Zone != b.When.Zone || a.When.Duration != b.When.Duration || a.When.AllDay != b.When.AllDay {
+		return false
+	}
+	if !a.When.AllDay && a.When.Start[len("2006-01-02"):] != b.When.Start[len("2006-01-02"):] {
+		return false
+	}
+	ar, err1 := calendar.ParseRule(a.Rule)
+	br, err2 := calendar.ParseRule(b.Rule)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	aEnd, bEnd := *ar, *br
+	aEnd.Count, aEnd.Until, bEnd.Count, bEnd.Until = 0, time.Time{}, 0, time.Time{}
+	return aEnd.String() == bEnd.String()
+}
+
+// attachSplit joins child to link l's segment as its new part, with parent as the segment's
+// own new state, and links child as if synced already with no exceptions: its merge then
+// rebuilds on it the instance changes that still have their occurrence.
+func (r *reconciler) attachSplit(e *calendar.Event, l *Link, child *RemoteSeries, pseg, cseg calendar.Segment, was SeriesState) bool {
+	// Both parts keep the content here, and their links the content last synced: each
+	// part's merge then takes what Outlook changed and keeps (and sends) what was changed
+	// here since, instead of Outlook's split overwriting it.
+	local := e.Segments[e.SegmentIndex(l.SegmentUID)].Content
+	pseg.Content, cseg.Content = local, local
 	before := slices.Clone(e.Overrides)
 	dropped, uid, err := e.AttachSegment(l.SegmentUID, pseg, cseg)
 	if err != nil {
@@ -93,19 +185,18 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	r.markDirty(e)
 	r.droppedOverrides(e, before, "its occurrence is in neither part of Outlook's split")
 	r.linked[child.Master.ID] = true
-	// The parent's link now holds the shortened series; its own merge sees no difference.
 	r.splitBase[l] = was
-	l.Base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)])
-	l.Base.Instances = nil
 	l.Base.Trimmed, l.Base.TrimmedAt = nil, time.Time{}
-	// The new part is linked as if it had been synced already with no exceptions: its merge
-	// then rebuilds on it the instance changes that still have their occurrence.
 	seg := e.Segments[e.SegmentIndex(uid)]
 	cl := &Link{EventID: e.ID, SegmentUID: uid, RemoteID: child.Master.ID,
 		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,
-		Base: Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(child.Master), Private: child.Master.Private}}
+		Base: Base{Series: withContent(LocalSeriesState(seg), was), Attendees: r.in.People.remoteAttendees(child.Master), Private: child.Master.Private}}
 	r.splitBase[cl] = was
 	r.linksOf[e.ID] = append(r.linksOf[e.ID], cl)
+	if r.plan.SplitLinks == nil {
+		r.plan.SplitLinks = map[int64][]Link{}
+	}
+	r.plan.SplitLinks[e.ID] = append(r.plan.SplitLinks[e.ID], *cl)
 	detail := ""
 	if dropped > 0 {
 		detail = "instance changes no longer matching an occurrence were dropped"

@@ -20,6 +20,9 @@ type Store struct {
 // NewStore returns the sync store on db (migration 5 made its tables).
 func NewStore(db *gorm.DB) *Store { return &Store{db: db, now: time.Now} }
 
+// InTx returns the store working inside the transaction tx (one My Calendar's store opened).
+func (s *Store) InTx(tx *gorm.DB) *Store { return &Store{db: tx, now: s.now} }
+
 type linkRow struct {
 	ID         int64 `gorm:"primaryKey"`
 	UserID     int64
