@@ -27,7 +27,10 @@ commands:
   migrate                              apply pending database migrations
   user add --email E --name N [--admin] [--password-file F] [--time-zone Z]
                                        create an account (password from F, piped stdin, or generated)
-  token create --email E [--name N]    print a new personal API token
+  token create --email E [--name N] [--expires-in-days D]
+                                       print a new personal API token
+  token list [--user E|ID]             list API tokens (never their secrets)
+  token revoke ID                      revoke an API token
   property list [Q] | get N | set N V  read or change System Properties (V "-": from stdin)
   fakeoutlook [--addr A] [--demo-users a@x,b@y] [--demo]
                                        run the fake Outlook (identity platform and Graph)

@@ -123,6 +123,39 @@ func (a *App) propertyAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string][]propertyChangeJSON{"changes": out})
 }
 
+// accountChangeJSON is an entry of the account audit in API answers.
+type accountChangeJSON struct {
+	Action        string    `json:"action"`
+	SubjectUserID *int64    `json:"subjectUserId"`
+	Subject       string    `json:"subject"`
+	Actor         string    `json:"actor"`
+	Detail        string    `json:"detail"`
+	At            time.Time `json:"at"`
+}
+
+// accountAuditAPI is GET /api/v1/admin/audit/accounts[?limit=N&userId=ID].
+func (a *App) accountAuditAPI(c echo.Context) error {
+	limit, _ := strconv.Atoi(c.QueryParam("limit"))
+	var subject int64
+	if q := c.QueryParam("userId"); q != "" {
+		id, err := strconv.ParseInt(q, 10, 64)
+		if err != nil || id <= 0 {
+			return newAPIError(http.StatusBadRequest, "bad_request", "userId must be an account id.")
+		}
+		subject = id
+	}
+	changes, err := a.audit.list(c.Request().Context(), subject, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]accountChangeJSON, len(changes))
+	for i, ch := range changes {
+		out[i] = accountChangeJSON{Action: ch.Action, SubjectUserID: ch.SubjectUserID, Subject: ch.Subject, Actor: ch.Actor,
+			Detail: ch.Detail, At: ch.At.UTC()}
+	}
+	return c.JSON(http.StatusOK, map[string][]accountChangeJSON{"changes": out})
+}
+
 // registerAdminAPI adds the admin-only API under /api/v1/admin.
 func (a *App) registerAdminAPI(api *echo.Group) {
 	admin := api.Group("/admin", requireAdmin)
@@ -130,5 +163,6 @@ func (a *App) registerAdminAPI(api *echo.Group) {
 	admin.GET("/properties/:name", a.getProperty)
 	admin.PUT("/properties/:name", a.putProperty)
 	admin.GET("/audit/properties", a.propertyAudit)
+	admin.GET("/audit/accounts", a.accountAuditAPI)
 	admin.GET("/outlook/connections", a.adminConnections)
 }

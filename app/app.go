@@ -32,6 +32,7 @@ type App struct {
 	throttle *loginThrottle
 	pages    *renderer
 	props    *propertyStore
+	audit    *accountAudit
 	outlook  *outlookFeature
 	sync     *syncFeature
 
@@ -85,6 +86,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.tokens = &tokenStore{db: db, now: clock}
 	a.throttle = &loginThrottle{db: db, now: clock}
 	a.props = &propertyStore{db: db, box: box, now: clock}
+	a.audit = &accountAudit{db: db, now: clock}
 	a.outlook = newOutlookFeature(db, box, clock)
 	for _, opt := range opts {
 		opt(a)

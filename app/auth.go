@@ -45,14 +45,18 @@ func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			row, err := a.tokens.lookup(ctx, strings.TrimSpace(token))
 			if errors.Is(err, errNoToken) {
-				return newAPIError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid.")
+				return newAPIError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid: it is unknown or was revoked.")
+			}
+			if errors.Is(err, errTokenExpired) {
+				return newAPIError(http.StatusUnauthorized, "token_expired", "The API token has expired: create a new one on Your settings.")
 			}
 			if err != nil {
 				return err
 			}
 			u, err := a.users.byID(ctx, row.UserID)
-			if errors.Is(err, calendar.ErrNotFound) {
-				return newAPIError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid.")
+			if errors.Is(err, calendar.ErrNotFound) || (err == nil && !u.Active()) {
+				// Disabling revokes every token; this holds should one be issued meanwhile.
+				return newAPIError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid: its account is disabled.")
 			}
 			if err != nil {
 				return err
@@ -74,7 +78,7 @@ func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		u, err := a.users.byID(ctx, sess.UserID)
-		if errors.Is(err, calendar.ErrNotFound) {
+		if errors.Is(err, calendar.ErrNotFound) || (err == nil && !u.Active()) {
 			a.clearSessionCookie(c)
 			return next(c)
 		}

@@ -180,35 +180,6 @@ func RunUser(ctx context.Context, s Stdio, args []string) error {
 	})
 }
 
-// RunToken is `calendar token create --email E [--name N]`: print a new personal API token on
-// one line of standard output and nothing else, so scripts can capture it.
-func RunToken(ctx context.Context, s Stdio, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("%w: calendar token create --email E [--name N]", ErrUsage)
-	}
-	fs := newFlags("token create", s)
-	email := fs.String("email", "", "e-mail address of the token's owner (required)")
-	name := fs.String("name", "cli", "a name to recognise the token by")
-	if err := parseFlags(fs, args[1:]); err != nil {
-		return err
-	}
-	if *email == "" {
-		return fmt.Errorf("%w: --email is required", ErrUsage)
-	}
-	return withApp(ctx, s, func(a *App) error {
-		u, err := a.users.byEmail(ctx, *email)
-		if err != nil {
-			return fmt.Errorf("no account with e-mail address %s", normalizeEmail(*email))
-		}
-		token, err := a.tokens.create(ctx, u.ID, *name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(s.Out, token)
-		return nil
-	})
-}
-
 // withApp runs fn with an app on the configured, current database.
 func withApp(ctx context.Context, s Stdio, fn func(a *App) error) error {
 	cfg, err := s.loadConfig(nil)

@@ -30,6 +30,7 @@ func cpNavEntries() []cpNavItem {
 		{Group: "System", Label: "General Settings", URL: "/cp/general"},
 		{Group: "System", Label: "System Properties", URL: "/cp/properties"},
 		{Group: "System", Label: "Outlook connections", URL: "/cp/connections"},
+		{Group: "Users", Label: "People", URL: "/cp/people"},
 	}
 }
 

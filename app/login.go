@@ -77,6 +77,11 @@ func (a *App) login(c echo.Context) error {
 		return again(http.StatusUnauthorized, msg)
 	}
 
+	if !user.Active() {
+		// Said only to someone who knows the password: anyone else hears "wrong" above.
+		a.log.Info("sign-in of a disabled account refused", "user", user.ID, "ip", ip)
+		return again(http.StatusForbidden, "This account is disabled. Ask a site administrator if you need it again.")
+	}
 	if err := a.throttle.clear(ctx, email, ip); err != nil {
 		a.log.Warn("clear login failures", "err", err)
 	}

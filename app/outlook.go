@@ -145,7 +145,21 @@ func (t outlookTargets) Connected(ctx context.Context) ([]int64, error) {
 	for i, c := range list {
 		ids[i] = c.UserID
 	}
-	return ids, nil
+	return t.a.activeOf(ctx, ids)
+}
+
+// activeOf keeps the ids of accounts that are neither disabled nor deleted: the sync skips
+// a disabled account's connection (kept, so enabling the account resumes it).
+func (a *App) activeOf(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	var out []int64
+	err := a.db.WithContext(ctx).Model(&User{}).Where("id IN ?", ids).Where(activeUsers).Order("id").Pluck("id", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("find the active accounts to sync: %w", err)
+	}
+	return out, nil
 }
 
 func (t outlookTargets) Graph(ctx context.Context, userID int64) (outlooksync.Graph, error) {

@@ -13,27 +13,98 @@ import (
 	"intracal/calendar"
 )
 
-// profilePage is the data of profile.html: the viewer's own settings.
+// profilePage is the data of profile.html: the viewer's own settings, password and API
+// tokens.
 type profilePage struct {
 	Page
 	TimeZone string
 	Zones    []string
 	Now      string // the time now in the chosen zone, so a wrong zone is easy to spot
 	Error    string
+
+	PasswordErrors map[string]string // by field: current, password, confirm
+	HasPassword    bool              // false: the account signs in some other way
+
+	Tokens      []tokenRow
+	TokenForm   tokenForm
+	TokenErrors map[string]string // by field: name, expiresInDays
+	NewToken    string            // the secret of the token just created, shown this once
+}
+
+// tokenRow is a token as the settings page and the Control Panel list it.
+type tokenRow struct {
+	ID       int64
+	Name     string
+	Prefix   string
+	Created  string
+	LastUsed string // "never" when unused
+	Expires  string // "never" when it does not expire
+	Expired  bool
+}
+
+// tokenForm is what the new-token form was sent with, to show it again with its errors.
+type tokenForm struct {
+	Name    string
+	Days    string
+	Choices []option
+}
+
+// tokenDayChoices are the validities the settings page offers; the API takes any.
+func tokenDayChoices(chosen string) []option {
+	opts := []option{{"30", "30 days", false}, {"90", "90 days", false}, {"365", "1 year", false}, {"", "Never", false}}
+	for i := range opts {
+		opts[i].Selected = opts[i].Value == chosen
+	}
+	return opts
+}
+
+// tokenRows turns tokens into rows in the viewer's zone.
+func (a *App) tokenRows(rows []apiTokenRow, loc *time.Location) []tokenRow {
+	const layout = "2 Jan 2006 15:04"
+	out := make([]tokenRow, len(rows))
+	for i, r := range rows {
+		t := tokenRow{ID: r.ID, Name: r.Name, Prefix: r.Shown(), Created: r.CreatedAt.In(loc).Format(layout),
+			LastUsed: "never", Expires: "never", Expired: r.expired(a.now())}
+		if r.LastUsedAt != nil {
+			t.LastUsed = r.LastUsedAt.In(loc).Format(layout)
+		}
+		if r.ExpiresAt != nil {
+			t.Expires = r.ExpiresAt.In(loc).Format(layout)
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // showProfile shows the viewer's settings.
 func (a *App) showProfile(c echo.Context) error {
 	v := currentViewer(c)
-	return a.pages.render(c, http.StatusOK, "profile.html", a.profilePage(c, v.TimeZone, ""))
+	p, err := a.profilePage(c, v.TimeZone, "")
+	if err != nil {
+		return err
+	}
+	return a.pages.render(c, http.StatusOK, "profile.html", p)
 }
 
-func (a *App) profilePage(c echo.Context, zone, msg string) profilePage {
-	p := profilePage{Page: a.pageWithFlash(c, "Your settings"), TimeZone: zone, Zones: zoneChoices(zone), Error: msg}
+func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error) {
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	p := profilePage{Page: a.pageWithFlash(c, "Your settings"), TimeZone: zone, Zones: zoneChoices(zone), Error: msg,
+		TokenForm: tokenForm{Days: "90", Choices: tokenDayChoices("90")}}
 	if loc, err := time.LoadLocation(zone); err == nil {
 		p.Now = a.now().In(loc).Format("Monday 2 January, " + timeLayout)
 	}
-	return p
+	u, err := a.users.byID(ctx, v.UserID)
+	if err != nil {
+		return p, err
+	}
+	p.HasPassword = u.PasswordHash != ""
+	rows, err := a.tokens.list(ctx, v.UserID)
+	if err != nil {
+		return p, err
+	}
+	p.Tokens = a.tokenRows(rows, viewerLocation(v))
+	return p, nil
 }
 
 // saveProfile changes the viewer's time zone: every page shows times in it from then on.
@@ -43,7 +114,11 @@ func (a *App) saveProfile(c echo.Context) error {
 	if err := a.users.setTimeZone(c.Request().Context(), v.UserID, zone); err != nil {
 		var fe *calendar.ValidationError
 		if errors.As(err, &fe) {
-			return a.pages.render(c, http.StatusUnprocessableEntity, "profile.html", a.profilePage(c, zone, fe.Fields["timeZone"]))
+			p, perr := a.profilePage(c, zone, fe.Fields["timeZone"])
+			if perr != nil {
+				return perr
+			}
+			return a.pages.render(c, http.StatusUnprocessableEntity, "profile.html", p)
 		}
 		return err
 	}

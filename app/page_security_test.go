@@ -34,6 +34,11 @@ func TestPageFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 		{"settings", alice, "/settings", url.Values{"timeZone": {"Asia/Tokyo"}}},
 		{"general settings", admin, "/cp/general", url.Values{"enableThirdPartySync": {"yes"}}},
 		{"system property", admin, "/cp/properties/SAMLTenantID", url.Values{"value": {"11111111-2222-3333-4444-555555555555"}}},
+		{"password", alice, "/settings/password", url.Values{"current": {testPassword}, "password": {"hijacked pw"}, "confirm": {"hijacked pw"}}},
+		{"new token", alice, "/settings/tokens", url.Values{"name": {"planted"}}},
+		{"disable", admin, "/cp/people/" + itoa64(h.users["bob@example.com"].ID) + "/disable", nil},
+		{"reset password", admin, "/cp/people/" + itoa64(h.users["bob@example.com"].ID) + "/password", nil},
+		{"delete account", admin, "/cp/people/" + itoa64(h.users["bob@example.com"].ID) + "/delete", url.Values{"confirm": {"bob@example.com"}}},
 	}
 	for _, tt := range tests {
 		for _, token := range []string{"", "forged-token"} {
@@ -56,6 +61,9 @@ func TestPageFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 	if got.Version != e.Version || got.DeletedAt != nil || len(got.Invitations) != len(e.Invitations) || len(got.RSVPs) != 0 {
 		t.Error("a refused form changed the event")
 	}
+	if n := countRows(t, h.app.db, "account_audit", "1 = 1"); n != 0 {
+		t.Errorf("refused forms changed %d accounts or tokens", n)
+	}
 	if u, _ := h.app.users.byID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
 		t.Error("a refused form changed the time zone")
 	}
@@ -73,6 +81,9 @@ func TestTheCSRFTokenInTheURLQueryIsRefused(t *testing.T) {
 	res := alice.postForm("/settings?csrf_token="+url.QueryEscape(token), url.Values{"timeZone": {"Asia/Tokyo"}})
 	if res.StatusCode != http.StatusForbidden {
 		t.Fatalf("status %d, want 403", res.StatusCode)
+	}
+	if n := countRows(t, h.app.db, "account_audit", "1 = 1"); n != 0 {
+		t.Errorf("refused forms changed %d accounts or tokens", n)
 	}
 	if u, _ := h.app.users.byID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
 		t.Error("a form with its token in the URL changed the time zone")

@@ -34,6 +34,9 @@ func pageSamples() map[string]any {
 		Frequencies: []option{{"weekly", "Weekly", true}}, WeekdayBoxes: []option{{"MO", "Monday", true}}, Zones: []string{"UTC"}}
 	locked := form
 	locked.RepeatLocked, locked.RepeatSummary, locked.Scope = true, evil, "instance"
+	tokens := []tokenRow{{ID: 7, Name: evil, Prefix: "cal_abcdefgh…", Created: "now", LastUsed: "never", Expires: "never"},
+		{ID: 8, Name: evil, Prefix: "cal_…", Created: "now", LastUsed: "now", Expires: "then", Expired: true}}
+	person := cpPersonRow{ID: 2, Name: evil, Email: evil, Disabled: true, Tokens: 2, URL: "/cp/people/2"}
 	cp := cpPage{Page: signedIn, Section: "/cp/general", Nav: []cpNavItem{{Group: "System", Label: "General Settings", URL: "/cp/general", Current: true}}}
 	return map[string]any{
 		"login.html": loginPage{Page: Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
@@ -51,8 +54,19 @@ func pageSamples() map[string]any {
 			CanEdit: true, EditURL: "/events/1/edit", DayURL: "/calendar",
 			Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}},
 		"event_form.html": form,
-		"profile.html":    profilePage{Page: signedIn, TimeZone: "Europe/Berlin", Zones: []string{"UTC"}, Now: "Monday", Error: evil},
-		"cp_general.html": cpGeneralPage{cpPage: cp, SyncEnabled: true, UpdatedAt: evil},
+		"profile.html": profilePage{Page: signedIn, TimeZone: "Europe/Berlin", Zones: []string{"UTC"}, Now: "Monday", Error: evil,
+			HasPassword: true, PasswordErrors: map[string]string{"current": evil, "password": evil, "confirm": evil},
+			Tokens: []tokenRow{tokens[0]}, NewToken: evil, TokenErrors: map[string]string{"name": evil, "expiresInDays": evil},
+			TokenForm: tokenForm{Name: evil, Days: "30", Choices: tokenDayChoices("30")}},
+		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
+		"cp_people.html": cpPeoplePage{cpPage: cp, Query: evil, Truncated: true, People: []cpPersonRow{person, {ID: 3, Name: evil, Email: evil, Admin: true, URL: "/cp/people/3"}},
+			Audit: []cpAccountChange{{When: "now", Actor: evil, Subject: evil, Action: "account disabled", Detail: evil}}},
+		"cp_people.html#empty": cpPeoplePage{cpPage: cp, Query: evil},
+		"cp_person.html": cpPersonPage{cpPage: cp, Person: person, Created: "1 March 2026", DisabledSince: "2 March 2026", Tokens: tokens,
+			GeneratedPassword: evil, Errors: map[string]string{"password": evil, "confirm": evil, "delete": evil},
+			Audit: []cpAccountChange{{When: "now", Actor: evil, Subject: evil, Action: evil, Detail: evil}}},
+		"cp_person.html#self": cpPersonPage{cpPage: cp, Person: cpPersonRow{ID: 1, Name: evil, Email: evil, Admin: true, URL: "/cp/people/1"}, Self: true},
+		"cp_general.html":     cpGeneralPage{cpPage: cp, SyncEnabled: true, UpdatedAt: evil},
 		"cp_properties.html": cpPropertiesPage{cpPage: cp, Query: evil, Properties: []cpProperty{{Name: "OutlookApiClientSecret", Kind: "secret", Set: true, Changed: evil, Error: evil},
 			{Name: "SAMLTenantID", Kind: "guid", Value: evil}, {Name: "UseSAMLtenantIDForOutlook", Kind: "bool", Value: "true"}},
 			Audit: []cpAuditRow{{When: "now", Actor: evil, Property: "SAMLTenantID", Action: "set", Value: evil}}},

@@ -28,6 +28,9 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/events/:id/invite", a.inviteToEvent, requireUser)
 	e.GET("/settings", a.showProfile, requireUser)
 	e.POST("/settings", a.saveProfile, requireUser)
+	e.POST("/settings/password", a.changePasswordForm, requireUser)
+	e.POST("/settings/tokens", a.createTokenForm, requireUser)
+	e.POST("/settings/tokens/:id/revoke", a.revokeTokenForm, requireUser)
 
 	// Control Panel: site administrators only, pages and forms alike.
 	cp := e.Group("/cp", requireAdmin)
@@ -37,9 +40,17 @@ func (a *App) routes(e *echo.Echo) {
 	cp.GET("/properties", a.cpProperties)
 	cp.POST("/properties/:name", a.cpPropertySave)
 	cp.GET("/connections", a.cpConnections)
+	cp.GET("/people", a.cpPeople)
+	cp.GET("/people/:id", a.cpPerson)
+	cp.POST("/people/:id/disable", a.cpPersonDisable)
+	cp.POST("/people/:id/enable", a.cpPersonEnable)
+	cp.POST("/people/:id/password", a.cpPersonResetPassword)
+	cp.POST("/people/:id/delete", a.cpPersonDelete)
+	cp.POST("/people/:id/tokens/:token/revoke", a.cpPersonRevokeToken)
 
 	api := e.Group("/api/v1", requireUser)
 	api.GET("/me", a.me)
+	a.registerTokenAPI(api)
 	a.registerCalendarAPI(api)
 	a.registerAdminAPI(api)
 	a.registerOutlook(e, api)

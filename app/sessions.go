@@ -100,6 +100,19 @@ func (s *sessionStore) delete(ctx context.Context, id string) error {
 	return nil
 }
 
+// in is the store working inside the transaction tx.
+func (s *sessionStore) in(tx *gorm.DB) *sessionStore { return &sessionStore{db: tx, now: s.now} }
+
+// deleteForUser ends every session of a user but the one with id except (none when it is
+// ""), signing them out in every other browser, and says how many there were.
+func (s *sessionStore) deleteForUser(ctx context.Context, userID int64, except string) (int64, error) {
+	res := s.db.WithContext(ctx).Where("user_id = ? AND id <> ?", userID, except).Delete(&sessionRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("end the sessions of user %d: %w", userID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
 // deleteExpired removes sessions past their expiry; sign-ins call it now and then.
 func (s *sessionStore) deleteExpired(ctx context.Context) error {
 	if err := s.db.WithContext(ctx).Where("expires_at < ?", s.now()).Delete(&sessionRow{}).Error; err != nil {

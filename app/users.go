@@ -25,10 +25,20 @@ type User struct {
 	TimeZone     string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// DisabledAt is set while an administrator has disabled the account: it cannot sign in.
+	DisabledAt *time.Time
+	// DeletedAt is set on the tombstone of a deleted account (App.deleteUser in accounts.go).
+	DeletedAt *time.Time
 }
 
 // TableName is the users table of migration 1.
 func (User) TableName() string { return "users" }
+
+// Active reports whether the account may sign in and be synced: neither disabled nor deleted.
+func (u User) Active() bool { return u.DisabledAt == nil && u.DeletedAt == nil }
+
+// activeUsers is the condition that leaves out disabled and deleted accounts.
+const activeUsers = "disabled_at IS NULL AND deleted_at IS NULL"
 
 // NewUser is what creating an account needs.
 type NewUser struct {
@@ -172,8 +182,8 @@ func (s *userStore) listByIDs(ctx context.Context, ids []int64) ([]User, error) 
 }
 
 // search finds accounts whose e-mail address, name, or a word of the name starts with q,
-// ignoring case, for picking colleagues to invite. At most limit (capped at 50) come back,
-// ordered by name.
+// ignoring case, for picking colleagues to invite: disabled and deleted accounts are left
+// out. At most limit (capped at 50) come back, ordered by name.
 func (s *userStore) search(ctx context.Context, q string, limit int) ([]User, error) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
@@ -182,17 +192,25 @@ func (s *userStore) search(ctx context.Context, q string, limit int) ([]User, er
 	if limit <= 0 || limit > maxSearchLimit {
 		limit = maxSearchLimit
 	}
-	p := escapeLike(q)
 	var us []User
-	// '!' as the escape character works alike on SQLite, PostgreSQL and SQL Server.
-	err := s.db.WithContext(ctx).
-		Where("email LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!'",
-			p+"%", p+"%", "% "+p+"%").
+	err := matching(s.db.WithContext(ctx), q).Where(activeUsers).
 		Order("name").Order("id").Limit(limit).Find(&us).Error
 	if err != nil {
 		return nil, fmt.Errorf("search users: %w", err)
 	}
 	return us, nil
+}
+
+// matching narrows a query of users to those whose e-mail address, name, or a word of the
+// name starts with q (lower case); "" matches everyone.
+func matching(db *gorm.DB, q string) *gorm.DB {
+	if q == "" {
+		return db
+	}
+	p := escapeLike(q)
+	// '!' as the escape character works alike on SQLite, PostgreSQL and SQL Server.
+	return db.Where("email LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!' OR LOWER(name) LIKE ? ESCAPE '!'",
+		p+"%", p+"%", "% "+p+"%")
 }
 
 // escapeLike makes s match itself in a LIKE pattern with '!' as the escape character ('[' is
@@ -201,17 +219,28 @@ func escapeLike(s string) string {
 	return strings.NewReplacer("!", "!!", "%", "!%", "_", "!_", "[", "![").Replace(s)
 }
 
-// setPassword replaces an account's password.
-func (s *userStore) setPassword(ctx context.Context, id int64, password string) error {
+// hashPassword checks a new password against the rules of `user add` (a validation error on
+// field when it breaks them) and hashes it.
+func (s *userStore) hashPassword(password, field string) (string, error) {
 	if msg := checkPassword(password); msg != "" {
-		return &calendar.ValidationError{Fields: map[string]string{"password": msg}}
+		return "", &calendar.ValidationError{Fields: map[string]string{field: msg}}
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(hash), nil
+}
+
+// setPassword replaces an account's password. It ends no session: the audited changes of
+// accounts.go do that.
+func (s *userStore) setPassword(ctx context.Context, id int64, password string) error {
+	hash, err := s.hashPassword(password, "password")
+	if err != nil {
+		return err
 	}
 	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"password_hash": string(hash), "updated_at": s.now()})
+		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
 	if res.Error != nil {
 		return fmt.Errorf("set password: %w", res.Error)
 	}

@@ -40,7 +40,7 @@ func TestEveryFormControlHasALabel(t *testing.T) {
 	event := b.firstEventPath()
 	for _, path := range []string{"/calendar", "/calendar?view=week", "/calendar?view=agenda", "/events/new", event + "&q=a",
 		strings.Replace(event, "?", "/edit?", 1) + "&scope=following", strings.Replace(event, "?", "/edit?", 1) + "&scope=instance",
-		"/settings", "/cp/general", "/cp/properties"} {
+		"/settings", "/cp/general", "/cp/properties", "/cp/people", b.firstPersonPath()} {
 		b.open(path)
 		if bad := b.unlabelled(); len(bad) > 0 {
 			t.Errorf("%s has controls without a label: %q", path, bad)
@@ -81,7 +81,18 @@ func TestPagesFitAPhoneScreen(t *testing.T) {
 	b.signOut()
 
 	b.signIn("admin@example.com")
-	fits("/cp/general", "/cp/properties")
+	fits("/cp/general", "/cp/properties", "/cp/people", b.firstPersonPath())
+}
+
+// firstPersonPath is the Control Panel page of the first other person People lists.
+func (b *tab) firstPersonPath() string {
+	b.t.Helper()
+	b.open("/cp/people")
+	href, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('a[href^="/cp/people/"]').getAttribute('href')`))
+	if err != nil || href == "" {
+		b.t.Fatalf("nobody on the People page: %v", err)
+	}
+	return href
 }
 
 func TestKeyboardReachesInstancesAndShortcuts(t *testing.T) {

@@ -75,3 +75,12 @@ ALTER TABLE "sync_cursors" ADD "backstop_after" nvarchar(512) NOT NULL DEFAULT '
 
 -- 0008 event dates in range
 
+-- 0009 account lifecycle
+ALTER TABLE "users" ADD "disabled_at" datetimeoffset;
+ALTER TABLE "users" ADD "deleted_at" datetimeoffset;
+ALTER TABLE "api_tokens" ADD "token_prefix" nvarchar(16) NOT NULL DEFAULT '';
+ALTER TABLE "api_tokens" ADD "expires_at" datetimeoffset;
+CREATE TABLE "account_audit" ("id" bigint IDENTITY(1,1),"action" nvarchar(32) NOT NULL,"subject_user_id" bigint,"subject" nvarchar(400) NOT NULL,"actor_user_id" bigint,"actor" nvarchar(400) NOT NULL,"detail" nvarchar(400) NOT NULL,"at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "ix_account_audit_at" ON "account_audit"("at");
+CREATE INDEX "ix_account_audit_subject" ON "account_audit"("subject_user_id");
+

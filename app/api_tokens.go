@@ -1,0 +1,112 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The caller's own personal API tokens: list, create (the secret is in that answer only),
+// revoke. Someone else's token is a 404, as a missing one.
+
+// tokenJSON is a token in API answers: never its secret or hash.
+type tokenJSON struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"` // its first characters, to tell tokens apart
+	CreatedAt  time.Time  `json:"createdAt"`
+	LastUsedAt *time.Time `json:"lastUsedAt"`
+	ExpiresAt  *time.Time `json:"expiresAt"` // null: never
+	Expired    bool       `json:"expired"`
+}
+
+func (a *App) tokenToJSON(r apiTokenRow) tokenJSON {
+	return tokenJSON{ID: r.ID, Name: r.Name, Prefix: r.Shown(), CreatedAt: r.CreatedAt.UTC(),
+		LastUsedAt: utcTime(r.LastUsedAt), ExpiresAt: utcTime(r.ExpiresAt), Expired: r.expired(a.now())}
+}
+
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// listTokensAPI is GET /api/v1/tokens.
+func (a *App) listTokensAPI(c echo.Context) error {
+	rows, err := a.tokens.list(c.Request().Context(), currentViewer(c).UserID)
+	if err != nil {
+		return err
+	}
+	out := make([]tokenJSON, len(rows))
+	for i, r := range rows {
+		out[i] = a.tokenToJSON(r)
+	}
+	return c.JSON(http.StatusOK, map[string][]tokenJSON{"tokens": out})
+}
+
+// tokenCreateJSON is the body of POST /api/v1/tokens.
+type tokenCreateJSON struct {
+	Name          string `json:"name"`
+	ExpiresInDays *int   `json:"expiresInDays"` // absent or null: never expires
+}
+
+// createdTokenJSON is the answer of POST: the token with its secret, shown this once.
+type createdTokenJSON struct {
+	tokenJSON
+	Token string `json:"token"`
+}
+
+// createTokenAPI is POST /api/v1/tokens.
+func (a *App) createTokenAPI(c echo.Context) error {
+	var in tokenCreateJSON
+	if err := decodeStrict(c.Request().Body, &in); err != nil {
+		return err
+	}
+	days := 0
+	if in.ExpiresInDays != nil {
+		if days = *in.ExpiresInDays; days == 0 {
+			days = -1 // zero days is not "never": say so rather than issue a token for ever
+		}
+	}
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	owner, err := a.liveUser(ctx, v.UserID)
+	if err != nil {
+		return err
+	}
+	token, row, err := a.createToken(ctx, v, owner, in.Name, days)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, createdTokenJSON{tokenJSON: a.tokenToJSON(row), Token: token})
+}
+
+// revokeTokenAPI is DELETE /api/v1/tokens/{id}: 204, or 404 for a token that is not the
+// caller's or is gone.
+func (a *App) revokeTokenAPI(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return newAPIError(http.StatusNotFound, "not_found", "There is no API token with this id.")
+	}
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	row, err := a.ownToken(ctx, v.UserID, id)
+	if err != nil {
+		return err
+	}
+	if err := a.revokeToken(ctx, v, row); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// registerTokenAPI adds the token routes to the signed-in API group.
+func (a *App) registerTokenAPI(api *echo.Group) {
+	api.GET("/tokens", a.listTokensAPI)
+	api.POST("/tokens", a.createTokenAPI)
+	api.DELETE("/tokens/:id", a.revokeTokenAPI)
+}

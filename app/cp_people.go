@@ -1,0 +1,285 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/calendar"
+)
+
+// Control Panel > People: every account, with disable and enable, password reset, deletion
+// and their API tokens. The changes go through accounts.go, so they are audited as the
+// settings page's and the command line's are. An administrator's own account has no buttons
+// here (errSelf): their password is changed on Your settings.
+
+// maxPeopleListed bounds the People page; a search narrows it.
+const maxPeopleListed = 500
+
+// cpPeoplePage is the data of cp_people.html.
+type cpPeoplePage struct {
+	cpPage
+	Query     string
+	People    []cpPersonRow
+	Truncated bool
+	Audit     []cpAccountChange
+}
+
+type cpPersonRow struct {
+	ID       int64
+	Name     string
+	Email    string
+	Admin    bool
+	Disabled bool
+	Tokens   int
+	URL      string
+}
+
+// cpAccountChange is an entry of the account audit as the pages show it.
+type cpAccountChange struct {
+	When    string
+	Actor   string
+	Subject string
+	Action  string
+	Detail  string
+}
+
+// cpPersonPage is the data of cp_person.html: one account.
+type cpPersonPage struct {
+	cpPage
+	Person            cpPersonRow
+	Self              bool
+	Created           string
+	DisabledSince     string
+	Tokens            []tokenRow
+	Audit             []cpAccountChange
+	GeneratedPassword string            // a reset's one-time password, shown once
+	Errors            map[string]string // by field: password, confirm
+}
+
+// list returns the accounts that are not deleted whose address or name starts with q ("":
+// all), by name, at most limit.
+func (s *userStore) list(ctx context.Context, q string, limit int) ([]User, error) {
+	var us []User
+	err := matching(s.db.WithContext(ctx), strings.ToLower(strings.TrimSpace(q))).Where("deleted_at IS NULL").
+		Order("name").Order("id").Limit(limit).Find(&us).Error
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+// tokenCounts counts the tokens of each account.
+func (s *tokenStore) counts(ctx context.Context) (map[int64]int, error) {
+	var rows []struct {
+		UserID int64
+		N      int
+	}
+	if err := s.db.WithContext(ctx).Model(&apiTokenRow{}).Select("user_id, COUNT(*) AS n").Group("user_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count API tokens: %w", err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.UserID] = r.N
+	}
+	return out, nil
+}
+
+func personRow(u User, tokens int) cpPersonRow {
+	return cpPersonRow{ID: u.ID, Name: u.Name, Email: u.Email, Admin: u.IsAdmin, Disabled: u.DisabledAt != nil,
+		Tokens: tokens, URL: "/cp/people/" + strconv.FormatInt(u.ID, 10)}
+}
+
+func (a *App) accountChanges(ctx context.Context, subject int64, loc *time.Location) ([]cpAccountChange, error) {
+	list, err := a.audit.list(ctx, subject, auditShown)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cpAccountChange, len(list))
+	for i, ch := range list {
+		out[i] = cpAccountChange{When: ch.At.In(loc).Format("2 Jan 2006 15:04"), Actor: ch.Actor, Subject: ch.Subject,
+			Action: ch.ActionText(), Detail: ch.Detail}
+	}
+	return out, nil
+}
+
+// cpPeople is GET /cp/people[?q=].
+func (a *App) cpPeople(c echo.Context) error {
+	ctx := c.Request().Context()
+	p := cpPeoplePage{cpPage: a.cpPageFor(c, "People", "/cp/people"), Query: strings.TrimSpace(c.QueryParam("q"))}
+	users, err := a.users.list(ctx, p.Query, maxPeopleListed+1)
+	if err != nil {
+		return err
+	}
+	if len(users) > maxPeopleListed {
+		users, p.Truncated = users[:maxPeopleListed], true
+	}
+	counts, err := a.tokens.counts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		p.People = append(p.People, personRow(u, counts[u.ID]))
+	}
+	if p.Audit, err = a.accountChanges(ctx, 0, viewerLocation(currentViewer(c))); err != nil {
+		return err
+	}
+	return a.pages.render(c, http.StatusOK, "cp_people.html", p)
+}
+
+// personParam reads the account of the URL: a 404 for a bad id or a deleted account.
+func (a *App) personParam(c echo.Context) (User, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return User{}, calendar.ErrNotFound
+	}
+	return a.liveUser(c.Request().Context(), id)
+}
+
+// cpPerson is GET /cp/people/{id}.
+func (a *App) cpPerson(c echo.Context) error {
+	u, err := a.personParam(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.cpPersonPage(c, u)
+	if err != nil {
+		return err
+	}
+	return a.pages.render(c, http.StatusOK, "cp_person.html", p)
+}
+
+func (a *App) cpPersonPage(c echo.Context, u User) (cpPersonPage, error) {
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	loc := viewerLocation(v)
+	p := cpPersonPage{cpPage: a.cpPageFor(c, u.Name+" · People", "/cp/people"), Self: v.UserID == u.ID,
+		Created: u.CreatedAt.In(loc).Format("2 January 2006")}
+	if u.DisabledAt != nil {
+		p.DisabledSince = u.DisabledAt.In(loc).Format("2 January 2006 15:04")
+	}
+	rows, err := a.tokens.list(ctx, u.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Person = personRow(u, len(rows))
+	p.Tokens = a.tokenRows(rows, loc)
+	if p.Audit, err = a.accountChanges(ctx, u.ID, loc); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// cpPersonDisable is POST /cp/people/{id}/disable.
+func (a *App) cpPersonDisable(c echo.Context) error {
+	return a.cpPersonChange(c, "disabled: signed out everywhere, API tokens revoked", a.disableUser)
+}
+
+// cpPersonEnable is POST /cp/people/{id}/enable.
+func (a *App) cpPersonEnable(c echo.Context) error {
+	return a.cpPersonChange(c, "enabled: they can sign in again", a.enableUser)
+}
+
+func (a *App) cpPersonChange(c echo.Context, done string, change func(context.Context, Viewer, int64) (User, error)) error {
+	u, err := a.personParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := change(c.Request().Context(), currentViewer(c), u.ID); err != nil {
+		return err
+	}
+	a.setFlash(c, u.Name+" "+done+".")
+	return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL)
+}
+
+// cpPersonResetPassword is POST /cp/people/{id}/password: to the password typed (twice), or,
+// left empty, to a generated one shown once on the answer.
+func (a *App) cpPersonResetPassword(c echo.Context) error {
+	u, err := a.personParam(c)
+	if err != nil {
+		return err
+	}
+	if currentViewer(c).UserID == u.ID {
+		return errSelf
+	}
+	password, confirm := c.FormValue("password"), c.FormValue("confirm")
+	again := func(status int, fill func(p *cpPersonPage)) error {
+		p, err := a.cpPersonPage(c, u)
+		if err != nil {
+			return err
+		}
+		fill(&p)
+		return a.pages.render(c, status, "cp_person.html", p)
+	}
+	if password != confirm {
+		return again(http.StatusUnprocessableEntity, func(p *cpPersonPage) {
+			p.Errors = map[string]string{"confirm": "The two passwords differ."}
+		})
+	}
+	generated, err := a.resetPassword(c.Request().Context(), currentViewer(c), u.ID, password)
+	var invalid *calendar.ValidationError
+	if errors.As(err, &invalid) {
+		return again(http.StatusUnprocessableEntity, func(p *cpPersonPage) { p.Errors = invalid.Fields })
+	}
+	if err != nil {
+		return err
+	}
+	if generated == "" {
+		a.setFlash(c, "Password of "+u.Name+" reset: they were signed out everywhere.")
+		return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL)
+	}
+	return again(http.StatusOK, func(p *cpPersonPage) {
+		p.GeneratedPassword = generated
+		p.Flash = "Password of " + u.Name + " reset: they were signed out everywhere. Give them the new password below; it is not shown again."
+	})
+}
+
+// cpPersonDelete is POST /cp/people/{id}/delete. The form must repeat the account's address
+// (confirm), so a slip of the mouse deletes nobody.
+func (a *App) cpPersonDelete(c echo.Context) error {
+	u, err := a.personParam(c)
+	if err != nil {
+		return err
+	}
+	if normalizeEmail(c.FormValue("confirm")) != u.Email {
+		p, err := a.cpPersonPage(c, u)
+		if err != nil {
+			return err
+		}
+		p.Errors = map[string]string{"delete": "Type the address " + u.Email + " to confirm the deletion."}
+		return a.pages.render(c, http.StatusUnprocessableEntity, "cp_person.html", p)
+	}
+	if _, err := a.deleteUser(c.Request().Context(), currentViewer(c), u.ID); err != nil {
+		return err
+	}
+	a.setFlash(c, u.Name+" ("+u.Email+") was deleted.")
+	return c.Redirect(http.StatusSeeOther, "/cp/people")
+}
+
+// cpPersonRevokeToken is POST /cp/people/{id}/tokens/{token}/revoke.
+func (a *App) cpPersonRevokeToken(c echo.Context) error {
+	u, err := a.personParam(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Param("token"), 10, 64)
+	if err != nil || id <= 0 {
+		return calendar.ErrNotFound
+	}
+	ctx := c.Request().Context()
+	row, err := a.ownToken(ctx, u.ID, id)
+	if err != nil {
+		return err
+	}
+	if err := a.revokeToken(ctx, currentViewer(c), row); err != nil {
+		return err
+	}
+	a.setFlash(c, "API token "+row.Name+" of "+u.Name+" revoked.")
+	return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL+"#tokens")
+}

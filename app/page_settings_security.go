@@ -1,0 +1,97 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/calendar"
+)
+
+// The settings page's password and API token forms. Each posts with the session's CSRF
+// token; a form that is not acceptable comes back with its errors (422) and nothing stored.
+
+// changePasswordForm is POST /settings/password: the owner's new password. This browser's
+// session stays; every other one ends.
+func (a *App) changePasswordForm(c echo.Context) error {
+	info, _ := authOf(c)
+	err := a.changePassword(c.Request().Context(), info.viewer, info.sessionID, c.RealIP(),
+		c.FormValue("current"), c.FormValue("password"), c.FormValue("confirm"))
+	var invalid *calendar.ValidationError
+	var limited *apiError
+	switch {
+	case errors.As(err, &invalid):
+		return a.settingsAgain(c, http.StatusUnprocessableEntity, func(p *profilePage) { p.PasswordErrors = invalid.Fields })
+	case errors.As(err, &limited) && limited.Status == http.StatusTooManyRequests:
+		return a.settingsAgain(c, limited.Status, func(p *profilePage) { p.PasswordErrors = map[string]string{"current": limited.Message} })
+	case err != nil:
+		return err
+	}
+	a.setFlash(c, "Your password was changed. You were signed out everywhere else.")
+	return c.Redirect(http.StatusSeeOther, "/settings#password")
+}
+
+// createTokenForm is POST /settings/tokens: a new token, whose secret the answer shows once
+// (never through the flash cookie, which would carry it in a header).
+func (a *App) createTokenForm(c echo.Context) error {
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	form := tokenForm{Name: strings.TrimSpace(c.FormValue("name")), Days: strings.TrimSpace(c.FormValue("expiresInDays"))}
+	form.Choices = tokenDayChoices(form.Days)
+	days := 0
+	if form.Days != "" {
+		n, err := strconv.Atoi(form.Days)
+		if days = n; err != nil || n == 0 {
+			days = -1
+		}
+	}
+	owner, err := a.liveUser(ctx, v.UserID)
+	if err != nil {
+		return err
+	}
+	token, row, err := a.createToken(ctx, v, owner, form.Name, days)
+	var invalid *calendar.ValidationError
+	if errors.As(err, &invalid) {
+		return a.settingsAgain(c, http.StatusUnprocessableEntity, func(p *profilePage) { p.TokenForm, p.TokenErrors = form, invalid.Fields })
+	}
+	if err != nil {
+		return err
+	}
+	return a.settingsAgain(c, http.StatusCreated, func(p *profilePage) {
+		p.NewToken = token
+		p.Flash = "API token " + row.Name + " created. Copy it now: it is not shown again."
+	})
+}
+
+// revokeTokenForm is POST /settings/tokens/{id}/revoke: one of the viewer's own tokens; any
+// other id is a 404.
+func (a *App) revokeTokenForm(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return newAPIError(http.StatusNotFound, "not_found", "There is no API token with this id.")
+	}
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	row, err := a.ownToken(ctx, v.UserID, id)
+	if err != nil {
+		return err
+	}
+	if err := a.revokeToken(ctx, v, row); err != nil {
+		return err
+	}
+	a.setFlash(c, "API token "+row.Name+" revoked.")
+	return c.Redirect(http.StatusSeeOther, "/settings#tokens")
+}
+
+// settingsAgain renders the settings page with status after a form, adjusted by fill.
+func (a *App) settingsAgain(c echo.Context, status int, fill func(p *profilePage)) error {
+	p, err := a.profilePage(c, currentViewer(c).TimeZone, "")
+	if err != nil {
+		return err
+	}
+	fill(&p)
+	return a.pages.render(c, status, "profile.html", p)
+}
