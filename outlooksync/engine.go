@@ -401,6 +401,7 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 		res.Pulled++
 	}
 	failed := map[*LinkPlan]bool{}
+	redo := map[string]bool{}
 	if len(plan.Ops) > 0 {
 		ops := make([]Op, len(plan.Ops))
 		for i, p := range plan.Ops {
@@ -410,6 +411,7 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 				p.Op.Write.Marker = Marker(p.Link.Event.ID, p.Link.SegmentUID)
 			}
 		}
+		sent := en.Now()
 		results := job.Graph.Apply(ctx, ops)
 		for i, r := range results {
 			lp := plan.Ops[i].Link
@@ -442,6 +444,12 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 				if ops[i].Kind == OpCreate {
 					lp.RemoteID = r.Event.ID
 					lp.ICalUID = r.Event.ICalUID
+					if !r.Event.Created.After(sent) {
+						// Not made now: Outlook matched the transaction id of a create a
+						// crashed cycle made, and the item may have been changed or deleted
+						// since (Outlook's answer says nothing of that): read it again.
+						redo[r.Event.ID] = true
+					}
 				}
 				lp.ChangeKey = r.Event.ChangeKey
 			}
@@ -452,7 +460,7 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 			return nil, err
 		}
 	}
-	again := map[string]bool{}
+	again := redo
 	for _, lp := range plan.Links {
 		if failed[lp] || lp.Event == nil {
 			continue

@@ -249,3 +249,32 @@ func TestStateMachineFoundSplitBeforeARelinkIsSeen(t *testing.T) {
 	w.same()
 	smNoDuplicateLines(t, "My Calendar", w.local())
 }
+
+// deleted-before-relink: an event created in Outlook by a cycle that crashed before saving
+// its link, and deleted there before the next cycle, stayed here for good: the next cycle
+// created it again with the same transaction id, Outlook answered with the deleted item,
+// and nothing read it again. Now an item a create did not make is read again: the deletion
+// is seen, and taken here.
+func TestStateMachineFoundDeletedBeforeARelinkIsSeen(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	e := w.create(calendar.EventInput{Title: "Private day", Start: wall(w.at(1, 0, 0)), End: wall(w.at(1, 0, 0)), AllDay: true})
+	w.engine.HookAfterWrite = func() error { return errCrash }
+	_, _ = w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
+	w.engine.HookAfterWrite = nil
+	evs, err := w.fake.Events(mailbox)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("Outlook has %d items (%v), want the one created", len(evs), err)
+	}
+	if err := w.fake.DeleteEvent(mailbox, evs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	w.sync()
+	w.sync()
+	if n := w.events(); n != 0 {
+		t.Errorf("deleted in Outlook: still %d event here\n%v", n, w.local())
+	}
+	if _, err := w.cal.Get(context.Background(), w.user, e.ID); err == nil {
+		t.Errorf("the event is still here")
+	}
+	w.same()
+}
