@@ -30,14 +30,14 @@ func (m *machine) invite() {
 		return
 	}
 	who := m.invitee()
-	scope := rapid.SampledFrom([]calendar.Scope{calendar.ScopeAll, calendar.ScopeInstance}).Draw(m.rt, "inviteScope")
+	scope := smPick([]calendar.Scope{calendar.ScopeAll, calendar.ScopeInstance}).Draw(m.rt, "inviteScope")
 	// A refused invitation (an instance that is gone) is the user's mistake, not the sync's.
 	_, _ = m.w.cal.Invite(context.Background(), m.w.user, e.ID, []int64{who.user.UserID}, scope, oc.OriginalStart)
 }
 
 func (m *machine) answerLocal() {
 	who := m.invitee()
-	from, to := m.w.span()
+	from, to := m.span()
 	occ, _, err := m.w.cal.Occurrences(context.Background(), who.user, calendar.Query{From: from, To: to})
 	if err != nil {
 		m.rt.Fatalf("occurrences of %s: %v", who.email, err)
@@ -46,8 +46,8 @@ func (m *machine) answerLocal() {
 		return
 	}
 	oc := occ[rapid.IntRange(0, len(occ)-1).Draw(m.rt, "answered")]
-	scope := rapid.SampledFrom([]calendar.Scope{calendar.ScopeInstance, calendar.ScopeFollowing, calendar.ScopeAll}).Draw(m.rt, "answerScope")
-	a := rapid.SampledFrom(answers).Draw(m.rt, "answer")
+	scope := smPick([]calendar.Scope{calendar.ScopeInstance, calendar.ScopeFollowing, calendar.ScopeAll}).Draw(m.rt, "answerScope")
+	a := smPick(answers).Draw(m.rt, "answer")
 	// An instance invitee may only answer their instance: a refusal is expected.
 	_, _ = m.w.cal.SetRSVP(context.Background(), who.user, oc.EventID, scope, oc.OriginalStart, a)
 }
@@ -70,7 +70,7 @@ func (m *machine) answerOutlook() {
 	item := live[rapid.IntRange(0, len(live)-1).Draw(m.rt, "copy")]
 	id := item.ID
 	if item.Type == "seriesMaster" && rapid.Bool().Draw(m.rt, "oneOccurrence") {
-		from, to := m.w.span()
+		from, to := m.span()
 		inst, err := m.w.fake.Instances(who.email, item.ID, from, to)
 		if err != nil || len(inst) == 0 {
 			return
@@ -81,7 +81,7 @@ func (m *machine) answerOutlook() {
 		}
 		id = oc.ID
 	}
-	answer := rapid.SampledFrom([]string{"accept", "tentativelyAccept", "decline"}).Draw(m.rt, "outlookAnswer")
+	answer := smPick([]string{"accept", "tentativelyAccept", "decline"}).Draw(m.rt, "outlookAnswer")
 	if err := m.w.fake.Respond(who.email, id, answer); err != nil {
 		m.rt.Fatalf("%s answers %s in Outlook: %v", who.email, answer, err)
 	}
@@ -93,7 +93,8 @@ func (m *machine) syncBob() {
 		remove = m.w.fake.InjectFault(fakeoutlook.Fault{Kind: fakeoutlook.FaultDropConnection, Mailbox: bobMail, Times: 1})
 	}
 	bob := m.mw.bob
-	_, _ = bob.engine.Cycle(context.Background(), outlooksync.Job{UserID: bob.user.UserID, CalendarID: bob.calID, Graph: bob.graph})
+	res, err := bob.engine.Cycle(context.Background(), outlooksync.Job{UserID: bob.user.UserID, CalendarID: bob.calID, Graph: bob.graph})
+	m.traceCycle("bob", "", res, err)
 	if remove != nil {
 		remove()
 	}
@@ -104,7 +105,7 @@ func (m *machine) checkMeetings() {
 	ctx := context.Background()
 	mw := m.mw
 	for _, id := range []int64{2, 3} {
-		if n := mw.organizedBy(id); n != 0 {
+		if n := m.organizedBy(id); n != 0 {
 			m.rt.Fatalf("user %d organizes %d events: an Outlook copy of a meeting was imported", id, n)
 		}
 	}
@@ -114,7 +115,7 @@ func (m *machine) checkMeetings() {
 	}
 	for _, l := range links {
 		e, err := m.w.cal.GetFull(ctx, l.EventID)
-		if err != nil || e.DeletedAt != nil {
+		if err != nil || e.DeletedAt != nil || !m.inWindow(e, l.SegmentUID) {
 			continue
 		}
 		var local []string

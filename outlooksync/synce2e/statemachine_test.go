@@ -6,27 +6,39 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"pgregory.net/rapid"
 
-	"intracal/calendar"
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 )
 
-// TestSyncStateMachine interleaves random edits on both sides (create; change one instance,
-// following, all; delete one, following, all; Outlook's split and pattern change), meetings
-// (invitations to all or one instance; answers for one, following or all, in My Calendar or
-// in Outlook, by a connected and an unconnected invitee) with syncs and injected faults (429,
-// 503, a dropped connection, an expired delta token, a crash between writing Outlook and
-// saving links). After final clean syncs My Calendar and Outlook must show the same
-// instances, with no duplicate series on either side and no event lost that nobody deleted;
-// the organizer's Outlook attendees must be the invitees, the connected invitee must see
-// each meeting once, and their answers must agree on both sides. SYNC_RAPID_CHECKS sets the number of cases (default 12; the long
-// run in docs/sync.md uses more).
+// TestSyncStateMachine interleaves random edits on both sides with syncs and injected faults
+// (429, 503, a dropped connection, an expired delta token, a crash between writing Outlook and
+// saving links) and a clock that jumps ahead by days to months, so that the window slides.
+//
+// It draws, here: timed and all-day singles and series in zones from sm*Zones (some outside
+// Graph's IANA list, most other than the profile's), public or private; changes of one
+// instance, the following ones or all; moves of an instance; privacy changes; deletions of
+// one, following or all. In Outlook: timed and all-day singles and series, some private or
+// confidential; changes and moves of occurrences, changes of a series, its sensitivity and
+// pattern; deletions of occurrences and of whole items; Outlook's split, two splits of one
+// series with no sync between, a sync (possibly failing) between the two writes of a split,
+// and bursts of several edits between syncs. Meetings: invitations to all or one instance,
+// answers for one, following or all, in My Calendar or in Outlook, by a connected (bob) and
+// an unconnected (carol) invitee.
+//
+// After final clean syncs, enough for the backstop to re-read every linked series, it checks
+// (checks in statemachine_invariants_test.go): My Calendar and Outlook show the same
+// instances in the span, all-day ones by date; no duplicate series on either side; the
+// meeting invariants (checkMeetings); nothing private is visible to another user and
+// Outlook's sensitivity matches privacy here for every linked item; no all-day instance moved
+// a day. SYNC_RAPID_CHECKS sets the number of cases (default 12; the long run in
+// docs/sync.md uses more).
 func TestSyncStateMachine(t *testing.T) {
 	checks := "12"
 	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
@@ -42,39 +54,76 @@ func TestSyncStateMachine(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		mw := newMeetingWorld(t, dbtest.SQLite(t), fakeoutlook.Options{})
 		mw.world.t = rt
-		w := mw.world
-		m := &machine{w: w, mw: mw, rt: rt}
-		steps := rapid.IntRange(3, 20).Draw(rt, "steps")
+		m := newMachine(mw, rt)
+		steps := rapid.IntRange(5, 40).Draw(rt, "steps")
 		for i := 0; i < steps; i++ {
 			m.step()
 		}
-		w.fake.ClearFaults()
-		w.engine.HookAfterWrite = nil
-		for i := 0; i < 3; i++ {
-			w.sync()
-			mw.syncAs(mw.bob)
-		}
+		m.settle()
 		m.check()
 		m.checkMeetings()
+		m.checkPrivacy()
+		m.checkAllDay()
+		m.tally()
 	})
+	if os.Getenv("SYNC_SM_STATS") != "" {
+		t.Logf("what the cases did: %v", smStats)
+	}
 }
 
 type machine struct {
 	w  *world
 	mw *meetingWorld
 	rt *rapid.T
-	// made counts the local events created and not deleted by the user, by title.
-	alive map[string]bool
-	n     int
+	n  int
+	// start is when the case began; the engines' clock and the machine's today run shift
+	// ahead of it (advanceClock).
+	start time.Time
+	shift time.Duration
+	// drawn are the all-day events drawn, by title (see titleRoot).
+	drawn map[string]*drawnAllDay
+	// split are the Outlook series the Outlook user split.
+	split map[string]bool
+	// did counts what the case did, for SYNC_SM_STATS.
+	did map[string]int
+}
+
+// smStats sums the cases' did (rapid runs them one after the other).
+var smStats = map[string]int{}
+
+func (m *machine) tally() {
+	for k, v := range m.did {
+		smStats[k] += v
+	}
+	smStats["cases"]++
+}
+
+func newMachine(mw *meetingWorld, rt *rapid.T) *machine {
+	m := &machine{w: mw.world, mw: mw, rt: rt, start: time.Now(), drawn: map[string]*drawnAllDay{}, did: map[string]int{}, split: map[string]bool{}}
+	clock := func() time.Time { return time.Now().Add(m.shift) }
+	m.w.engine.Now = clock
+	mw.bob.engine.Now = clock
+	return m
+}
+
+// actions are what a step draws from (smPick: each entry as often as another); some are
+// listed more than once to be drawn more often.
+var actions = []string{
+	"create", "create", "create", "editInstance", "editFollowing", "editAll", "moveInstance", "privacy",
+	"deleteInstance", "deleteFollowing", "deleteAll",
+	"outlookCreate", "outlookCreate", "outlookCreate", "outlookEditOccurrence", "outlookMoveOccurrence", "outlookDeleteOccurrence",
+	"outlookSplit", "outlookPattern", "outlookEditSeries", "outlookPrivacy", "outlookDelete",
+	"outlookSplitHalfway", "outlookSplitHalfway", "outlookSplitTwice", "outlookSplitTwice", "outlookBurst", "outlookBurst",
+	"sync", "sync", "sync", "syncFault", "syncFault", "advanceClock",
+	// Meetings.
+	"invite", "invite", "answerLocal", "answerOutlook", "syncBob", "syncBob",
 }
 
 func (m *machine) step() {
-	actions := []string{"create", "editInstance", "editFollowing", "editAll", "deleteInstance", "deleteFollowing", "deleteAll",
-		"outlookEditOccurrence", "outlookDeleteOccurrence", "outlookSplit", "outlookPattern", "outlookEditSeries", "outlookCreate",
-		"sync", "syncFault",
-		// Meetings, drawn more often so that most cases have some.
-		"invite", "invite", "invite", "answerLocal", "answerLocal", "answerOutlook", "answerOutlook", "syncBob", "syncBob"}
-	switch a := rapid.SampledFrom(actions).Draw(m.rt, "action"); a {
+	a := smPick(actions).Draw(m.rt, "action")
+	m.did["drawn "+a]++
+	defer m.traceState(a)
+	switch a {
 	case "invite":
 		m.invite()
 	case "answerLocal":
@@ -90,13 +139,19 @@ func (m *machine) step() {
 	case "sync":
 		m.sync("")
 	case "syncFault":
-		m.sync(rapid.SampledFrom([]string{"throttle", "unavailable", "drop", "gone", "crash"}).Draw(m.rt, "fault"))
+		m.sync(m.fault())
+	case "advanceClock":
+		m.advanceClock()
+	case "outlookBurst":
+		m.outlookBurst()
+	case "outlookSplitHalfway":
+		m.outlookSplitHalfway()
+	case "outlookSplitTwice":
+		m.outlookSplitTwice()
+	case "editInstance", "editFollowing", "editAll", "moveInstance", "privacy", "deleteInstance", "deleteFollowing", "deleteAll":
+		m.local(a)
 	default:
-		if a[:7] == "outlook" {
-			m.outlook(a)
-		} else {
-			m.local(a)
-		}
+		m.outlook(a)
 	}
 }
 
@@ -105,124 +160,9 @@ func (m *machine) title() string {
 	return fmt.Sprintf("Event %d", m.n)
 }
 
-func (m *machine) create() {
-	day := rapid.IntRange(0, 20).Draw(m.rt, "day")
-	hour := rapid.IntRange(8, 17).Draw(m.rt, "hour")
-	rule := rapid.SampledFrom([]string{"", "FREQ=DAILY;COUNT=10", "FREQ=WEEKLY", "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=WEEKLY;INTERVAL=2;COUNT=6"}).Draw(m.rt, "rule")
-	start := m.w.at(day, hour, 0)
-	m.w.create(calendar.EventInput{Title: m.title(), Start: wall(start), End: wall(start.Add(45 * time.Minute)), RRule: rule})
-}
-
-func (m *machine) outlookCreate() {
-	day := rapid.IntRange(0, 20).Draw(m.rt, "day")
-	start := m.w.at(day, rapid.IntRange(8, 17).Draw(m.rt, "hour"), 30)
-	spec := fakeoutlook.EventSpec{Subject: m.title(), Start: start, End: start.Add(time.Hour), TimeZone: "Europe/Berlin"}
-	if rapid.Bool().Draw(m.rt, "series") {
-		spec.Recurrence = weeklyOn(rapid.SampledFrom([]string{"monday", "tuesday", "friday"}).Draw(m.rt, "weekday"))
-		spec.Recurrence.Range = fakeoutlook.RecurrenceRange{Type: "numbered", NumberOfOccurrences: rapid.IntRange(2, 8).Draw(m.rt, "count")}
-	}
-	if _, err := m.w.fake.CreateEvent(mailbox, spec); err != nil {
-		m.rt.Fatalf("outlook create: %v", err)
-	}
-}
-
-// pickLocal draws a live local event and one of its instances in the span.
-func (m *machine) pickLocal() (*calendar.Event, calendar.Occurrence, bool) {
-	from, to := m.w.span()
-	evs, err := m.w.cal.OrganizedEvents(context.Background(), m.w.user.UserID, nil, from, to)
-	if err != nil {
-		m.rt.Fatalf("list: %v", err)
-	}
-	if len(evs) == 0 {
-		return nil, calendar.Occurrence{}, false
-	}
-	e := evs[rapid.IntRange(0, len(evs)-1).Draw(m.rt, "event")]
-	occ := e.Instances(m.w.user, from, to, false)
-	if len(occ) == 0 {
-		return nil, calendar.Occurrence{}, false
-	}
-	return e, occ[rapid.IntRange(0, len(occ)-1).Draw(m.rt, "instance")], true
-}
-
-func (m *machine) local(action string) {
-	e, oc, ok := m.pickLocal()
-	if !ok {
-		return
-	}
-	ctx := context.Background()
-	var err error
-	ch := calendar.Change{Title: ptr(oc.Title + "'")}
-	if rapid.Bool().Draw(m.rt, "move") {
-		ch = calendar.Change{Location: ptr("Room " + strconv.Itoa(m.n))}
-	}
-	switch action {
-	case "editInstance":
-		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, ch)
-	case "editFollowing":
-		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeFollowing, oc.OriginalStart, ch)
-	case "editAll":
-		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, ch)
-	case "deleteInstance":
-		_, err = m.w.cal.Delete(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart)
-	case "deleteFollowing":
-		_, err = m.w.cal.Delete(ctx, m.w.user, e.ID, nil, calendar.ScopeFollowing, oc.OriginalStart)
-	case "deleteAll":
-		_, err = m.w.cal.Delete(ctx, m.w.user, e.ID, nil, calendar.ScopeAll, time.Time{})
-	}
-	if err != nil {
-		m.rt.Fatalf("%s: %v", action, err)
-	}
-}
-
-// pickRemote draws an Outlook event the user organizes and one of its occurrences.
-func (m *machine) pickRemote() (fakeoutlook.Event, fakeoutlook.Event, bool) {
-	evs, err := m.w.fake.Events(mailbox)
-	if err != nil {
-		m.rt.Fatalf("outlook events: %v", err)
-	}
-	if len(evs) == 0 {
-		return fakeoutlook.Event{}, fakeoutlook.Event{}, false
-	}
-	master := evs[rapid.IntRange(0, len(evs)-1).Draw(m.rt, "master")]
-	if master.Type != "seriesMaster" {
-		return master, master, true
-	}
-	from, to := m.w.span()
-	inst, err := m.w.fake.Instances(mailbox, master.ID, from, to)
-	if err != nil || len(inst) == 0 {
-		return master, fakeoutlook.Event{}, false
-	}
-	return master, inst[rapid.IntRange(0, len(inst)-1).Draw(m.rt, "occurrence")], true
-}
-
-func (m *machine) outlook(action string) {
-	master, occ, ok := m.pickRemote()
-	if !ok {
-		return
-	}
-	var err error
-	series := master.Type == "seriesMaster"
-	switch {
-	case action == "outlookEditSeries" || !series:
-		_, err = m.w.fake.UpdateEvent(mailbox, master.ID, fakeoutlook.Change{Subject: ptr(master.Subject + "*")})
-	case action == "outlookEditOccurrence":
-		_, err = m.w.fake.UpdateOccurrence(mailbox, master.ID, occ.OriginalStart, fakeoutlook.Change{Location: ptr("Outlook room " + strconv.Itoa(m.n))})
-	case action == "outlookDeleteOccurrence":
-		err = m.w.fake.DeleteOccurrence(mailbox, master.ID, occ.OriginalStart)
-	case action == "outlookSplit":
-		if !m.laterOccurrence(master, occ) {
-			return // Outlook's split at the first occurrence is an edit of the whole series
-		}
-		_, err = m.w.fake.SplitSeries(mailbox, master.ID, occ.OriginalStart, fakeoutlook.Change{Location: ptr("Split " + strconv.Itoa(m.n))})
-	case action == "outlookPattern":
-		rec := *master.Recurrence
-		rec.Pattern.DaysOfWeek = []string{rapid.SampledFrom([]string{"monday", "wednesday", "friday"}).Draw(m.rt, "newday")}
-		rec.Pattern.Type = "weekly"
-		_, err = m.w.fake.ChangePattern(mailbox, master.ID, rec)
-	}
-	if err != nil {
-		m.rt.Fatalf("%s: %v", action, err)
-	}
+func (m *machine) fault() string {
+	faults := []string{"throttle", "unavailable", "drop", "gone", "crash"}
+	return smPick(faults).Draw(m.rt, "fault")
 }
 
 func (m *machine) sync(fault string) {
@@ -243,16 +183,57 @@ func (m *machine) sync(fault string) {
 		w.engine.HookAfterWrite = func() error { return errCrash }
 	}
 	// A cycle may fail under a fault; that is allowed, losing or duplicating is not.
-	_, _ = w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
+	res, err := w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
+	m.traceCycle("alice", fault, res, err)
 	if remove != nil {
 		remove()
 	}
 	w.engine.HookAfterWrite = nil
 }
 
+// settle runs the final clean syncs: a pair of alice's and bob's cycles, then as many pairs
+// as the backstop needs to re-read every linked series once more (it re-reads
+// Engine.BackstopSeries of them a cycle, in turn), and one more.
+func (m *machine) settle() {
+	w := m.w
+	w.fake.ClearFaults()
+	w.engine.HookAfterWrite = nil
+	pair := func() {
+		m.traceCycle("alice (final)", "", w.sync(), nil)
+		m.traceCycle("bob (final)", "", m.mw.syncAs(m.mw.bob), nil)
+	}
+	pair()
+	ctx := context.Background()
+	links, err := w.store.Links(ctx, w.user.UserID)
+	if err != nil {
+		m.rt.Fatalf("links: %v", err)
+	}
+	series := 0
+	for _, l := range links {
+		if l.Base.Series.Rule != "" {
+			series++
+		}
+	}
+	atts, err := w.store.Attendances(ctx, m.mw.bob.user.UserID)
+	if err != nil {
+		m.rt.Fatalf("attendances: %v", err)
+	}
+	copies := 0
+	for _, a := range atts {
+		if a.EventID != 0 && a.Instance == nil {
+			copies++
+		}
+	}
+	per := max(w.engine.BackstopSeries, 1)
+	rounds := (max(series, copies)+per-1)/per + 1
+	for i := 0; i < max(rounds, 2); i++ {
+		pair()
+	}
+}
+
 func (m *machine) check() {
 	w := m.w
-	w.same()
+	m.same()
 	links, err := w.store.Links(context.Background(), w.user.UserID)
 	if err != nil {
 		m.rt.Fatalf("links: %v", err)
@@ -276,16 +257,24 @@ func (m *machine) check() {
 	}
 }
 
-// laterOccurrence reports whether occ is not the first occurrence of master.
-func (m *machine) laterOccurrence(master, occ fakeoutlook.Event) bool {
-	inst, err := m.w.fake.Instances(mailbox, master.ID, master.Start.AddDate(0, 0, -1), occ.OriginalStart)
-	if err != nil {
-		return false
+// smTrace, from SYNC_SM_TRACE, logs each step's cycles (1) and both sides after each step
+// (2): for replaying a failure file.
+var smTrace, _ = strconv.Atoi(os.Getenv("SYNC_SM_TRACE"))
+
+func (m *machine) traceCycle(who, fault string, res outlooksync.Result, err error) {
+	if smTrace == 0 {
+		return
 	}
-	for _, in := range inst {
-		if in.OriginalStart.Before(occ.OriginalStart) {
-			return true
-		}
+	m.rt.Logf("  cycle of %s (fault %q, clock +%v): err %v; read %d, pulled %d, pushed %d, failed %d, new window %v, full read %v",
+		who, fault, m.shift, err, res.Read, res.Pulled, res.Pushed, res.Failed, res.NewWindow, res.FullRead)
+	for _, h := range res.History {
+		m.rt.Logf("    %d %s: %s (%s)", h.EventID, h.Direction, h.Summary, h.Detail)
 	}
-	return false
+}
+
+func (m *machine) traceState(action string) {
+	if smTrace < 2 {
+		return
+	}
+	m.rt.Logf("after %s: My Calendar\n    %s\n  Outlook\n    %s", action, strings.Join(smLines(m.localInstances()), "\n    "), strings.Join(smLines(m.outlookInstances()), "\n    "))
 }

@@ -1,0 +1,495 @@
+package synce2e
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"intracal/calendar"
+	"intracal/outlooksync/fakeoutlook"
+)
+
+// The edits of the state machine, here and in Outlook.
+
+// drawnAllDay is an all-day event as drawn: the dates of its instances (and how many days
+// each lasts) between from and to, and whether anyone moved or deleted any of them since.
+type drawnAllDay struct {
+	dates    map[string]bool
+	days     int
+	from, to string // the dates drawn are known in [from, to)
+	moved    bool   // an instance, the pattern or the event was moved
+	thinned  bool   // an instance or more was deleted
+	nonempty bool
+}
+
+// titleRoot is the drawn title of an instance: edits append ' (here) and * (in Outlook).
+func titleRoot(title string) string { return strings.TrimRight(title, "'*") }
+
+func (m *machine) drawnOf(title string) *drawnAllDay { return m.drawn[titleRoot(title)] }
+
+func (m *machine) markMoved(title string) {
+	if d := m.drawnOf(title); d != nil {
+		d.moved = true
+	}
+}
+
+func (m *machine) markThinned(title string) {
+	if d := m.drawnOf(title); d != nil {
+		d.thinned = true
+	}
+}
+
+// drawnRange is where the dates of a drawn event are recorded: a week before monday to
+// 400 days on.
+func (m *machine) drawnRange() (time.Time, time.Time) {
+	from := m.monday().AddDate(0, 0, -7)
+	return from, from.AddDate(0, 0, 400)
+}
+
+var (
+	smTimedRules  = []string{"", "FREQ=DAILY;COUNT=10", "FREQ=WEEKLY", "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=WEEKLY;INTERVAL=2;COUNT=6"}
+	smAllDayRules = []string{"", "", "FREQ=DAILY;COUNT=5", "FREQ=WEEKLY", "FREQ=WEEKLY;BYDAY=MO,TH", "FREQ=WEEKLY;INTERVAL=2;COUNT=6"}
+)
+
+func (m *machine) create() {
+	day := rapid.IntRange(0, 20).Draw(m.rt, "day")
+	zone := smPick(smLocalZones).Draw(m.rt, "zone")
+	privacy := smPick([]calendar.Privacy{calendar.Public, calendar.Public, calendar.Public, calendar.Private}).Draw(m.rt, "privacy")
+	in := calendar.EventInput{Title: m.title(), TimeZone: zone, Privacy: privacy}
+	allDay := smPick([]bool{false, false, true}).Draw(m.rt, "allDay")
+	days := 1
+	if allDay {
+		days = smPick([]int{1, 1, 1, 2}).Draw(m.rt, "days")
+		in.AllDay, in.Start, in.End = true, m.date(day), m.date(day+days-1) // the end is the last day
+		in.RRule = smPick(smAllDayRules).Draw(m.rt, "rule")
+	} else {
+		loc := smZone(zone)
+		start := m.at(day, rapid.IntRange(8, 17).Draw(m.rt, "hour"), 0, loc)
+		in.Start, in.End = wall(start), wall(start.Add(45*time.Minute))
+		in.RRule = smPick(smTimedRules).Draw(m.rt, "rule")
+	}
+	e := m.w.create(in)
+	m.did[fmt.Sprintf("local allDay=%v series=%v %s", allDay, in.RRule != "", privacy)]++
+	if !allDay {
+		return
+	}
+	from, to := m.drawnRange()
+	d := &drawnAllDay{dates: map[string]bool{}, days: days, from: from.Format(smDate), to: to.Format(smDate)}
+	for _, o := range e.Instances(m.w.user, from, to, false) {
+		d.dates[o.Start.UTC().Format(smDate)] = true
+	}
+	d.nonempty = len(d.dates) > 0
+	m.drawn[in.Title] = d
+}
+
+func (m *machine) outlookCreate() {
+	day := rapid.IntRange(0, 20).Draw(m.rt, "day")
+	zone := smPick(smOutlookZones).Draw(m.rt, "zone")
+	loc := smZone(zone)
+	spec := fakeoutlook.EventSpec{Subject: m.title(), TimeZone: zone,
+		Sensitivity: smPick([]string{"", "", "", "private", "confidential", "personal"}).Draw(m.rt, "sensitivity")}
+	allDay := smPick([]bool{false, false, true}).Draw(m.rt, "allDay")
+	days := 1
+	if allDay {
+		days = smPick([]int{1, 1, 1, 2}).Draw(m.rt, "days")
+		spec.IsAllDay = true
+		spec.Start = m.at(day, 0, 0, loc)
+		spec.End = m.at(day+days, 0, 0, loc)
+	} else {
+		spec.Start = m.at(day, rapid.IntRange(8, 17).Draw(m.rt, "hour"), 30, loc)
+		spec.End = spec.Start.Add(time.Hour)
+	}
+	switch smPick([]string{"single", "weekly", "weekly", "daily"}).Draw(m.rt, "series") {
+	case "weekly":
+		spec.Recurrence = weeklyOn(smPick([]string{"monday", "tuesday", "friday"}).Draw(m.rt, "weekday"))
+		spec.Recurrence.Range = fakeoutlook.RecurrenceRange{Type: "numbered", NumberOfOccurrences: rapid.IntRange(2, 8).Draw(m.rt, "count")}
+	case "daily":
+		spec.Recurrence = &fakeoutlook.PatternedRecurrence{Pattern: fakeoutlook.RecurrencePattern{Type: "daily", Interval: rapid.IntRange(1, 3).Draw(m.rt, "interval")},
+			Range: fakeoutlook.RecurrenceRange{Type: "numbered", NumberOfOccurrences: rapid.IntRange(2, 6).Draw(m.rt, "count")}}
+	}
+	ev, err := m.w.fake.CreateEvent(mailbox, spec)
+	if err != nil {
+		m.rt.Fatalf("outlook create: %v", err)
+	}
+	m.did[fmt.Sprintf("outlook allDay=%v series=%v %s", allDay, spec.Recurrence != nil, spec.Sensitivity)]++
+	if !allDay {
+		return
+	}
+	from, to := m.drawnRange()
+	d := &drawnAllDay{dates: map[string]bool{}, days: days, from: from.Format(smDate), to: to.Format(smDate)}
+	inst := []fakeoutlook.Event{ev}
+	if ev.Type == "seriesMaster" {
+		if inst, err = m.w.fake.Instances(mailbox, ev.ID, from.AddDate(0, 0, -1), to.AddDate(0, 0, 1)); err != nil {
+			m.rt.Fatalf("instances: %v", err)
+		}
+	}
+	for _, in := range inst {
+		if date := in.Start.In(smZone(in.TimeZone)).Format(smDate); date >= d.from && date < d.to {
+			d.dates[date] = true
+		}
+	}
+	d.nonempty = len(d.dates) > 0
+	m.drawn[spec.Subject] = d
+}
+
+// pickLocal draws a live local event and one of its instances in the span.
+func (m *machine) pickLocal() (*calendar.Event, calendar.Occurrence, bool) {
+	from, to := m.span()
+	evs, err := m.w.cal.OrganizedEvents(context.Background(), m.w.user.UserID, nil, from, to)
+	if err != nil {
+		m.rt.Fatalf("list: %v", err)
+	}
+	if len(evs) == 0 {
+		return nil, calendar.Occurrence{}, false
+	}
+	e := evs[rapid.IntRange(0, len(evs)-1).Draw(m.rt, "event")]
+	occ := e.Instances(m.w.user, from, to, false)
+	if len(occ) == 0 {
+		return nil, calendar.Occurrence{}, false
+	}
+	return e, occ[rapid.IntRange(0, len(occ)-1).Draw(m.rt, "instance")], true
+}
+
+func (m *machine) local(action string) {
+	e, oc, ok := m.pickLocal()
+	if !ok {
+		return
+	}
+	ctx := context.Background()
+	var err error
+	ch := calendar.Change{Title: ptr(oc.Title + "'")}
+	if rapid.Bool().Draw(m.rt, "move") {
+		ch = calendar.Change{Location: ptr("Room " + strconv.Itoa(m.n))}
+	}
+	switch action {
+	case "editInstance":
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, ch)
+	case "editFollowing":
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeFollowing, oc.OriginalStart, ch)
+	case "editAll":
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, ch)
+	case "moveInstance":
+		start, ok := m.localMove(e, oc)
+		if !ok {
+			return
+		}
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, calendar.Change{Start: &start})
+		if oc.AllDay {
+			m.markMoved(oc.Title)
+		}
+	case "privacy":
+		p := calendar.Private
+		if e.Privacy == calendar.Private {
+			p = calendar.Public
+		}
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Privacy: &p})
+	case "deleteInstance":
+		_, err = m.w.cal.Delete(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart)
+		m.markThinned(oc.Title)
+	case "deleteFollowing":
+		_, err = m.w.cal.Delete(ctx, m.w.user, e.ID, nil, calendar.ScopeFollowing, oc.OriginalStart)
+		m.markThinned(oc.Title)
+	case "deleteAll":
+		_, err = m.w.cal.Delete(ctx, m.w.user, e.ID, nil, calendar.ScopeAll, time.Time{})
+		m.markThinned(oc.Title)
+	}
+	if err != nil {
+		full, _ := m.w.cal.GetFull(context.Background(), e.ID)
+		for _, sg := range full.Segments {
+			m.rt.Logf("the event's segment %s start %v zone %s dur %v allDay %v rule %v", sg.UID, sg.Start, sg.TimeZone, sg.Duration, sg.AllDay, sg.Rule)
+		}
+		for _, o := range full.Overrides {
+			m.rt.Logf("its override %v cancelled %v start %v", o.OriginalStart, o.Cancelled, o.Start)
+		}
+		m.rt.Fatalf("%s: %v", action, err)
+	}
+	m.did["did "+action]++
+}
+
+// localMove is a new start for an instance: an hour later, or for an all-day one the next
+// day. Like Outlook (which refuses it) it never moves an instance onto or past the day of
+// another one; ok is false when it would.
+func (m *machine) localMove(e *calendar.Event, oc calendar.Occurrence) (string, bool) {
+	if !oc.AllDay {
+		return wall(oc.Start.Add(time.Hour)), true
+	}
+	next := oc.Start.UTC().AddDate(0, 0, 1)
+	for _, o := range e.Instances(m.w.user, oc.Start.AddDate(0, 0, -3), oc.End.AddDate(0, 0, 3), false) {
+		if o.OriginalStart.Equal(oc.OriginalStart) {
+			continue
+		}
+		if s := o.Start.UTC(); !s.Before(oc.Start.UTC()) && !s.After(next) {
+			return "", false
+		}
+	}
+	return next.Format(smDate), true
+}
+
+// pickRemote draws an Outlook item the user organizes with an instance in the span, and
+// one of its occurrences (the item itself for a single event).
+func (m *machine) pickRemote() (fakeoutlook.Event, fakeoutlook.Event, bool) {
+	return m.pickRemoteWhere(false)
+}
+
+// pickRemoteWhere is pickRemote; with split, only series with two instances or more in
+// the span, and an occurrence after their first.
+func (m *machine) pickRemoteWhere(split bool) (fakeoutlook.Event, fakeoutlook.Event, bool) {
+	evs, err := m.w.fake.Events(mailbox)
+	if err != nil {
+		m.rt.Fatalf("outlook events: %v", err)
+	}
+	from, to := m.span()
+	type cand struct {
+		item fakeoutlook.Event
+		inst []fakeoutlook.Event
+	}
+	var cands []cand
+	for _, e := range evs {
+		if !e.IsOrganizer {
+			continue
+		}
+		if e.Type != "seriesMaster" {
+			if !split && e.End.After(from) && e.Start.Before(to) {
+				cands = append(cands, cand{e, []fakeoutlook.Event{e}})
+			}
+			continue
+		}
+		inst, err := m.w.fake.Instances(mailbox, e.ID, from, to)
+		if err != nil || len(inst) == 0 {
+			continue
+		}
+		if split {
+			if inst = inst[1:]; len(inst) == 0 {
+				continue
+			}
+		}
+		cands = append(cands, cand{e, inst})
+	}
+	if len(cands) == 0 {
+		return fakeoutlook.Event{}, fakeoutlook.Event{}, false
+	}
+	c := cands[rapid.IntRange(0, len(cands)-1).Draw(m.rt, "master")]
+	return c.item, c.inst[rapid.IntRange(0, len(c.inst)-1).Draw(m.rt, "occurrence")], true
+}
+
+// outlookEdits are the Outlook user's edits that a burst draws from.
+var outlookEdits = []string{"outlookEditOccurrence", "outlookMoveOccurrence", "outlookDeleteOccurrence", "outlookSplit",
+	"outlookPattern", "outlookEditSeries", "outlookPrivacy", "outlookDelete", "outlookCreate", "outlookSplitTwice"}
+
+// outlookBurst makes two to four Outlook edits with no sync between.
+func (m *machine) outlookBurst() {
+	n := rapid.IntRange(2, 4).Draw(m.rt, "burst")
+	for i := 0; i < n; i++ {
+		switch a := smPick(outlookEdits).Draw(m.rt, "burstAction"); a {
+		case "outlookCreate":
+			m.outlookCreate()
+		case "outlookSplitTwice":
+			m.outlookSplitTwice()
+		default:
+			m.outlook(a)
+		}
+	}
+}
+
+func (m *machine) outlook(action string) {
+	master, occ, ok := m.pickRemote()
+	if !ok {
+		return
+	}
+	var err error
+	series := master.Type == "seriesMaster"
+	switch {
+	case action == "outlookPrivacy":
+		s := smPick([]string{"private", "confidential", "personal", "normal"}).Draw(m.rt, "sensitivity")
+		_, err = m.w.fake.UpdateEvent(mailbox, master.ID, fakeoutlook.Change{Sensitivity: &s})
+	case action == "outlookDelete":
+		err = m.w.fake.DeleteEvent(mailbox, master.ID)
+		m.markThinned(master.Subject)
+	case action == "outlookMoveOccurrence":
+		start, end, ok := m.remoteMove(master, occ)
+		if !ok {
+			return
+		}
+		_, err = m.w.fake.UpdateEvent(mailbox, occ.ID, fakeoutlook.Change{Start: &start, End: &end})
+		if occ.IsAllDay {
+			m.markMoved(master.Subject)
+		}
+	case action == "outlookEditSeries" || !series:
+		_, err = m.w.fake.UpdateEvent(mailbox, master.ID, fakeoutlook.Change{Subject: ptr(master.Subject + "*")})
+	case action == "outlookEditOccurrence":
+		_, err = m.w.fake.UpdateOccurrence(mailbox, master.ID, occ.OriginalStart, fakeoutlook.Change{Location: ptr("Outlook room " + strconv.Itoa(m.n))})
+	case action == "outlookDeleteOccurrence":
+		err = m.w.fake.DeleteOccurrence(mailbox, master.ID, occ.OriginalStart)
+		m.markThinned(master.Subject)
+	case action == "outlookSplit":
+		if master, occ, ok = m.pickSplit(); !ok {
+			return // Outlook's split at the first occurrence is an edit of the whole series
+		}
+		_, err = m.w.fake.SplitSeries(mailbox, master.ID, occ.OriginalStart, m.splitChange(occ))
+		m.split[master.ID] = true
+	case action == "outlookPattern":
+		rec := *master.Recurrence
+		days := patternDays(rec.Range)
+		if len(days) == 0 {
+			return // Outlook offers no weekly pattern with an occurrence in so short a range
+		}
+		rec.Pattern.DaysOfWeek = []string{smPick(days).Draw(m.rt, "newday")}
+		rec.Pattern.Type = "weekly"
+		rec.Pattern.Interval = 1
+		_, err = m.w.fake.ChangePattern(mailbox, master.ID, rec)
+		m.markMoved(master.Subject)
+	}
+	if err != nil {
+		m.rt.Fatalf("%s: %v", action, err)
+	}
+	m.did["did "+action]++
+}
+
+// remoteMove is a new time for an Outlook occurrence (or single): an hour later, or for an
+// all-day one the next day, never onto or past the day of another occurrence (Outlook
+// refuses that).
+func (m *machine) remoteMove(master, occ fakeoutlook.Event) (time.Time, time.Time, bool) {
+	if !occ.IsAllDay {
+		return occ.Start.Add(time.Hour), occ.End.Add(time.Hour), true
+	}
+	loc := smZone(occ.TimeZone)
+	s := occ.Start.In(loc)
+	ns := time.Date(s.Year(), s.Month(), s.Day()+1, 0, 0, 0, 0, loc)
+	ne := ns.AddDate(0, 0, dayCount(s, occ.End.In(loc)))
+	if master.Type == "seriesMaster" {
+		inst, err := m.w.fake.Instances(mailbox, master.ID, occ.Start.AddDate(0, 0, -3), occ.End.AddDate(0, 0, 3))
+		if err != nil {
+			return time.Time{}, time.Time{}, false
+		}
+		for _, in := range inst {
+			if !in.OriginalStart.Equal(occ.OriginalStart) && !in.Start.Before(occ.Start) && !in.Start.After(ns) {
+				return time.Time{}, time.Time{}, false
+			}
+		}
+	}
+	return ns, ne, true
+}
+
+// splitChange is what the Outlook user changes with "this and all following" at occ: the
+// location, or for a timed series the time (an hour later, on the same day).
+func (m *machine) splitChange(occ fakeoutlook.Event) fakeoutlook.Change {
+	m.n++
+	if !occ.IsAllDay && rapid.IntRange(0, 3).Draw(m.rt, "splitMoves") == 0 {
+		s, e := occ.Start.Add(time.Hour), occ.End.Add(time.Hour)
+		return fakeoutlook.Change{Start: &s, End: &e}
+	}
+	return fakeoutlook.Change{Location: ptr("Split " + strconv.Itoa(m.n))}
+}
+
+// laterOccurrence reports whether occ is not the first occurrence of master.
+func (m *machine) laterOccurrence(master, occ fakeoutlook.Event) bool {
+	inst, err := m.w.fake.Instances(mailbox, master.ID, master.Start.AddDate(0, 0, -1), occ.OriginalStart)
+	if err != nil {
+		return false
+	}
+	for _, in := range inst {
+		if in.OriginalStart.Before(occ.OriginalStart) {
+			return true
+		}
+	}
+	return false
+}
+
+// pickSplit draws a series and a later occurrence to split it at.
+func (m *machine) pickSplit() (fakeoutlook.Event, fakeoutlook.Event, bool) {
+	master, occ, ok := m.pickRemoteWhere(true)
+	if !ok || !m.laterOccurrence(master, occ) {
+		return master, occ, false
+	}
+	return master, occ, true
+}
+
+// outlookSplitHalfway is Outlook's split with a sync (possibly failing) between its two
+// writes: the sync sees the series shortened and no new series yet.
+func (m *machine) outlookSplitHalfway() {
+	master, occ, ok := m.pickSplit()
+	if !ok {
+		return
+	}
+	finish, err := m.w.fake.BeginSplitSeries(mailbox, master.ID, occ.OriginalStart, m.splitChange(occ))
+	if err != nil {
+		m.rt.Fatalf("begin split: %v", err)
+	}
+	m.split[master.ID] = true
+	fault := ""
+	if rapid.Bool().Draw(m.rt, "halfwayFault") {
+		fault = m.fault()
+	}
+	m.sync(fault)
+	if _, err := finish(); err != nil {
+		m.rt.Fatalf("finish split: %v", err)
+	}
+	m.did["did outlookSplitHalfway"]++
+}
+
+// outlookSplitTwice splits a series and then the new series again (or the parent again, at
+// an earlier occurrence), with no sync between.
+func (m *machine) outlookSplitTwice() {
+	master, occ, ok := m.pickSplit()
+	if !ok {
+		return
+	}
+	child, err := m.w.fake.SplitSeries(mailbox, master.ID, occ.OriginalStart, m.splitChange(occ))
+	if err != nil {
+		m.rt.Fatalf("first split: %v", err)
+	}
+	m.split[master.ID] = true
+	from, to := m.span()
+	second := child
+	var inst []fakeoutlook.Event
+	if rapid.IntRange(0, 2).Draw(m.rt, "splitParentAgain") == 0 {
+		second = master
+		inst, err = m.w.fake.Instances(mailbox, master.ID, from, occ.OriginalStart)
+	} else {
+		inst, err = m.w.fake.Instances(mailbox, child.ID, from, to.AddDate(0, 0, 60))
+	}
+	if err != nil {
+		m.rt.Fatalf("instances: %v", err)
+	}
+	if len(inst) < 2 {
+		return
+	}
+	at := inst[rapid.IntRange(1, len(inst)-1).Draw(m.rt, "secondSplit")]
+	if !m.laterOccurrence(second, at) {
+		return
+	}
+	if _, err := m.w.fake.SplitSeries(mailbox, second.ID, at.OriginalStart, m.splitChange(at)); err != nil {
+		m.rt.Fatalf("second split: %v", err)
+	}
+	m.split[second.ID] = true
+	m.did["did outlookSplitTwice"]++
+}
+
+// patternDays are the weekdays a new weekly pattern may take, of monday, wednesday and
+// friday: those that fall in the range (an end date a few days after the start leaves only
+// some). Outlook keeps a series at one occurrence or more.
+func patternDays(r fakeoutlook.RecurrenceRange) []string {
+	all := []string{"monday", "wednesday", "friday"}
+	if r.Type != "endDate" {
+		return all
+	}
+	from, err1 := time.Parse(smDate, r.StartDate)
+	to, err2 := time.Parse(smDate, r.EndDate)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range all {
+		for t := from; !t.After(to) && !t.After(from.AddDate(0, 0, 6)); t = t.AddDate(0, 0, 1) {
+			if strings.ToLower(t.Weekday().String()) == d {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
+}
