@@ -120,11 +120,17 @@ func (r *reconciler) matchMarkers() {
 		}
 		// The base is what we created it with: the series and no exceptions yet, so that
 		// what Outlook's user changed since (a split among them) counts as their change.
-		// That is the segment here when nothing changed here since the item was created;
-		// else it is not known, and Outlook's present state stands for it.
+		// That is the segment here when nothing changed here since the item was created.
+		// Changed here since, the series as sent is not known, and Outlook's present state
+		// stands for it, but for an end Outlook brought forward (the first write of a
+		// split): that is Outlook's change, not what was sent.
 		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(rs.Master)}
-		if !rs.Master.Created.IsZero() && !e.UpdatedAt.After(rs.Master.Created) {
-			base.Series = LocalSeriesState(e.Segments[e.SegmentIndex(uid)])
+		here := LocalSeriesState(e.Segments[e.SegmentIndex(uid)])
+		switch {
+		case !rs.Master.Created.IsZero() && !e.UpdatedAt.After(rs.Master.Created):
+			base.Series = here
+		case shortened(here, base.Series):
+			base.Series.When, base.Series.Rule = here.When, here.Rule
 		}
 		l := &Link{EventID: eventID, SegmentUID: uid, RemoteID: rs.Master.ID, ChangeKey: rs.Master.ChangeKey, ICalUID: rs.Master.ICalUID, Base: base}
 		r.linksOf[eventID] = append(r.linksOf[eventID], l)

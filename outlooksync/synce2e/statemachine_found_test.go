@@ -2,6 +2,7 @@ package synce2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -224,8 +225,17 @@ func TestStateMachineFoundCrashAfterASplitAddsNoPartTwice(t *testing.T) {
 // split-before-relink: a series created in Outlook by a cycle that crashed before saving its
 // link, then split in Outlook, was relinked on the next cycle with Outlook's shortened series
 // as its base: the split went unseen and its new part was imported beside the event. Now the
-// base is the series as sent, when nothing changed here since.
+// base is the series as sent, when nothing changed here since, and when something did, its
+// schedule still is, if Outlook ended the series earlier.
 func TestStateMachineFoundSplitBeforeARelinkIsSeen(t *testing.T) {
+	for _, editedHere := range []bool{false, true} {
+		t.Run(fmt.Sprintf("an instance changed here too: %v", editedHere), func(t *testing.T) {
+			splitBeforeARelink(t, editedHere)
+		})
+	}
+}
+
+func splitBeforeARelink(t *testing.T, editedHere bool) {
 	w := newWorld(t, dbtest.SQLite(t))
 	e := w.create(calendar.EventInput{Title: "Daily", Start: wall(w.at(0, 8, 0)), End: wall(w.at(0, 8, 45)), RRule: "FREQ=DAILY;COUNT=10"})
 	w.engine.HookAfterWrite = func() error { return errCrash }
@@ -237,6 +247,11 @@ func TestStateMachineFoundSplitBeforeARelinkIsSeen(t *testing.T) {
 	}
 	if _, err := w.fake.SplitSeries(mailbox, evs[0].ID, w.at(3, 8, 0), fakeoutlook.Change{Location: ptr("Room 2")}); err != nil {
 		t.Fatal(err)
+	}
+	if editedHere {
+		if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeInstance, w.at(1, 8, 0).UTC(), calendar.Change{Title: ptr("Daily, moved room")}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w.sync()
 	w.sync()
