@@ -11,5 +11,5 @@ func (a *App) registerCalendarAPI(g *echo.Group) {
 	g.DELETE("/events/:id", h.delete)
 	g.PUT("/events/:id/rsvp", h.rsvp)
 	g.POST("/events/:id/invitations", h.invite)
-	g.GET("/occurrences", h.occurrences)
+	g.GET("/occurrences", h.occurrences, a.limitListings)
 }

@@ -215,56 +215,6 @@ func (h *eventAPI) invite(c echo.Context) error {
 	return h.respond(c, http.StatusOK, e, v)
 }
 
-func (h *eventAPI) occurrences(c echo.Context) error {
-	v := currentViewer(c)
-	loc, err := time.LoadLocation(v.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	from, err := parseBound(c.QueryParam("from"), "from", loc)
-	if err != nil {
-		return err
-	}
-	to, err := parseBound(c.QueryParam("to"), "to", loc)
-	if err != nil {
-		return err
-	}
-	var calID int64
-	if s := c.QueryParam("calendarId"); s != "" {
-		if calID, err = strconv.ParseInt(s, 10, 64); err != nil || calID <= 0 {
-			return echo.NewHTTPError(http.StatusBadRequest, "Query parameter \"calendarId\" must be a positive whole number.")
-		}
-	}
-	ctx := c.Request().Context()
-	occ, truncated, err := h.cal.Occurrences(ctx, v.calendarViewer(), calendar.Query{From: from, To: to, CalendarID: calID})
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, 0, len(occ))
-	for _, o := range occ {
-		ids = append(ids, o.OrganizerID)
-	}
-	people, err := h.people.byIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	out := make([]occurrenceJSON, len(occ))
-	for i, o := range occ {
-		out[i] = occurrenceJSON{
-			EventID: o.EventID, OriginalStart: utcString(o.OriginalStart),
-			Start: instantString(o.Start, o.AllDay, false), End: instantString(o.End, o.AllDay, true),
-			TimeZone: o.TimeZone, AllDay: o.AllDay, Title: o.Title, Description: o.Description, Location: o.Location,
-			Privacy: string(o.Privacy), IsException: o.IsException, IsRecurring: o.IsRecurring, Changed: o.Changed,
-			Organizer: people[o.OrganizerID],
-		}
-		if o.RSVP != "" {
-			r := string(o.RSVP)
-			out[i].RSVP = &r
-		}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"occurrences": out, "truncated": truncated})
-}
-
 // respond answers with the event (already filtered for the viewer) as JSON.
 func (h *eventAPI) respond(c echo.Context, status int, e *calendar.Event, v Viewer) error {
 	out, err := h.eventJSON(c.Request().Context(), e, v)

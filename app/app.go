@@ -35,6 +35,7 @@ type App struct {
 	audit    *accountAudit
 	outlook  *outlookFeature
 	sync     *syncFeature
+	listings *listingLimiter
 
 	echo *echo.Echo
 	now  func() time.Time
@@ -88,6 +89,11 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.props = &propertyStore{db: db, box: box, now: clock}
 	a.audit = &accountAudit{db: db, now: clock}
 	a.outlook = newOutlookFeature(db, box, clock)
+	total := cfg.MaxListings
+	if total <= 0 {
+		total = config.DefaultMaxListings()
+	}
+	a.listings = newListingLimiter(total, listingsPerPerson, listingWait)
 	for _, opt := range opts {
 		opt(a)
 	}

@@ -114,7 +114,10 @@ func (a *App) handleError(err error, c echo.Context) {
 		return
 	}
 	e := classify(err)
-	if e.Status >= 500 {
+	switch {
+	case e.Code == "busy":
+		a.log.Warn("listing refused: every listing slot stayed taken", "method", c.Request().Method, "path", c.Request().URL.Path)
+	case e.Status >= 500:
 		a.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 	}
 	var werr error

@@ -17,7 +17,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/", a.home, requireUser)
 
 	// My Calendar, the event pages and the settings: forms POST with the CSRF token.
-	e.GET("/calendar", a.myCalendar, requireUser)
+	e.GET("/calendar", a.myCalendar, requireUser, a.limitListings)
 	e.GET("/events/new", a.newEvent, requireUser)
 	e.POST("/events/new", a.createEvent, requireUser)
 	e.GET("/events/:id", a.showEvent, requireUser)

@@ -109,15 +109,30 @@ const MaxWindow = 400 * 24 * time.Hour
 // events they organize, are invited to or said yes or maybe to; for another calendar its
 // visible events. It reports whether the cap cut the list.
 func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrence, bool, error) {
+	l, err := s.ListOccurrences(ctx, v, q)
+	if err != nil {
+		return nil, false, err
+	}
+	defer l.Release()
+	out := make([]Occurrence, 0, l.Len())
+	for _, oc := range l.All() {
+		out = append(out, oc)
+	}
+	return out, l.Truncated(), nil
+}
+
+// ListOccurrences is Occurrences for a caller that writes the instances out one at a time:
+// the list builds each instance only when it is asked for. Release it when done.
+func (s *Store) ListOccurrences(ctx context.Context, v Viewer, q Query) (*OccurrenceList, error) {
 	if !q.To.After(q.From) {
-		return nil, false, invalid("to", "The end of the range must be after its start.")
+		return nil, invalid("to", "The end of the range must be after its start.")
 	}
 	if q.To.Sub(q.From) > MaxWindow {
-		return nil, false, invalid("to", "Ask for at most 400 days at a time.")
+		return nil, invalid("to", "Ask for at most 400 days at a time.")
 	}
 	mine, err := s.MyCalendar(ctx, v.UserID)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	m := MyCalendar
 	db := s.db.WithContext(ctx).Table("events").Where("events.deleted_at IS NULL")
@@ -128,7 +143,7 @@ func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrenc
 			s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)}))
 	} else {
 		if _, err := s.CalendarByID(ctx, q.CalendarID); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		m = AllVisible
 		db = db.Where("events.calendar_id = ?", q.CalendarID).Where("events.privacy = ? OR events.organizer_id = ? OR events.id IN (?)", string(Public), v.UserID,
@@ -137,8 +152,7 @@ func (s *Store) Occurrences(ctx context.Context, v Viewer, q Query) ([]Occurrenc
 	from, to := q.From.UTC(), q.To.UTC()
 	events, err := s.listEvents(ctx, db, v, from, to)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	occ, truncated := Occurrences(events, v, m, from, to, q.Max)
-	return occ, truncated, nil
+	return listOccurrences(events, v, m, from, to, q.Max), nil
 }

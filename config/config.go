@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ const (
 	EnvTrustedProxies   = "CALENDAR_TRUSTED_PROXIES"
 	EnvMetricsToken     = "CALENDAR_METRICS_TOKEN"
 	EnvMetricsTokenFile = "CALENDAR_METRICS_TOKEN_FILE"
+	EnvMaxListings      = "CALENDAR_MAX_LISTINGS"
 )
 
 // Defaults for the variables that have one.
@@ -40,7 +42,16 @@ const (
 
 	// MinSyncInterval keeps a typo such as "5s" from hammering every mailbox.
 	MinSyncInterval = 30 * time.Second
+
+	// MaxMaxListings bounds CALENDAR_MAX_LISTINGS: beyond it the limit bounds nothing.
+	MaxMaxListings = 1024
 )
+
+// DefaultMaxListings is the number of calendar listings served at once when
+// CALENDAR_MAX_LISTINGS is not set: four per CPU the program may use. A listing is CPU work
+// with a few megabytes held while it runs, so more at once only shares the CPUs thinner and
+// adds to the memory.
+func DefaultMaxListings() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // Config is the whole configuration of the program. Load builds it; it is then read-only and
 // passed by value.
@@ -72,6 +83,9 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token /metrics asks for; without it the metrics
 	// (aggregate counters, nothing about a person) are open to anyone who reaches the server.
 	MetricsToken string
+	// MaxListings is how many calendar listings (the occurrences API, the calendar pages) the
+	// process serves at once; more wait for a slot. Each person has at most two at once.
+	MaxListings int
 }
 
 // SecureCookies reports whether cookies must carry the Secure attribute: when the site is
@@ -92,6 +106,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("sync_interval", c.SyncInterval),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 		slog.Bool("metrics_token", c.MetricsToken != ""),
+		slog.Int("max_listings", c.MaxListings),
 	)
 }
 
@@ -159,6 +174,10 @@ func Load(env LookupEnv) (Config, error) {
 		fail(EnvMetricsToken, err)
 	} else if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		fail(EnvMetricsToken, errors.New("use at least 16 characters"))
+	}
+
+	if c.MaxListings, err = parseMaxListings(get(EnvMaxListings, "")); err != nil {
+		fail(EnvMaxListings, err)
 	}
 
 	// The key comes last: generating it into the data directory is only worth doing when the
@@ -230,6 +249,18 @@ func parseInterval(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s is shorter than the minimum %s", d, MinSyncInterval)
 	}
 	return d, nil
+}
+
+// parseMaxListings reads the limit of listings at once; empty is the default.
+func parseMaxListings(s string) (int, error) {
+	if s == "" {
+		return DefaultMaxListings(), nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxMaxListings {
+		return 0, fmt.Errorf("want a whole number from 1 to %d, not %q", MaxMaxListings, s)
+	}
+	return n, nil
 }
 
 // parseNetworks reads a comma-separated list of CIDR networks or single addresses.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,9 @@ func TestLoadDefaults(t *testing.T) {
 	if c.SecretKey.IsZero() {
 		t.Error("no secret key generated")
 	}
+	if want := 4 * runtime.GOMAXPROCS(0); c.MaxListings != want || DefaultMaxListings() != want {
+		t.Errorf("MaxListings = %d, want 4 per CPU: %d", c.MaxListings, want)
+	}
 }
 
 func TestLoadDefaultDataDirIsData(t *testing.T) {
@@ -87,6 +91,7 @@ func TestLoadValues(t *testing.T) {
 		EnvMSGraphURL, "http://127.0.0.1:9999/graph",
 		EnvSyncInterval, "90s",
 		EnvTrustedProxies, "10.0.0.0/8, 192.168.1.1",
+		EnvMaxListings, "24",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +119,9 @@ func TestLoadValues(t *testing.T) {
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.168.1.1/32" {
 		t.Errorf("TrustedProxies = %v", c.TrustedProxies)
+	}
+	if c.MaxListings != 24 {
+		t.Errorf("MaxListings = %d, want 24", c.MaxListings)
 	}
 }
 
@@ -209,6 +217,9 @@ func TestLoadRejects(t *testing.T) {
 		{"metrics token too short", []string{EnvMetricsToken, "short"}, EnvMetricsToken},
 		{"metrics token and its file", []string{EnvMetricsToken, "a-long-enough-metrics-token", EnvMetricsTokenFile, "/x"}, EnvMetricsToken},
 		{"metrics token file missing", []string{EnvMetricsTokenFile, "/nonexistent/metrics.token"}, EnvMetricsToken},
+		{"max listings not a number", []string{EnvMaxListings, "many"}, EnvMaxListings},
+		{"max listings zero", []string{EnvMaxListings, "0"}, EnvMaxListings},
+		{"max listings too many", []string{EnvMaxListings, "1025"}, EnvMaxListings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
