@@ -88,17 +88,7 @@ func (a *App) createTokenAPI(c echo.Context) error {
 // revokeTokenAPI is DELETE /api/v1/tokens/{id}: 204, or 404 for a token that is not the
 // caller's or is gone.
 func (a *App) revokeTokenAPI(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return newAPIError(http.StatusNotFound, "not_found", "There is no API token with this id.")
-	}
-	ctx := c.Request().Context()
-	v := currentViewer(c)
-	row, err := a.ownToken(ctx, v.UserID, id)
-	if err != nil {
-		return err
-	}
-	if err := a.revokeToken(ctx, v, row); err != nil {
+	if _, err := a.revokeOwnToken(c); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -109,4 +99,20 @@ func (a *App) registerTokenAPI(api *echo.Group) {
 	api.GET("/tokens", a.listTokensAPI)
 	api.POST("/tokens", a.createTokenAPI)
 	api.DELETE("/tokens/:id", a.revokeTokenAPI)
+}
+
+// revokeOwnToken revokes the viewer's own token named by the path's id and returns it; any
+// other id is a 404.
+func (a *App) revokeOwnToken(c echo.Context) (apiTokenRow, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return apiTokenRow{}, newAPIError(http.StatusNotFound, "not_found", "There is no API token with this id.")
+	}
+	ctx := c.Request().Context()
+	v := currentViewer(c)
+	row, err := a.ownToken(ctx, v.UserID, id)
+	if err != nil {
+		return apiTokenRow{}, err
+	}
+	return row, a.revokeToken(ctx, v, row)
 }

@@ -69,17 +69,8 @@ func (a *App) createTokenForm(c echo.Context) error {
 // revokeTokenForm is POST /settings/tokens/{id}/revoke: one of the viewer's own tokens; any
 // other id is a 404.
 func (a *App) revokeTokenForm(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return newAPIError(http.StatusNotFound, "not_found", "There is no API token with this id.")
-	}
-	ctx := c.Request().Context()
-	v := currentViewer(c)
-	row, err := a.ownToken(ctx, v.UserID, id)
+	row, err := a.revokeOwnToken(c)
 	if err != nil {
-		return err
-	}
-	if err := a.revokeToken(ctx, v, row); err != nil {
 		return err
 	}
 	a.setFlash(c, "API token "+row.Name+" revoked.")

@@ -2,6 +2,7 @@ package synce2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -58,9 +59,7 @@ func TestStateMachineFoundCrashAfterAnImportDuplicates(t *testing.T) {
 	if _, err := w.fake.CreateEvent(mailbox, fakeoutlook.EventSpec{Subject: "Made in Outlook", Start: start, End: start.Add(time.Hour), TimeZone: "Europe/Berlin"}); err != nil {
 		t.Fatal(err)
 	}
-	w.engine.HookAfterWrite = func() error { return errCrash }
-	_, _ = w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
-	w.engine.HookAfterWrite = nil
+	w.crashedSync()
 	w.sync()
 	w.sync()
 	if w.events() != 1 || w.masters() != 1 {
@@ -206,9 +205,7 @@ func TestStateMachineFoundCrashAfterASplitAddsNoPartTwice(t *testing.T) {
 	if _, err := w.fake.SplitSeries(mailbox, w.linkOf(e.ID), w.at(2, 8, 0), fakeoutlook.Change{Location: ptr("Room 2")}); err != nil {
 		t.Fatal(err)
 	}
-	w.engine.HookAfterWrite = func() error { return errCrash }
-	_, _ = w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
-	w.engine.HookAfterWrite = nil
+	w.crashedSync()
 	w.sync()
 	w.sync()
 	if got := w.event(e.ID); len(got.Segments) != 2 {
@@ -238,9 +235,7 @@ func TestStateMachineFoundSplitBeforeARelinkIsSeen(t *testing.T) {
 func splitBeforeARelink(t *testing.T, editedHere bool) {
 	w := newWorld(t, dbtest.SQLite(t))
 	e := w.create(calendar.EventInput{Title: "Daily", Start: wall(w.at(0, 8, 0)), End: wall(w.at(0, 8, 45)), RRule: "FREQ=DAILY;COUNT=10"})
-	w.engine.HookAfterWrite = func() error { return errCrash }
-	_, _ = w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
-	w.engine.HookAfterWrite = nil
+	w.crashedSync()
 	evs, err := w.fake.Events(mailbox)
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("Outlook has %d items (%v), want the one created", len(evs), err)
@@ -273,9 +268,7 @@ func splitBeforeARelink(t *testing.T, editedHere bool) {
 func TestStateMachineFoundDeletedBeforeARelinkIsSeen(t *testing.T) {
 	w := newWorld(t, dbtest.SQLite(t))
 	e := w.create(calendar.EventInput{Title: "Private day", Start: wall(w.at(1, 0, 0)), End: wall(w.at(1, 0, 0)), AllDay: true})
-	w.engine.HookAfterWrite = func() error { return errCrash }
-	_, _ = w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph})
-	w.engine.HookAfterWrite = nil
+	w.crashedSync()
 	evs, err := w.fake.Events(mailbox)
 	if err != nil || len(evs) != 1 {
 		t.Fatalf("Outlook has %d items (%v), want the one created", len(evs), err)
@@ -292,4 +285,15 @@ func TestStateMachineFoundDeletedBeforeARelinkIsSeen(t *testing.T) {
 		t.Errorf("the event is still here")
 	}
 	w.same()
+}
+
+// crashedSync runs a cycle that crashes between its writes to Outlook and the saving of its
+// links.
+func (w *world) crashedSync() {
+	w.t.Helper()
+	w.engine.HookAfterWrite = func() error { return errCrash }
+	defer func() { w.engine.HookAfterWrite = nil }()
+	if _, err := w.engine.Cycle(context.Background(), outlooksync.Job{UserID: w.user.UserID, CalendarID: w.calID, Graph: w.graph}); !errors.Is(err, errCrash) {
+		w.t.Fatalf("the cycle did not crash where it was told to: %v", err)
+	}
 }
