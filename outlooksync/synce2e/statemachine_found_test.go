@@ -297,3 +297,64 @@ func (w *world) crashedSync() {
 		w.t.Fatalf("the cycle did not crash where it was told to: %v", err)
 	}
 }
+
+// stand-in-privacy: the single event that stands in Outlook for an occurrence (deleted there,
+// changed here) kept the privacy it was created with: the event made private here, or in
+// Outlook, left it normal in Outlook, seen by whoever sees the mailbox. Now each stand-in
+// follows the event's privacy, and one made private in Outlook makes the event private.
+func TestStateMachineFoundAStandInFollowsThePrivacy(t *testing.T) {
+	for _, where := range []string{"here", "in Outlook", "on the stand-in in Outlook"} {
+		t.Run("made private "+where, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			e := w.create(calendar.EventInput{Title: "Standup", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 9, 15)), RRule: "FREQ=DAILY;COUNT=10"})
+			w.sync()
+			orig := w.at(2, 9, 0).UTC()
+			ctx := context.Background()
+			if _, _, err := w.cal.Edit(ctx, w.user, e.ID, nil, calendar.ScopeInstance, orig, calendar.Change{Location: ptr("Room 7")}); err != nil {
+				t.Fatal(err)
+			}
+			series := w.linkOf(e.ID)
+			if err := w.fake.DeleteOccurrence(mailbox, series, orig); err != nil {
+				t.Fatal(err)
+			}
+			w.sync()
+			var standIn string
+			evs, _ := w.fake.Events(mailbox)
+			for _, ev := range evs {
+				if ev.ID != series {
+					standIn = ev.ID
+				}
+			}
+			if standIn == "" {
+				t.Fatal("no single event stands for the occurrence")
+			}
+			private := "private"
+			switch where {
+			case "here":
+				p := calendar.Private
+				if _, _, err := w.cal.Edit(ctx, w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Privacy: &p}); err != nil {
+					t.Fatal(err)
+				}
+			case "in Outlook":
+				if _, err := w.fake.UpdateEvent(mailbox, series, fakeoutlook.Change{Sensitivity: &private}); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				if _, err := w.fake.UpdateEvent(mailbox, standIn, fakeoutlook.Change{Sensitivity: &private}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.sync()
+			w.sync()
+			if got := w.event(e.ID); got.Privacy != calendar.Private {
+				t.Errorf("the event is %s here, want private", got.Privacy)
+			}
+			evs, _ = w.fake.Events(mailbox)
+			for _, ev := range evs {
+				if ev.Sensitivity != "private" {
+					t.Errorf("Outlook item %q (%s) is %q, want private", ev.Subject, ev.Type, ev.Sensitivity)
+				}
+			}
+		})
+	}
+}
