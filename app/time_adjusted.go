@@ -1,0 +1,42 @@
+package app
+
+import (
+	"strings"
+
+	"intracal/calendar"
+)
+
+// changeAdjustments returns what an edit that gave a start made of wall times that clocks
+// skip or repeat, read in the zone the change gave or else the saved event's.
+func changeAdjustments(ch calendar.Change, saved *calendar.Event) []calendar.Adjustment {
+	if ch.Start == nil || saved == nil || len(saved.Segments) == 0 {
+		return nil
+	}
+	seg := saved.Segments[0]
+	zone, allDay, rrule := seg.TimeZone, seg.AllDay, ""
+	if ch.TimeZone != nil && *ch.TimeZone != "" {
+		zone = *ch.TimeZone
+	}
+	if ch.AllDay != nil {
+		allDay = *ch.AllDay
+	}
+	if ch.RRule != nil {
+		rrule = *ch.RRule
+	} else if seg.Rule != nil {
+		rrule = seg.Rule.String()
+	}
+	end := ""
+	if ch.End != nil {
+		end = *ch.End
+	}
+	return calendar.TimeAdjustments(*ch.Start, end, zone, allDay, rrule)
+}
+
+// withAdjustments appends the adjustments' messages to a flash message.
+func withAdjustments(msg string, adj []calendar.Adjustment) string {
+	parts := []string{msg}
+	for _, a := range adj {
+		parts = append(parts, a.Message)
+	}
+	return strings.Join(parts, " ")
+}
