@@ -5,9 +5,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
+	"intracal/calendar"
 	"intracal/migrations/dbtest"
 )
 
@@ -109,6 +111,21 @@ func TestAPITimesInGapsAndOverlaps(t *testing.T) {
 			t.Errorf("patched into the gap: %v-%v, want 03:30-04:30", seg["start"], seg["end"])
 		}
 
+		// One instance of a series moved into the gap keeps its length, and the answer
+		// speaks of that instance.
+		ev = h.mustDo(alice, "POST", "/api/v1/events", map[string]any{
+			"title": "Sunday", "start": "2026-03-22T09:00:00", "end": "2026-03-22T10:00:00", "timeZone": "Europe/Berlin",
+			"rrule": "FREQ=WEEKLY;COUNT=3",
+		}, http.StatusCreated)
+		path = "/api/v1/events/" + itoa(int(ev["id"].(float64)))
+		ev = h.mustDo(alice, "PATCH", path+"?scope=instance&instance=2026-03-29T07:00:00Z", map[string]any{"start": "2026-03-29T02:30:00"}, http.StatusOK)
+		if got := adjustedMessages(ev); strings.Join(got, "|") != "start skipped: 02:30 does not exist on 29 March 2026 in Europe/Berlin (clocks go forward); the event starts at 03:30." {
+			t.Errorf("instance patch adjusted = %q", got)
+		}
+		if o := ev["overrides"].([]any); len(o) != 1 || o[0].(map[string]any)["start"] != "2026-03-29T01:30:00Z" || o[0].(map[string]any)["end"] != "2026-03-29T02:30:00Z" {
+			t.Errorf("moved instance = %v, want 01:30Z-02:30Z", o)
+		}
+
 		// Bad input around a gap still gets a 4xx and stores nothing.
 		before := h.mustDo(alice, "GET", "/api/v1/occurrences?from=2026-03-28T00:00:00Z&to=2026-03-31T00:00:00Z", nil, http.StatusOK)
 		for _, body := range []string{
@@ -157,5 +174,48 @@ func TestEventFormTellsWhenATimeWasAdjusted(t *testing.T) {
 	seg := h.reload(id).Segments[0]
 	if got := seg.Start.UTC().Format("2006-01-02T15:04Z"); got != "2026-03-29T01:30Z" || seg.Duration.String() != "1h0m0s" {
 		t.Errorf("stored start %s, length %v; want 01:30Z for 1h", got, seg.Duration)
+	}
+}
+
+// TestEventEditFormAroundAGap: saving the edit form of a series from a gap with only a new
+// end keeps the later weeks at 02:30 (the form sends the first start as shown, 03:30), and
+// moving a plain event into a gap says what became of the time.
+func TestEventEditFormAroundAGap(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	alice := h.as("alice@example.com")
+	e := h.event("alice@example.com", calendar.EventInput{Title: "Backup", Start: "2026-03-08T02:30", End: "2026-03-08T03:30",
+		TimeZone: "America/New_York", RRule: "FREQ=WEEKLY;COUNT=3"})
+	_, body := alice.page(editPath(e.ID, "2026-03-08T07:30:00Z", "all"))
+	f := formOf(t, body)
+	if f.Get("startTime") != "03:30" {
+		t.Fatalf("the form shows the first start at %q, want 03:30 (as it happens)", f.Get("startTime"))
+	}
+	f.Set("endTime", "05:00")
+	if res, body := alice.submit("/events/"+itoa64(e.ID)+"/edit", f); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: status %d:\n%s", res.StatusCode, body)
+	}
+	var got []string
+	for _, o := range h.reload(e.ID).Instances(calendar.Viewer{UserID: e.OrganizerID}, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC), false) {
+		got = append(got, o.Start.Format("01-02 15:04")+"-"+o.End.Format("15:04"))
+	}
+	if want := "03-08 03:30-05:00 03-15 02:30-04:00 03-22 02:30-04:00"; strings.Join(got, " ") != want {
+		t.Errorf("after the form edit: %q, want %q", strings.Join(got, " "), want)
+	}
+
+	plain := h.event("alice@example.com", calendar.EventInput{Title: "Night", Start: "2026-03-28T02:30", End: "2026-03-28T03:30", TimeZone: "Europe/Berlin"})
+	_, body = alice.page(editPath(plain.ID, "2026-03-28T01:30:00Z", "all"))
+	f = formOf(t, body)
+	f.Set("startDate", "2026-03-29")
+	f.Set("endDate", "2026-03-29")
+	res, body := alice.submit("/events/"+itoa64(plain.ID)+"/edit", f)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: status %d:\n%s", res.StatusCode, body)
+	}
+	_, page := alice.page(res.Header.Get("Location"))
+	if want := "02:30 does not exist on 29 March 2026 in Europe/Berlin (clocks go forward); the event starts at 03:30."; !strings.Contains(page, want) {
+		t.Errorf("the page after the edit does not say %q", want)
+	}
+	if d := h.reload(plain.ID).Segments[0].Duration; d != time.Hour {
+		t.Errorf("moved into the gap, the event lasts %v, want 1h", d)
 	}
 }
