@@ -117,6 +117,28 @@ type eventJSON struct {
 	CreatedAt        string           `json:"createdAt"`
 	UpdatedAt        string           `json:"updatedAt"`
 	DroppedOverrides *int             `json:"droppedOverrides,omitempty"`
+	// Adjusted lists the given wall times that clocks skip or repeat and what was made of
+	// them (docs/api.md); only in the answer to the create or edit that gave them.
+	Adjusted []adjustedJSON `json:"adjusted,omitempty"`
+}
+
+type adjustedJSON struct {
+	Field   string `json:"field"`
+	Kind    string `json:"kind"` // "skipped" or "repeated"
+	Message string `json:"message"`
+}
+
+// adjustedOf renders the adjustments of a create or edit.
+func adjustedOf(adj []calendar.Adjustment) []adjustedJSON {
+	var out []adjustedJSON
+	for _, a := range adj {
+		kind := "skipped"
+		if a.Kind == calendar.WallRepeated {
+			kind = "repeated"
+		}
+		out = append(out, adjustedJSON{Field: a.Field, Kind: kind, Message: a.Message})
+	}
+	return out
 }
 
 type occurrenceJSON struct {

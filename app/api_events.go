@@ -61,7 +61,12 @@ func (h *eventAPI) create(c echo.Context) error {
 	if err := h.cal.Create(ctx, e); err != nil {
 		return err
 	}
-	return h.respond(c, http.StatusCreated, e.ViewFor(v.calendarViewer()), v)
+	out, err := h.eventJSON(ctx, e.ViewFor(v.calendarViewer()), v)
+	if err != nil {
+		return err
+	}
+	out.Adjusted = adjustedOf(calendar.TimeAdjustments(in.Start, in.End, zone, in.AllDay, in.RRule))
+	return c.JSON(http.StatusCreated, out)
 }
 
 // writableCalendar resolves the calendar an event is created in: the caller's My Calendar
@@ -130,6 +135,7 @@ func (h *eventAPI) edit(c echo.Context) error {
 		n := res.DroppedOverrides
 		out.DroppedOverrides = &n
 	}
+	out.Adjusted = adjustedOf(changeAdjustments(ch, scope, at, e))
 	return c.JSON(http.StatusOK, out)
 }
 

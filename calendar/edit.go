@@ -126,13 +126,14 @@ func (e *Event) editInstance(orig time.Time, ch Change) error {
 		var endStr string
 		if ch.End != nil {
 			endStr = *ch.End
-		} else {
+		} else if seg.AllDay {
 			// Moving the start keeps the instance's length.
-			if s, ok := parseWall(&ValidationError{}, "start", startStr, seg.AllDay, loc); ok {
+			if s, _, _, ok := parseWall(&ValidationError{}, "start", startStr, seg.AllDay, loc); ok {
 				endStr = formatEnd(s.Add(curEnd.Sub(curStart)), loc, seg.AllDay)
 			}
 		}
-		t, ok := parseTimes(v, startStr, endStr, zone, seg.AllDay)
+		// A timed start moved without an end keeps the instance's length.
+		t, ok := parseTimesKeeping(v, startStr, endStr, curEnd.Sub(curStart), zone, seg.AllDay)
 		if !ok {
 			return v
 		}
@@ -177,26 +178,39 @@ func (e *Event) editFrom(j int, ch Change) (EditResult, error) {
 		loc = time.UTC
 	}
 	// The base's first start and end as the person sees them, re-expressed for the new form.
+	// A timed base is given by its wall clock, which a first start in a gap does not show.
 	startStr := formatWall(boundary, baseLoc(base), base.AllDay)
+	if !base.AllDay && boundary.Equal(base.Start) {
+		startStr = base.WallStart().Format(wallLayouts[0])
+	}
 	if ch.Start != nil {
 		startStr = *ch.Start
 	} else if allDay != base.AllDay {
 		startStr = boundary.In(baseLoc(base)).Format(dateLayout)
 	}
 	var endStr string
+	keep := time.Hour
 	if ch.End != nil {
 		endStr = *ch.End
 	} else if allDay == base.AllDay {
-		if s, ok := parseWall(&ValidationError{}, "start", startStr, allDay, loc); ok {
-			endStr = formatEnd(s.Add(base.Duration), loc, allDay)
+		keep = base.Duration
+		if allDay {
+			if s, _, _, ok := parseWall(&ValidationError{}, "start", startStr, allDay, loc); ok {
+				endStr = formatEnd(s.Add(base.Duration), loc, allDay)
+			}
 		}
 	}
-	t, ok := parseTimes(v, startStr, endStr, zone, allDay)
+	t, ok := parseTimesKeeping(v, startStr, endStr, keep, zone, allDay)
 	if !ok {
 		return EditResult{}, v
 	}
 	if allDay {
 		t.zone = zone
+	}
+	if t.wall.IsZero() && !allDay && !base.Wall.IsZero() && t.zone == base.TimeZone && t.start.Equal(base.Start) {
+		// The start given is where the first instance of a series from a gap shows (03:30
+		// for a 02:30 series), as a form or a client echoes it: the series keeps 02:30.
+		t.wall = base.Wall
 	}
 	content := base.Content
 	applyContent(&content, ch)
@@ -227,8 +241,8 @@ func (e *Event) editFrom(j int, ch Change) (EditResult, error) {
 		seg := &e.Segments[k]
 		applyContent(&seg.Content, ch)
 		if timeChanged {
-			d := seg.Start.In(baseLoc(*seg))
-			seg.Start = time.Date(d.Year(), d.Month(), d.Day(), t.start.Hour(), t.start.Minute(), t.start.Second(), 0, loc)
+			d := seg.WallStart()
+			seg.Start, seg.Wall = placeWall(onDate(d, t.wallClock()), loc)
 			seg.TimeZone = t.zone
 		}
 		if ch.Start != nil || ch.End != nil {
@@ -239,7 +253,8 @@ func (e *Event) editFrom(j int, ch Change) (EditResult, error) {
 		e.rekeyFrom(old, boundary, func(k time.Time) time.Time {
 			seg := old.Segments[old.segmentOfOrLast(k)]
 			d := k.In(baseLoc(seg))
-			return time.Date(d.Year(), d.Month(), d.Day(), t.start.Hour(), t.start.Minute(), t.start.Second(), 0, loc).UTC()
+			w := onDate(d, t.wallClock())
+			return WallTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), loc).UTC()
 		})
 	}
 	e.tidyOverrides()
@@ -259,7 +274,7 @@ func (e *Event) collapseFrom(j int, t times, rule *Rule, ruleGiven bool, content
 			}
 		}
 	}
-	seg := Segment{ID: e.Segments[j].ID, UID: e.Segments[j].UID, Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: copyRule(rule), Content: content}
+	seg := Segment{ID: e.Segments[j].ID, UID: e.Segments[j].UID, Start: t.start, Wall: t.wall, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: copyRule(rule), Content: content}
 	if err := checkSchedule(seg); err != nil {
 		return EditResult{}, err
 	}
@@ -303,6 +318,13 @@ func (e *Event) split(i int, orig time.Time) int {
 		after.Start = orig.UTC()
 	} else {
 		after.Start = orig.In(seg.Start.Location())
+		// The series' wall clock on that date, kept when the instance sits after a gap.
+		after.Wall = time.Time{}
+		if w := onDate(after.Start, seg.WallStart()); !w.Equal(floatingWall(after.Start)) {
+			if t, _ := placeWall(w, after.Start.Location()); t.Equal(orig) {
+				after.Wall = w
+			}
+		}
 	}
 	segs := make([]Segment, 0, len(e.Segments)+1)
 	segs = append(segs, e.Segments[:i]...)

@@ -56,13 +56,22 @@ type Segment struct {
 	Duration time.Duration
 	AllDay   bool
 	Rule     *Rule // nil for a one-off
+
+	// Wall is the wall clock the series keeps when Start could not show it (floating: UTC
+	// fields): the first instance fell in a gap and starts later (see Schedule.Wall). Zero
+	// otherwise. It is stored as the segment's local start, so it survives a save.
+	Wall time.Time
 	Content
 }
 
 // Schedule returns the segment's time frame for expansion.
 func (s Segment) Schedule() Schedule {
-	return Schedule{First: s.Start, Duration: s.Duration, AllDay: s.AllDay, Rule: s.Rule}
+	return Schedule{First: s.Start, Wall: s.Wall, Duration: s.Duration, AllDay: s.AllDay, Rule: s.Rule}
 }
+
+// WallStart is the wall clock of the first start as the person gave it, floating (UTC
+// fields): Wall when it stands for Start, else Start's own wall clock.
+func (s Segment) WallStart() time.Time { return s.Schedule().wall() }
 
 // Override is the change of one instance, keyed by the instance's original start (UTC). Only
 // the changed fields are set; Cancelled marks a deleted instance.

@@ -90,8 +90,10 @@ func loadZone(v *ValidationError, name string) *time.Location {
 	return loc
 }
 
-// parseWall parses a wall time in loc, or a date (midnight UTC) when allDay.
-func parseWall(v *ValidationError, field, s string, allDay bool, loc *time.Location) (time.Time, bool) {
+// parseWall parses a wall time in loc, or a date (midnight UTC) when allDay. A timed wall
+// time is resolved by WallTime; w is the wall time as given (floating) and kind says whether
+// it was skipped or repeated in loc.
+func parseWall(v *ValidationError, field, s string, allDay bool, loc *time.Location) (t, w time.Time, kind WallKind, ok bool) {
 	s = strings.TrimSpace(s)
 	if allDay {
 		t, err := time.Parse(dateLayout, s)
@@ -99,35 +101,56 @@ func parseWall(v *ValidationError, field, s string, allDay bool, loc *time.Locat
 			// A wall time for an all-day event: keep its date.
 			for _, l := range wallLayouts {
 				if w, err2 := time.Parse(l, s); err2 == nil {
-					return time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC), true
+					d := time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC)
+					return d, d, WallExact, true
 				}
 			}
 			v.Add(field, "Use a date like 2026-03-02.")
-			return time.Time{}, false
+			return time.Time{}, time.Time{}, WallExact, false
 		}
-		return t, true
+		return t, t, WallExact, true
 	}
 	if loc == nil {
-		return time.Time{}, false
+		return time.Time{}, time.Time{}, WallExact, false
 	}
 	for _, l := range wallLayouts {
-		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			return t, true
+		if w, err := time.Parse(l, s); err == nil {
+			y, m, d := w.Date()
+			h, mi, sec := w.Clock()
+			t, kind := resolveWall(y, m, d, h, mi, sec, loc)
+			return t, w, kind, true
 		}
 	}
 	if _, err := time.Parse(dateLayout, s); err == nil {
 		v.Add(field, "Give a time too, like 2026-03-02T09:00:00, or make the event all-day.")
-		return time.Time{}, false
+		return time.Time{}, time.Time{}, WallExact, false
 	}
 	v.Add(field, "Use a date and time like 2026-03-02T09:00:00 (no offset: the time zone is separate).")
-	return time.Time{}, false
+	return time.Time{}, time.Time{}, WallExact, false
 }
 
 // times is a validated start, end and zone.
 type times struct {
-	start, end time.Time // wall times in loc; all-day: midnight UTC, end exclusive
-	zone       string
-	allDay     bool
+	start, end time.Time // instants in loc; all-day: midnight UTC, end exclusive
+	// wall is the start as given, floating (UTC fields); set only when the start was skipped
+	// in the zone, for Segment.Wall.
+	wall        time.Time
+	zone        string
+	allDay      bool
+	adjustments []Adjustment
+}
+
+// wallClock is the start's wall clock as given, floating.
+func (t times) wallClock() time.Time {
+	if !t.wall.IsZero() {
+		return t.wall
+	}
+	return floatingWall(t.start)
+}
+
+// onDate is the floating wall time with d's date and clock's time of day.
+func onDate(d, clock time.Time) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), clock.Hour(), clock.Minute(), clock.Second(), 0, time.UTC)
 }
 
 // duration of the instance.
@@ -136,6 +159,13 @@ func (t times) duration() time.Duration { return t.end.Sub(t.start) }
 // parseTimes validates start and end. An empty end means one hour (or one day when all-day).
 // An all-day end is the inclusive last day.
 func parseTimes(v *ValidationError, start, end, zone string, allDay bool) (times, bool) {
+	return parseTimesKeeping(v, start, end, time.Hour, zone, allDay)
+}
+
+// parseTimesKeeping is parseTimes where an empty timed end means the length keep. Wall
+// times are read as RFC 5545 reads them (WallTime); a start that clocks skip moves forward
+// with its end, keeping the length the person gave, and each adjustment is reported.
+func parseTimesKeeping(v *ValidationError, start, end string, keep time.Duration, zone string, allDay bool) (times, bool) {
 	var loc *time.Location
 	if !allDay || zone != "" {
 		loc = loadZone(v, zone)
@@ -144,24 +174,38 @@ func parseTimes(v *ValidationError, start, end, zone string, allDay bool) (times
 		v.Add("start", "Start is required.")
 		return times{}, false
 	}
-	s, ok := parseWall(v, "start", start, allDay, loc)
+	s, sw, sk, ok := parseWall(v, "start", start, allDay, loc)
 	if !ok {
 		return times{}, false
+	}
+	var adj []Adjustment
+	if sk != WallExact {
+		adj = append(adj, adjustment("start", sw, s, sk, zone))
 	}
 	var e time.Time
 	if strings.TrimSpace(end) == "" {
 		if allDay {
 			e = s.AddDate(0, 0, 1)
 		} else {
-			e = s.Add(time.Hour)
+			e = s.Add(keep)
 		}
 	} else {
-		e, ok = parseWall(v, "end", end, allDay, loc)
+		var ew time.Time
+		var ek WallKind
+		e, ew, ek, ok = parseWall(v, "end", end, allDay, loc)
 		if !ok {
 			return times{}, false
 		}
-		if allDay {
+		switch {
+		case allDay:
 			e = e.AddDate(0, 0, 1) // inclusive last day -> exclusive end
+		case sk == WallSkipped:
+			// The start moved forward out of the gap: the end moves with it.
+			if !ew.Before(sw) {
+				e = s.Add(ew.Sub(sw))
+			}
+		case ek != WallExact:
+			adj = append(adj, adjustment("end", ew, e, ek, zone))
 		}
 	}
 	if !e.After(s) && !(e.Equal(s) && !allDay) {
@@ -178,7 +222,11 @@ func parseTimes(v *ValidationError, start, end, zone string, allDay bool) (times
 	if zone == "" {
 		zone = "UTC"
 	}
-	return times{start: s, end: e, zone: zone, allDay: allDay}, true
+	t := times{start: s, end: e, zone: zone, allDay: allDay, adjustments: adj}
+	if sk == WallSkipped {
+		t.wall = sw
+	}
+	return t, true
 }
 
 // parseRuleFor validates an RRULE for a schedule starting at first.
@@ -255,7 +303,7 @@ func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	seg := Segment{UID: newUID(), Start: t.start, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: rule, Content: c}
+	seg := Segment{UID: newUID(), Start: t.start, Wall: t.wall, TimeZone: t.zone, Duration: t.duration(), AllDay: t.allDay, Rule: rule, Content: c}
 	if err := checkSchedule(seg); err != nil {
 		return nil, err
 	}

@@ -302,18 +302,33 @@ func daysIn(month time.Month, year int) int {
 	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// WallTime returns the instant of a wall-clock time in loc, read as RFC 5545 reads local
-// times: a time that occurs twice when clocks go back is the first of the two (01:30 on New
-// York's autumn night is EDT), and a time that clocks skip is read with the offset before the
-// gap (02:30 on a spring-forward night is 03:30 summer time). time.Date leaves both cases
-// open, and in practice resolves a skipped time backwards in zones west of UTC. The result is
-// in loc.
+// WallTime returns the instant of a wall-clock time in loc, read as RFC 5545 (section 3.3.5)
+// reads local times: a time that occurs twice when clocks go back is the first of the two
+// (01:30 on New York's autumn night is EDT), and a time that clocks skip is read with the
+// offset before the gap (02:30 on a spring-forward night is 03:30 summer time). time.Date
+// leaves both cases open, and in practice resolves a skipped time backwards in zones west of
+// UTC. The result is in loc.
 func WallTime(year int, month time.Month, day, hour, minute, second int, loc *time.Location) time.Time {
+	t, _ := resolveWall(year, month, day, hour, minute, second, loc)
+	return t
+}
+
+// WallKind says how a wall-clock time maps to instants in its zone.
+type WallKind int
+
+const (
+	WallExact    WallKind = iota // the wall time occurs once
+	WallSkipped                  // clocks skip it (spring forward): read with the offset before the gap
+	WallRepeated                 // it occurs twice (fall back): the first is taken
+)
+
+// resolveWall is WallTime that also says which case the wall time fell in.
+func resolveWall(year int, month time.Month, day, hour, minute, second int, loc *time.Location) (time.Time, WallKind) {
 	t := time.Date(year, month, day, hour, minute, second, 0, loc)
 	_, before := t.Add(-transitionReach).Zone()
 	_, after := t.Add(transitionReach).Zone()
 	if before == after {
-		return t // no change of offset nearby: the one reading
+		return t, WallExact // no change of offset nearby: the one reading
 	}
 	wall := time.Date(year, month, day, hour, minute, second, 0, time.UTC)
 	withBefore := wall.Add(-time.Duration(before) * time.Second).In(loc)
@@ -322,14 +337,35 @@ func WallTime(year int, month time.Month, day, hour, minute, second int, loc *ti
 	switch {
 	case beforeFits && afterFits: // repeated: the first of the two
 		if withAfter.Before(withBefore) {
-			return withAfter
+			return withAfter, WallRepeated
 		}
-		return withBefore
+		return withBefore, WallRepeated
 	case afterFits:
-		return withAfter
+		return withAfter, WallExact
+	case beforeFits:
+		return withBefore, WallExact
 	}
-	// Either the offset before the change fits, or the time is skipped and is read with it.
-	return withBefore
+	// Skipped: read with the offset before the gap.
+	return withBefore, WallSkipped
+}
+
+// placeWall places the floating wall time w in loc: the instant, and w itself when the
+// instant cannot show it (w is skipped), for Segment.Wall.
+func placeWall(w time.Time, loc *time.Location) (time.Time, time.Time) {
+	y, m, d := w.Date()
+	h, mi, s := w.Clock()
+	t, kind := resolveWall(y, m, d, h, mi, s, loc)
+	if kind == WallSkipped {
+		return t, w
+	}
+	return t, time.Time{}
+}
+
+// floatingWall returns the wall clock t shows in its location, as a floating time (UTC fields).
+func floatingWall(t time.Time) time.Time {
+	y, m, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, m, d, h, mi, s, 0, time.UTC)
 }
 
 // transitionReach is how far from a wall time a change of offset can lie and still make the

@@ -20,7 +20,12 @@ import (
 // every period after the first holds the same number of instances for each rule Outlook can
 // represent, so the number of instances before a period is known without iterating them.
 type Schedule struct {
-	First    time.Time     // the first start, a wall time in its location (the IANA zone); for all-day, midnight UTC of the date
+	First time.Time // the first start, a wall time in its location (the IANA zone); for all-day, midnight UTC of the date
+	// Wall is the series' intended wall clock (floating: UTC fields) when First could not show
+	// it: the first instance fell in a gap, so First is later than the wall time the series
+	// keeps (a weekly 02:30 from a spring-forward day: First 03:30, later weeks 02:30). Zero,
+	// or a Wall that does not resolve to First, means First's own wall clock.
+	Wall     time.Time
 	Duration time.Duration // negative is read as zero
 	AllDay   bool
 	Rule     *Rule // nil: a one-off
@@ -187,15 +192,31 @@ func (s Schedule) FirstStart() (time.Time, bool) {
 	return first, found
 }
 
-// first is the first start as expansion reads it: First's wall clock in its location to the
-// second, resolved by WallTime; midnight UTC of First's date for all-day.
+// first is the first start as expansion reads it: the series' wall clock (wall) resolved by
+// WallTime; midnight UTC of First's date for all-day.
 func (s Schedule) first() time.Time {
-	y, m, d := s.First.Date()
 	if s.AllDay {
+		y, m, d := s.First.Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	h, mi, sec := s.First.Clock()
+	w := s.wall()
+	y, m, d := w.Date()
+	h, mi, sec := w.Clock()
 	return WallTime(y, m, d, h, mi, sec, s.First.Location())
+}
+
+// wall is the series' wall clock, floating: Wall when it stands for First (WallTime of Wall
+// is First), else First's own wall clock. The check makes a Wall left behind by a change of
+// First harmless.
+func (s Schedule) wall() time.Time {
+	if !s.Wall.IsZero() && !s.AllDay {
+		y, m, d := s.Wall.Date()
+		h, mi, sec := s.Wall.Clock()
+		if WallTime(y, m, d, h, mi, sec, s.First.Location()).Equal(s.First) {
+			return s.Wall
+		}
+	}
+	return floatingWall(s.First)
 }
 
 // expansion is a schedule prepared for iteration: the rule with its implied parts written
@@ -250,9 +271,12 @@ func (s Schedule) expansion() *expansion {
 	if !s.AllDay {
 		loc = s.First.Location()
 	}
-	first := s.first().In(loc)
-	y, mo, d := first.Date()
-	h, m, sec := first.Clock()
+	wall := floatingWall(s.first())
+	if !s.AllDay {
+		wall = s.wall()
+	}
+	y, mo, d := wall.Date()
+	h, m, sec := wall.Clock()
 	e := &expansion{
 		wall: time.Date(y, mo, d, h, m, sec, 0, time.UTC), loc: loc, freq: r.Freq,
 		interval: max(r.Interval, 1), count: max(r.Count, 0), until: r.Until, perPeriod: 1, c0: -1,
@@ -291,10 +315,10 @@ func (s Schedule) expansion() *expansion {
 		e.period0 = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	case Weekly:
 		if len(r.ByDay) == 0 {
-			e.opt.Byweekday = []rrule.Weekday{rruleDays[first.Weekday()]}
+			e.opt.Byweekday = []rrule.Weekday{rruleDays[wall.Weekday()]}
 		}
 		e.perPeriod = len(e.opt.Byweekday)
-		back := (int(first.Weekday()) - int(r.WeekStart) + 7) % 7
+		back := (int(wall.Weekday()) - int(r.WeekStart) + 7) % 7
 		e.period0 = time.Date(y, mo, d-back, 0, 0, 0, 0, time.UTC)
 	case Monthly:
 		if implied {

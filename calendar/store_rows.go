@@ -104,7 +104,8 @@ func toSegmentRow(eventID int64, pos int, s Segment) segmentRow {
 	if s.AllDay {
 		r.StartLocal = s.Start.UTC().Format(dateLayout)
 	} else {
-		r.StartLocal = s.Start.Format(wallLayouts[0])
+		// The intended wall clock, which a first start in a gap does not show.
+		r.StartLocal = s.WallStart().Format(wallLayouts[0])
 	}
 	sched := s.Schedule()
 	first, ok := sched.FirstStart()
@@ -143,11 +144,11 @@ func segmentFromRow(r segmentRow, zone func(string) (*time.Location, error), rul
 		if err != nil {
 			return s, fmt.Errorf("segment %d: zone %q: %w", r.ID, r.TimeZone, err)
 		}
-		t, err := time.ParseInLocation(wallLayouts[0], r.StartLocal, loc)
+		w, err := time.Parse(wallLayouts[0], r.StartLocal)
 		if err != nil {
 			return s, fmt.Errorf("segment %d: start %q: %w", r.ID, r.StartLocal, err)
 		}
-		s.Start = t
+		s.Start, s.Wall = placeWall(w, loc)
 	}
 	if r.RRule != "" {
 		parsed, err := rule(r.RRule)

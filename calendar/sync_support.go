@@ -47,9 +47,8 @@ func (e *Event) ReplaceSegment(uid string, seg Segment) (int, error) {
 			return k
 		}
 		d := k.In(oldLoc)
-		f, _ := seg.Schedule().FirstStart()
-		f = f.In(newLoc)
-		cand := time.Date(d.Year(), d.Month(), d.Day(), f.Hour(), f.Minute(), f.Second(), 0, newLoc).UTC()
+		w := onDate(d, seg.WallStart())
+		cand := WallTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), newLoc).UTC()
 		if e.HasInstance(cand) {
 			return cand
 		}

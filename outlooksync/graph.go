@@ -109,6 +109,11 @@ type EventWrite struct {
 	Attendees     []Attendee
 	Marker        string // create: our single-value extended property value
 	TransactionID string // create: makes a retried create return the first item
+
+	// StartWall, when set, is the wall time (floating: UTC fields) a series' start is sent
+	// as instead of Start's: the series keeps it, though its first occurrence (Start) fell
+	// in a gap and starts after it.
+	StartWall time.Time
 }
 
 // OpResult is how one operation ended.

@@ -23,11 +23,17 @@ func segmentFromState(s SeriesState, old calendar.Segment) (calendar.Segment, er
 		if err != nil {
 			return seg, fmt.Errorf("zone %q: %w", s.When.Zone, err)
 		}
-		t, err := time.ParseInLocation("2006-01-02T15:04:05", s.When.Start, loc)
+		w, err := time.Parse("2006-01-02T15:04:05", s.When.Start)
 		if err != nil {
 			return seg, fmt.Errorf("start %q: %w", s.When.Start, err)
 		}
-		seg.Start = t
+		// Read as the calendar reads wall times (RFC 5545): a repeated time is the first.
+		seg.Start = calendar.WallTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), loc)
+		// A state names the first instance's start, which for a series from a gap is later
+		// than the series' wall clock: keep the old segment's while the first start stays.
+		if !old.Wall.IsZero() && old.TimeZone == seg.TimeZone && seg.Start.Equal(old.Start) {
+			seg.Wall = old.Wall
+		}
 	}
 	if s.Rule != "" {
 		r, err := calendar.ParseRule(s.Rule)
@@ -104,7 +110,11 @@ func writeOf(s SeriesState, seg calendar.Segment, fields []string) (*EventWrite,
 	if err != nil {
 		return nil, err
 	}
-	return &EventWrite{Fields: fields, Subject: s.Subject, Body: s.Body, Location: s.Location,
+	w := &EventWrite{Fields: fields, Subject: s.Subject, Body: s.Body, Location: s.Location,
 		Start: first.UTC(), End: first.Add(next.Duration).UTC(), TimeZone: next.TimeZone, IsAllDay: next.AllDay,
-		Recurrence: rec}, nil
+		Recurrence: rec}
+	if next.Rule != nil && !next.Wall.IsZero() && first.Equal(next.Start) {
+		w.StartWall = next.WallStart()
+	}
+	return w, nil
 }

@@ -65,6 +65,12 @@ func (s *Server) applyContent(c *content, p eventPatch) error {
 			return err
 		}
 		c.start, c.startZone = t, zone
+		c.startWall = time.Time{}
+		if w, err := parseWall(p.start.DateTime); err == nil {
+			if loc, _, _ := s.zones.resolve(zone); loc != nil && skipped(w, loc) {
+				c.startWall = w
+			}
+		}
 	}
 	if p.end != nil {
 		t, zone, err := s.zones.parseDateTimeTimeZone(*p.end, "end")

@@ -155,13 +155,58 @@ func (z zones) parseDateTimeTimeZone(d DateTimeTimeZone, name string) (time.Time
 	if t, err := time.Parse(time.RFC3339Nano, d.DateTime); err == nil {
 		return t.UTC(), iana, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04:05.9999999", d.DateTime, loc)
+	w, err := parseWall(d.DateTime)
 	if err != nil {
-		if t, err = time.ParseInLocation("2006-01-02T15:04", d.DateTime, loc); err != nil {
-			return time.Time{}, "", badBody(fmt.Sprintf("Cannot convert the literal '%s' of %s.dateTime to a date and time.", d.DateTime, name))
-		}
+		return time.Time{}, "", badBody(fmt.Sprintf("Cannot convert the literal '%s' of %s.dateTime to a date and time.", d.DateTime, name))
 	}
-	return t.UTC(), iana, nil
+	return resolveWall(w, loc).UTC(), iana, nil
+}
+
+// parseWall reads a dateTime without offset as a floating wall time (UTC fields).
+func parseWall(s string) (time.Time, error) {
+	w, err := time.Parse("2006-01-02T15:04:05.9999999", s)
+	if err != nil {
+		w, err = time.Parse("2006-01-02T15:04", s)
+	}
+	return w, err
+}
+
+// resolveWall places the floating wall time w in loc as Exchange converts local times
+// (and as RFC 5545 reads them): a skipped time is read with the offset before the gap,
+// so it lands after it; a repeated one is the first. time.Date leaves both open.
+func resolveWall(w time.Time, loc *time.Location) time.Time {
+	t := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+	const reach = 6 * time.Hour // more than any change of offset
+	_, before := t.Add(-reach).Zone()
+	_, after := t.Add(reach).Zone()
+	if before == after {
+		return t
+	}
+	withBefore := w.Add(-time.Duration(before) * time.Second).In(loc)
+	withAfter := w.Add(-time.Duration(after) * time.Second).In(loc)
+	beforeFits, afterFits := floating(withBefore).Equal(w), floating(withAfter).Equal(w)
+	switch {
+	case beforeFits && afterFits:
+		if withAfter.Before(withBefore) {
+			return withAfter
+		}
+		return withBefore
+	case afterFits:
+		return withAfter
+	}
+	return withBefore
+}
+
+// skipped reports whether loc's clocks skip the floating wall time w.
+func skipped(w time.Time, loc *time.Location) bool {
+	return !floating(resolveWall(w, loc)).Equal(w)
+}
+
+// floating is the wall time t shows in its location, with UTC fields.
+func floating(t time.Time) time.Time {
+	y, m, d := t.Date()
+	h, mi, s := t.Clock()
+	return time.Date(y, m, d, h, mi, s, t.Nanosecond(), time.UTC)
 }
 
 // actionBody reads the body of accept, tentativelyAccept, decline and

@@ -31,6 +31,11 @@ type content struct {
 	isCancelled       bool
 	extProps          []ExtendedProperty
 	extra             map[string]json.RawMessage // writable properties the fake does not model
+
+	// startWall is the start's wall time as the client sent it (floating: UTC fields) when
+	// the zone skips it: the first occurrence of a series from a spring-forward night starts
+	// after the gap, and the pattern keeps this wall time for the others.
+	startWall time.Time
 }
 
 func (c content) clone() content {
@@ -122,12 +127,22 @@ func (e *event) seriesLoc(z zones) *time.Location {
 	return loc
 }
 
+// seriesWall is the wall time of the pattern (floating): startWall when it stands for
+// start in the series' zone, else start's own wall time there.
+func (e *event) seriesWall(z zones) time.Time {
+	loc := e.seriesLoc(z)
+	if !e.startWall.IsZero() && resolveWall(e.startWall, loc).Equal(e.start) {
+		return e.startWall
+	}
+	return floating(e.start.In(loc))
+}
+
 // originalStarts lists the starts the pattern generates before until.
 func (e *event) originalStarts(z zones, until time.Time) []time.Time {
 	if e.rec == nil {
 		return nil
 	}
-	return e.rec.occurrenceStarts(e.start, e.seriesLoc(z), until)
+	return e.rec.occurrenceStarts(e.seriesWall(z), e.seriesLoc(z), until)
 }
 
 // lastStart is the last original start of a bounded series, or false for a

@@ -263,15 +263,16 @@ func (r *recurrence) relativeDay(y int, m time.Month) time.Time {
 	return matches[r.index-1]
 }
 
-// occurrenceStarts returns the original starts of a series whose first
-// occurrence has the wall time of first in loc, up to (excluding) until.
-func (r *recurrence) occurrenceStarts(first time.Time, loc *time.Location, until time.Time) []time.Time {
-	lf := first.In(loc)
+// occurrenceStarts returns the original starts of a series whose pattern has
+// the wall time wall (floating) in loc, up to (excluding) until. Each is placed
+// as Exchange places wall times (resolveWall).
+func (r *recurrence) occurrenceStarts(wall time.Time, loc *time.Location, until time.Time) []time.Time {
+	lf := wall
 	lastDate := until.In(loc)
 	lastDay := time.Date(lastDate.Year(), lastDate.Month(), lastDate.Day(), 0, 0, 0, 0, time.UTC)
 	var out []time.Time
 	for _, d := range r.dates(lastDay) {
-		start := time.Date(d.Year(), d.Month(), d.Day(), lf.Hour(), lf.Minute(), lf.Second(), 0, loc).UTC()
+		start := resolveWall(time.Date(d.Year(), d.Month(), d.Day(), lf.Hour(), lf.Minute(), lf.Second(), 0, time.UTC), loc).UTC()
 		if !start.Before(until) {
 			break
 		}

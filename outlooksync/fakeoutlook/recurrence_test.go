@@ -224,3 +224,42 @@ func TestOccurrenceIDsRoundTrip(t *testing.T) {
 		t.Error("a master id parsed as an occurrence id")
 	}
 }
+
+// TestOccurrencesFromAGapKeepThePatternsWallTime: a weekly 02:30 New York series from the
+// spring-forward day has its first occurrence after the gap, at 03:30 EDT, as Exchange reads
+// a skipped time, and the others at 02:30; a time sent in the gap is read the same way.
+func TestOccurrencesFromAGapKeepThePatternsWallTime(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustRecurrence(t, PatternedRecurrence{
+		Pattern: RecurrencePattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{"sunday"}},
+		Range:   RecurrenceRange{Type: "numbered", StartDate: "2026-03-08", NumberOfOccurrences: 3},
+	})
+	wall := time.Date(2026, 3, 8, 2, 30, 0, 0, time.UTC)
+	got := r.occurrenceStarts(wall, ny, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	want := []string{"2026-03-08T07:30:00Z", "2026-03-15T06:30:00Z", "2026-03-22T06:30:00Z"}
+	if len(got) != len(want) {
+		t.Fatalf("got %d occurrences, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Format(time.RFC3339) != want[i] {
+			t.Errorf("occurrence %d at %s, want %s", i, got[i].Format(time.RFC3339), want[i])
+		}
+	}
+	for _, tc := range []struct{ zone, wall, want string }{
+		{"America/New_York", "2026-03-08T02:30:00.0000000", "2026-03-08T07:30:00Z"}, // skipped: the offset before the gap
+		{"America/New_York", "2026-11-01T01:30:00.0000000", "2026-11-01T05:30:00Z"}, // repeated: the first (EDT)
+		{"Europe/Berlin", "2026-03-29T02:30:00", "2026-03-29T01:30:00Z"},
+		{"Europe/Berlin", "2026-10-25T02:30:00", "2026-10-25T00:30:00Z"},
+	} {
+		at, _, err := newZones(true).parseDateTimeTimeZone(DateTimeTimeZone{DateTime: tc.wall, TimeZone: tc.zone}, "start")
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.zone, tc.wall, err)
+		}
+		if at.Format(time.RFC3339) != tc.want {
+			t.Errorf("%s in %s read as %s, want %s", tc.wall, tc.zone, at.Format(time.RFC3339), tc.want)
+		}
+	}
+}

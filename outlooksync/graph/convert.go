@@ -179,6 +179,22 @@ func (c *Client) dateTimeTimeZone(t time.Time, zone string, allDay bool) models.
 	return dt
 }
 
+// seriesStart writes a series' start: its wall clock w (floating) in zone when w is set and
+// the zone is written as itself, so that a series whose first occurrence falls in a gap is
+// sent at the wall time it keeps (Exchange, as RFC 5545, moves that one occurrence past
+// the gap); otherwise the instant t, as dateTimeTimeZone.
+func (c *Client) seriesStart(t, w time.Time, zone string) models.DateTimeTimeZoneable {
+	dt := c.dateTimeTimeZone(t, zone, false)
+	if w.IsZero() {
+		return dt
+	}
+	if tz := dt.GetTimeZone(); tz != nil && *tz != "UTC" {
+		wall := w.Format(wallLayoutOut)
+		dt.SetDateTime(&wall)
+	}
+	return dt
+}
+
 var (
 	htmlBreaks = regexp.MustCompile(`(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6])\s*/?>`)
 	htmlTags   = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)

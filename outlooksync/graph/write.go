@@ -51,7 +51,11 @@ func (c *Client) eventBody(w *outlooksync.EventWrite, create bool) (models.Event
 		if w.Start.IsZero() || w.End.IsZero() {
 			return nil, fmt.Errorf("graph: a start or end change needs both start and end")
 		}
-		ev.SetStart(c.dateTimeTimeZone(w.Start, w.TimeZone, w.IsAllDay))
+		if w.IsAllDay {
+			ev.SetStart(c.dateTimeTimeZone(w.Start, w.TimeZone, true))
+		} else {
+			ev.SetStart(c.seriesStart(w.Start, w.StartWall, w.TimeZone))
+		}
 		ev.SetEnd(c.dateTimeTimeZone(w.End, w.TimeZone, w.IsAllDay))
 		allDay := w.IsAllDay
 		ev.SetIsAllDay(&allDay)

@@ -1,0 +1,52 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"intracal/calendar"
+)
+
+// changeAdjustments returns what an edit that gave a start made of wall times that clocks
+// skip or repeat, read in the zone the change gave or else that of the segment the edited
+// instance (at; zero for the whole event) belongs to. An edit of one instance is told about
+// that instance, not a series.
+func changeAdjustments(ch calendar.Change, scope calendar.Scope, at time.Time, saved *calendar.Event) []calendar.Adjustment {
+	if ch.Start == nil || saved == nil || len(saved.Segments) == 0 {
+		return nil
+	}
+	seg := saved.Segments[0]
+	for _, s := range saved.Segments[1:] {
+		if first, ok := s.Schedule().FirstStart(); ok && !at.IsZero() && !first.After(at) {
+			seg = s
+		}
+	}
+	zone, allDay, rrule := seg.TimeZone, seg.AllDay, ""
+	if ch.TimeZone != nil && *ch.TimeZone != "" {
+		zone = *ch.TimeZone
+	}
+	if ch.AllDay != nil {
+		allDay = *ch.AllDay
+	}
+	if scope != calendar.ScopeInstance {
+		if ch.RRule != nil {
+			rrule = *ch.RRule
+		} else if seg.Rule != nil {
+			rrule = seg.Rule.String()
+		}
+	}
+	end := ""
+	if ch.End != nil {
+		end = *ch.End
+	}
+	return calendar.TimeAdjustments(*ch.Start, end, zone, allDay, rrule)
+}
+
+// withAdjustments appends the adjustments' messages to a flash message.
+func withAdjustments(msg string, adj []calendar.Adjustment) string {
+	parts := []string{msg}
+	for _, a := range adj {
+		parts = append(parts, a.Message)
+	}
+	return strings.Join(parts, " ")
+}
