@@ -33,6 +33,7 @@ func All() []Migration {
 		{6, "outlook meetings", meetingsUp},
 		{7, "outlook sync window", syncWindowUp},
 		{8, "event dates in range", datesInRangeUp},
+		{9, "answer indexes", answerIndexesUp},
 	}
 }
 

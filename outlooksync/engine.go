@@ -19,7 +19,7 @@ type CalendarStore interface {
 	Create(ctx context.Context, e *calendar.Event) error
 	// For an invitee's answers.
 	EventsByID(ctx context.Context, ids []int64) ([]*calendar.Event, error)
-	SetRSVP(ctx context.Context, v calendar.Viewer, id int64, scope calendar.Scope, instance time.Time, resp calendar.Response) (*calendar.Event, error)
+	Answer(ctx context.Context, v calendar.Viewer, id int64, scope calendar.Scope, instance time.Time, resp calendar.Response) error
 }
 
 var _ CalendarStore = (*calendar.Store)(nil)

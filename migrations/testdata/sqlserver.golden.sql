@@ -75,3 +75,7 @@ ALTER TABLE "sync_cursors" ADD "backstop_after" nvarchar(512) NOT NULL DEFAULT '
 
 -- 0008 event dates in range
 
+-- 0009 answer indexes
+CREATE INDEX ix_invitations_event_user ON invitations (event_id, user_id);
+CREATE INDEX ix_rsvps_event_user ON rsvps (event_id, user_id);
+
