@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,11 +43,19 @@ func (h *eventAPI) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(in.Invitees) > calendar.MaxInvitations {
+		return tooManyInvitees("invitees", len(in.Invitees))
+	}
+	emails := make([]string, len(in.Invitees))
 	for i, inv := range in.Invitees {
-		uid, err := h.people.idByEmail(ctx, inv.Email, "invitees["+strconv.Itoa(i)+"].email")
-		if err != nil {
-			return err
-		}
+		emails[i] = inv.Email
+	}
+	uids, err := h.people.idsByEmail(ctx, emails, func(i int) string { return "invitees[" + strconv.Itoa(i) + "].email" })
+	if err != nil {
+		return err
+	}
+	for i, inv := range in.Invitees {
+		uid := uids[i]
 		scope, at := calendar.ScopeAll, time.Time{}
 		if inv.Instance != nil {
 			scope = calendar.ScopeInstance
@@ -204,21 +213,31 @@ func (h *eventAPI) invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(in.Emails) > calendar.MaxInvitations {
+		return tooManyInvitees("emails", len(in.Emails))
+	}
 	ctx := c.Request().Context()
-	ids := make([]int64, 0, len(in.Emails))
-	for i, em := range in.Emails {
-		uid, err := h.people.idByEmail(ctx, em, "emails["+strconv.Itoa(i)+"]")
-		if err != nil {
-			return err
-		}
-		ids = append(ids, uid)
+	ids, err := h.people.idsByEmail(ctx, in.Emails, func(i int) string { return "emails[" + strconv.Itoa(i) + "]" })
+	if err != nil {
+		return err
 	}
 	v := currentViewer(c)
 	e, err := h.cal.Invite(ctx, v.calendarViewer(), id, ids, scope, at)
+	var invalid *calendar.ValidationError
+	if errors.As(err, &invalid) && invalid.Fields["invitees"] != "" {
+		// The calendar names the event's invitees; this request names them "emails".
+		return &calendar.ValidationError{Fields: map[string]string{"emails": invalid.Fields["invitees"]}}
+	}
 	if err != nil {
 		return err
 	}
 	return h.respond(c, http.StatusOK, e, v)
+}
+
+// tooManyInvitees refuses a request naming more people than an event may have invited.
+func tooManyInvitees(field string, n int) error {
+	return &calendar.ValidationError{Fields: map[string]string{field: fmt.Sprintf(
+		"An event can have at most %d invitations; this request names %d people. Nobody was invited.", calendar.MaxInvitations, n)}}
 }
 
 // respond answers with the event (already filtered for the viewer) as JSON.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"intracal/calendar"
@@ -14,19 +13,27 @@ type directory struct {
 	users *userStore
 }
 
-// idByEmail finds the account with the address; an unknown address is a 422 on field.
-func (d *directory) idByEmail(ctx context.Context, email, field string) (int64, error) {
-	if strings.TrimSpace(email) == "" {
-		return 0, &calendar.ValidationError{Fields: map[string]string{field: "Give an e-mail address."}}
+// idsByEmail finds the accounts with the addresses, in their order, in a few queries
+// whatever their number; a blank or unknown address is a 422 on field(i), the first one's.
+func (d *directory) idsByEmail(ctx context.Context, emails []string, field func(i int) string) ([]int64, error) {
+	for i, m := range emails {
+		if strings.TrimSpace(m) == "" {
+			return nil, &calendar.ValidationError{Fields: map[string]string{field(i): "Give an e-mail address."}}
+		}
 	}
-	u, err := d.users.byEmail(ctx, email)
-	if errors.Is(err, calendar.ErrNotFound) {
-		return 0, &calendar.ValidationError{Fields: map[string]string{field: "Nobody on this site has the address " + strings.TrimSpace(email) + "."}}
-	}
+	found, err := d.users.idsByEmail(ctx, emails)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return u.ID, nil
+	ids := make([]int64, len(emails))
+	for i, m := range emails {
+		id, ok := found[normalizeEmail(m)]
+		if !ok {
+			return nil, &calendar.ValidationError{Fields: map[string]string{field(i): "Nobody on this site has the address " + strings.TrimSpace(m) + "."}}
+		}
+		ids[i] = id
+	}
+	return ids, nil
 }
 
 // byIDs returns the people with the ids, keyed by id.

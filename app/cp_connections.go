@@ -47,14 +47,12 @@ func (a *App) listConnections(ctx context.Context) ([]connectionListing, error) 
 		ids[i] = c.UserID
 	}
 	users := map[int64]User{}
-	if len(ids) > 0 {
-		var rows []User
-		if err := a.db.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-			return nil, err
-		}
-		for _, u := range rows {
-			users[u.ID] = u
-		}
+	rows, err := a.users.listByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range rows {
+		users[u.ID] = u
 	}
 	out := make([]connectionListing, len(conns))
 	for i, c := range conns {

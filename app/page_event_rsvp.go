@@ -31,7 +31,7 @@ func (a *App) rsvpEvent(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
 	}
 	cv := currentViewer(c).calendarViewer()
-	if _, err := a.store.SetRSVP(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
+	if err := a.store.Answer(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
 		return err
 	}
 	word := map[calendar.Response]string{calendar.Yes: "Yes", calendar.Maybe: "Maybe", calendar.No: "No"}[resp]

@@ -230,8 +230,12 @@ func (s *propertyStore) actorNames(ctx context.Context, rows map[string]*propert
 		return names, nil
 	}
 	var users []User
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&users).Error; err != nil {
-		return nil, fmt.Errorf("read property editors: %w", err)
+	for chunk := range slices.Chunk(ids, inListChunk) {
+		var more []User
+		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&more).Error; err != nil {
+			return nil, fmt.Errorf("read property editors: %w", err)
+		}
+		users = append(users, more...)
 	}
 	for _, u := range users {
 		names[u.ID] = actorName(Viewer{UserID: u.ID, Name: u.Name, Email: u.Email})

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 
 	"intracal/outlooksync"
 )
@@ -17,25 +16,7 @@ var _ outlooksync.Directory = syncPeople{}
 
 // UserIDs maps the addresses that belong to accounts to their ids.
 func (p syncPeople) UserIDs(ctx context.Context, emails []string) (map[string]int64, error) {
-	out := map[string]int64{}
-	norm := make([]string, 0, len(emails))
-	for _, m := range emails {
-		if m = normalizeEmail(m); m != "" {
-			norm = append(norm, m)
-		}
-	}
-	const chunk = 500
-	for start := 0; start < len(norm); start += chunk {
-		var us []User
-		err := p.users.db.WithContext(ctx).Select("id", "email").Where("email IN ?", norm[start:min(start+chunk, len(norm))]).Find(&us).Error
-		if err != nil {
-			return nil, fmt.Errorf("find users by address: %w", err)
-		}
-		for _, u := range us {
-			out[normalizeEmail(u.Email)] = u.ID
-		}
-	}
-	return out, nil
+	return p.users.idsByEmail(ctx, emails)
 }
 
 // Emails maps account ids to their addresses.

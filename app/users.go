@@ -1,10 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -169,16 +171,46 @@ func (s *userStore) byEmail(ctx context.Context, email string) (User, error) {
 	return u, nil
 }
 
+// inListChunk is how many values one IN list holds at most: SQL Server takes 2,100
+// parameters a statement, SQLite 32,766 and PostgreSQL 65,535, and an event may have tens
+// of thousands of invitees.
+const inListChunk = 500
+
 // listByIDs returns the accounts with the given ids, ordered by id; unknown ids are left out.
 func (s *userStore) listByIDs(ctx context.Context, ids []int64) ([]User, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
 	var us []User
-	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&us).Error; err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
+	for chunk := range slices.Chunk(ids, inListChunk) {
+		var more []User
+		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&more).Error; err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		us = append(us, more...)
 	}
-	return us, nil
+	slices.SortFunc(us, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	return slices.CompactFunc(us, func(a, b User) bool { return a.ID == b.ID }), nil
+}
+
+// idsByEmail maps the addresses that belong to accounts, normalised, to their ids; the
+// others are left out.
+func (s *userStore) idsByEmail(ctx context.Context, emails []string) (map[string]int64, error) {
+	norm := make([]string, 0, len(emails))
+	for _, m := range emails {
+		if m = normalizeEmail(m); m != "" {
+			norm = append(norm, m)
+		}
+	}
+	slices.Sort(norm)
+	out := make(map[string]int64, len(norm))
+	for chunk := range slices.Chunk(slices.Compact(norm), inListChunk) {
+		var us []User
+		if err := s.db.WithContext(ctx).Select("id", "email").Where("email IN ?", chunk).Find(&us).Error; err != nil {
+			return nil, fmt.Errorf("find users by address: %w", err)
+		}
+		for _, u := range us {
+			out[normalizeEmail(u.Email)] = u.ID
+		}
+	}
+	return out, nil
 }
 
 // search finds accounts whose e-mail address, name, or a word of the name starts with q,

@@ -146,6 +146,11 @@ type Event struct {
 
 	// partial marks an event loaded for a listing (some children left out): never saved.
 	partial bool
+	// stored is what the store last read or wrote of the event's invitations and answers,
+	// with their row ids, so that a save writes only the difference (store_children.go);
+	// nil for an event the store has not seen. It is never changed, only replaced, so
+	// clones share it.
+	stored *storedChildren
 }
 
 // IsRecurring reports whether the event has more than one possible instance.

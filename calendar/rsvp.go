@@ -9,10 +9,29 @@ import (
 // removes the narrower ones, an answer for following removes those at and after its start, so
 // that the effective answer of an instance is the most specific one that covers it.
 func (e *Event) SetRSVP(userID int64, scope Scope, instance time.Time, resp Response, now time.Time) error {
+	a, err := e.newRSVP(userID, scope, instance, resp, now)
+	if err != nil {
+		return err
+	}
+	kept := e.RSVPs[:0]
+	for _, r := range e.RSVPs {
+		if r.UserID == userID && supersedes(a, r) {
+			continue
+		}
+		kept = append(kept, r)
+	}
+	e.RSVPs = append(kept, a)
+	sort.SliceStable(e.RSVPs, func(i, j int) bool { return e.RSVPs[i].UserID < e.RSVPs[j].UserID })
+	return nil
+}
+
+// newRSVP checks an answer and returns it as stored: an instance or following answer keyed
+// by the instance's original start.
+func (e *Event) newRSVP(userID int64, scope Scope, instance time.Time, resp Response, now time.Time) (RSVP, error) {
 	switch resp {
 	case Yes, No, Maybe:
 	default:
-		return invalid("response", "Response must be yes, no or maybe.")
+		return RSVP{}, invalid("response", "Response must be yes, no or maybe.")
 	}
 	orig := instance.UTC()
 	var key *time.Time
@@ -20,33 +39,24 @@ func (e *Event) SetRSVP(userID int64, scope Scope, instance time.Time, resp Resp
 	case ScopeAll:
 	case ScopeInstance, ScopeFollowing:
 		if !e.HasInstance(orig) {
-			return invalid("instance", "The event has no instance starting at "+orig.Format(time.RFC3339)+".")
+			return RSVP{}, invalid("instance", "The event has no instance starting at "+orig.Format(time.RFC3339)+".")
 		}
 		key = &orig
 	default:
-		return invalid("scope", "Scope must be instance, following or all.")
+		return RSVP{}, invalid("scope", "Scope must be instance, following or all.")
 	}
-	kept := e.RSVPs[:0]
-	for _, r := range e.RSVPs {
-		if r.UserID == userID && supersedes(scope, key, r) {
-			continue
-		}
-		kept = append(kept, r)
-	}
-	e.RSVPs = append(kept, RSVP{UserID: userID, Scope: scope, Instance: key, Response: resp, UpdatedAt: now.UTC()})
-	sort.SliceStable(e.RSVPs, func(i, j int) bool { return e.RSVPs[i].UserID < e.RSVPs[j].UserID })
-	return nil
+	return RSVP{UserID: userID, Scope: scope, Instance: key, Response: resp, UpdatedAt: now.UTC()}, nil
 }
 
-// supersedes reports whether a new answer with scope and key replaces the existing answer r.
-func supersedes(scope Scope, key *time.Time, r RSVP) bool {
-	switch scope {
+// supersedes reports whether the new answer a replaces the same user's existing answer r.
+func supersedes(a, r RSVP) bool {
+	switch a.Scope {
 	case ScopeAll:
 		return true
 	case ScopeFollowing:
-		return r.Scope != ScopeAll && !r.Instance.Before(*key)
+		return r.Scope != ScopeAll && !r.Instance.Before(*a.Instance)
 	default:
-		return r.Scope == ScopeInstance && r.Instance.Equal(*key)
+		return r.Scope == ScopeInstance && r.Instance.Equal(*a.Instance)
 	}
 }
 

@@ -85,21 +85,26 @@ func (s *Store) CreateWith(ctx context.Context, e *Event, also func(tx *gorm.DB)
 		return fmt.Errorf("create event: already has id %d", e.ID)
 	}
 	now := s.now().UTC()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var written childWrite
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := eventRow{CalendarID: e.CalendarID, OrganizerID: e.OrganizerID, Privacy: string(e.Privacy),
 			Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("create event: %w", err)
 		}
 		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = row.ID, 1, now, now
-		if err := writeChildren(tx, e); err != nil {
+		w, err := writeChildren(tx, e, true)
+		written = w
+		if err != nil || also == nil {
 			return err
 		}
-		if also != nil {
-			return also(tx)
-		}
-		return nil
+		return also(tx)
 	})
+	if err != nil {
+		return err
+	}
+	written.apply(e)
+	return nil
 }
 
 // Get loads an event as the viewer may see it (see Event.ViewFor); an event the viewer may
@@ -138,64 +143,18 @@ func (s *Store) load(ctx context.Context, db *gorm.DB, id int64) (*Event, error)
 	return evs[0], nil
 }
 
-// writeChildren replaces the stored segments, overrides, invitations and RSVPs of e.
-func writeChildren(tx *gorm.DB, e *Event) error {
-	for _, m := range []any{&segmentRow{}, &overrideRow{}, &invitationRow{}, &rsvpRow{}} {
-		if err := tx.Where("event_id = ?", e.ID).Delete(m).Error; err != nil {
-			return fmt.Errorf("clear children of event %d: %w", e.ID, err)
-		}
-	}
-	segs := make([]segmentRow, len(e.Segments))
-	for i, sg := range e.Segments {
-		segs[i] = toSegmentRow(e.ID, i, sg)
-		segs[i].ID = 0
-	}
-	if len(segs) > 0 {
-		if err := tx.CreateInBatches(segs, 200).Error; err != nil {
-			return fmt.Errorf("write segments of event %d: %w", e.ID, err)
-		}
-		for i := range segs {
-			e.Segments[i].ID = segs[i].ID
-		}
-	}
-	if len(e.Overrides) > 0 {
-		ovs := make([]overrideRow, len(e.Overrides))
-		for i, o := range e.Overrides {
-			ovs[i] = toOverrideRow(e.ID, o)
-		}
-		if err := tx.CreateInBatches(ovs, 200).Error; err != nil {
-			return fmt.Errorf("write overrides of event %d: %w", e.ID, err)
-		}
-	}
-	if len(e.Invitations) > 0 {
-		inv := make([]invitationRow, len(e.Invitations))
-		for i, in := range e.Invitations {
-			inv[i] = invitationRow{EventID: e.ID, UserID: in.UserID, Instance: utcPtr(in.Instance)}
-		}
-		if err := tx.CreateInBatches(inv, 200).Error; err != nil {
-			return fmt.Errorf("write invitations of event %d: %w", e.ID, err)
-		}
-	}
-	if len(e.RSVPs) > 0 {
-		rs := make([]rsvpRow, len(e.RSVPs))
-		for i, r := range e.RSVPs {
-			rs[i] = rsvpRow{EventID: e.ID, UserID: r.UserID, Scope: string(r.Scope), Instance: utcPtr(r.Instance),
-				Response: string(r.Response), UpdatedAt: r.UpdatedAt.UTC()}
-		}
-		if err := tx.CreateInBatches(rs, 200).Error; err != nil {
-			return fmt.Errorf("write answers of event %d: %w", e.ID, err)
-		}
-	}
-	return nil
-}
-
-// save writes a changed event if its stored version is still e.Version, and bumps it.
+// save writes a changed event if its stored version is still e.Version, and bumps it. The
+// version update holds the event's row until the commit; answers take the same lock
+// (Store.Answer), so none is given while the save compares and writes answers.
+//
+// also, when not nil, runs in the same transaction (Store.ReplaceWith).
 func (s *Store) save(ctx context.Context, e *Event, also func(tx *gorm.DB) error) error {
 	if e.partial {
 		return fmt.Errorf("save event %d: refusing to save a partially loaded event", e.ID)
 	}
 	now := s.now().UTC()
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	var written childWrite
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&eventRow{}).Where("id = ? AND version = ?", e.ID, e.Version).Updates(map[string]any{
 			"version": e.Version + 1, "updated_at": now, "privacy": string(e.Privacy), "deleted_at": utcPtr(e.DeletedAt),
 		})
@@ -209,14 +168,18 @@ func (s *Store) save(ctx context.Context, e *Event, also func(tx *gorm.DB) error
 			}
 			return &ConflictError{CurrentVersion: cur.Version}
 		}
-		e.Version++
-		e.UpdatedAt = now
-		if err := writeChildren(tx, e); err != nil {
+		var err error
+		written, err = writeChildren(tx, e, false)
+		if err != nil || also == nil {
 			return err
 		}
-		if also != nil {
-			return also(tx)
-		}
-		return nil
+		return also(tx)
 	})
+	if err != nil {
+		return err
+	}
+	e.Version++
+	e.UpdatedAt = now
+	written.apply(e)
+	return nil
 }

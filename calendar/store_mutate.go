@@ -18,7 +18,8 @@ const (
 
 // mutate loads an event, checks access and the expected version, applies fn and saves the
 // result. With no expected version a conflict from a concurrent change is retried for
-// changes that only add to the event (answers); edits report it.
+// changes that only add to the event (invitations); edits report it. Answers do not come
+// here: they write the answering person's rows alone (Store.Answer).
 func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, need access, retry bool, fn func(e *Event) error) (*Event, error) {
 	for attempt := 0; ; attempt++ {
 		e, err := s.load(ctx, s.db, id)
@@ -70,20 +71,6 @@ func (s *Store) Delete(ctx context.Context, v Viewer, id int64, expect *int, sco
 		return err
 	})
 	return whole, err
-}
-
-// SetRSVP records the viewer's answer.
-func (s *Store) SetRSVP(ctx context.Context, v Viewer, id int64, scope Scope, instance time.Time, resp Response) (*Event, error) {
-	e, err := s.mutate(ctx, v, id, nil, accessSee, true, func(e *Event) error {
-		if err := e.CheckRSVP(v, scope, instance); err != nil {
-			return err
-		}
-		return e.SetRSVP(v.UserID, scope, instance, resp, s.now())
-	})
-	if err != nil {
-		return nil, err
-	}
-	return e.ViewFor(v), nil
 }
 
 // Invite invites users to all instances or to one.

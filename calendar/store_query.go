@@ -33,6 +33,15 @@ func (s *Store) assemble(ctx context.Context, db *gorm.DB, rows []eventRow, f ch
 		out[i] = e
 		ids[i] = r.ID
 	}
+	// A whole event remembers its stored invitation and answer rows, so that a save writes
+	// only what changed (store_children.go).
+	whole := !f.windowOnly && f.viewer == nil
+	stored := map[int64]*storedChildren{}
+	if whole {
+		for _, id := range ids {
+			stored[id] = &storedChildren{}
+		}
+	}
 	db = db.WithContext(ctx)
 	var maxDur time.Duration
 	for start := 0; start < len(ids); start += idChunk {
@@ -76,7 +85,12 @@ func (s *Store) assemble(ctx context.Context, db *gorm.DB, rows []eventRow, f ch
 		}
 		for _, r := range invs {
 			e := byID[r.EventID]
-			e.Invitations = append(e.Invitations, Invitation{UserID: r.UserID, Instance: utcPtr(r.Instance)})
+			in := fromInvitationRow(r)
+			e.Invitations = append(e.Invitations, in)
+			if whole {
+				sc := stored[r.EventID]
+				sc.invitations = append(sc.invitations, storedRow[invitationKey]{r.ID, keyOfInvitation(in)})
+			}
 		}
 		var rs []rsvpRow
 		q = db.Where("event_id IN ?", chunk)
@@ -88,9 +102,16 @@ func (s *Store) assemble(ctx context.Context, db *gorm.DB, rows []eventRow, f ch
 		}
 		for _, r := range rs {
 			e := byID[r.EventID]
-			e.RSVPs = append(e.RSVPs, RSVP{UserID: r.UserID, Scope: Scope(r.Scope), Instance: utcPtr(r.Instance),
-				Response: Response(r.Response), UpdatedAt: r.UpdatedAt.UTC()})
+			a := fromRSVPRow(r)
+			e.RSVPs = append(e.RSVPs, a)
+			if whole {
+				sc := stored[r.EventID]
+				sc.rsvps = append(sc.rsvps, storedRow[rsvpKey]{r.ID, keyOfRSVP(a)})
+			}
 		}
+	}
+	for id, sc := range stored {
+		byID[id].stored = sc
 	}
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -164,8 +166,14 @@ func (e *Event) ViewFor(v Viewer) *Event {
 	return c
 }
 
+// MaxInvitations is the most invitations an event may hold; an invitation to all instances
+// and one to a single instance count one each. Every invitee is a row that reading the
+// event, its page and its API answer, and the organizer's Outlook sync go through.
+const MaxInvitations = 50000
+
 // Invite invites users to every instance or to the instance originally starting at instance.
-// An invitation to all replaces the user's one-instance invitations.
+// An invitation to all replaces the user's one-instance invitations. An invitation that
+// would take the event past MaxInvitations changes nothing and is refused whole.
 func (e *Event) Invite(userIDs []int64, scope Scope, instance time.Time) error {
 	orig := instance.UTC()
 	switch scope {
@@ -177,27 +185,49 @@ func (e *Event) Invite(userIDs []int64, scope Scope, instance time.Time) error {
 	default:
 		return invalid("scope", "Scope must be all or instance.")
 	}
-	for _, uid := range userIDs {
-		if uid == e.OrganizerID {
+	// Looked up once: tens of thousands of invitees, each checked against every invitation,
+	// took seconds.
+	all := map[int64]bool{}    // invited to every instance
+	one := map[int64]int{}     // one-instance invitations, by user
+	atOrig := map[int64]bool{} // invited to the instance orig
+	for _, in := range e.Invitations {
+		if in.Instance == nil {
+			all[in.UserID] = true
 			continue
 		}
-		if e.invitedAll(uid) {
+		one[in.UserID]++
+		if in.Instance.Equal(orig) {
+			atOrig[in.UserID] = true
+		}
+	}
+	var add []int64
+	newAll := map[int64]bool{}
+	replaced := 0 // one-instance invitations that the new invitations to all replace
+	for _, uid := range userIDs {
+		if uid == e.OrganizerID || all[uid] || newAll[uid] || (scope == ScopeInstance && atOrig[uid]) {
 			continue
 		}
 		if scope == ScopeAll {
-			kept := e.Invitations[:0]
-			for _, in := range e.Invitations {
-				if in.UserID != uid {
-					kept = append(kept, in)
-				}
-			}
-			e.Invitations = append(kept, Invitation{UserID: uid})
-			continue
+			newAll[uid] = true
+			replaced += one[uid]
+		} else {
+			atOrig[uid] = true
 		}
-		if !e.invitedTo(uid, orig) {
+		add = append(add, uid)
+	}
+	if n := len(e.Invitations) - replaced + len(add); n > MaxInvitations {
+		return invalid("invitees", fmt.Sprintf("An event can have at most %d invitations; this would make it %d. Nobody was invited.", MaxInvitations, n))
+	}
+	if replaced > 0 {
+		e.Invitations = slices.DeleteFunc(e.Invitations, func(in Invitation) bool { return in.Instance != nil && newAll[in.UserID] })
+	}
+	for _, uid := range add {
+		in := Invitation{UserID: uid}
+		if scope == ScopeInstance {
 			o := orig
-			e.Invitations = append(e.Invitations, Invitation{UserID: uid, Instance: &o})
+			in.Instance = &o
 		}
+		e.Invitations = append(e.Invitations, in)
 	}
 	return nil
 }

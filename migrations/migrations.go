@@ -34,6 +34,7 @@ func All() []Migration {
 		{7, "outlook sync window", syncWindowUp},
 		{8, "event dates in range", datesInRangeUp},
 		{9, "account lifecycle", accountLifecycleUp},
+		{10, "answer indexes", answerIndexesUp},
 	}
 }
 

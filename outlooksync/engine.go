@@ -26,7 +26,7 @@ type CalendarStore interface {
 	CreateWith(ctx context.Context, e *calendar.Event, also func(tx *gorm.DB) error) error
 	// For an invitee's answers.
 	EventsByID(ctx context.Context, ids []int64) ([]*calendar.Event, error)
-	SetRSVP(ctx context.Context, v calendar.Viewer, id int64, scope calendar.Scope, instance time.Time, resp calendar.Response) (*calendar.Event, error)
+	Answer(ctx context.Context, v calendar.Viewer, id int64, scope calendar.Scope, instance time.Time, resp calendar.Response) error
 }
 
 var _ CalendarStore = (*calendar.Store)(nil)

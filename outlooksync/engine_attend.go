@@ -170,7 +170,7 @@ func (en *Engine) attend(ctx context.Context, job Job, w Window, seen touched, r
 	for i, s := range steps {
 		a, st := s.a, s.step
 		for _, ch := range st.RSVPs {
-			if _, err := en.Cal.SetRSVP(ctx, calendar.Viewer{UserID: job.UserID}, a.EventID, ch.Scope, ch.Instance, ch.Response); err != nil {
+			if err := en.Cal.Answer(ctx, calendar.Viewer{UserID: job.UserID}, a.EventID, ch.Scope, ch.Instance, ch.Response); err != nil {
 				st.history(a.EventID, "error", "Your answer from Outlook could not be recorded", err.Error())
 				continue
 			}

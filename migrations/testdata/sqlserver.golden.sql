@@ -84,3 +84,7 @@ CREATE TABLE "account_audit" ("id" bigint IDENTITY(1,1),"action" nvarchar(32) NO
 CREATE INDEX "ix_account_audit_at" ON "account_audit"("at");
 CREATE INDEX "ix_account_audit_subject" ON "account_audit"("subject_user_id");
 
+-- 0010 answer indexes
+CREATE INDEX ix_invitations_event_user ON invitations (event_id, user_id);
+CREATE INDEX ix_rsvps_event_user ON rsvps (event_id, user_id);
+
