@@ -4,6 +4,7 @@ import (
 	"maps"
 	"time"
 
+	"intracal/calendar"
 	"intracal/outlooksync/winzone"
 )
 
@@ -50,6 +51,40 @@ func linkedZones(links []Link, remote map[string]*RemoteSeries) map[string]*Remo
 		cp := *rs
 		cp.Master.TimeZone = zone
 		out[l.RemoteID] = &cp
+	}
+	return out
+}
+
+// markedZones does for the Outlook series that carry our marker but no link (created by a
+// cycle that stopped before linking them) what linkedZones does for linked ones, with the
+// zone of the segment the marker names: relinked in the zone Outlook renamed, the series
+// would differ from the one sent, and a split of it would go unseen.
+func markedZones(links []Link, local []*calendar.Event, remote map[string]*RemoteSeries) map[string]*RemoteSeries {
+	linked := make(map[string]bool, len(links))
+	for _, l := range links {
+		linked[l.RemoteID] = true
+	}
+	byID := make(map[int64]*calendar.Event, len(local))
+	for _, e := range local {
+		byID[e.ID] = e
+	}
+	out, copied := remote, false
+	for id, rs := range remote {
+		eventID, uid, ok := ParseMarker(rs.Master.Marker)
+		e := byID[eventID]
+		if !ok || e == nil || e.SegmentIndex(uid) < 0 || linked[id] {
+			continue
+		}
+		zone := keptZone(rs.Master.TimeZone, e.Segments[e.SegmentIndex(uid)].TimeZone)
+		if zone == rs.Master.TimeZone {
+			continue
+		}
+		if !copied {
+			out, copied = maps.Clone(remote), true
+		}
+		cp := *rs
+		cp.Master.TimeZone = zone
+		out[id] = &cp
 	}
 	return out
 }

@@ -258,7 +258,8 @@ func (m *machine) check() {
 }
 
 // smTrace, from SYNC_SM_TRACE, logs each step's cycles (1) and both sides after each step
-// (2): for replaying a failure file.
+// (2), and each event's segments, the links and the Outlook items too (3): for replaying
+// a failure file.
 var smTrace, _ = strconv.Atoi(os.Getenv("SYNC_SM_TRACE"))
 
 func (m *machine) traceCycle(who, fault string, res outlooksync.Result, err error) {
@@ -277,4 +278,22 @@ func (m *machine) traceState(action string) {
 		return
 	}
 	m.rt.Logf("after %s: My Calendar\n    %s\n  Outlook\n    %s", action, strings.Join(smLines(m.localInstances()), "\n    "), strings.Join(smLines(m.outlookInstances()), "\n    "))
+	if smTrace < 3 {
+		return
+	}
+	from, to := m.span()
+	evs, _ := m.w.cal.OrganizedEvents(context.Background(), m.w.user.UserID, nil, from, to)
+	for _, e := range evs {
+		for _, sg := range e.Segments {
+			m.rt.Logf("  event %d segment %s: %s %v %s allDay %v rule %v", e.ID, sg.UID[:6], sg.Title, sg.Start, sg.TimeZone, sg.AllDay, sg.Rule)
+		}
+	}
+	links, _ := m.w.store.Links(context.Background(), m.w.user.UserID)
+	for _, l := range links {
+		m.rt.Logf("  link event %d segment %s -> %s base %s %s", l.EventID, l.SegmentUID[:6], l.RemoteID[len(l.RemoteID)-6:], l.Base.Series.When.Start, l.Base.Series.Rule)
+	}
+	items, _ := m.w.fake.Events(mailbox)
+	for _, it := range items {
+		m.rt.Logf("  outlook %s: %s %s %v", it.ID[len(it.ID)-6:], it.Subject, it.Type, it.Start)
+	}
 }
