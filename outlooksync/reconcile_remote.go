@@ -75,9 +75,6 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		}
 		return r.trySplitOfDeleted(e, l, child, cseg, childFirst, was, baseSeg)
 	}
-	if parent.Master.Subject != child.Master.Subject {
-		return false
-	}
 	pseg, err := RemoteSegment(parent.Master)
 	if err != nil || pseg.Rule == nil {
 		return false
@@ -96,6 +93,13 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		}
 	}
 	if firstMissing.IsZero() || childFirst.Before(firstMissing) {
+		return false
+	}
+	// The new series shares a title with the parent or with the series as last synced (the
+	// parent may have been renamed since), or carries the series on exactly where the
+	// parent now ends, in its pattern (the split renamed it).
+	named := child.Master.Subject == parent.Master.Subject || child.Master.Subject == was.Subject
+	if !named && !(childFirst.Equal(firstMissing) && samePattern(was, LocalSeriesState(cseg))) {
 		return false
 	}
 	if removed {

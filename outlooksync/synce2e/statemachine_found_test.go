@@ -361,3 +361,41 @@ func TestStateMachineFoundAStandInFollowsThePrivacy(t *testing.T) {
 		})
 	}
 }
+
+// split-then-renamed: Outlook's split was matched only when the new series had the title of
+// the series it split off. Renaming the first part after the split, or giving "this and all
+// following" a new title, made the new series an event of its own beside the rest of the
+// series here: a duplicate. Now the new series is matched by the title last synced too, or
+// by carrying the pattern on exactly where the first part ends.
+func TestStateMachineFoundARenamedSplitIsStillOneEvent(t *testing.T) {
+	for _, how := range []string{"first part renamed", "new part renamed"} {
+		t.Run(how, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 9, 45)), RRule: "FREQ=WEEKLY;BYDAY=MO,TH"})
+			w.sync()
+			parent := w.linkOf(e.ID)
+			ch := fakeoutlook.Change{Location: ptr("Room 5")}
+			if how == "new part renamed" {
+				ch.Subject = ptr("Weekly (new room)")
+			}
+			if _, err := w.fake.SplitSeries(mailbox, parent, w.at(14, 9, 0), ch); err != nil {
+				t.Fatal(err)
+			}
+			if how == "first part renamed" {
+				if _, err := w.fake.UpdateEvent(mailbox, parent, fakeoutlook.Change{Subject: ptr("Weekly (old room)")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.sync()
+			w.sync()
+			if n := w.events(); n != 1 {
+				t.Errorf("%d events here, want 1\n%v", n, w.local())
+			}
+			if got := w.event(e.ID); len(got.Segments) != 2 {
+				t.Errorf("the event has %d parts, want 2", len(got.Segments))
+			}
+			w.same()
+			smNoDuplicateLines(t, "My Calendar", w.local())
+		})
+	}
+}
