@@ -288,6 +288,11 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		}
 	}
 	T := r.mergeSeries(e, L, B, R, remoteAt)
+	if shortened(B, R) {
+		// Perhaps the first half of Outlook's "this and all following", whichever end the
+		// merge keeps (My Calendar may have ended the series too, as early or earlier).
+		lp.Base.Trimmed, lp.Base.TrimmedAt = &B, r.in.Now.UTC()
+	}
 	if T != L {
 		next, err := segmentFromState(T, seg)
 		before := slices.Clone(e.Overrides)
@@ -302,10 +307,6 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			T = L
 		} else {
 			r.markDirty(e)
-			if T == R && shortened(B, R) {
-				// Perhaps the first half of Outlook's "this and all following".
-				lp.Base.Trimmed, lp.Base.TrimmedAt = &B, r.in.Now.UTC()
-			}
 			r.history(e.ID, "from Outlook", "Changed in Outlook: "+changedFields(L, T), T.Subject)
 			seg = e.Segments[e.SegmentIndex(uid)]
 			// The event may have bounded it to end before its next segment.

@@ -1,6 +1,7 @@
 package outlooksync
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -32,6 +33,17 @@ func (r *reconciler) matchSplits() {
 			// The newest part first: a series split twice continues its latest part.
 			for i := len(links) - 1; i >= 0; i-- {
 				if r.trySplit(e, links[i], child, cseg, childFirst) {
+					goto next
+				}
+			}
+		}
+		for _, eventID := range slices.Sorted(maps.Keys(r.linksOf)) {
+			e := r.clones[eventID]
+			if e == nil || e.DeletedAt != nil {
+				continue
+			}
+			for _, l := range slices.Clone(r.linksOf[eventID]) {
+				if r.trySplitInside(e, l, child, cseg, childFirst) {
 					goto next
 				}
 			}
@@ -111,6 +123,9 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		r.history(e.ID, "to Outlook", "Deleted in My Calendar, while Outlook split it: deleting the new part in Outlook too", child.Master.Subject)
 		return true
 	}
+	if r.adoptSplit(e, l, child, pseg, childFirst, was) {
+		return true
+	}
 	if !r.attachSplit(e, l, child, pseg, cseg, was) {
 		return false
 	}
@@ -168,7 +183,11 @@ func samePattern(a, b SeriesState) bool {
 	}
 	aEnd, bEnd := *ar, *br
 	aEnd.Count, aEnd.Until, bEnd.Count, bEnd.Until = 0, time.Time{}, 0, time.Time{}
-	return aEnd.String() == bEnd.String()
+	if aEnd.Interval <= 1 && bEnd.Interval <= 1 {
+		// The week's first day changes nothing then; Outlook always names one.
+		aEnd.WeekStart, bEnd.WeekStart = time.Monday, time.Monday
+	}
+	return aEnd.Equal(bEnd)
 }
 
 // attachSplit joins child to link l's segment as its new part, with parent as the segment's
@@ -206,6 +225,84 @@ func (r *reconciler) attachSplit(e *calendar.Event, l *Link, child *RemoteSeries
 		detail = "instance changes no longer matching an occurrence were dropped"
 	}
 	r.history(e.ID, "from Outlook", "Outlook changed this and all following occurrences: kept as one event with a new part", detail)
+	return true
+}
+
+// trySplitInside attaches child to link l's segment when child carries the segment's series
+// on from one of its occurrences after the first, though the segment's own Outlook series
+// was not shortened: Outlook split the series at an occurrence that a part made here (in a
+// sync between Outlook's two writes) had come to hold. The segment ends before child, and
+// its shorter schedule goes to its Outlook series.
+func (r *reconciler) trySplitInside(e *calendar.Event, l *Link, child *RemoteSeries, cseg calendar.Segment, childFirst time.Time) bool {
+	i := e.SegmentIndex(l.SegmentUID)
+	if i < 0 || e.Segments[i].Rule == nil || l.Base.Series.Rule == "" {
+		return false
+	}
+	seg := e.Segments[i]
+	sch := seg.Schedule()
+	first, ok := sch.FirstStart()
+	if !ok || !first.Before(childFirst) || !sch.Contains(childFirst) {
+		return false
+	}
+	if child.Master.Subject != seg.Title && child.Master.Subject != l.Base.Series.Subject {
+		return false
+	}
+	if !samePattern(LocalSeriesState(seg), LocalSeriesState(cseg)) {
+		return false
+	}
+	return r.attachSplit(e, l, child, seg, cseg, l.Base.Series)
+}
+
+// adoptSplit links child to a later segment of e that starts where child starts: both
+// sides split the series at the same occurrence ("this and all following" here and in
+// Outlook, or a sync between Outlook's two writes that sent the part made here as a new
+// series). The segment keeps its content and takes child as its Outlook series, merged
+// against the series as last synced; an item an earlier cycle created for it is deleted, as
+// it duplicates child.
+func (r *reconciler) adoptSplit(e *calendar.Event, l *Link, child *RemoteSeries, pseg calendar.Segment, childFirst time.Time, was SeriesState) bool {
+	var seg calendar.Segment
+	found := false
+	for _, sg := range e.Segments {
+		if first, ok := sg.Schedule().FirstStart(); ok && first.Equal(childFirst) && sg.UID != l.SegmentUID {
+			seg, found = sg, true
+		}
+	}
+	if !found {
+		return false
+	}
+	kept := r.linksOf[e.ID][:0]
+	for _, ol := range r.linksOf[e.ID] {
+		if ol.SegmentUID != seg.UID {
+			kept = append(kept, ol)
+			continue
+		}
+		if ol.RemoteID != child.Master.ID {
+			r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: ol.RemoteID}, Purpose: "Duplicate of Outlook's split"})
+			r.history(e.ID, "to Outlook", "Outlook split the series where it was split here: one series kept for the part, the other deleted", seg.Title)
+		}
+	}
+	r.linksOf[e.ID] = kept
+	pseg.Content = e.Segments[e.SegmentIndex(l.SegmentUID)].Content
+	if _, err := e.ReplaceSegment(l.SegmentUID, pseg); err != nil {
+		r.history(e.ID, "error", "Outlook split this series, but the new part could not be joined to it", err.Error())
+		return false
+	}
+	r.markDirty(e)
+	r.linked[child.Master.ID] = true
+	r.splitBase[l] = was
+	l.Base.Series = withContent(LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)]), was)
+	l.Base.Instances = nil
+	l.Base.Trimmed, l.Base.TrimmedAt = nil, time.Time{}
+	cl := &Link{EventID: e.ID, SegmentUID: seg.UID, RemoteID: child.Master.ID,
+		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,
+		Base: Base{Series: withContent(LocalSeriesState(e.Segments[e.SegmentIndex(seg.UID)]), was), Attendees: r.in.People.remoteAttendees(child.Master), Private: child.Master.Private}}
+	r.splitBase[cl] = was
+	r.linksOf[e.ID] = append(r.linksOf[e.ID], cl)
+	if r.plan.SplitLinks == nil {
+		r.plan.SplitLinks = map[int64][]Link{}
+	}
+	r.plan.SplitLinks[e.ID] = append(r.plan.SplitLinks[e.ID], *cl)
+	r.history(e.ID, "from Outlook", "Outlook changed this and all following occurrences where they were changed here: kept as one part", seg.Title)
 	return true
 }
 

@@ -399,3 +399,81 @@ func TestStateMachineFoundARenamedSplitIsStillOneEvent(t *testing.T) {
 		})
 	}
 }
+
+// split-over-a-part-made-here: My Calendar changed "this and all following" from one
+// occurrence, and Outlook did so too, from the same or a later one, with a sync between
+// Outlook's two writes that sent the part made here to Outlook as a series of its own. The
+// new series of Outlook's split overlapped that part and was imported beside it. Now it
+// takes the part's place when both start together (the series sent for the part is deleted),
+// and splits the part when it starts inside it.
+func TestStateMachineFoundAnOutlookSplitOverAPartMadeHere(t *testing.T) {
+	for _, at := range []struct {
+		name            string
+		here, inOutlook int  // the occurrences split at
+		earlier         bool // Outlook split the series at its fifth occurrence before
+	}{{"at the same occurrence", 2, 2, false}, {"inside the part made here", 1, 3, false}, {"inside the part made here, after an earlier split", 1, 2, true}} {
+		t.Run(at.name, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), RRule: "FREQ=WEEKLY;COUNT=6"})
+			w.sync()
+			if at.earlier {
+				if _, err := w.fake.SplitSeries(mailbox, w.linkOf(e.ID), w.at(28, 9, 0), fakeoutlook.Change{}); err != nil {
+					t.Fatal(err)
+				}
+				w.sync()
+			}
+			// Outlook's first write, then the change here: the later change of the
+			// series' end is the one here, and wins.
+			finish, err := w.fake.BeginSplitSeries(mailbox, w.linkOf(e.ID), w.at(7*at.inOutlook, 9, 0), fakeoutlook.Change{Location: ptr("Split 7")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, w.at(7*at.here, 9, 0).UTC(), calendar.Change{Location: ptr("Room 6")}); err != nil {
+				t.Fatal(err)
+			}
+			w.sync() // between Outlook's two writes: the part made here goes to Outlook
+			if _, err := finish(); err != nil {
+				t.Fatal(err)
+			}
+			w.sync()
+			w.sync()
+			if n := w.events(); n != 1 {
+				t.Errorf("%d events here, want 1\n%v", n, w.local())
+			}
+			w.same()
+			smNoDuplicateLines(t, "My Calendar", w.local())
+			smNoDuplicateLines(t, "Outlook", w.outlook())
+		})
+	}
+}
+
+// series-inside-a-part: a new Outlook series carrying on a part made here from one of its
+// later occurrences (what Outlook's split of the parent leaves when a sync between its two
+// writes had already ended the parent earlier and sent the part made here) was imported
+// beside the part: its instances twice. Now it is joined to the event as a new part, and the
+// part made here ends before it.
+func TestStateMachineFoundASeriesCarryingOnAPartIsJoinedToIt(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), RRule: "FREQ=WEEKLY;BYDAY=MO"})
+	w.sync()
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, w.at(7, 9, 0).UTC(), calendar.Change{Location: ptr("Room 6")}); err != nil {
+		t.Fatal(err)
+	}
+	w.sync()
+	if _, err := w.fake.CreateEvent(mailbox, fakeoutlook.EventSpec{Subject: "Weekly", Location: "Split 7", Start: w.at(21, 9, 0), End: w.at(21, 10, 0), TimeZone: w.zone.String(),
+		Recurrence: &fakeoutlook.PatternedRecurrence{Pattern: fakeoutlook.RecurrencePattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{"monday"}, FirstDayOfWeek: "sunday"},
+			Range: fakeoutlook.RecurrenceRange{Type: "noEnd"}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.sync()
+	w.sync()
+	if n := w.events(); n != 1 {
+		t.Errorf("%d events here, want 1\n%v", n, w.local())
+	}
+	if got := w.event(e.ID); len(got.Segments) != 3 {
+		t.Errorf("the event has %d parts, want 3", len(got.Segments))
+	}
+	w.same()
+	smNoDuplicateLines(t, "My Calendar", w.local())
+	smNoDuplicateLines(t, "Outlook", w.outlook())
+}
