@@ -371,6 +371,19 @@ func (m *machine) remoteMove(master, occ fakeoutlook.Event) (time.Time, time.Tim
 			}
 		}
 	}
+	// Nor onto the day of an instance of another part of the same series (Outlook's split
+	// keeps the title): the user would make the two instances on one day that the checks
+	// take for a duplicate.
+	view, err := m.w.fake.CalendarView(mailbox, ns.AddDate(0, 0, -1), ne.AddDate(0, 0, 1))
+	if err != nil {
+		return time.Time{}, time.Time{}, false
+	}
+	for _, v := range view {
+		if v.ID != occ.ID && !v.IsCancelled && v.Subject == occ.Subject && v.IsAllDay &&
+			v.Start.In(smZone(v.TimeZone)).Format(smDate) == ns.Format(smDate) {
+			return time.Time{}, time.Time{}, false
+		}
+	}
 	return ns, ne, true
 }
 
