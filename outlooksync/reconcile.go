@@ -309,6 +309,16 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 			r.markDirty(e)
 			r.history(e.ID, "from Outlook", "Changed in Outlook: "+changedFields(L, T), T.Subject)
 			seg = e.Segments[e.SegmentIndex(uid)]
+			if _, any := seg.Schedule().FirstStart(); !any && len(e.Segments) > 1 {
+				// Outlook's new schedule starts where a later part of the event starts:
+				// bounded to end before it, the part has no occurrence left. It goes, here
+				// and in Outlook; the later part holds those days.
+				r.history(e.ID, "from Outlook", "Outlook's new schedule of a part leaves it no occurrence before the next part: removed here and in Outlook", T.Subject)
+				e.RemoveSegment(uid, r.in.Now)
+				lp.Delete = true
+				r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: l.RemoteID}, Link: lp, Purpose: "Part left with no occurrence"})
+				return
+			}
 			// The event may have bounded it to end before its next segment.
 			T = LocalSeriesState(seg)
 			if seg.Rule != nil {

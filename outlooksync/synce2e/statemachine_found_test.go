@@ -477,3 +477,40 @@ func TestStateMachineFoundASeriesCarryingOnAPartIsJoinedToIt(t *testing.T) {
 	smNoDuplicateLines(t, "My Calendar", w.local())
 	smNoDuplicateLines(t, "Outlook", w.outlook())
 }
+
+// pattern-onto-a-later-part: My Calendar changed "this and all following" from the third
+// day of a daily series while Outlook, later, made the series weekly on the weekday of that
+// third day. Outlook's schedule won the first part, which, bounded to end before the later
+// part, had no occurrence left: each cycle then took and sent its repeat again, and Outlook
+// kept the weekly series beside the later part. Now a part left with no occurrence goes,
+// here and in Outlook.
+func TestStateMachineFoundAPatternOntoALaterPartSettles(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	start := w.at(2, 9, 0) // a Wednesday: the third day is a Friday
+	e := w.create(calendar.EventInput{Title: "Daily", Start: wall(start), End: wall(start.Add(45 * time.Minute)), RRule: "FREQ=DAILY;COUNT=10"})
+	w.sync()
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, start.AddDate(0, 0, 2).UTC(), calendar.Change{Title: ptr("Daily'")}); err != nil {
+		t.Fatal(err)
+	}
+	series := w.linkOf(e.ID)
+	evs, _ := w.fake.Events(mailbox)
+	var rec *fakeoutlook.PatternedRecurrence
+	for _, ev := range evs {
+		if ev.ID == series {
+			r := *ev.Recurrence
+			rec = &r
+		}
+	}
+	rec.Pattern = fakeoutlook.RecurrencePattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{"friday"}, FirstDayOfWeek: "sunday"}
+	if _, err := w.fake.ChangePattern(mailbox, series, *rec); err != nil {
+		t.Fatal(err)
+	}
+	w.sync()
+	w.sync()
+	if res := w.sync(); res.Pushed != 0 || res.Pulled != 0 {
+		t.Errorf("a quiet cycle pushed %d and pulled %d: %+v", res.Pushed, res.Pulled, res.History)
+	}
+	w.same()
+	smNoDuplicateLines(t, "My Calendar", w.local())
+	smNoDuplicateLines(t, "Outlook", w.outlook())
+}
