@@ -194,6 +194,9 @@ func TestSettingsPageCreatesShowsOnceAndRevokesTokens(t *testing.T) {
 	}
 	rows, _ := a.tokens.list(t.Context(), h.users["alice@example.com"].ID)
 	revoke := "/settings/tokens/" + itoa64(rows[0].ID) + "/revoke"
+	if !strings.Contains(page, `action="`+revoke+`"`) {
+		t.Errorf("the settings page has no form revoking the token at %s", revoke)
+	}
 
 	if res, _ := bob.submit(revoke, nil); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("bob revoking alice's token: %d, want 404", res.StatusCode)
@@ -267,6 +270,23 @@ func TestOwnerChangesPasswordAndOtherSessionsEnd(t *testing.T) {
 			t.Errorf("audit %q", got)
 		}
 	})
+}
+
+func TestPeoplePageRevokesAPersonsTokens(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	admin, bob := h.as("admin@example.com"), h.users["bob@example.com"]
+	if _, err := h.app.tokens.create(t.Context(), bob.ID, "bob's laptop"); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := h.app.tokens.list(t.Context(), bob.ID)
+	revoke := "/cp/people/" + itoa64(bob.ID) + "/tokens/" + itoa64(rows[0].ID) + "/revoke"
+	if _, page := admin.page("/cp/people/" + itoa64(bob.ID)); !strings.Contains(page, `action="`+revoke+`"`) {
+		t.Fatalf("the person's page has no form revoking the token at %s", revoke)
+	}
+	admin.submit(revoke, nil)
+	if rows, _ := h.app.tokens.list(t.Context(), bob.ID); len(rows) != 0 {
+		t.Errorf("the token is still there after its Revoke form was sent")
+	}
 }
 
 func TestPeoplePageIsForAdministratorsOnly(t *testing.T) {

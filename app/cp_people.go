@@ -169,7 +169,7 @@ func (a *App) cpPersonPage(c echo.Context, u User) (cpPersonPage, error) {
 		return p, err
 	}
 	p.Person = personRow(u, len(rows))
-	p.Tokens = a.tokenRows(rows, loc)
+	p.Tokens = a.tokenRows(rows, loc, p.Person.URL+"/tokens")
 	if p.Audit, err = a.accountChanges(ctx, u.ID, loc); err != nil {
 		return p, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type tokenRow struct {
 	LastUsed string // "never" when unused
 	Expires  string // "never" when it does not expire
 	Expired  bool
+	// RevokeURL is where its Revoke form posts.
+	RevokeURL string
 }
 
 // tokenForm is what the new-token form was sent with, to show it again with its errors.
@@ -59,12 +62,15 @@ func tokenDayChoices(chosen string) []option {
 }
 
 // tokenRows turns tokens into rows in the viewer's zone.
-func (a *App) tokenRows(rows []apiTokenRow, loc *time.Location) []tokenRow {
+//
+// base is the path the tokens' revoke forms post under (base/ID/revoke).
+func (a *App) tokenRows(rows []apiTokenRow, loc *time.Location, base string) []tokenRow {
 	const layout = "2 Jan 2006 15:04"
 	out := make([]tokenRow, len(rows))
 	for i, r := range rows {
 		t := tokenRow{ID: r.ID, Name: r.Name, Prefix: r.Shown(), Created: r.CreatedAt.In(loc).Format(layout),
-			LastUsed: "never", Expires: "never", Expired: r.expired(a.now())}
+			LastUsed: "never", Expires: "never", Expired: r.expired(a.now()),
+			RevokeURL: base + "/" + strconv.FormatInt(r.ID, 10) + "/revoke"}
 		if r.LastUsedAt != nil {
 			t.LastUsed = r.LastUsedAt.In(loc).Format(layout)
 		}
@@ -103,7 +109,7 @@ func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error)
 	if err != nil {
 		return p, err
 	}
-	p.Tokens = a.tokenRows(rows, viewerLocation(v))
+	p.Tokens = a.tokenRows(rows, viewerLocation(v), "/settings/tokens")
 	return p, nil
 }
 

@@ -253,14 +253,7 @@ func splitBeforeARelink(t *testing.T, editedHere bool, zone string) {
 	}
 	w.sync()
 	w.sync()
-	if n := w.events(); n != 1 {
-		t.Errorf("%d events here, want 1\n%v", n, w.local())
-	}
-	if got := w.event(e.ID); len(got.Segments) != 2 {
-		t.Errorf("the event has %d parts, want 2", len(got.Segments))
-	}
-	w.same()
-	smNoDuplicateLines(t, "My Calendar", w.local())
+	w.wantOneEvent(t, e.ID, 2)
 }
 
 // deleted-before-relink: an event created in Outlook by a cycle that crashed before saving
@@ -388,14 +381,7 @@ func TestStateMachineFoundARenamedSplitIsStillOneEvent(t *testing.T) {
 			}
 			w.sync()
 			w.sync()
-			if n := w.events(); n != 1 {
-				t.Errorf("%d events here, want 1\n%v", n, w.local())
-			}
-			if got := w.event(e.ID); len(got.Segments) != 2 {
-				t.Errorf("the event has %d parts, want 2", len(got.Segments))
-			}
-			w.same()
-			smNoDuplicateLines(t, "My Calendar", w.local())
+			w.wantOneEvent(t, e.ID, 2)
 		})
 	}
 }
@@ -467,14 +453,7 @@ func TestStateMachineFoundASeriesCarryingOnAPartIsJoinedToIt(t *testing.T) {
 	}
 	w.sync()
 	w.sync()
-	if n := w.events(); n != 1 {
-		t.Errorf("%d events here, want 1\n%v", n, w.local())
-	}
-	if got := w.event(e.ID); len(got.Segments) != 3 {
-		t.Errorf("the event has %d parts, want 3", len(got.Segments))
-	}
-	w.same()
-	smNoDuplicateLines(t, "My Calendar", w.local())
+	w.wantOneEvent(t, e.ID, 3)
 	smNoDuplicateLines(t, "Outlook", w.outlook())
 }
 
@@ -513,4 +492,18 @@ func TestStateMachineFoundAPatternOntoALaterPartSettles(t *testing.T) {
 	w.same()
 	smNoDuplicateLines(t, "My Calendar", w.local())
 	smNoDuplicateLines(t, "Outlook", w.outlook())
+}
+
+// wantOneEvent fails unless My Calendar has one event, the one of eventID, in parts parts,
+// showing what Outlook shows and no instance twice.
+func (w *world) wantOneEvent(t *testing.T, eventID int64, parts int) {
+	t.Helper()
+	if n := w.events(); n != 1 {
+		t.Errorf("%d events here, want 1\n%v", n, w.local())
+	}
+	if got := w.event(eventID); len(got.Segments) != parts {
+		t.Errorf("the event has %d parts, want %d", len(got.Segments), parts)
+	}
+	w.same()
+	smNoDuplicateLines(t, "My Calendar", w.local())
 }
