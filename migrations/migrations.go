@@ -35,6 +35,7 @@ func All() []Migration {
 		{8, "event dates in range", datesInRangeUp},
 		{9, "account lifecycle", accountLifecycleUp},
 		{10, "answer indexes", answerIndexesUp},
+		{11, "outlook sync pending creates", syncPendingCreatesUp},
 	}
 }
 

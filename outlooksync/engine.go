@@ -297,7 +297,12 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 	for id, rs := range remote {
 		cache[id] = rs
 	}
-	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote, Links: links, People: people})
+	pending, err := en.Store.Pending(ctx, job.UserID)
+	if err != nil {
+		return nil, err
+	}
+	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote,
+		Links: links, Pending: pending, People: people})
 	if job.DryRun {
 		res.DryRunPlan += plan.Summary()
 		return nil, nil
@@ -404,12 +409,21 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 	redo := map[string]bool{}
 	if len(plan.Ops) > 0 {
 		ops := make([]Op, len(plan.Ops))
+		var creates []PendingCreate
 		for i, p := range plan.Ops {
 			ops[i] = p.Op
 			if p.Op.Write != nil && p.Op.Write.Marker != "" && p.Link != nil && p.Link.Event != nil && p.StandIn == "" {
 				// Created events got their ids on save: the marker names the stored id.
 				p.Op.Write.Marker = Marker(p.Link.Event.ID, p.Link.SegmentUID)
 			}
+			if p.Op.Kind == OpCreate && p.StandIn == "" && p.Link != nil && p.Link.Event != nil {
+				creates = append(creates, PendingCreate{EventID: p.Link.Event.ID, SegmentUID: p.Link.SegmentUID, Base: p.Link.Base})
+			}
+		}
+		// What is sent as new is recorded first: should the cycle stop before the links are
+		// saved, the next one relinks the items with what was sent (pending.go).
+		if err := en.Store.SavePending(ctx, job.UserID, creates); err != nil {
+			return nil, err
 		}
 		sent := en.Now()
 		results := job.Graph.Apply(ctx, ops)

@@ -9,11 +9,11 @@ import (
 
 // ForgetUser removes, inside tx, everything the sync keeps of a user whose account is being
 // deleted: the Outlook connection with its sealed tokens, and the sync's links, cursor,
-// history, lease and the meeting copies it tracks in their mailbox. Unlike Disconnect it
+// history, lease, pending creates and the meeting copies it tracks in their mailbox. Unlike Disconnect it
 // keeps no links for a later reconnect: nobody will reconnect that account. Items already
 // in the user's Outlook are not touched (the connection that could reach them goes).
 func ForgetUser(ctx context.Context, tx *gorm.DB, userID int64) error {
-	for _, m := range []any{&connectionRow{}, &linkRow{}, &cursorRow{}, &historyRow{}, &leaseRow{}, &attendanceRow{}} {
+	for _, m := range []any{&connectionRow{}, &linkRow{}, &cursorRow{}, &historyRow{}, &leaseRow{}, &attendanceRow{}, &pendingRow{}} {
 		if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(m).Error; err != nil {
 			return fmt.Errorf("forget the outlook sync of user %d: %w", userID, err)
 		}

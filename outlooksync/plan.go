@@ -45,6 +45,9 @@ type Input struct {
 	// since the base.
 	Remote map[string]*RemoteSeries
 	Links  []Link
+	// Pending are the bases of creates sent by cycles that may have stopped before saving
+	// their links (pending.go).
+	Pending []PendingCreate
 	// People resolves invitees and attendees (empty: meetings are left as they are).
 	People People
 }

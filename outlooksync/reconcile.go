@@ -21,7 +21,7 @@ import (
 // of an Outlook "this and all following" split, and imported otherwise.
 func Reconcile(in Input) *Plan {
 	in.Remote = linkedZones(in.Links, in.Remote)           // linked series keep the zone they were synced in
-	in.Remote = markedZones(in.Links, in.Local, in.Remote) // and series created but not linked, the zone sent
+	in.Remote = markedZones(in, in.Remote)                 // and series created but not linked, the zone sent
 	r := &reconciler{in: in, plan: &Plan{}, clones: map[int64]*calendar.Event{}, dirty: map[int64]bool{},
 		linksOf: map[int64][]*Link{}, linked: map[string]bool{}, splitBase: map[*Link]SeriesState{}}
 	for i := range in.Links {
@@ -121,13 +121,17 @@ func (r *reconciler) matchMarkers() {
 		}
 		// The base is what we created it with: the series and no exceptions yet, so that
 		// what Outlook's user changed since (a split among them) counts as their change.
-		// That is the segment here when nothing changed here since the item was created.
-		// Changed here since, the series as sent is not known, and Outlook's present state
-		// stands for it, but for an end Outlook brought forward (the first write of a
-		// split): that is Outlook's change, not what was sent.
+		// The cycle that sent the create saved it first (pending.go). A create sent before
+		// that was saved has none: then it is the segment here when nothing changed here
+		// since the item was created; changed here since, Outlook's present state stands
+		// for it, but for an end Outlook brought forward (the first write of a split): that
+		// is Outlook's change, not what was sent.
 		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(rs.Master)}
 		here := LocalSeriesState(e.Segments[e.SegmentIndex(uid)])
+		sent, wasSent := r.sent(eventID, uid)
 		switch {
+		case wasSent:
+			base = sent
 		case !rs.Master.Created.IsZero() && !e.UpdatedAt.After(rs.Master.Created):
 			base.Series = here
 		case shortened(here, base.Series):
@@ -138,6 +142,20 @@ func (r *reconciler) matchMarkers() {
 		r.linked[rs.Master.ID] = true
 		r.history(eventID, "kept", "Relinked an Outlook series this calendar had created", rs.Master.Subject)
 	}
+}
+
+// sent returns the base a cycle saved before sending the create of a segment (a copy).
+func (r *reconciler) sent(eventID int64, uid string) (Base, bool) {
+	for _, p := range r.in.Pending {
+		if p.EventID == eventID && p.SegmentUID == uid {
+			b := p.Base
+			b.Instances, b.StandIns, b.Trimmed = nil, nil, nil
+			b.Attendees = slices.Clone(b.Attendees)
+			b.Answers = maps.Clone(b.Answers)
+			return b, true
+		}
+	}
+	return Base{}, false
 }
 
 // event reconciles one local event with its linked Outlook series.

@@ -127,17 +127,19 @@ func (s *Store) SaveLink(ctx context.Context, userID int64, l Link) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("save sync link: %w", err)
 		}
-		return nil
+		return deletePending(tx, userID, l.EventID, l.SegmentUID)
 	})
 }
 
-// DeleteLink removes the link of a segment.
+// DeleteLink removes the link of a segment, and the base of a create sent for it.
 func (s *Store) DeleteLink(ctx context.Context, userID, eventID int64, segmentUID string) error {
-	err := s.db.WithContext(ctx).Where("user_id = ? AND event_id = ? AND segment_uid = ?", userID, eventID, segmentUID).Delete(&linkRow{}).Error
-	if err != nil {
-		return fmt.Errorf("delete sync link: %w", err)
-	}
-	return nil
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Where("user_id = ? AND event_id = ? AND segment_uid = ?", userID, eventID, segmentUID).Delete(&linkRow{}).Error
+		if err != nil {
+			return fmt.Errorf("delete sync link: %w", err)
+		}
+		return deletePending(tx, userID, eventID, segmentUID)
+	})
 }
 
 // Cursor is a user's place in Outlook's change feed and the outcome of the last cycle.

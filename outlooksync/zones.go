@@ -57,15 +57,16 @@ func linkedZones(links []Link, remote map[string]*RemoteSeries) map[string]*Remo
 
 // markedZones does for the Outlook series that carry our marker but no link (created by a
 // cycle that stopped before linking them) what linkedZones does for linked ones, with the
-// zone of the segment the marker names: relinked in the zone Outlook renamed, the series
-// would differ from the one sent, and a split of it would go unseen.
-func markedZones(links []Link, local []*calendar.Event, remote map[string]*RemoteSeries) map[string]*RemoteSeries {
-	linked := make(map[string]bool, len(links))
-	for _, l := range links {
+// zone sent (pending.go), or failing that the zone of the segment the marker names:
+// relinked in the zone Outlook renamed, the series would differ from the one sent, and a
+// split of it would go unseen.
+func markedZones(in Input, remote map[string]*RemoteSeries) map[string]*RemoteSeries {
+	linked := make(map[string]bool, len(in.Links))
+	for _, l := range in.Links {
 		linked[l.RemoteID] = true
 	}
-	byID := make(map[int64]*calendar.Event, len(local))
-	for _, e := range local {
+	byID := make(map[int64]*calendar.Event, len(in.Local))
+	for _, e := range in.Local {
 		byID[e.ID] = e
 	}
 	out, copied := remote, false
@@ -75,7 +76,13 @@ func markedZones(links []Link, local []*calendar.Event, remote map[string]*Remot
 		if !ok || e == nil || e.SegmentIndex(uid) < 0 || linked[id] {
 			continue
 		}
-		zone := keptZone(rs.Master.TimeZone, e.Segments[e.SegmentIndex(uid)].TimeZone)
+		sentZone := e.Segments[e.SegmentIndex(uid)].TimeZone
+		for _, p := range in.Pending {
+			if p.EventID == eventID && p.SegmentUID == uid {
+				sentZone = p.Base.Series.When.Zone
+			}
+		}
+		zone := keptZone(rs.Master.TimeZone, sentZone)
 		if zone == rs.Master.TimeZone {
 			continue
 		}

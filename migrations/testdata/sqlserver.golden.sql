@@ -88,3 +88,7 @@ CREATE INDEX "ix_account_audit_subject" ON "account_audit"("subject_user_id");
 CREATE INDEX ix_invitations_event_user ON invitations (event_id, user_id);
 CREATE INDEX ix_rsvps_event_user ON rsvps (event_id, user_id);
 
+-- 0011 outlook sync pending creates
+CREATE TABLE "sync_pending_creates" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"event_id" bigint NOT NULL,"segment_uid" nvarchar(32) NOT NULL,"base" nvarchar(MAX) NOT NULL,"sent_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ux_sync_pending_creates_segment" ON "sync_pending_creates"("user_id","event_id","segment_uid");
+

@@ -256,6 +256,53 @@ func splitBeforeARelink(t *testing.T, editedHere bool, zone string) {
 	w.wantOneEvent(t, e.ID, 2)
 }
 
+// splits-before-a-relink-of-a-changed-series: a series created in Outlook by a cycle that
+// crashed before saving its link, then split twice in Outlook while My Calendar changed
+// "this and all following" from an earlier occurrence, was relinked with Outlook's shortened
+// series as its base: what was sent was no longer known on either side, the splits went
+// unseen and their new parts were imported beside the event. Now a cycle saves the base of
+// each create before sending it, and the relink takes that.
+func TestStateMachineFoundSplitsBeforeARelinkOfAChangedSeries(t *testing.T) {
+	for _, order := range []struct {
+		name          string
+		first, second int // the days split at, in that order
+		ofNewPart     bool
+	}{{"the later split first", 6, 3, false}, {"the new part split again", 3, 6, true}} {
+		t.Run(order.name, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			e := w.create(calendar.EventInput{Title: "Daily", Start: wall(w.at(0, 8, 0)), End: wall(w.at(0, 8, 45)), RRule: "FREQ=DAILY;COUNT=10"})
+			w.crashedSync()
+			evs, err := w.fake.Events(mailbox)
+			if err != nil || len(evs) != 1 {
+				t.Fatalf("Outlook has %d items (%v), want the one created", len(evs), err)
+			}
+			if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, w.at(1, 8, 0).UTC(), calendar.Change{Title: ptr("Daily, later")}); err != nil {
+				t.Fatal(err)
+			}
+			part, err := w.fake.SplitSeries(mailbox, evs[0].ID, w.at(order.first, 8, 0), fakeoutlook.Change{Location: ptr("Room 2")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			again := evs[0].ID
+			if order.ofNewPart {
+				again = part.ID
+			}
+			if _, err := w.fake.SplitSeries(mailbox, again, w.at(order.second, 8, 0), fakeoutlook.Change{Location: ptr("Room 3")}); err != nil {
+				t.Fatal(err)
+			}
+			w.sync()
+			w.sync()
+			w.sync()
+			if n := w.events(); n != 1 {
+				t.Errorf("%d events here, want 1\n%v", n, w.local())
+			}
+			w.same()
+			smNoDuplicateLines(t, "My Calendar", w.local())
+			smNoDuplicateLines(t, "Outlook", w.outlook())
+		})
+	}
+}
+
 // deleted-before-relink: an event created in Outlook by a cycle that crashed before saving
 // its link, and deleted there before the next cycle, stayed here for good: the next cycle
 // created it again with the same transaction id, Outlook answered with the deleted item,
