@@ -68,10 +68,11 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	// before Outlook shortened it alone in an earlier cycle (the first of a split's two
 	// writes, seen by a sync that fell between them).
 	was, ok := r.splitBase[l]
+	trimmedAt := r.in.Now
 	if !ok {
 		was = l.Base.Series
 		if t := l.Base.Trimmed; t != nil && r.in.Now.Sub(l.Base.TrimmedAt) < trimmedKept {
-			was = *t
+			was, trimmedAt = *t, l.Base.TrimmedAt
 		}
 	}
 	baseSeg, err := segmentFromState(was, old)
@@ -133,6 +134,13 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	// own merge sees no difference of schedule, and the content changed on either side.
 	l.Base.Series = withContent(LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)]), was)
 	l.Base.Instances = nil
+	if slices.ContainsFunc(baseSeg.Schedule().Starts(pLast.Add(time.Second), childFirst, 0), func(s time.Time) bool { return s.After(pLast) }) {
+		// The parent ends earlier than this new series explains: another split's first
+		// write (Outlook split the series twice, the later split first), whose new series
+		// is still to come. It is awaited as for a series shortened alone.
+		w := was
+		l.Base.Trimmed, l.Base.TrimmedAt = &w, trimmedAt
+	}
 	return true
 }
 

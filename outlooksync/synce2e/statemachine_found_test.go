@@ -480,6 +480,55 @@ func TestStateMachineFoundAnOutlookSplitOverAPartMadeHere(t *testing.T) {
 	}
 }
 
+// split-twice-later-split-first: Outlook split a series at a late occurrence and then, in
+// two writes with a sync between them, at an earlier one, while My Calendar changed "this
+// and all following" from an earlier occurrence still (sent to Outlook by that sync). The
+// sync matched the late split and forgot that the series ended earlier than it explains,
+// so the earlier split's new series, arriving after, was imported beside the part made
+// here. Now a series shortened beyond the split matched still awaits its other new series.
+func TestStateMachineFoundASeriesSplitTwiceLaterSplitFirst(t *testing.T) {
+	for _, zone := range []string{"", "America/Toronto"} {
+		t.Run("zone "+zone, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			loc := w.zone
+			if zone != "" {
+				var err error
+				if loc, err = time.LoadLocation(zone); err != nil {
+					t.Fatal(err)
+				}
+			}
+			at := func(days int) time.Time {
+				d := w.at(days, 0, 0)
+				return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, loc)
+			}
+			e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(at(0)), End: wall(at(0).Add(time.Hour)), TimeZone: zone, RRule: "FREQ=WEEKLY;COUNT=8"})
+			w.sync()
+			if _, err := w.fake.SplitSeries(mailbox, w.linkOf(e.ID), at(42), fakeoutlook.Change{Location: ptr("Split 6")}); err != nil {
+				t.Fatal(err)
+			}
+			finish, err := w.fake.BeginSplitSeries(mailbox, w.linkOf(e.ID), at(21), fakeoutlook.Change{Location: ptr("Split 7")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, at(7).UTC(), calendar.Change{Location: ptr("Room 9")}); err != nil {
+				t.Fatal(err)
+			}
+			w.sync() // between Outlook's two writes: the part made here goes to Outlook
+			if _, err := finish(); err != nil {
+				t.Fatal(err)
+			}
+			w.sync()
+			w.sync()
+			if n := w.events(); n != 1 {
+				t.Errorf("%d events here, want 1\n%v", n, w.local())
+			}
+			w.same()
+			smNoDuplicateLines(t, "My Calendar", w.local())
+			smNoDuplicateLines(t, "Outlook", w.outlook())
+		})
+	}
+}
+
 // series-inside-a-part: a new Outlook series carrying on a part made here from one of its
 // later occurrences (what Outlook's split of the parent leaves when a sync between its two
 // writes had already ended the parent earlier and sent the part made here) was imported
