@@ -17,7 +17,9 @@ func TestPendingCreatesLastUntilTheirLink(t *testing.T) {
 		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 		st := NewStore(db)
 		st.now = func() time.Time { return now }
-		sent := func(title string) Base { return Base{Series: SeriesState{Subject: title}, Attendees: []string{"bob@example.com"}} }
+		sent := func(title string) Base {
+			return Base{Series: SeriesState{Subject: title}, Attendees: []string{"bob@example.com"}}
+		}
 		if err := st.SavePending(ctx, 1, []PendingCreate{{EventID: 10, SegmentUID: "a", Base: sent("first")}, {EventID: 10, SegmentUID: "b", Base: sent("second")}}); err != nil {
 			t.Fatal(err)
 		}

@@ -20,8 +20,8 @@ import (
 // Outlook items nobody links are matched back to their parent when they are the second half
 // of an Outlook "this and all following" split, and imported otherwise.
 func Reconcile(in Input) *Plan {
-	in.Remote = linkedZones(in.Links, in.Remote)           // linked series keep the zone they were synced in
-	in.Remote = markedZones(in, in.Remote)                 // and series created but not linked, the zone sent
+	in.Remote = linkedZones(in.Links, in.Remote) // linked series keep the zone they were synced in
+	in.Remote = markedZones(in, in.Remote)       // and series created but not linked, the zone sent
 	r := &reconciler{in: in, plan: &Plan{}, clones: map[int64]*calendar.Event{}, dirty: map[int64]bool{},
 		linksOf: map[int64][]*Link{}, linked: map[string]bool{}, splitBase: map[*Link]SeriesState{}}
 	for i := range in.Links {
