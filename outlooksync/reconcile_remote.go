@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"intracal/calendar"
+	"intracal/outlooksync/winzone"
 )
 
 // matchSplits finds Outlook's "this and all following" edits: a new, unlinked series whose
@@ -176,9 +177,10 @@ func (r *reconciler) trySplitOfDeleted(e *calendar.Event, l *Link, child *Remote
 }
 
 // samePattern reports whether two series repeat alike (the same rule but for its end, the
-// same time of day, length and zone).
+// same time of day, length and zone). Zones are compared as Outlook knows them, by their
+// Windows names: a series sent in Europe/Amsterdam comes back in Europe/Berlin.
 func samePattern(a, b SeriesState) bool {
-	if a.Rule == "" || b.Rule == "" || a.When.Zone != b.When.Zone || a.When.Duration != b.When.Duration || a.When.AllDay != b.When.AllDay {
+	if a.Rule == "" || b.Rule == "" || !winzone.Same(a.When.Zone, b.When.Zone) || a.When.Duration != b.When.Duration || a.When.AllDay != b.When.AllDay {
 		return false
 	}
 	if !a.When.AllDay && a.When.Start[len("2006-01-02"):] != b.When.Start[len("2006-01-02"):] {

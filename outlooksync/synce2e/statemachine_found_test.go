@@ -153,6 +153,40 @@ func TestStateMachineFoundSplitThenParentDeletedDuplicates(t *testing.T) {
 	smNoDuplicateLines(t, "Outlook", w.outlook())
 }
 
+// split-parent-deleted-renamed-zone: the same, for a series made here in a zone Outlook
+// names otherwise (Europe/Amsterdam comes back as Europe/Berlin): the new series, in
+// Outlook's zone, was not taken to repeat the series as last synced, and was imported
+// beside the event. Patterns are now compared in the zones Outlook knows.
+func TestStateMachineFoundSplitThenParentDeletedInAnotherZoneName(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := w.at(0, 0, 0)
+	day := func(n int) time.Time { return time.Date(d.Year(), d.Month(), d.Day()+n, 17, 0, 0, 0, ams) }
+	e := w.create(calendar.EventInput{Title: "Daily", Start: wall(day(0)), End: wall(day(0).Add(time.Hour)), TimeZone: "Europe/Amsterdam", RRule: "FREQ=DAILY;COUNT=10"})
+	w.sync()
+	series := w.linkOf(e.ID)
+	if _, err := w.fake.SplitSeries(mailbox, series, day(6), fakeoutlook.Change{Location: ptr("Split")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Title: ptr("Daily, renamed")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.fake.DeleteEvent(mailbox, series); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		w.sync()
+	}
+	if n := w.events(); n != 1 {
+		t.Errorf("%d events here, want 1\n%v", n, w.local())
+	}
+	smNoDuplicateLines(t, "My Calendar", w.local())
+	smNoDuplicateLines(t, "Outlook", w.outlook())
+}
+
 // smNoDuplicateLines fails when two of the lines (world.local or world.outlook) start at
 // the same instant.
 func smNoDuplicateLines(t *testing.T, side string, lines []string) {
