@@ -153,14 +153,22 @@ func withContent(s, c SeriesState) SeriesState {
 
 // trySplitOfDeleted attaches child to link l's segment when Outlook split the series and
 // then deleted its first part, before a sync saw either: child carries on the series as last
-// synced (its pattern, from one of its occurrences), and the deleted part is what came
-// before. The parent's link then holds that part as last synced, so that its own merge
-// sees the deletion: taken here when nothing changed since, or lost to a change made here.
+// synced (its pattern, from one of its occurrences, and no further than it went), and the
+// deleted part is what came before. Its title may have changed since: a split keeps the
+// series' range, a rename does not touch it. The parent's link then holds that part as
+// last synced, so that its own merge sees the deletion: taken here when nothing changed
+// since, or lost to a change made here.
 func (r *reconciler) trySplitOfDeleted(e *calendar.Event, l *Link, child *RemoteSeries, cseg calendar.Segment, childFirst time.Time, was SeriesState, baseSeg calendar.Segment) bool {
 	first, ok := baseSeg.Schedule().FirstStart()
-	if !ok || !first.Before(childFirst) || !baseSeg.Schedule().Contains(childFirst) ||
-		child.Master.Subject != was.Subject || !samePattern(was, LocalSeriesState(cseg)) {
+	if !ok || !first.Before(childFirst) || !baseSeg.Schedule().Contains(childFirst) || !samePattern(was, LocalSeriesState(cseg)) {
 		return false
+	}
+	if child.Master.Subject != was.Subject {
+		baseLast, baseBounded := baseSeg.Schedule().Last()
+		childLast, childBounded := cseg.Schedule().Last()
+		if baseBounded && (!childBounded || childLast.After(baseLast)) {
+			return false
+		}
 	}
 	if !r.attachSplit(e, l, child, e.Segments[e.SegmentIndex(l.SegmentUID)], cseg, was) {
 		return false

@@ -187,6 +187,52 @@ func TestStateMachineFoundSplitThenParentDeletedInAnotherZoneName(t *testing.T) 
 	smNoDuplicateLines(t, "Outlook", w.outlook())
 }
 
+// split-renamed-parent-deleted: Outlook split a series, renamed the new series and deleted
+// the first part, while My Calendar changed the event: the renamed series was not taken to
+// carry on the series (a title it no longer had), and was imported beside the event, which
+// went back to Outlook whole. Now a new series that repeats the series as last synced from
+// one of its occurrences, and ends no later, carries it on whatever its title.
+func TestStateMachineFoundARenamedSplitOfADeletedSeries(t *testing.T) {
+	for _, allDay := range []bool{false, true} {
+		t.Run(fmt.Sprintf("all-day %v", allDay), func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			in := calendar.EventInput{Title: "Daily", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), TimeZone: "Europe/Amsterdam", RRule: "FREQ=DAILY;COUNT=5"}
+			if allDay {
+				in.Start, in.End, in.AllDay = w.at(0, 0, 0).Format("2006-01-02"), w.at(1, 0, 0).Format("2006-01-02"), true
+			}
+			e := w.create(in)
+			w.sync()
+			series := w.linkOf(e.ID)
+			from, to := w.span()
+			inst, err := w.fake.Instances(mailbox, series, from, to)
+			if err != nil || len(inst) != 5 {
+				t.Fatalf("Outlook has %d occurrences (%v), want 5", len(inst), err)
+			}
+			part, err := w.fake.SplitSeries(mailbox, series, inst[2].OriginalStart, fakeoutlook.Change{Location: ptr("Split")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.fake.UpdateEvent(mailbox, part.ID, fakeoutlook.Change{Subject: ptr("Daily, renamed in Outlook")}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Title: ptr("Daily, renamed here")}); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.fake.DeleteEvent(mailbox, series); err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				w.sync()
+			}
+			if n := w.events(); n != 1 {
+				t.Errorf("%d events here, want 1\n%v", n, w.local())
+			}
+			smNoDuplicateLines(t, "My Calendar", w.local())
+			smNoDuplicateLines(t, "Outlook", w.outlook())
+		})
+	}
+}
+
 // smNoDuplicateLines fails when two of the lines (world.local or world.outlook) start at
 // the same instant.
 func smNoDuplicateLines(t *testing.T, side string, lines []string) {
