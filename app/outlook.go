@@ -32,37 +32,11 @@ type outlookFeature struct {
 }
 
 func newOutlookFeature(db *gorm.DB, box *secrets.Box, now func() time.Time) *outlookFeature {
-	conns := outlooksync.NewConnections(db, box, now)
-	conns.OnDisconnect = forgetSyncState
 	return &outlookFeature{
-		conns:  conns,
+		conns:  outlooksync.NewConnections(db, box, now),
 		states: &oauthStates{db: db, box: box, now: now},
 		http:   &http.Client{Timeout: 30 * time.Second},
 	}
-}
-
-// forgetSyncState drops the sync's delta state with the connection. The links between
-// events and Outlook items stay when the user disconnects, so reconnecting the same mailbox
-// duplicates nothing; they go when another mailbox is linked, whose items they do not name.
-func forgetSyncState(tx *gorm.DB, userID int64, mailboxChanged bool) error {
-	ctx := tx.Statement.Context
-	st := outlooksync.NewStore(tx)
-	if err := st.ForgetCursor(ctx, userID); err != nil {
-		return err
-	}
-	if !mailboxChanged {
-		return nil
-	}
-	links, err := st.Links(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, l := range links {
-		if err := st.DeleteLink(ctx, userID, l.EventID, l.SegmentUID); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // WithGraph gives the app the Graph adapter's constructor (outlooksync/graph.New).
