@@ -155,14 +155,3 @@ func (a *App) accountAuditAPI(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string][]accountChangeJSON{"changes": out})
 }
-
-// registerAdminAPI adds the admin-only API under /api/v1/admin.
-func (a *App) registerAdminAPI(api *echo.Group) {
-	admin := api.Group("/admin", requireAdmin)
-	admin.GET("/properties", a.listProperties)
-	admin.GET("/properties/:name", a.getProperty)
-	admin.PUT("/properties/:name", a.putProperty)
-	admin.GET("/audit/properties", a.propertyAudit)
-	admin.GET("/audit/accounts", a.accountAuditAPI)
-	admin.GET("/outlook/connections", a.adminConnections)
-}

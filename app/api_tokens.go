@@ -94,13 +94,6 @@ func (a *App) revokeTokenAPI(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// registerTokenAPI adds the token routes to the signed-in API group.
-func (a *App) registerTokenAPI(api *echo.Group) {
-	api.GET("/tokens", a.listTokensAPI)
-	api.POST("/tokens", a.createTokenAPI)
-	api.DELETE("/tokens/:id", a.revokeTokenAPI)
-}
-
 // revokeOwnToken revokes the viewer's own token named by the path's id and returns it; any
 // other id is a 404.
 func (a *App) revokeOwnToken(c echo.Context) (apiTokenRow, error) {

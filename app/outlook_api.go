@@ -96,8 +96,9 @@ func (a *App) outlookDisconnectForm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
 
-// errSyncUnavailable answers "Sync now" while the sync is not wired in.
-var errSyncUnavailable = newAPIError(http.StatusNotImplemented, "not_implemented", "Sync now is not available yet: sync arrives with issue 6.")
+// errSyncUnavailable answers "Sync now" when this program runs without the sync (no Graph
+// adapter was given, as in the web app's own tests).
+var errSyncUnavailable = newAPIError(http.StatusNotImplemented, "not_implemented", "Sync now is not available: this server runs without the Outlook sync.")
 
 // syncOutlookNow runs one sync of the caller's connection.
 func (a *App) syncOutlookNow(c echo.Context) error {
@@ -150,15 +151,4 @@ func (a *App) outlookSyncForm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/calendar")
-}
-
-// registerOutlook adds Connect to Outlook's pages and API.
-func (a *App) registerOutlook(e *echo.Echo, api *echo.Group) {
-	e.GET(outlookConnectPath, a.outlookConnect, requireUser)
-	e.GET(outlookCallbackPath, a.outlookCallback, requireUser)
-	e.POST("/outlook/disconnect", a.outlookDisconnectForm, requireUser)
-	e.POST("/outlook/sync", a.outlookSyncForm, requireUser)
-	api.GET("/outlook/status", a.outlookStatus)
-	api.POST("/outlook/disconnect", a.outlookDisconnectAPI)
-	api.POST("/outlook/sync", a.outlookSyncAPI)
 }
