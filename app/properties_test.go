@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/internal/apptest"
 	"intracal/calendar"
 	"intracal/config/secrets"
 	"intracal/migrations/dbtest"
@@ -157,7 +158,7 @@ func TestPropertySecretIsWriteOnly(t *testing.T) {
 
 func TestPropertyAuditRecordsWhoWhenWhichButNoSecret(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		clock := newTestClock()
+		clock := apptest.NewClock()
 		a := newTestApp(t, db, WithClock(clock.Now))
 		ctx := t.Context()
 		admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
