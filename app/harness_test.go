@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
 	"intracal/app/internal/apptest"
 	"intracal/config"
 )
@@ -118,9 +119,9 @@ func (b *browser) login(email, password string) {
 func readBody(res *http.Response) string { return apptest.ReadBody(res) }
 
 // apiErr decodes the JSON error body.
-func apiErr(t *testing.T, res *http.Response) errorJSON {
+func apiErr(t *testing.T, res *http.Response) httpkit.ErrorJSON {
 	t.Helper()
-	var body errorBody
+	var body httpkit.ErrorBody
 	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
 		t.Fatalf("status %d: body is not a JSON error: %v", res.StatusCode, err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
 	"intracal/app/internal/apptest"
 	"intracal/calendar"
 	"intracal/config/secrets"
@@ -54,7 +55,7 @@ func TestPropertyValidation(t *testing.T) {
 			}
 		})
 	}
-	if err := a.props.Set(t.Context(), admin, "NoSuchProperty", "x"); classify(err).Status != 404 {
+	if err := a.props.Set(t.Context(), admin, "NoSuchProperty", "x"); httpkit.Classify(err).Status != 404 {
 		t.Errorf("unknown property: %v, want a 404", err)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/labstack/echo/v4"
+	"intracal/app/httpkit"
 )
 
 // routes is the one route table of the web app. Permissions are applied here, where each
@@ -98,8 +99,8 @@ func (a *App) newEcho() *echo.Echo {
 	e.Use(
 		a.logRequests,
 		a.recoverPanics,
-		securityHeaders,
-		limitBody,
+		httpkit.SecurityHeaders,
+		httpkit.LimitBody,
 		a.crossOrigin,
 		a.authenticate,
 		a.checkCSRF,
