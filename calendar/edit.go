@@ -84,15 +84,7 @@ func (e *Event) editInstance(orig time.Time, ch Change) error {
 	}
 	o.Cancelled = false // an edit of a cancelled instance brings it back: the edit wins
 	eff := effectiveContent(seg.Content, &o)
-	if ch.Title != nil {
-		eff.Title = *ch.Title
-	}
-	if ch.Description != nil {
-		eff.Description = *ch.Description
-	}
-	if ch.Location != nil {
-		eff.Location = *ch.Location
-	}
+	applyContent(&eff, ch)
 	checkContent(v, eff)
 	o.Title = differing(eff.Title, seg.Title)
 	o.Description = differing(eff.Description, seg.Description)

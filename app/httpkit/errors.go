@@ -62,7 +62,7 @@ func statusCode(status int) string {
 	return strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 }
 
-// classify maps any error a handler returns to what the client may be told. Errors it does not
+// Classify maps any error a handler returns to what the client may be told. Errors it does not
 // know become a generic 500; the caller logs those.
 func Classify(err error) *Error {
 	var (
