@@ -8,6 +8,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -59,7 +60,7 @@ func (a *App) changePassword(ctx context.Context, v Viewer, keep, ip, current, n
 		return err
 	}
 	if wait > 0 {
-		return newAPIError(http.StatusTooManyRequests, "too_many_requests", lockedMessage(wait))
+		return httpkit.NewError(http.StatusTooManyRequests, "too_many_requests", lockedMessage(wait))
 	}
 	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
 		msg := "This is not your current password."

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -41,7 +42,7 @@ func (a *App) createToken(ctx context.Context, actor Viewer, owner User, name st
 		return "", apiTokenRow{}, err
 	}
 	if !owner.Active() {
-		return "", apiTokenRow{}, newAPIError(http.StatusConflict, "disabled", "The account is disabled: it can have no API token.")
+		return "", apiTokenRow{}, httpkit.NewError(http.StatusConflict, "disabled", "The account is disabled: it can have no API token.")
 	}
 	var expires *time.Time
 	if days > 0 {

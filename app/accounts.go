@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 	"intracal/outlooksync"
 )
@@ -17,12 +18,12 @@ import (
 // a disabled account has none left the moment the change is committed.
 
 // errLastAdmin refuses to disable or delete the last site administrator who can sign in.
-var errLastAdmin = newAPIError(http.StatusConflict, "last_admin",
+var errLastAdmin = httpkit.NewError(http.StatusConflict, "last_admin",
 	"This is the last site administrator who can sign in: make someone else an administrator first.")
 
 // errSelf refuses an administrator's lifecycle change of their own account from the Control
 // Panel: their own password is changed on the settings page, and nobody locks themselves out.
-var errSelf = newAPIError(http.StatusForbidden, "forbidden",
+var errSelf = httpkit.NewError(http.StatusForbidden, "forbidden",
 	"You cannot do this to your own account here. Change your password on Your settings.")
 
 // liveUser finds an account that is not deleted; calendar.ErrNotFound otherwise.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/httpkit"
 )
 
 // The admin API of System Properties: the same settings as the Control Panel, for
@@ -76,12 +77,12 @@ type propertyPutJSON struct {
 // reads (for the secret: only that it is set and when).
 func (a *App) putProperty(c echo.Context) error {
 	var in propertyPutJSON
-	if err := decodeStrict(c.Request().Body, &in); err != nil {
+	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
 	value, ok := jsonScalar(in.Value)
 	if !ok {
-		return newAPIError(http.StatusBadRequest, "bad_request", `Send {"value": "..."}: a string, or true or false for a switch.`)
+		return httpkit.NewError(http.StatusBadRequest, "bad_request", `Send {"value": "..."}: a string, or true or false for a switch.`)
 	}
 	ctx := c.Request().Context()
 	name := c.Param("name")
@@ -140,7 +141,7 @@ func (a *App) accountAuditAPI(c echo.Context) error {
 	if q := c.QueryParam("userId"); q != "" {
 		id, err := strconv.ParseInt(q, 10, 64)
 		if err != nil || id <= 0 {
-			return newAPIError(http.StatusBadRequest, "bad_request", "userId must be an account id.")
+			return httpkit.NewError(http.StatusBadRequest, "bad_request", "userId must be an account id.")
 		}
 		subject = id
 	}
@@ -154,15 +155,4 @@ func (a *App) accountAuditAPI(c echo.Context) error {
 			Detail: ch.Detail, At: ch.At.UTC()}
 	}
 	return c.JSON(http.StatusOK, map[string][]accountChangeJSON{"changes": out})
-}
-
-// registerAdminAPI adds the admin-only API under /api/v1/admin.
-func (a *App) registerAdminAPI(api *echo.Group) {
-	admin := api.Group("/admin", requireAdmin)
-	admin.GET("/properties", a.listProperties)
-	admin.GET("/properties/:name", a.getProperty)
-	admin.PUT("/properties/:name", a.putProperty)
-	admin.GET("/audit/properties", a.propertyAudit)
-	admin.GET("/audit/accounts", a.accountAuditAPI)
-	admin.GET("/outlook/connections", a.adminConnections)
 }

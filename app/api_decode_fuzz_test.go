@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -25,7 +26,7 @@ func FuzzDecodeEvent(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var in eventCreateJSON
-		if err := decodeBytes(body, &in); err != nil {
+		if err := httpkit.DecodeBytes(body, &in); err != nil {
 			var he *echo.HTTPError
 			if !errors.As(err, &he) || he.Code < 400 || he.Code >= 500 {
 				t.Fatalf("decode error %v is not a 4xx", err)
@@ -36,8 +37,8 @@ func FuzzDecodeEvent(f *testing.F) {
 			Location: in.Location, Start: in.Start, End: in.End, TimeZone: in.TimeZone, AllDay: in.AllDay,
 			RRule: in.RRule, Privacy: calendar.Privacy(in.Privacy)})
 		if err != nil {
-			if classify(err).Status >= http.StatusInternalServerError {
-				t.Fatalf("validation error %v would answer %d", err, classify(err).Status)
+			if httpkit.Classify(err).Status >= http.StatusInternalServerError {
+				t.Fatalf("validation error %v would answer %d", err, httpkit.Classify(err).Status)
 			}
 		}
 	})

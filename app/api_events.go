@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -23,7 +24,7 @@ type eventAPI struct {
 
 func (h *eventAPI) create(c echo.Context) error {
 	var in eventCreateJSON
-	if err := decodeStrict(c.Request().Body, &in); err != nil {
+	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -102,7 +103,7 @@ func (h *eventAPI) writableCalendar(ctx context.Context, v Viewer, id int64) (in
 }
 
 func (h *eventAPI) get(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpkit.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (h *eventAPI) get(c echo.Context) error {
 }
 
 func (h *eventAPI) edit(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpkit.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func (h *eventAPI) edit(c echo.Context) error {
 		return err
 	}
 	var in eventPatchJSON
-	if err := decodeStrict(c.Request().Body, &in); err != nil {
+	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
 	ch := in.change()
@@ -149,7 +150,7 @@ func (h *eventAPI) edit(c echo.Context) error {
 }
 
 func (h *eventAPI) delete(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpkit.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -174,12 +175,12 @@ func (h *eventAPI) delete(c echo.Context) error {
 }
 
 func (h *eventAPI) rsvp(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpkit.PathID(c)
 	if err != nil {
 		return err
 	}
 	var in rsvpJSON
-	if err := decodeStrict(c.Request().Body, &in); err != nil {
+	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
 	scope, at, err := scopeOf(in.Scope, in.Instance, true, "scope", "instance")
@@ -195,12 +196,12 @@ func (h *eventAPI) rsvp(c echo.Context) error {
 }
 
 func (h *eventAPI) invite(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := httpkit.PathID(c)
 	if err != nil {
 		return err
 	}
 	var in inviteJSON
-	if err := decodeStrict(c.Request().Body, &in); err != nil {
+	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
 	if len(in.Emails) == 0 {
@@ -299,15 +300,6 @@ func (h *eventAPI) eventJSON(ctx context.Context, e *calendar.Event, v Viewer) (
 			Instance: optUTC(r.Instance), Response: string(r.Response)})
 	}
 	return out, nil
-}
-
-// pathID reads the :id path parameter.
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, echo.NewHTTPError(http.StatusBadRequest, "The event id in the path must be a positive whole number.")
-	}
-	return id, nil
 }
 
 // scopeQuery reads ?scope=&instance= for edits and deletes.

@@ -79,7 +79,7 @@ func TestAPIInvites34000People(t *testing.T) {
 			t.Errorf("last invitation = %v, want %s by name", last, emails[n-1])
 		}
 
-		addrs, err := syncPeople{users: h.app.users}.Emails(context.Background(), ids)
+		addrs, err := h.app.people.Emails(context.Background(), ids)
 		if err != nil {
 			t.Fatalf("the sync's look-up of the invitees' addresses: %v", err)
 		}

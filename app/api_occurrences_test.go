@@ -96,7 +96,7 @@ func TestOccurrencesStreamedAsBefore(t *testing.T) {
 			for _, o := range occ {
 				ids = append(ids, o.OrganizerID)
 			}
-			people, err := (&directory{users: h.app.users}).byIDs(ctx, ids)
+			people, err := h.app.people.byIDs(ctx, ids)
 			if err != nil {
 				t.Fatal(err)
 			}

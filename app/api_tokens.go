@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/httpkit"
 )
 
 // The caller's own personal API tokens: list, create (the secret is in that answer only),
@@ -63,7 +64,7 @@ type createdTokenJSON struct {
 // createTokenAPI is POST /api/v1/tokens.
 func (a *App) createTokenAPI(c echo.Context) error {
 	var in tokenCreateJSON
-	if err := decodeStrict(c.Request().Body, &in); err != nil {
+	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
 	days := 0
@@ -94,19 +95,12 @@ func (a *App) revokeTokenAPI(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// registerTokenAPI adds the token routes to the signed-in API group.
-func (a *App) registerTokenAPI(api *echo.Group) {
-	api.GET("/tokens", a.listTokensAPI)
-	api.POST("/tokens", a.createTokenAPI)
-	api.DELETE("/tokens/:id", a.revokeTokenAPI)
-}
-
 // revokeOwnToken revokes the viewer's own token named by the path's id and returns it; any
 // other id is a 404.
 func (a *App) revokeOwnToken(c echo.Context) (apiTokenRow, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return apiTokenRow{}, newAPIError(http.StatusNotFound, "not_found", "There is no API token with this id.")
+		return apiTokenRow{}, httpkit.NewError(http.StatusNotFound, "not_found", "There is no API token with this id.")
 	}
 	ctx := c.Request().Context()
 	v := currentViewer(c)

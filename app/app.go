@@ -27,6 +27,7 @@ type App struct {
 	box   *secrets.Box
 
 	users    *userStore
+	people   *directory
 	sessions *sessionStore
 	tokens   *tokenStore
 	throttle *loginThrottle
@@ -83,6 +84,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	}
 	clock := func() time.Time { return a.now() }
 	a.users = &userStore{db: db, now: clock, cost: bcrypt.DefaultCost}
+	a.people = &directory{users: a.users}
 	a.sessions = &sessionStore{db: db, now: clock}
 	a.tokens = &tokenStore{db: db, now: clock}
 	a.throttle = &loginThrottle{db: db, now: clock}

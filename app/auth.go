@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -41,14 +42,14 @@ func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 			scheme, token, _ := strings.Cut(h, " ")
 			if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-				return newAPIError(http.StatusUnauthorized, "unauthenticated", "Use Authorization: Bearer followed by a personal API token.")
+				return httpkit.NewError(http.StatusUnauthorized, "unauthenticated", "Use Authorization: Bearer followed by a personal API token.")
 			}
 			row, err := a.tokens.lookup(ctx, strings.TrimSpace(token))
 			if errors.Is(err, errNoToken) {
-				return newAPIError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid: it is unknown or was revoked.")
+				return httpkit.NewError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid: it is unknown or was revoked.")
 			}
 			if errors.Is(err, errTokenExpired) {
-				return newAPIError(http.StatusUnauthorized, "token_expired", "The API token has expired: create a new one on Your settings.")
+				return httpkit.NewError(http.StatusUnauthorized, "token_expired", "The API token has expired: create a new one on Your settings.")
 			}
 			if err != nil {
 				return err
@@ -56,7 +57,7 @@ func (a *App) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			u, err := a.users.byID(ctx, row.UserID)
 			if errors.Is(err, calendar.ErrNotFound) || (err == nil && !u.Active()) {
 				// Disabling revokes every token; this holds should one be issued meanwhile.
-				return newAPIError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid: its account is disabled.")
+				return httpkit.NewError(http.StatusUnauthorized, "unauthenticated", "The API token is not valid: its account is disabled.")
 			}
 			if err != nil {
 				return err
@@ -108,7 +109,7 @@ func (a *App) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			sent = c.Request().PostFormValue(csrfField)
 		}
 		if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(info.csrfToken)) != 1 {
-			return newAPIError(http.StatusForbidden, "csrf",
+			return httpkit.NewError(http.StatusForbidden, "csrf",
 				"The form has expired or did not come from this site. Reload the page and try again.")
 		}
 		return next(c)
@@ -129,7 +130,7 @@ func isForm(r *http.Request) bool {
 func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if _, ok := authOf(c); !ok {
-			return newAPIError(http.StatusUnauthorized, "unauthenticated", "Sign in, or send Authorization: Bearer with a personal API token.")
+			return httpkit.NewError(http.StatusUnauthorized, "unauthenticated", "Sign in, or send Authorization: Bearer with a personal API token.")
 		}
 		return next(c)
 	}
@@ -139,7 +140,7 @@ func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return requireUser(func(c echo.Context) error {
 		if !currentViewer(c).IsAdmin {
-			return newAPIError(http.StatusForbidden, "forbidden", "Only site administrators may open this.")
+			return httpkit.NewError(http.StatusForbidden, "forbidden", "Only site administrators may open this.")
 		}
 		return next(c)
 	})

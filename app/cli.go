@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"intracal/app/httpkit"
 	"intracal/config"
 	"intracal/migrations"
 )
@@ -231,8 +232,8 @@ func isTerminal(r io.Reader) bool {
 
 // describe turns validation errors into one readable line for the command line.
 func describe(err error) error {
-	var e *apiError
-	if c := classify(err); c.Status == 422 && c.Fields != nil {
+	var e *httpkit.Error
+	if c := httpkit.Classify(err); c.Status == 422 && c.Fields != nil {
 		parts := make([]string, 0, len(c.Fields))
 		for f, m := range c.Fields {
 			parts = append(parts, f+": "+m)

@@ -73,7 +73,7 @@ func (a *App) cpConnections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := zoneOf(currentViewer(c))
+	loc := currentViewer(c).Location()
 	p := cpConnectionsPage{cpPage: a.cpPageFor(c, "Outlook connections", "/cp/connections"),
 		Available: settings.Ready(), Missing: settings.Missing()}
 	for _, l := range list {

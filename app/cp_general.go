@@ -20,7 +20,7 @@ func (a *App) cpGeneral(c echo.Context) error {
 		return err
 	}
 	p := cpGeneralPage{cpPage: a.cpPageFor(c, "General Settings", "/cp/general"), SyncEnabled: prop.Value == "true"}
-	p.UpdatedAt = changedText(prop, viewerLocation(currentViewer(c)))
+	p.UpdatedAt = changedText(prop, currentViewer(c).Location())
 	return a.pages.render(c, http.StatusOK, "cp_general.html", p)
 }
 

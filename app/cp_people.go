@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,34 +62,6 @@ type cpPersonPage struct {
 	Errors            map[string]string // by field: password, confirm
 }
 
-// list returns the accounts that are not deleted whose address or name starts with q ("":
-// all), by name, at most limit.
-func (s *userStore) list(ctx context.Context, q string, limit int) ([]User, error) {
-	var us []User
-	err := matching(s.db.WithContext(ctx), strings.ToLower(strings.TrimSpace(q))).Where("deleted_at IS NULL").
-		Order("name").Order("id").Limit(limit).Find(&us).Error
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", err)
-	}
-	return us, nil
-}
-
-// tokenCounts counts the tokens of each account.
-func (s *tokenStore) counts(ctx context.Context) (map[int64]int, error) {
-	var rows []struct {
-		UserID int64
-		N      int
-	}
-	if err := s.db.WithContext(ctx).Model(&apiTokenRow{}).Select("user_id, COUNT(*) AS n").Group("user_id").Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("count API tokens: %w", err)
-	}
-	out := make(map[int64]int, len(rows))
-	for _, r := range rows {
-		out[r.UserID] = r.N
-	}
-	return out, nil
-}
-
 func personRow(u User, tokens int) cpPersonRow {
 	return cpPersonRow{ID: u.ID, Name: u.Name, Email: u.Email, Admin: u.IsAdmin, Disabled: u.DisabledAt != nil,
 		Tokens: tokens, URL: "/cp/people/" + strconv.FormatInt(u.ID, 10)}
@@ -127,7 +98,7 @@ func (a *App) cpPeople(c echo.Context) error {
 	for _, u := range users {
 		p.People = append(p.People, personRow(u, counts[u.ID]))
 	}
-	if p.Audit, err = a.accountChanges(ctx, 0, viewerLocation(currentViewer(c))); err != nil {
+	if p.Audit, err = a.accountChanges(ctx, 0, currentViewer(c).Location()); err != nil {
 		return err
 	}
 	return a.pages.render(c, http.StatusOK, "cp_people.html", p)
@@ -158,7 +129,7 @@ func (a *App) cpPerson(c echo.Context) error {
 func (a *App) cpPersonPage(c echo.Context, u User) (cpPersonPage, error) {
 	ctx := c.Request().Context()
 	v := currentViewer(c)
-	loc := viewerLocation(v)
+	loc := v.Location()
 	p := cpPersonPage{cpPage: a.cpPageFor(c, u.Name+" · People", "/cp/people"), Self: v.UserID == u.ID,
 		Created: u.CreatedAt.In(loc).Format("2 January 2006")}
 	if u.DisabledAt != nil {

@@ -58,7 +58,7 @@ func (a *App) cpProperties(c echo.Context) error {
 // and the value typed (never for a secret).
 func (a *App) cpPropertiesPage(c echo.Context, query, failed, typed, msg string) (cpPropertiesPage, error) {
 	ctx := c.Request().Context()
-	loc := viewerLocation(currentViewer(c))
+	loc := currentViewer(c).Location()
 	p := cpPropertiesPage{cpPage: a.cpPageFor(c, "System Properties", "/cp/properties"), Query: strings.TrimSpace(query)}
 	list, err := a.props.List(ctx, p.Query)
 	if err != nil {

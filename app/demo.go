@@ -170,7 +170,7 @@ func (d *demoSeeder) seed(ctx context.Context) error {
 	standup := d.create(ctx, alice, calendar.EventInput{Title: "Team standup", Location: "Room 2", Start: wall(start),
 		End: wall(start.Add(15 * time.Minute)), TimeZone: berlin, RRule: "FREQ=WEEKLY;BYDAY=MO,WE,FR"}, bob, carol)
 	d.edit(ctx, alice, standup, calendar.ScopeInstance, d.day(0, 2, 9, 0).UTC(), calendar.Change{Location: sptr("Room 4 (Room 2 is being painted)")})
-	d.edit(ctx, alice, standup, calendar.ScopeInstance, d.day(1, 0, 9, 0).UTC(), calendar.Change{Start: sptr(wall(d.day(1, 0, 10, 30))), Title: sptr("Team standup (late: release morning)")})
+	d.edit(ctx, alice, standup, calendar.ScopeInstance, d.day(1, 0, 9, 0).UTC(), calendar.Change{Start: wallAt(d.day(1, 0, 10, 30)), Title: sptr("Team standup (late: release morning)")})
 	d.cancel(ctx, alice, standup, d.day(1, 4, 9, 0).UTC())
 	d.rsvp(ctx, bob, standup, calendar.ScopeAll, time.Time{}, calendar.Yes)
 	d.rsvp(ctx, carol, standup, calendar.ScopeAll, time.Time{}, calendar.Yes)
@@ -181,7 +181,7 @@ func (d *demoSeeder) seed(ctx context.Context) error {
 	planning := d.create(ctx, alice, calendar.EventInput{Title: "Sprint planning", Description: "Bring your estimates.", Location: "Blue room",
 		Start: wall(sp), End: wall(sp.Add(time.Hour)), TimeZone: berlin, RRule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"}, bob, carol, dave)
 	d.edit(ctx, alice, planning, calendar.ScopeFollowing, d.day(2, 1, 10, 0).UTC(), calendar.Change{
-		Title: sptr("Sprint planning (new format)"), Start: sptr(wall(d.day(2, 1, 14, 0))), End: sptr(wall(d.day(2, 1, 15, 30))),
+		Title: sptr("Sprint planning (new format)"), Start: wallAt(d.day(2, 1, 14, 0)), End: wallAt(d.day(2, 1, 15, 30)),
 		Description: sptr("Shorter stand-up style planning; estimates done async beforehand.")})
 	d.rsvp(ctx, dave, planning, calendar.ScopeFollowing, d.day(2, 1, 14, 0).UTC(), calendar.Maybe)
 
@@ -232,3 +232,6 @@ func (d *demoSeeder) seed(ctx context.Context) error {
 	}
 	return d.err
 }
+
+// wallAt is t's wall clock as an edit's start or end.
+func wallAt(t time.Time) *calendar.WallInput { w := calendar.WallClock(t, false); return &w }

@@ -7,5 +7,6 @@
 // with the cookie must also carry the session's CSRF token (X-CSRF-Token header or csrf_token
 // form field). Errors from handlers, including the calendar's own (ErrNotFound, ErrForbidden,
 // ErrConflict, *ValidationError), are turned into status codes and safe messages in one place,
-// errors.go; anything else is logged and answered with a generic 500.
+// the error handler of errors.go, which asks httpkit.Classify what the client may be told;
+// anything else is logged and answered with a generic 500. docs/architecture.md has the map.
 package app

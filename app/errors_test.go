@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 	"intracal/migrations/dbtest"
 )
@@ -38,7 +39,7 @@ func TestErrorsBecomeSafeJSONAnswers(t *testing.T) {
 		{"conflict", fmt.Errorf("edit: %w", &calendar.ConflictError{CurrentVersion: 7}), 409, "conflict", "version 7", nil, 7},
 		{"validation", &calendar.ValidationError{Fields: map[string]string{"title": "Too long."}}, 422, "invalid", "", map[string]string{"title": "Too long."}, 0},
 		{"echo 400", echo.NewHTTPError(http.StatusBadRequest, "Malformed JSON at byte 3."), 400, "bad_request", "Malformed JSON at byte 3.", nil, 0},
-		{"own error", newAPIError(http.StatusTooManyRequests, "slow_down", "Wait a minute."), 429, "slow_down", "Wait a minute.", nil, 0},
+		{"own error", httpkit.NewError(http.StatusTooManyRequests, "slow_down", "Wait a minute."), 429, "slow_down", "Wait a minute.", nil, 0},
 		{"internal", errors.New("pq: password authentication failed for user calendar with secret s3cr3t"), 500, "internal", "Something went wrong", nil, 0},
 		{"echo 500 keeps its internals", echo.NewHTTPError(http.StatusInternalServerError, "stack trace s3cr3t"), 500, "internal", "Something went wrong", nil, 0},
 	}
@@ -96,7 +97,7 @@ func TestBodiesOver1MiBAre413(t *testing.T) {
 		}
 		return c.String(http.StatusOK, fmt.Sprint(len(b)))
 	})
-	big := bytes.Repeat([]byte("x"), maxRequestBody+1)
+	big := bytes.Repeat([]byte("x"), httpkit.MaxRequestBody+1)
 	tests := []struct {
 		name string
 		body io.Reader
@@ -105,7 +106,7 @@ func TestBodiesOver1MiBAre413(t *testing.T) {
 		{"announced", bytes.NewReader(big), http.StatusRequestEntityTooLarge},
 		// No length announced: the limit must still hold while reading.
 		{"streamed", io.MultiReader(bytes.NewReader(big)), http.StatusRequestEntityTooLarge},
-		{"just within", bytes.NewReader(big[:maxRequestBody]), http.StatusOK},
+		{"just within", bytes.NewReader(big[:httpkit.MaxRequestBody]), http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,35 +11,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
+	"intracal/app/internal/apptest"
 	"intracal/config"
 )
-
-// testClock is a clock that tests move by hand, so that lockouts and expiry need no sleeping.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // testConfig is a valid configuration for the given site address.
 func testConfig(t *testing.T, site string) config.Config {
@@ -137,15 +116,12 @@ func (b *browser) login(email, password string) {
 	}
 }
 
-func readBody(res *http.Response) string {
-	b, _ := io.ReadAll(res.Body)
-	return string(b)
-}
+func readBody(res *http.Response) string { return apptest.ReadBody(res) }
 
 // apiErr decodes the JSON error body.
-func apiErr(t *testing.T, res *http.Response) errorJSON {
+func apiErr(t *testing.T, res *http.Response) httpkit.ErrorJSON {
 	t.Helper()
-	var body errorBody
+	var body httpkit.ErrorBody
 	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
 		t.Fatalf("status %d: body is not a JSON error: %v", res.StatusCode, err)
 	}

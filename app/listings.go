@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/httpkit"
 )
 
 // Listings (the JSON occurrences and the calendar pages) are what a person can make the
@@ -50,7 +51,7 @@ func (l *listingLimiter) acquire(ctx context.Context, userID int64) (release fun
 	l.mu.Lock()
 	if l.active[userID] >= l.perPerson {
 		l.mu.Unlock()
-		return nil, &apiError{Status: http.StatusTooManyRequests, Code: "too_many_requests",
+		return nil, &httpkit.Error{Status: http.StatusTooManyRequests, Code: "too_many_requests",
 			Message: "You already have " + strconv.Itoa(l.perPerson) + " calendar listings running; wait for them to finish, then ask again."}
 	}
 	l.active[userID]++
@@ -98,7 +99,7 @@ func (l *listingLimiter) running(userID int64) (int, int) {
 }
 
 func errListingsBusy() error {
-	return &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
+	return &httpkit.Error{Status: http.StatusServiceUnavailable, Code: "busy",
 		Message: "The server is busy listing calendars; try again in a few seconds."}
 }
 
@@ -109,7 +110,7 @@ func (a *App) limitListings(next echo.HandlerFunc) echo.HandlerFunc {
 		release, err := a.listings.acquire(c.Request().Context(), currentViewer(c).UserID)
 		if err != nil {
 			retry := listingRetryBusy
-			if e, ok := err.(*apiError); ok && e.Status == http.StatusTooManyRequests {
+			if e, ok := err.(*httpkit.Error); ok && e.Status == http.StatusTooManyRequests {
 				retry = listingRetryPerson
 			}
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry/time.Second)))

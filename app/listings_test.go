@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"intracal/app/httpkit"
 	"intracal/migrations/dbtest"
 )
 
@@ -76,7 +77,7 @@ func TestListingGlobalWait(t *testing.T) {
 	if rel, err := h.app.listings.acquire(ctx, bob); err == nil {
 		rel()
 		t.Fatal("a slot was given while the only one is held")
-	} else if e, ok := err.(*apiError); !ok || e.Status != http.StatusServiceUnavailable {
+	} else if e, ok := err.(*httpkit.Error); !ok || e.Status != http.StatusServiceUnavailable {
 		t.Fatalf("err %v, want the 503 busy error", err)
 	}
 	if total, mine := h.app.listings.running(bob); total != 1 || mine != 0 {

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/internal/apptest"
 	"intracal/migrations/dbtest"
 )
 
@@ -97,7 +98,7 @@ func TestLoginRefusesWrongPasswordAndUnknownAccountAlike(t *testing.T) {
 
 func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		clock := newTestClock()
+		clock := apptest.NewClock()
 		a := newTestApp(t, db, WithClock(clock.Now))
 		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 		attacker := newBrowser(t, a)
@@ -241,7 +242,7 @@ func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
 
 func TestSessionExpires(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		clock := newTestClock()
+		clock := apptest.NewClock()
 		a := newTestApp(t, db, WithClock(clock.Now))
 		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 		b := newBrowser(t, a)

@@ -4,14 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/httpkit"
 )
-
-// maxRequestBody bounds every request body; larger ones get 413.
-const maxRequestBody = 1 << 20
 
 // recoverPanics turns a panic in a handler into a logged 500, so one bad request never takes
 // the server down.
@@ -29,36 +26,6 @@ func (a *App) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = fmt.Errorf("panic: %v", r)
 		}()
-		return next(c)
-	}
-}
-
-// limitBody answers 413 to a body that announces more than the limit and cuts off one that
-// sends more than it announced.
-func limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		if req.ContentLength > maxRequestBody {
-			return newAPIError(http.StatusRequestEntityTooLarge, "too_large", "The request body is larger than 1 MiB.")
-		}
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxRequestBody)
-		return next(c)
-	}
-}
-
-// securityHeaders keeps pages from being framed or sniffed, and scripts to our own files.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
-		if strings.HasPrefix(c.Request().URL.Path, "/api/") {
-			// Every API answer is someone's data (events, answers, connections): kept by no
-			// cache, as pages are (render.go), errors included.
-			h.Set("Cache-Control", "no-store")
-		}
 		return next(c)
 	}
 }
@@ -88,7 +55,7 @@ func (a *App) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 	return func(c echo.Context) error {
 		if err := cop.Check(c.Request()); err != nil {
-			return newAPIError(http.StatusForbidden, "cross_origin", "This request came from another site and was refused.")
+			return httpkit.NewError(http.StatusForbidden, "cross_origin", "This request came from another site and was refused.")
 		}
 		return next(c)
 	}

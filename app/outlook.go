@@ -14,7 +14,7 @@ import (
 	"intracal/outlooksync"
 )
 
-// Connect to Outlook: the web app's side of issue 5. Employees link My Calendar to their
+// Connect to Outlook: the web app's side. Employees link My Calendar to their
 // Outlook mailbox with the OAuth2 authorization-code flow (PKCE, a state bound to their
 // session); the tokens live sealed in outlooksync's connection store. The Graph adapter is
 // passed in by main (WithGraph), so this package and its tests never build the Graph SDK.
@@ -32,37 +32,11 @@ type outlookFeature struct {
 }
 
 func newOutlookFeature(db *gorm.DB, box *secrets.Box, now func() time.Time) *outlookFeature {
-	conns := outlooksync.NewConnections(db, box, now)
-	conns.OnDisconnect = forgetSyncState
 	return &outlookFeature{
-		conns:  conns,
+		conns:  outlooksync.NewConnections(db, box, now),
 		states: &oauthStates{db: db, box: box, now: now},
 		http:   &http.Client{Timeout: 30 * time.Second},
 	}
-}
-
-// forgetSyncState drops the sync's delta state with the connection. The links between
-// events and Outlook items stay when the user disconnects, so reconnecting the same mailbox
-// duplicates nothing; they go when another mailbox is linked, whose items they do not name.
-func forgetSyncState(tx *gorm.DB, userID int64, mailboxChanged bool) error {
-	ctx := tx.Statement.Context
-	st := outlooksync.NewStore(tx)
-	if err := st.ForgetCursor(ctx, userID); err != nil {
-		return err
-	}
-	if !mailboxChanged {
-		return nil
-	}
-	links, err := st.Links(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, l := range links {
-		if err := st.DeleteLink(ctx, userID, l.EventID, l.SegmentUID); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // WithGraph gives the app the Graph adapter's constructor (outlooksync/graph.New).
@@ -145,21 +119,7 @@ func (t outlookTargets) Connected(ctx context.Context) ([]int64, error) {
 	for i, c := range list {
 		ids[i] = c.UserID
 	}
-	return t.a.activeOf(ctx, ids)
-}
-
-// activeOf keeps the ids of accounts that are neither disabled nor deleted: the sync skips
-// a disabled account's connection (kept, so enabling the account resumes it).
-func (a *App) activeOf(ctx context.Context, ids []int64) ([]int64, error) {
-	if len(ids) == 0 {
-		return ids, nil
-	}
-	var out []int64
-	err := a.db.WithContext(ctx).Model(&User{}).Where("id IN ?", ids).Where(activeUsers).Order("id").Pluck("id", &out).Error
-	if err != nil {
-		return nil, fmt.Errorf("find the active accounts to sync: %w", err)
-	}
-	return out, nil
+	return t.a.users.activeIDs(ctx, ids)
 }
 
 func (t outlookTargets) Graph(ctx context.Context, userID int64) (outlooksync.Graph, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/outlooksync"
 )
 
@@ -96,8 +97,9 @@ func (a *App) outlookDisconnectForm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
 
-// errSyncUnavailable answers "Sync now" while the sync is not wired in.
-var errSyncUnavailable = newAPIError(http.StatusNotImplemented, "not_implemented", "Sync now is not available yet: sync arrives with issue 6.")
+// errSyncUnavailable answers "Sync now" when this program runs without the sync (no Graph
+// adapter was given, as in the web app's own tests).
+var errSyncUnavailable = httpkit.NewError(http.StatusNotImplemented, "not_implemented", "Sync now is not available: this server runs without the Outlook sync.")
 
 // syncOutlookNow runs one sync of the caller's connection.
 func (a *App) syncOutlookNow(c echo.Context) error {
@@ -108,23 +110,23 @@ func (a *App) syncOutlookNow(c echo.Context) error {
 	uid := currentViewer(c).UserID
 	conn, err := a.outlook.conns.Get(ctx, uid)
 	if errors.Is(err, outlooksync.ErrNotConnected) {
-		return newAPIError(http.StatusConflict, "not_connected", "My Calendar is not connected to Outlook.")
+		return httpkit.NewError(http.StatusConflict, "not_connected", "My Calendar is not connected to Outlook.")
 	}
 	if err != nil {
 		return err
 	}
 	if conn.State == outlooksync.StateNeedsReconnect {
-		return newAPIError(http.StatusConflict, "needs_reconnect", "The Outlook connection must be renewed first: click Reconnect.")
+		return httpkit.NewError(http.StatusConflict, "needs_reconnect", "The Outlook connection must be renewed first: click Reconnect.")
 	}
 	if err := a.outlook.syncNow(ctx, uid); err != nil {
-		if ae := (*apiError)(nil); errors.As(err, &ae) {
+		if ae := (*httpkit.Error)(nil); errors.As(err, &ae) {
 			return err
 		}
 		if errors.Is(err, outlooksync.ErrReconnectNeeded) {
-			return newAPIError(http.StatusConflict, "needs_reconnect", "Microsoft asks you to sign in again: click Reconnect. Nothing was deleted.")
+			return httpkit.NewError(http.StatusConflict, "needs_reconnect", "Microsoft asks you to sign in again: click Reconnect. Nothing was deleted.")
 		}
 		a.log.Warn("sync now failed", "user", uid, "err", err)
-		return newAPIError(http.StatusBadGateway, "sync_failed", "The sync with Outlook failed; the connection status shows the error.")
+		return httpkit.NewError(http.StatusBadGateway, "sync_failed", "The sync with Outlook failed; the connection status shows the error.")
 	}
 	return nil
 }
@@ -140,7 +142,7 @@ func (a *App) outlookSyncAPI(c echo.Context) error {
 // outlookSyncForm is POST /outlook/sync, the panel's "Sync now".
 func (a *App) outlookSyncForm(c echo.Context) error {
 	err := a.syncOutlookNow(c)
-	var ae *apiError
+	var ae *httpkit.Error
 	switch {
 	case err == nil:
 		a.setFlash(c, "Synced with Outlook.")
@@ -150,15 +152,4 @@ func (a *App) outlookSyncForm(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/calendar")
-}
-
-// registerOutlook adds Connect to Outlook's pages and API.
-func (a *App) registerOutlook(e *echo.Echo, api *echo.Group) {
-	e.GET(outlookConnectPath, a.outlookConnect, requireUser)
-	e.GET(outlookCallbackPath, a.outlookCallback, requireUser)
-	e.POST("/outlook/disconnect", a.outlookDisconnectForm, requireUser)
-	e.POST("/outlook/sync", a.outlookSyncForm, requireUser)
-	api.GET("/outlook/status", a.outlookStatus)
-	api.POST("/outlook/disconnect", a.outlookDisconnectAPI)
-	api.POST("/outlook/sync", a.outlookSyncAPI)
 }

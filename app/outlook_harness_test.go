@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/oauth2"
 
+	"intracal/app/internal/apptest"
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
@@ -30,7 +31,7 @@ type outlookEnv struct {
 	a     *App
 	fake  *fakeoutlook.Server
 	srv   *httptest.Server
-	clock *testClock
+	clock *apptest.Clock
 	logs  *syncBuffer
 	admin User
 }
@@ -45,7 +46,7 @@ func newOutlookEnv(t *testing.T, opts ...Option) *outlookEnv {
 	cfg := testConfig(t, outlookSite)
 	base, _ := url.Parse(srv.URL)
 	cfg.MSLoginURL, cfg.MSGraphURL = base, base
-	clock := &testClock{now: time.Now().UTC()}
+	clock := apptest.NewClockAt(time.Now().UTC())
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opts = append([]Option{WithBcryptCost(bcrypt.MinCost), WithClock(clock.Now), WithGraph(newMeGraph)}, opts...)
@@ -99,7 +100,7 @@ func (e *outlookEnv) startConnect(b *browser) *url.URL {
 // and returns the callback path and query that Microsoft sends the browser to.
 func (e *outlookEnv) authorize(authorizeURL *url.URL) string {
 	e.t.Helper()
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	hc := apptest.NoRedirects()
 	res, err := hc.Get(authorizeURL.String())
 	if err != nil {
 		e.t.Fatal(err)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -54,16 +53,8 @@ func (a *App) outlookPanelFor(c echo.Context) func() *OutlookPanel {
 		}
 		p.State, p.Account, p.LastError = string(conn.State), accountLabel(conn.Account), conn.LastError
 		if conn.LastSyncAt != nil {
-			p.LastSync = conn.LastSyncAt.In(zoneOf(v)).Format("Mon 2 Jan 2006, 15:04")
+			p.LastSync = conn.LastSyncAt.In(v.Location()).Format("Mon 2 Jan 2006, 15:04")
 		}
 		return p
 	}
-}
-
-// zoneOf is the viewer's profile zone, UTC when it is unknown.
-func zoneOf(v Viewer) *time.Location {
-	if loc, err := time.LoadLocation(v.TimeZone); err == nil && v.TimeZone != "" {
-		return loc
-	}
-	return time.UTC
 }

@@ -371,7 +371,7 @@ func TestSyncNowWithoutTheSyncAnswers501(t *testing.T) {
 	e.connect(api)
 	e.a.SetSyncNow(nil)
 	res := api.do(http.MethodPost, "/api/v1/outlook/sync", nil, nil)
-	if body := readBody(res); res.StatusCode != http.StatusNotImplemented || !strings.Contains(body, "issue 6") {
+	if body := readBody(res); res.StatusCode != http.StatusNotImplemented || !strings.Contains(body, "runs without the Outlook sync") {
 		t.Errorf("sync now: %d %s", res.StatusCode, body)
 	}
 	var synced []int64

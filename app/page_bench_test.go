@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"intracal/app/internal/apptest"
 	"intracal/calendar"
 	"intracal/config"
 	"intracal/migrations/dbtest"
@@ -80,7 +81,7 @@ func testConfigTB(tb testing.TB) config.Config {
 // its owner.
 func benchServer(b *testing.B) (*httptest.Server, string) {
 	b.Helper()
-	clock := newTestClock()
+	clock := apptest.NewClock()
 	a, err := New(testConfigTB(b), discardLog(), dbtest.SQLite(b), WithClock(clock.Now), WithBcryptCost(4))
 	if err != nil {
 		b.Fatal(err)

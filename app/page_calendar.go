@@ -47,18 +47,9 @@ type calContext struct {
 
 func (a *App) calContext(c echo.Context) calContext {
 	v := currentViewer(c)
-	loc := viewerLocation(v)
+	loc := v.Location()
 	now := a.now().In(loc)
 	return calContext{viewer: v, loc: loc, today: midnight(now)}
-}
-
-// viewerLocation is the viewer's profile zone; an unknown zone falls back to UTC rather than
-// failing every page.
-func viewerLocation(v Viewer) *time.Location {
-	if loc, err := time.LoadLocation(v.TimeZone); err == nil && v.TimeZone != "" {
-		return loc
-	}
-	return time.UTC
 }
 
 // midnight is the start of t's day in t's location.

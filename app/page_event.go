@@ -81,7 +81,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	ctx := c.Request().Context()
 	v := currentViewer(c)
 	cv := v.calendarViewer()
-	loc := viewerLocation(v)
+	loc := v.Location()
 	oc := le.instance
 	e := le.full
 	instanceOnly := e.InstanceOnly(cv)
@@ -123,7 +123,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	for _, at := range atts {
 		ids = append(ids, at.UserID)
 	}
-	people, err := (&directory{users: a.users}).byIDs(ctx, ids)
+	people, err := a.people.byIDs(ctx, ids)
 	if err != nil {
 		return eventPage{}, err
 	}

@@ -41,14 +41,14 @@ func (a *App) deleteEvent(c echo.Context) error {
 		return err
 	}
 	msg := map[calendar.Scope]string{
-		calendar.ScopeInstance:  "Deleted “" + le.instance.Title + "” on " + le.instance.Start.In(viewerLocation(currentViewer(c))).Format("Monday 2 January") + ".",
-		calendar.ScopeFollowing: "Deleted “" + le.instance.Title + "” from " + le.instance.Start.In(viewerLocation(currentViewer(c))).Format("Monday 2 January") + " on.",
+		calendar.ScopeInstance:  "Deleted “" + le.instance.Title + "” on " + le.instance.Start.In(currentViewer(c).Location()).Format("Monday 2 January") + ".",
+		calendar.ScopeFollowing: "Deleted “" + le.instance.Title + "” from " + le.instance.Start.In(currentViewer(c).Location()).Format("Monday 2 January") + " on.",
 		calendar.ScopeAll:       "Deleted the event “" + le.instance.Title + "”.",
 	}[scope]
 	if whole && scope != calendar.ScopeAll {
 		msg = "Deleted the event “" + le.instance.Title + "”: it had no other instances."
 	}
 	a.setFlash(c, msg)
-	first, _ := daySpan(le.instance, viewerLocation(currentViewer(c)))
+	first, _ := daySpan(le.instance, currentViewer(c).Location())
 	return c.Redirect(http.StatusSeeOther, calendarURL(viewMonth, first))
 }

@@ -52,7 +52,7 @@ func (a *App) editEvent(c echo.Context) error {
 // editPage is the form page of an edit.
 func (a *App) editPage(c echo.Context, le loadedEvent, scope calendar.Scope, f eventForm) eventFormPage {
 	e := le.full
-	loc := viewerLocation(currentViewer(c))
+	loc := currentViewer(c).Location()
 	inst := le.orig.Format("2006-01-02T15:04:05Z07:00")
 	p := eventFormPage{
 		Page:          a.page(c, "Edit "+le.instance.Title),

@@ -212,7 +212,7 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 	timesChanged := f.AllDay != base.AllDay || f.StartDate != base.StartDate || f.EndDate != base.EndDate ||
 		(!f.AllDay && (f.StartTime != base.StartTime || f.EndTime != base.EndTime))
 	if timesChanged {
-		ch.Start, ch.End = str(f.start()), str(f.end())
+		ch.Start, ch.End = wallInput(str(f.start())), wallInput(str(f.end()))
 	}
 	if f.AllDay != base.AllDay {
 		ch.AllDay = &f.AllDay
@@ -231,7 +231,7 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 			errs[k] = m
 		}
 		if len(rerrs) == 0 && now != was {
-			ch.RRule = str(now)
+			ch.RRule = ruleInput(str(now))
 		}
 	}
 	return ch, errs

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -130,7 +131,7 @@ func zoneChoices(extra ...string) []string {
 
 // formStatus is the status a form that comes back with messages is answered with.
 func formStatus(err error) int {
-	if classify(err).Status == http.StatusConflict {
+	if httpkit.Classify(err).Status == http.StatusConflict {
 		return http.StatusConflict
 	}
 	return http.StatusUnprocessableEntity

@@ -33,7 +33,7 @@ type inviteCandidate struct {
 
 // invitePanel searches the colleagues the query names.
 func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
-	loc := viewerLocation(currentViewer(c))
+	loc := currentViewer(c).Location()
 	p := invitePanel{
 		Query:     strings.TrimSpace(c.QueryParam("q")),
 		Recurring: le.full.IsRecurring(),

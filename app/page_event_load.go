@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -29,7 +30,7 @@ type loadedEvent struct {
 // viewer may see, else the last one. An event or instance the viewer may not see is
 // calendar.ErrNotFound, so a private event never shows that it exists.
 func (a *App) loadEvent(c echo.Context, instanceParam string) (loadedEvent, error) {
-	id, err := pathID(c)
+	id, err := httpkit.PathID(c)
 	if err != nil {
 		return loadedEvent{}, err
 	}

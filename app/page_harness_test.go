@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/internal/apptest"
 	"intracal/calendar"
 )
 
@@ -19,7 +20,7 @@ import (
 type pageHarness struct {
 	t     *testing.T
 	app   *App
-	clock *testClock
+	clock *apptest.Clock
 	users map[string]User
 	tabs  map[string]*browser
 }
@@ -28,7 +29,7 @@ const testPassword = "correct horse"
 
 func newPageHarness(t *testing.T, db *gorm.DB) *pageHarness {
 	t.Helper()
-	clock := newTestClock()
+	clock := apptest.NewClock()
 	a := newTestApp(t, db, WithClock(clock.Now))
 	h := &pageHarness{t: t, app: a, clock: clock, users: map[string]User{}, tabs: map[string]*browser{}}
 	for _, p := range []struct {

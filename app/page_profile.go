@@ -1,9 +1,7 @@
 package app
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -109,7 +107,7 @@ func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error)
 	if err != nil {
 		return p, err
 	}
-	p.Tokens = a.tokenRows(rows, viewerLocation(v), "/settings/tokens")
+	p.Tokens = a.tokenRows(rows, v.Location(), "/settings/tokens")
 	return p, nil
 }
 
@@ -130,20 +128,4 @@ func (a *App) saveProfile(c echo.Context) error {
 	}
 	a.setFlash(c, "Saved: times are now shown in "+zone+".")
 	return c.Redirect(http.StatusSeeOther, "/settings")
-}
-
-// setTimeZone changes an account's time zone to an IANA zone name.
-func (s *userStore) setTimeZone(ctx context.Context, id int64, zone string) error {
-	if _, err := time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
-		return &calendar.ValidationError{Fields: map[string]string{"timeZone": "Use an IANA time zone such as Europe/Berlin."}}
-	}
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"time_zone": zone, "updated_at": s.now()})
-	if res.Error != nil {
-		return fmt.Errorf("set time zone: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
-	}
-	return nil
 }

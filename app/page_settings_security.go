@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -21,7 +22,7 @@ func (a *App) changePasswordForm(c echo.Context) error {
 	err := a.changePassword(c.Request().Context(), info.viewer, info.sessionID, c.RealIP(),
 		c.FormValue("current"), c.FormValue("password"), c.FormValue("confirm"))
 	var invalid *calendar.ValidationError
-	var limited *apiError
+	var limited *httpkit.Error
 	switch {
 	case errors.As(err, &invalid):
 		return a.settingsAgain(c, http.StatusUnprocessableEntity, func(p *profilePage) { p.PasswordErrors = invalid.Fields })

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 	"intracal/config/secrets"
 )
@@ -142,7 +143,7 @@ func errUnknownProperty(name string) error {
 	for _, d := range propertyDefs() {
 		names = append(names, d.Name)
 	}
-	return newAPIError(http.StatusNotFound, "not_found",
+	return httpkit.NewError(http.StatusNotFound, "not_found",
 		fmt.Sprintf("There is no system property named %q; the properties are %s.", name, strings.Join(names, ", ")))
 }
 

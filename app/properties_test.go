@@ -7,6 +7,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/httpkit"
+	"intracal/app/internal/apptest"
 	"intracal/calendar"
 	"intracal/config/secrets"
 	"intracal/migrations/dbtest"
@@ -53,7 +55,7 @@ func TestPropertyValidation(t *testing.T) {
 			}
 		})
 	}
-	if err := a.props.Set(t.Context(), admin, "NoSuchProperty", "x"); classify(err).Status != 404 {
+	if err := a.props.Set(t.Context(), admin, "NoSuchProperty", "x"); httpkit.Classify(err).Status != 404 {
 		t.Errorf("unknown property: %v, want a 404", err)
 	}
 }
@@ -157,7 +159,7 @@ func TestPropertySecretIsWriteOnly(t *testing.T) {
 
 func TestPropertyAuditRecordsWhoWhenWhichButNoSecret(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		clock := newTestClock()
+		clock := apptest.NewClock()
 		a := newTestApp(t, db, WithClock(clock.Now))
 		ctx := t.Context()
 		admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))

@@ -18,11 +18,6 @@ const (
 	partialFiles = "partials/*.html"
 )
 
-// panelDefaults lets My Calendar include the Outlook connection panel before the part of the
-// app that provides it exists: partials/outlook_panel.html replaces "outlook_panel.html", or
-// defines "outlook_panel"; without it the panel renders nothing.
-const panelDefaults = `{{define "outlook_panel.html"}}{{template "outlook_panel" .}}{{end}}{{define "outlook_panel"}}{{end}}`
-
 // renderer holds one parsed template set per page, built once at start-up.
 type renderer struct {
 	pages  map[string]*template.Template
@@ -44,10 +39,7 @@ func newRenderer() (*renderer, error) {
 		if name == layoutFile {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).Parse(panelDefaults)
-		if err == nil {
-			t, err = t.ParseFS(templates.FS(), layoutFile, partialFiles, name)
-		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templates.FS(), layoutFile, partialFiles, name)
 		if err != nil {
 			return nil, fmt.Errorf("parse template %s: %w", name, err)
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/labstack/echo/v4"
+	"intracal/app/httpkit"
 )
 
 // routes is the one route table of the web app. Permissions are applied here, where each
@@ -48,13 +49,44 @@ func (a *App) routes(e *echo.Echo) {
 	cp.POST("/people/:id/delete", a.cpPersonDelete)
 	cp.POST("/people/:id/tokens/:token/revoke", a.cpPersonRevokeToken)
 
+	// Connect to Outlook and the sync page. The callback needs the session that started the
+	// sign-in; /metrics has its own bearer token (CALENDAR_METRICS_TOKEN), not a person's.
+	e.GET(outlookConnectPath, a.outlookConnect, requireUser)
+	e.GET(outlookCallbackPath, a.outlookCallback, requireUser)
+	e.POST("/outlook/disconnect", a.outlookDisconnectForm, requireUser)
+	e.GET("/outlook/sync", a.showSyncPage, requireUser)
+	e.POST("/outlook/sync", a.outlookSyncForm, requireUser)
+	e.GET(metricsPath, a.metrics())
+
+	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
 	api := e.Group("/api/v1", requireUser)
 	api.GET("/me", a.me)
-	a.registerTokenAPI(api)
-	a.registerCalendarAPI(api)
-	a.registerAdminAPI(api)
-	a.registerOutlook(e, api)
-	a.registerSync(e, api)
+	api.GET("/tokens", a.listTokensAPI)
+	api.POST("/tokens", a.createTokenAPI)
+	api.DELETE("/tokens/:id", a.revokeTokenAPI)
+
+	events := &eventAPI{cal: a.store, people: a.people}
+	api.POST("/events", events.create)
+	api.GET("/events/:id", events.get)
+	api.PATCH("/events/:id", events.edit)
+	api.DELETE("/events/:id", events.delete)
+	api.PUT("/events/:id/rsvp", events.rsvp)
+	api.POST("/events/:id/invitations", events.invite)
+	api.GET("/occurrences", events.occurrences, a.limitListings)
+
+	api.GET("/outlook/status", a.outlookStatus)
+	api.POST("/outlook/disconnect", a.outlookDisconnectAPI)
+	api.POST("/outlook/sync", a.outlookSyncAPI)
+	api.GET("/outlook/sync", a.syncStatusAPI)
+
+	// The admin API: site administrators only.
+	admin := api.Group("/admin", requireAdmin)
+	admin.GET("/properties", a.listProperties)
+	admin.GET("/properties/:name", a.getProperty)
+	admin.PUT("/properties/:name", a.putProperty)
+	admin.GET("/audit/properties", a.propertyAudit)
+	admin.GET("/audit/accounts", a.accountAuditAPI)
+	admin.GET("/outlook/connections", a.adminConnections)
 }
 
 // newEcho builds the server: middleware in the order each request meets it, then the routes.
@@ -67,8 +99,8 @@ func (a *App) newEcho() *echo.Echo {
 	e.Use(
 		a.logRequests,
 		a.recoverPanics,
-		securityHeaders,
-		limitBody,
+		httpkit.SecurityHeaders,
+		httpkit.LimitBody,
 		a.crossOrigin,
 		a.authenticate,
 		a.checkCSRF,

@@ -49,7 +49,7 @@ func (a *App) setupSync() {
 	}
 	host, _ := os.Hostname()
 	engine := outlooksync.NewEngine(a.store, st, a.log.With("component", "outlook sync"))
-	engine.People = syncPeople{users: a.users}
+	engine.People = a.people
 	a.sync.sched = &outlooksync.Scheduler{
 		Engine: engine, Conns: a.OutlookTargets(), Calendars: a.store, Log: engine.Log, Metrics: metrics,
 		Interval: a.cfg.SyncInterval, Holder: fmt.Sprintf("%s-%d", host, os.Getpid()), Workers: 4,
@@ -182,10 +182,4 @@ func (a *App) metrics() echo.HandlerFunc {
 		}
 		return serve(c)
 	}
-}
-
-func (a *App) registerSync(e *echo.Echo, api *echo.Group) {
-	e.GET(metricsPath, a.metrics())
-	e.GET("/outlook/sync", a.showSyncPage, requireUser)
-	api.GET("/outlook/sync", a.syncStatusAPI)
 }

@@ -21,7 +21,7 @@ func changeAdjustments(ch calendar.Change, scope calendar.Scope, at time.Time, s
 			seg = s
 		}
 	}
-	zone, allDay, rrule := seg.TimeZone, seg.AllDay, ""
+	zone, allDay, repeats := seg.TimeZone, seg.AllDay, false
 	if ch.TimeZone != nil && *ch.TimeZone != "" {
 		zone = *ch.TimeZone
 	}
@@ -30,16 +30,16 @@ func changeAdjustments(ch calendar.Change, scope calendar.Scope, at time.Time, s
 	}
 	if scope != calendar.ScopeInstance {
 		if ch.RRule != nil {
-			rrule = *ch.RRule
-		} else if seg.Rule != nil {
-			rrule = seg.Rule.String()
+			repeats = ch.RRule.Repeats()
+		} else {
+			repeats = seg.Rule != nil
 		}
 	}
-	end := ""
+	var end calendar.WallInput
 	if ch.End != nil {
 		end = *ch.End
 	}
-	return calendar.TimeAdjustments(*ch.Start, end, zone, allDay, rrule)
+	return calendar.WallAdjustments(*ch.Start, end, zone, allDay, repeats)
 }
 
 // withAdjustments appends the adjustments' messages to a flash message.

@@ -168,3 +168,19 @@ func (s *tokenStore) deleteForUser(ctx context.Context, userID int64) (int64, er
 	}
 	return res.RowsAffected, nil
 }
+
+// tokenCounts counts the tokens of each account.
+func (s *tokenStore) counts(ctx context.Context) (map[int64]int, error) {
+	var rows []struct {
+		UserID int64
+		N      int
+	}
+	if err := s.db.WithContext(ctx).Model(&apiTokenRow{}).Select("user_id, COUNT(*) AS n").Group("user_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count API tokens: %w", err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.UserID] = r.N
+	}
+	return out, nil
+}

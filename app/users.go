@@ -281,3 +281,45 @@ func (s *userStore) setPassword(ctx context.Context, id int64, password string) 
 	}
 	return nil
 }
+
+// list returns the accounts that are not deleted whose address or name starts with q ("":
+// all), by name, at most limit.
+func (s *userStore) list(ctx context.Context, q string, limit int) ([]User, error) {
+	var us []User
+	err := matching(s.db.WithContext(ctx), strings.ToLower(strings.TrimSpace(q))).Where("deleted_at IS NULL").
+		Order("name").Order("id").Limit(limit).Find(&us).Error
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return us, nil
+}
+
+// activeOf keeps the ids of accounts that are neither disabled nor deleted: the sync skips
+// a disabled account's connection (kept, so enabling the account resumes it).
+func (s *userStore) activeIDs(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	var out []int64
+	err := s.db.WithContext(ctx).Model(&User{}).Where("id IN ?", ids).Where(activeUsers).Order("id").Pluck("id", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("find the active accounts to sync: %w", err)
+	}
+	return out, nil
+}
+
+// setTimeZone changes an account's time zone to an IANA zone name.
+func (s *userStore) setTimeZone(ctx context.Context, id int64, zone string) error {
+	if _, err := time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
+		return &calendar.ValidationError{Fields: map[string]string{"timeZone": "Use an IANA time zone such as Europe/Berlin."}}
+	}
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"time_zone": zone, "updated_at": s.now()})
+	if res.Error != nil {
+		return fmt.Errorf("set time zone: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
+	}
+	return nil
+}

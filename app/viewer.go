@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"intracal/calendar"
@@ -13,6 +15,15 @@ type Viewer struct {
 	Name     string
 	TimeZone string // IANA zone of the person's profile
 	IsAdmin  bool
+}
+
+// Location is the viewer's profile zone; an unknown zone falls back to UTC rather than
+// failing every page.
+func (v Viewer) Location() *time.Location {
+	if loc, err := time.LoadLocation(v.TimeZone); err == nil && v.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
 }
 
 // calendarViewer is the viewer as the calendar store sees it.

@@ -55,3 +55,8 @@ func equalStrings(t *testing.T, got, want []string) {
 		}
 	}
 }
+
+// wallp and rulep read a change's start, end or rule as a form or the API would.
+func wallp(s string) *WallInput { w := ParseWallInput(s); return &w }
+
+func rulep(s string) *RuleInput { r := ParseRuleInput(s); return &r }

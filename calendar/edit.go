@@ -84,15 +84,7 @@ func (e *Event) editInstance(orig time.Time, ch Change) error {
 	}
 	o.Cancelled = false // an edit of a cancelled instance brings it back: the edit wins
 	eff := effectiveContent(seg.Content, &o)
-	if ch.Title != nil {
-		eff.Title = *ch.Title
-	}
-	if ch.Description != nil {
-		eff.Description = *ch.Description
-	}
-	if ch.Location != nil {
-		eff.Location = *ch.Location
-	}
+	applyContent(&eff, ch)
 	checkContent(v, eff)
 	o.Title = differing(eff.Title, seg.Title)
 	o.Description = differing(eff.Description, seg.Description)
@@ -119,21 +111,21 @@ func (e *Event) editInstance(orig time.Time, ch Change) error {
 		if err := v.Err(); err != nil {
 			return err
 		}
-		startStr := formatWall(curStart, loc, seg.AllDay)
+		start := wallAt(curStart, loc, seg.AllDay)
 		if ch.Start != nil {
-			startStr = *ch.Start
+			start = *ch.Start
 		}
-		var endStr string
+		var end WallInput
 		if ch.End != nil {
-			endStr = *ch.End
+			end = *ch.End
 		} else if seg.AllDay {
 			// Moving the start keeps the instance's length.
-			if s, _, _, ok := parseWall(&ValidationError{}, "start", startStr, seg.AllDay, loc); ok {
-				endStr = formatEnd(s.Add(curEnd.Sub(curStart)), loc, seg.AllDay)
+			if s, _, _, ok := parseWall(&ValidationError{}, "start", start, seg.AllDay, loc); ok {
+				end = endAt(s.Add(curEnd.Sub(curStart)), loc, seg.AllDay)
 			}
 		}
 		// A timed start moved without an end keeps the instance's length.
-		t, ok := parseTimesKeeping(v, startStr, endStr, curEnd.Sub(curStart), zone, seg.AllDay)
+		t, ok := parseTimesKeeping(v, start, end, curEnd.Sub(curStart), zone, seg.AllDay)
 		if !ok {
 			return v
 		}
@@ -179,28 +171,28 @@ func (e *Event) editFrom(j int, ch Change) (EditResult, error) {
 	}
 	// The base's first start and end as the person sees them, re-expressed for the new form.
 	// A timed base is given by its wall clock, which a first start in a gap does not show.
-	startStr := formatWall(boundary, baseLoc(base), base.AllDay)
+	start := wallAt(boundary, baseLoc(base), base.AllDay)
 	if !base.AllDay && boundary.Equal(base.Start) {
-		startStr = base.WallStart().Format(wallLayouts[0])
+		start = WallClock(base.WallStart(), false)
 	}
 	if ch.Start != nil {
-		startStr = *ch.Start
+		start = *ch.Start
 	} else if allDay != base.AllDay {
-		startStr = boundary.In(baseLoc(base)).Format(dateLayout)
+		start = WallClock(boundary.In(baseLoc(base)), true)
 	}
-	var endStr string
+	var end WallInput
 	keep := time.Hour
 	if ch.End != nil {
-		endStr = *ch.End
+		end = *ch.End
 	} else if allDay == base.AllDay {
 		keep = base.Duration
 		if allDay {
-			if s, _, _, ok := parseWall(&ValidationError{}, "start", startStr, allDay, loc); ok {
-				endStr = formatEnd(s.Add(base.Duration), loc, allDay)
+			if s, _, _, ok := parseWall(&ValidationError{}, "start", start, allDay, loc); ok {
+				end = endAt(s.Add(base.Duration), loc, allDay)
 			}
 		}
 	}
-	t, ok := parseTimesKeeping(v, startStr, endStr, keep, zone, allDay)
+	t, ok := parseTimesKeeping(v, start, end, keep, zone, allDay)
 	if !ok {
 		return EditResult{}, v
 	}
@@ -476,4 +468,27 @@ func nothingBetween(s Schedule, a, b time.Time) bool {
 		}
 	}
 	return true
+}
+
+// baseLoc is the location a segment's wall times are in.
+func baseLoc(s Segment) *time.Location {
+	if s.AllDay {
+		return time.UTC
+	}
+	return s.Start.Location()
+}
+
+// sameDate compares the calendar dates of two times, each in its own location.
+func sameDate(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// ruleText is the canonical text of a rule, "" for none.
+func ruleText(r *Rule) string {
+	if r == nil {
+		return ""
+	}
+	return r.String()
 }

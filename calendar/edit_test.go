@@ -99,7 +99,7 @@ func TestTimeShiftRekeysOverridesAndAnswers(t *testing.T) {
 	if err := e.SetRSVP(7, ScopeInstance, second, No, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Edit(ScopeAll, time.Time{}, Change{Start: ptr("2026-03-02T10:30:00"), End: ptr("2026-03-02T11:00:00")}); err != nil {
+	if _, err := e.Edit(ScopeAll, time.Time{}, Change{Start: wallp("2026-03-02T10:30:00"), End: wallp("2026-03-02T11:00:00")}); err != nil {
 		t.Fatal(err)
 	}
 	moved := utc("2026-03-09T09:30:00Z")
@@ -131,7 +131,7 @@ func TestRuleChangeCollapsesAndReportsDroppedOverrides(t *testing.T) {
 	if _, err := e.Edit(ScopeInstance, utc("2026-03-09T08:00:00Z"), Change{Location: ptr("Y")}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Edit(ScopeAll, time.Time{}, Change{RRule: ptr("FREQ=WEEKLY;BYDAY=MO,WE")})
+	res, err := e.Edit(ScopeAll, time.Time{}, Change{RRule: rulep("FREQ=WEEKLY;BYDAY=MO,WE")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestRuleChangeCollapsesAndReportsDroppedOverrides(t *testing.T) {
 	if !res.Collapsed || len(e.Segments) != 1 || res.DroppedOverrides != 0 {
 		t.Fatalf("result %+v with %d segments", res, len(e.Segments))
 	}
-	res, err = e.Edit(ScopeAll, time.Time{}, Change{Start: ptr("2026-03-03T09:00:00"), End: ptr("2026-03-03T09:30:00"), RRule: ptr("FREQ=WEEKLY;BYDAY=TU")})
+	res, err = e.Edit(ScopeAll, time.Time{}, Change{Start: wallp("2026-03-03T09:00:00"), End: wallp("2026-03-03T09:30:00"), RRule: rulep("FREQ=WEEKLY;BYDAY=TU")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestFollowingWithNoChangeLeavesOneSegment(t *testing.T) {
 
 func TestEditInstanceRejectsRuleChange(t *testing.T) {
 	e := weekly(t, "FREQ=WEEKLY;BYDAY=MO")
-	_, err := e.Edit(ScopeInstance, utc("2026-03-09T08:00:00Z"), Change{RRule: ptr("FREQ=DAILY")})
+	_, err := e.Edit(ScopeInstance, utc("2026-03-09T08:00:00Z"), Change{RRule: rulep("FREQ=DAILY")})
 	var ve *ValidationError
 	if !errors.As(err, &ve) || ve.Fields["rrule"] == "" {
 		t.Fatalf("err = %v, want a validation error on rrule", err)
@@ -179,7 +179,7 @@ func TestEditUnknownInstance(t *testing.T) {
 func TestMoveOneInstance(t *testing.T) {
 	e := weekly(t, "FREQ=WEEKLY;BYDAY=MO")
 	second := utc("2026-03-09T08:00:00Z")
-	if _, err := e.Edit(ScopeInstance, second, Change{Start: ptr("2026-03-10T14:00:00")}); err != nil {
+	if _, err := e.Edit(ScopeInstance, second, Change{Start: wallp("2026-03-10T14:00:00")}); err != nil {
 		t.Fatal(err)
 	}
 	equalStrings(t, starts(e, "2026-03-08T00:00:00Z", "2026-03-15T00:00:00Z"), []string{"2026-03-10T14:00 Standup"})
@@ -222,7 +222,7 @@ func TestSegmentUIDsSurviveEditsAndSplitsMintNew(t *testing.T) {
 	if uid == "" {
 		t.Fatal("new segment has no UID")
 	}
-	if _, err := e.Edit(ScopeAll, time.Time{}, Change{Title: ptr("Renamed"), Start: ptr("2026-03-02T10:00:00")}); err != nil {
+	if _, err := e.Edit(ScopeAll, time.Time{}, Change{Title: ptr("Renamed"), Start: wallp("2026-03-02T10:00:00")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Edit(ScopeFollowing, utc("2026-03-16T09:00:00Z"), Change{Title: ptr("Later")}); err != nil {

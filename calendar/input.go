@@ -33,25 +33,6 @@ type EventInput struct {
 	Privacy     Privacy
 }
 
-// Change is a partial edit: nil fields stay as they are.
-type Change struct {
-	Title       *string
-	Description *string
-	Location    *string
-	Start       *string
-	End         *string
-	TimeZone    *string
-	AllDay      *bool
-	RRule       *string
-	Privacy     *Privacy
-}
-
-// IsZero reports whether the change changes nothing.
-func (c Change) IsZero() bool {
-	return c.Title == nil && c.Description == nil && c.Location == nil && c.Start == nil &&
-		c.End == nil && c.TimeZone == nil && c.AllDay == nil && c.RRule == nil && c.Privacy == nil
-}
-
 // checkContent validates the content fields into v.
 func checkContent(v *ValidationError, c Content) {
 	if strings.TrimSpace(c.Title) == "" {
@@ -90,38 +71,29 @@ func loadZone(v *ValidationError, name string) *time.Location {
 	return loc
 }
 
-// parseWall parses a wall time in loc, or a date (midnight UTC) when allDay. A timed wall
-// time is resolved by WallTime; w is the wall time as given (floating) and kind says whether
-// it was skipped or repeated in loc.
-func parseWall(v *ValidationError, field, s string, allDay bool, loc *time.Location) (t, w time.Time, kind WallKind, ok bool) {
-	s = strings.TrimSpace(s)
+// parseWall resolves a wall input in loc, or takes its date (midnight UTC) when allDay. A
+// timed wall time is resolved by WallTime; w is the wall time as given (floating) and kind
+// says whether it was skipped or repeated in loc.
+func parseWall(v *ValidationError, field string, in WallInput, allDay bool, loc *time.Location) (t, w time.Time, kind WallKind, ok bool) {
 	if allDay {
-		t, err := time.Parse(dateLayout, s)
-		if err != nil {
-			// A wall time for an all-day event: keep its date.
-			for _, l := range wallLayouts {
-				if w, err2 := time.Parse(l, s); err2 == nil {
-					d := time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC)
-					return d, d, WallExact, true
-				}
-			}
+		if in.state != wallRead {
 			v.Add(field, "Use a date like 2026-03-02.")
 			return time.Time{}, time.Time{}, WallExact, false
 		}
-		return t, t, WallExact, true
+		// A wall time for an all-day event: keep its date.
+		d := time.Date(in.wall.Year(), in.wall.Month(), in.wall.Day(), 0, 0, 0, 0, time.UTC)
+		return d, d, WallExact, true
 	}
 	if loc == nil {
 		return time.Time{}, time.Time{}, WallExact, false
 	}
-	for _, l := range wallLayouts {
-		if w, err := time.Parse(l, s); err == nil {
-			y, m, d := w.Date()
-			h, mi, sec := w.Clock()
-			t, kind := resolveWall(y, m, d, h, mi, sec, loc)
-			return t, w, kind, true
-		}
-	}
-	if _, err := time.Parse(dateLayout, s); err == nil {
+	switch {
+	case in.state == wallRead && !in.dateOnly:
+		y, m, d := in.wall.Date()
+		h, mi, sec := in.wall.Clock()
+		t, kind := resolveWall(y, m, d, h, mi, sec, loc)
+		return t, in.wall, kind, true
+	case in.state == wallRead:
 		v.Add(field, "Give a time too, like 2026-03-02T09:00:00, or make the event all-day.")
 		return time.Time{}, time.Time{}, WallExact, false
 	}
@@ -158,19 +130,19 @@ func (t times) duration() time.Duration { return t.end.Sub(t.start) }
 
 // parseTimes validates start and end. An empty end means one hour (or one day when all-day).
 // An all-day end is the inclusive last day.
-func parseTimes(v *ValidationError, start, end, zone string, allDay bool) (times, bool) {
+func parseTimes(v *ValidationError, start, end WallInput, zone string, allDay bool) (times, bool) {
 	return parseTimesKeeping(v, start, end, time.Hour, zone, allDay)
 }
 
 // parseTimesKeeping is parseTimes where an empty timed end means the length keep. Wall
 // times are read as RFC 5545 reads them (WallTime); a start that clocks skip moves forward
 // with its end, keeping the length the person gave, and each adjustment is reported.
-func parseTimesKeeping(v *ValidationError, start, end string, keep time.Duration, zone string, allDay bool) (times, bool) {
+func parseTimesKeeping(v *ValidationError, start, end WallInput, keep time.Duration, zone string, allDay bool) (times, bool) {
 	var loc *time.Location
 	if !allDay || zone != "" {
 		loc = loadZone(v, zone)
 	}
-	if strings.TrimSpace(start) == "" {
+	if start.IsZero() {
 		v.Add("start", "Start is required.")
 		return times{}, false
 	}
@@ -183,7 +155,7 @@ func parseTimesKeeping(v *ValidationError, start, end string, keep time.Duration
 		adj = append(adj, adjustment("start", sw, s, sk, zone))
 	}
 	var e time.Time
-	if strings.TrimSpace(end) == "" {
+	if end.IsZero() {
 		if allDay {
 			e = s.AddDate(0, 0, 1)
 		} else {
@@ -229,16 +201,15 @@ func parseTimesKeeping(v *ValidationError, start, end string, keep time.Duration
 	return t, true
 }
 
-// parseRuleFor validates an RRULE for a schedule starting at first.
-func parseRuleFor(v *ValidationError, rrule string, first time.Time) *Rule {
-	rrule = strings.TrimSpace(rrule)
-	if rrule == "" {
-		return nil
-	}
+// parseRuleFor validates a rule for a schedule starting at first.
+func parseRuleFor(v *ValidationError, in RuleInput, first time.Time) *Rule {
 	// A date-only UNTIL ends with that day in the event's zone, as Outlook reads an end date.
-	r, err := ParseRuleIn(rrule, first.Location())
+	r, err := in.in(first.Location())
 	if err != nil {
 		v.Add("rrule", err.Error())
+		return nil
+	}
+	if r == nil {
 		return nil
 	}
 	if !r.Until.IsZero() && r.Until.Before(first) {
@@ -295,10 +266,10 @@ func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
 	c := Content{Title: in.Title, Description: in.Description, Location: in.Location}
 	checkContent(v, c)
 	priv := checkPrivacy(v, in.Privacy)
-	t, ok := parseTimes(v, in.Start, in.End, in.TimeZone, in.AllDay)
+	t, ok := parseTimes(v, ParseWallInput(in.Start), ParseWallInput(in.End), in.TimeZone, in.AllDay)
 	var rule *Rule
 	if ok {
-		rule = parseRuleFor(v, in.RRule, t.start)
+		rule = parseRuleFor(v, ParseRuleInput(in.RRule), t.start)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -211,6 +211,17 @@ func parseUntil(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, ruleErr("UNTIL", "UNTIL=%s is not a date (20260301) or a UTC time (20260301T080000Z).", clip(s))
 }
 
+// untilIsDate reports whether a rule's UNTIL is a date ("20260301") rather than a time.
+func untilIsDate(s string) bool {
+	for part := range strings.SplitSeq(strings.ToUpper(strings.TrimSpace(s)), ";") {
+		name, value, _ := strings.Cut(part, "=")
+		if strings.HasSuffix(name, "UNTIL") {
+			return len(value) == len(untilDateLayout) && strings.Trim(value, "0123456789") == ""
+		}
+	}
+	return false
+}
+
 // clip shortens user input quoted back in a message.
 func clip(s string) string {
 	if r := []rune(s); len(r) > 40 {

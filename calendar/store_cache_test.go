@@ -64,7 +64,7 @@ func TestStoreListingSeesEditsWithWarmCache(t *testing.T) {
 		expect("series renamed by this store", alice, "03-02 09:00 Daily", "03-09 09:00 Daily", "03-16 09:00 Daily", "03-23 09:00 Daily", "03-30 09:00 Daily")
 
 		if _, _, err := other.Edit(ctx, alice, e.ID, nil, calendar.ScopeInstance, at("2026-03-09T08:00:00Z"),
-			calendar.Change{Title: sp("Late"), Start: sp("2026-03-09T11:00:00"), End: sp("2026-03-09T11:15:00")}); err != nil {
+			calendar.Change{Title: sp("Late"), Start: wp("2026-03-09T11:00:00"), End: wp("2026-03-09T11:15:00")}); err != nil {
 			t.Fatal(err)
 		}
 		expect("instance moved by the other store", alice, "03-02 09:00 Daily", "03-09 11:00 Late", "03-16 09:00 Daily", "03-23 09:00 Daily", "03-30 09:00 Daily")

@@ -100,7 +100,7 @@ func changeSome(t *testing.T, rng *rand.Rand, e *calendar.Event, i int) {
 	if !oc.AllDay {
 		shift := time.Duration(rng.Intn(120*24)-60*24) * time.Hour
 		start, end := oc.Start.Add(shift).Format("2006-01-02T15:04:05"), oc.End.Add(shift).Format("2006-01-02T15:04:05")
-		if _, err := e.Edit(calendar.ScopeInstance, oc.OriginalStart, calendar.Change{Start: &start, End: &end}); err != nil {
+		if _, err := e.Edit(calendar.ScopeInstance, oc.OriginalStart, calendar.Change{Start: wp(start), End: wp(end)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -173,7 +173,7 @@ func TestStoreMovedInstanceFoundByWindow(t *testing.T) {
 		ctx := context.Background()
 		e := create(t, st, alice, calendar.EventInput{Title: "Sprint", Start: "2026-02-02T09:00:00", RRule: "FREQ=MONTHLY;COUNT=2"})
 		// Move the February instance into April.
-		if _, _, err := st.Edit(ctx, alice, e.ID, nil, calendar.ScopeInstance, at("2026-02-02T08:00:00Z"), calendar.Change{Start: sp("2026-04-20T09:00:00")}); err != nil {
+		if _, _, err := st.Edit(ctx, alice, e.ID, nil, calendar.ScopeInstance, at("2026-02-02T08:00:00Z"), calendar.Change{Start: wp("2026-04-20T09:00:00")}); err != nil {
 			t.Fatal(err)
 		}
 		got := titles(t, st, alice, calendar.Query{From: at("2026-04-01T00:00:00Z"), To: at("2026-05-01T00:00:00Z")})
@@ -204,3 +204,6 @@ func TestStoreDeleteAll(t *testing.T) {
 		}
 	})
 }
+
+// wp reads an edit's start or end as the pages and the API do.
+func wp(s string) *calendar.WallInput { w := calendar.ParseWallInput(s); return &w }

@@ -55,6 +55,12 @@ func zoned(t time.Time) string {
 // or the input is invalid. A series whose first instance moved keeps the given wall time for
 // its later instances, and the message says so.
 func TimeAdjustments(start, end, zone string, allDay bool, rrule string) []Adjustment {
+	return WallAdjustments(ParseWallInput(start), ParseWallInput(end), zone, allDay, strings.TrimSpace(rrule) != "")
+}
+
+// WallAdjustments is TimeAdjustments for inputs already read; repeats says whether the
+// schedule has a rule.
+func WallAdjustments(start, end WallInput, zone string, allDay, repeats bool) []Adjustment {
 	if allDay {
 		return nil
 	}
@@ -64,10 +70,10 @@ func TimeAdjustments(start, end, zone string, allDay bool, rrule string) []Adjus
 	}
 	for i, a := range t.adjustments {
 		if a.Field == "start" && a.Kind == WallSkipped {
-			if t.end.Sub(t.start) > 0 && strings.TrimSpace(end) != "" {
+			if t.end.Sub(t.start) > 0 && !end.IsZero() {
 				t.adjustments[i].Message += " It keeps its length and ends at " + t.end.Format("15:04") + "."
 			}
-			if strings.TrimSpace(rrule) != "" {
+			if repeats {
 				t.adjustments[i].Message = strings.Replace(t.adjustments[i].Message, "the event starts", "its first instance starts", 1) +
 					" Later instances start at " + t.wall.Format("15:04") + "."
 			}

@@ -193,7 +193,7 @@ func TestTimeAdjustmentsTellWhatWasMade(t *testing.T) {
 // changes, keeps 02:30 for the later weeks and takes the end as given.
 func TestEditEchoingTheShownStartKeepsTheWallTime(t *testing.T) {
 	e := newEvent(t, calendar.EventInput{Start: "2026-03-08T02:30", End: "2026-03-08T03:30", TimeZone: "America/New_York", RRule: "FREQ=WEEKLY;COUNT=3"})
-	if _, err := e.Edit(calendar.ScopeAll, e.Segments[0].Start, calendar.Change{Start: sp("2026-03-08T03:30:00"), End: sp("2026-03-08T05:00:00")}); err != nil {
+	if _, err := e.Edit(calendar.ScopeAll, e.Segments[0].Start, calendar.Change{Start: wp("2026-03-08T03:30:00"), End: wp("2026-03-08T05:00:00")}); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

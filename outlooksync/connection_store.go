@@ -68,9 +68,9 @@ type Connections struct {
 	// sleep waits between attempts of a refresh; tests replace it.
 	sleep func(ctx context.Context, d time.Duration) error
 	// OnDisconnect, when set, runs inside the transaction that removes a connection or
-	// links it to another mailbox (mailboxChanged), so the sync drops its own state for the
-	// user with it.
-	OnDisconnect func(tx *gorm.DB, userID int64, mailboxChanged bool) error
+	// links it to another mailbox (mailboxChanged), after the sync's own state for the user
+	// was dropped (forgetSyncState); an error rolls the change back.
+	OnDisconnect func(ctx context.Context, userID int64, mailboxChanged bool) error
 
 	locks sync.Map // user id -> *sync.Mutex: one refresh at a time per user in this process
 }
@@ -204,10 +204,8 @@ func (s *Connections) Connect(ctx context.Context, userID int64, acct Account, t
 		case row.AccountID != acct.ID:
 			// Another mailbox: what the sync knew of the old one means nothing for it.
 			row.DeltaLink, row.LastSyncAt = "", nil
-			if s.OnDisconnect != nil {
-				if err := s.OnDisconnect(tx, userID, true); err != nil {
-					return fmt.Errorf("drop the sync state of the previous account: %w", err)
-				}
+			if err := s.disconnected(ctx, tx, userID, true); err != nil {
+				return fmt.Errorf("drop the sync state of the previous account: %w", err)
 			}
 		}
 		row.AccountID, row.AccountMail, row.AccountUPN, row.AccountName = acct.ID, acct.Mail, acct.UserPrincipalName, acct.DisplayName
@@ -248,13 +246,23 @@ func (s *Connections) Disconnect(ctx context.Context, userID int64) error {
 		if err := tx.Where("user_id = ?", userID).Delete(&connectionRow{}).Error; err != nil {
 			return fmt.Errorf("remove the outlook connection: %w", err)
 		}
-		if s.OnDisconnect != nil {
-			if err := s.OnDisconnect(tx, userID, false); err != nil {
-				return fmt.Errorf("remove the sync state: %w", err)
-			}
+		if err := s.disconnected(ctx, tx, userID, false); err != nil {
+			return fmt.Errorf("remove the sync state: %w", err)
 		}
 		return nil
 	})
+}
+
+// disconnected drops, inside tx, what the sync knew of the user's mailbox, then runs the
+// OnDisconnect hook.
+func (s *Connections) disconnected(ctx context.Context, tx *gorm.DB, userID int64, mailboxChanged bool) error {
+	if err := forgetSyncState(ctx, tx, userID, mailboxChanged); err != nil {
+		return err
+	}
+	if s.OnDisconnect != nil {
+		return s.OnDisconnect(ctx, userID, mailboxChanged)
+	}
+	return nil
 }
 
 // SetDeltaLink stores the delta link the last sync ended with ("" to start over).

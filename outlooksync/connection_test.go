@@ -138,7 +138,7 @@ func TestConnectSealsTokensAndLinksEachAccountToOneUser(t *testing.T) {
 		anna, bob := f.addUser("anna@example.com"), f.addUser("bob@example.com")
 		var dropped []int64
 		var changed []bool
-		f.conns.OnDisconnect = func(tx *gorm.DB, uid int64, mailboxChanged bool) error {
+		f.conns.OnDisconnect = func(_ context.Context, uid int64, mailboxChanged bool) error {
 			dropped, changed = append(dropped, uid), append(changed, mailboxChanged)
 			return nil
 		}

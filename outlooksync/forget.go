@@ -20,3 +20,27 @@ func ForgetUser(ctx context.Context, tx *gorm.DB, userID int64) error {
 	}
 	return nil
 }
+
+// forgetSyncState drops, inside tx, the sync's delta state with a connection. The links
+// between events and Outlook items stay when the user disconnects, so reconnecting the same
+// mailbox duplicates nothing; they go when another mailbox is linked, whose items they do
+// not name.
+func forgetSyncState(ctx context.Context, tx *gorm.DB, userID int64, mailboxChanged bool) error {
+	st := NewStore(tx)
+	if err := st.ForgetCursor(ctx, userID); err != nil {
+		return err
+	}
+	if !mailboxChanged {
+		return nil
+	}
+	links, err := st.Links(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if err := st.DeleteLink(ctx, userID, l.EventID, l.SegmentUID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

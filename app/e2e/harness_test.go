@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"intracal/app"
+	"intracal/app/internal/apptest"
 	"intracal/config"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
@@ -175,7 +176,7 @@ func (c *client) send(method, target string, body io.Reader) *http.Response {
 	if strings.HasPrefix(target, c.d.base) {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	hc := apptest.NoRedirects()
 	res, err := hc.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

@@ -491,7 +491,7 @@ func TestLocalSplitOfAMeetingKeepsEveryoneOnOneEvent(t *testing.T) {
 		m.syncAll()
 		// This and following, from the third week, an hour later.
 		if _, _, err := m.cal.Edit(context.Background(), m.user, e.ID, nil, calendar.ScopeFollowing, m.at(15, 10, 0).UTC(),
-			calendar.Change{Start: ptr(wall(m.at(15, 11, 0))), End: ptr(wall(m.at(15, 12, 0)))}); err != nil {
+			calendar.Change{Start: wallp(wall(m.at(15, 11, 0))), End: wallp(wall(m.at(15, 12, 0)))}); err != nil {
 			t.Fatal(err)
 		}
 		m.syncAll()
@@ -535,7 +535,7 @@ func TestNewScheduleCancelsTheOldSingleEventsOfOneInstanceInvitees(t *testing.T)
 		// An hour later, every week: Outlook would drop the exception and leave carol's
 		// single event at the old time.
 		if _, _, err := m.cal.Edit(context.Background(), m.user, e.ID, nil, calendar.ScopeAll, time.Time{},
-			calendar.Change{Start: ptr(wall(m.at(1, 10, 0))), End: ptr(wall(m.at(1, 11, 0)))}); err != nil {
+			calendar.Change{Start: wallp(wall(m.at(1, 10, 0))), End: wallp(wall(m.at(1, 11, 0)))}); err != nil {
 			t.Fatal(err)
 		}
 		m.syncAll()

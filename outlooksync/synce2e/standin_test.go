@@ -106,7 +106,7 @@ func TestANewScheduleReplacesTheSingleEventByTheOccurrence(t *testing.T) {
 		w.same()
 		// Half an hour later, every time: Outlook's series gets its occurrences back.
 		if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeAll, time.Time{},
-			calendar.Change{Start: ptr(wall(w.at(0, 9, 30))), End: ptr(wall(w.at(0, 10, 0)))}); err != nil {
+			calendar.Change{Start: wallp(wall(w.at(0, 9, 30))), End: wallp(wall(w.at(0, 10, 0)))}); err != nil {
 			t.Fatal(err)
 		}
 		w.sync()

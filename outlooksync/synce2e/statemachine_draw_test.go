@@ -177,7 +177,7 @@ func (m *machine) local(action string) {
 		if !ok {
 			return
 		}
-		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, calendar.Change{Start: &start})
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeInstance, oc.OriginalStart, calendar.Change{Start: wallp(start)})
 		if oc.AllDay {
 			m.markMoved(oc.Title)
 		}

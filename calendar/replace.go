@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// The operations below serve a trusted caller that knows the whole new state of a segment or
+// Whole-state replacements. The operations below serve a trusted caller that knows the whole new state of a segment or
 // an instance, such as the Outlook sync; they keep the event's invariants (ordered segments,
 // overrides only on existing instances) but check no permissions.
 

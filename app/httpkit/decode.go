@@ -1,4 +1,4 @@
-package app
+package httpkit
 
 import (
 	"bytes"
@@ -15,9 +15,9 @@ import (
 // maxBody is the largest request body the API reads.
 const maxBody = 1 << 20
 
-// decodeStrict reads one JSON value into dst, refusing unknown fields, wrong types, trailing
+// DecodeStrict reads one JSON value into dst, refusing unknown fields, wrong types, trailing
 // data and bodies over maxBody, each with a 4xx that names the problem.
-func decodeStrict(r io.Reader, dst any) error {
+func DecodeStrict(r io.Reader, dst any) error {
 	data, err := io.ReadAll(io.LimitReader(r, maxBody+1))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -29,15 +29,15 @@ func decodeStrict(r io.Reader, dst any) error {
 	if len(data) > maxBody {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "The request body is larger than 1 MiB.")
 	}
-	return decodeBytes(data, dst)
+	return DecodeBytes(data, dst)
 }
 
-// decodeBytes is decodeStrict on a body already read; the fuzz target calls it.
-func decodeBytes(data []byte, dst any) error {
+// DecodeBytes is DecodeStrict on a body already read; the fuzz target calls it.
+func DecodeBytes(data []byte, dst any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is empty: send a JSON object.")
 	}
-	if field, bad := invalidUTF8Field(data); bad {
+	if field, bad := InvalidUTF8Field(data); bad {
 		if field == "" {
 			return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid UTF-8.")
 		}

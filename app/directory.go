@@ -5,13 +5,17 @@ import (
 	"strings"
 
 	"intracal/calendar"
+	"intracal/outlooksync"
 )
 
-// directory resolves the people the event API names: invitees by e-mail address, organizers
-// and attendees by id.
+// directory is the one directory of site users: the event API and the pages resolve the
+// invitees they are given by e-mail address and show organizers and attendees by id; the
+// Outlook sync matches meeting attendees to accounts by address, ignoring case.
 type directory struct {
 	users *userStore
 }
+
+var _ outlooksync.Directory = (*directory)(nil)
 
 // idsByEmail finds the accounts with the addresses, in their order, in a few queries
 // whatever their number; a blank or unknown address is a 422 on field(i), the first one's.
@@ -58,6 +62,24 @@ func (d *directory) byIDs(ctx context.Context, ids []int64) (map[int64]personJSO
 		if _, ok := out[id]; !ok {
 			out[id] = personJSON{ID: id, Name: "(deleted user)"}
 		}
+	}
+	return out, nil
+}
+
+// UserIDs maps the addresses that belong to accounts to their ids.
+func (d *directory) UserIDs(ctx context.Context, emails []string) (map[string]int64, error) {
+	return d.users.idsByEmail(ctx, emails)
+}
+
+// Emails maps account ids to their addresses.
+func (d *directory) Emails(ctx context.Context, ids []int64) (map[int64]string, error) {
+	us, err := d.users.listByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(us))
+	for _, u := range us {
+		out[u.ID] = normalizeEmail(u.Email)
 	}
 	return out, nil
 }

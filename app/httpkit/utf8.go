@@ -1,4 +1,4 @@
-package app
+package httpkit
 
 import (
 	"bytes"
@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// invalidUTF8Field finds the field of a JSON body that holds invalid UTF-8, such as
+// InvalidUTF8Field finds the field of a JSON body that holds invalid UTF-8, such as
 // "invitees[1].email" ("" for the body itself), and reports whether there is one. The JSON
 // decoder would silently turn such bytes into U+FFFD, storing text the person never sent.
-func invalidUTF8Field(data []byte) (string, bool) {
+func InvalidUTF8Field(data []byte) (string, bool) {
 	if utf8.Valid(data) {
 		return "", false
 	}
