@@ -9,9 +9,10 @@ import (
 
 // ForgetUser removes, inside tx, everything the sync keeps of a user whose account is being
 // deleted: the Outlook connection with its sealed tokens, and the sync's links, cursor,
-// history, lease, pending creates and the meeting copies it tracks in their mailbox. Unlike Disconnect it
-// keeps no links for a later reconnect: nobody will reconnect that account. Items already
-// in the user's Outlook are not touched (the connection that could reach them goes).
+// history, lease, pending creates and the meeting copies it tracks in their mailbox.
+// Unlike Disconnect it keeps no links for a later reconnect: nobody will reconnect that
+// account. Items already in the user's Outlook are not touched (the connection that could
+// reach them goes).
 func ForgetUser(ctx context.Context, tx *gorm.DB, userID int64) error {
 	for _, m := range []any{&connectionRow{}, &linkRow{}, &cursorRow{}, &historyRow{}, &leaseRow{}, &attendanceRow{}, &pendingRow{}} {
 		if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(m).Error; err != nil {
@@ -41,6 +42,10 @@ func forgetSyncState(ctx context.Context, tx *gorm.DB, userID int64, mailboxChan
 		if err := st.DeleteLink(ctx, userID, l.EventID, l.SegmentUID); err != nil {
 			return err
 		}
+	}
+	// Creates sent to the old mailbox: no item of the new one carries their marker.
+	if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(&pendingRow{}).Error; err != nil {
+		return fmt.Errorf("forget pending creates of user %d: %w", userID, err)
 	}
 	return nil
 }
