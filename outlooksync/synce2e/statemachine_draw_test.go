@@ -212,12 +212,18 @@ func (m *machine) local(action string) {
 
 // localMove is a new start for an instance: an hour later, or for an all-day one the next
 // day. Like Outlook (which refuses it) it never moves an instance onto or past the day of
-// another one; ok is false when it would.
+// another one, here or in Outlook (where a split not yet synced may have one); ok is false
+// when it would.
 func (m *machine) localMove(e *calendar.Event, oc calendar.Occurrence) (string, bool) {
 	if !oc.AllDay {
 		return wall(oc.Start.Add(time.Hour)), true
 	}
 	next := oc.Start.UTC().AddDate(0, 0, 1)
+	for _, o := range m.outlookInstances() {
+		if o.allDay && titleRoot(o.title) == titleRoot(oc.Title) && o.date == next.Format(smDate) {
+			return "", false
+		}
+	}
 	for _, o := range e.Instances(m.w.user, oc.Start.AddDate(0, 0, -3), oc.End.AddDate(0, 0, 3), false) {
 		if o.OriginalStart.Equal(oc.OriginalStart) {
 			continue
