@@ -60,7 +60,9 @@ func TestSyncStateMachine(t *testing.T) {
 		}
 	}
 	rapid.Check(t, func(rt *rapid.T) {
-		mw := newMeetingWorld(t, dbtest.SQLite(t), fakeoutlook.Options{})
+		scope := &caseScope{TB: t}
+		defer scope.end()
+		mw := newMeetingWorld(scope, dbtest.SQLite(scope), fakeoutlook.Options{})
 		mw.world.t = rt
 		m := newMachine(mw, rt)
 		steps := rapid.IntRange(5, 40).Draw(rt, "steps")
