@@ -266,6 +266,14 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 			toRead[l.RemoteID] = true
 		}
 	}
+	for _, l := range links {
+		if toRead[l.RemoteID] {
+			// A series is merged with the stand-ins of its instances: read them with it.
+			for _, si := range l.Base.StandIns {
+				toRead[si.ID] = true
+			}
+		}
+	}
 	remote, err := readAll(ctx, job.Graph, toRead, w)
 	if err != nil {
 		return nil, fmt.Errorf("read Outlook series: %w", err)

@@ -134,7 +134,7 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 	// The parent's link now holds the shortened series, with the content last synced: its
 	// own merge sees no difference of schedule, and the content changed on either side.
 	l.Base.Series = withContent(LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)]), was)
-	l.Base.Instances = nil
+	l.Base.Instances = standInInstances(l.Base)
 	if slices.ContainsFunc(baseSeg.Schedule().Starts(pLast.Add(time.Second), childFirst, 0), func(s time.Time) bool { return s.After(pLast) }) {
 		// The parent ends earlier than this new series explains: another split's first
 		// write (Outlook split the series twice, the later split first), whose new series
@@ -143,6 +143,23 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		l.Base.Trimmed, l.Base.TrimmedAt = &w, trimmedAt
 	}
 	return true
+}
+
+// standInInstances is what a series' base keeps of its instances when a split makes it
+// anew: those that stand-ins show in Outlook. The others are rebuilt by the merge, but a
+// stand-in's instance has no occurrence to be rebuilt from: without its base, the
+// occurrence's deletion would read as the stand-in's, and a second stand-in would follow.
+func standInInstances(b Base) map[string]InstanceState {
+	var out map[string]InstanceState
+	for k := range b.StandIns {
+		if st, ok := b.Instances[k]; ok {
+			if out == nil {
+				out = map[string]InstanceState{}
+			}
+			out[k] = st
+		}
+	}
+	return out
 }
 
 // withContent returns s with the title, description and location of c.
@@ -309,7 +326,7 @@ func (r *reconciler) adoptSplit(e *calendar.Event, l *Link, child *RemoteSeries,
 	r.linked[child.Master.ID] = true
 	r.splitBase[l] = was
 	l.Base.Series = withContent(LocalSeriesState(e.Segments[e.SegmentIndex(l.SegmentUID)]), was)
-	l.Base.Instances = nil
+	l.Base.Instances = standInInstances(l.Base)
 	l.Base.Trimmed, l.Base.TrimmedAt = nil, time.Time{}
 	cl := &Link{EventID: e.ID, SegmentUID: seg.UID, RemoteID: child.Master.ID,
 		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,

@@ -233,6 +233,38 @@ func TestStateMachineFoundARenamedSplitOfADeletedSeries(t *testing.T) {
 	}
 }
 
+// stand-in-twice-after-a-split: an instance changed here whose occurrence Outlook deleted
+// has a single event standing for it in Outlook; when Outlook then split the series after
+// it, the split made the series' base anew without that instance, the occurrence's
+// deletion read as the stand-in's, and a second stand-in was created beside the first.
+// Now a split keeps the base of instances that stand-ins show, and a series is read with
+// its stand-ins.
+func TestStateMachineFoundAStandInSurvivesASplit(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), RRule: "FREQ=WEEKLY;COUNT=6"})
+	w.sync()
+	series := w.linkOf(e.ID)
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeInstance, w.at(7, 9, 0).UTC(), calendar.Change{Start: wallp(wall(w.at(7, 11, 0)))}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.fake.DeleteOccurrence(mailbox, series, w.at(7, 9, 0)); err != nil {
+		t.Fatal(err)
+	}
+	w.sync() // the stand-in
+	w.sync()
+	if _, err := w.fake.SplitSeries(mailbox, series, w.at(21, 9, 0), fakeoutlook.Change{Location: ptr("Split")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		w.sync()
+	}
+	w.same()
+	smNoDuplicateLines(t, "Outlook", w.outlook())
+	if n := w.masters(); n != 3 {
+		t.Errorf("Outlook has %d items, want the two parts and one stand-in\n%v", n, w.outlook())
+	}
+}
+
 // smNoDuplicateLines fails when two of the lines (world.local or world.outlook) start at
 // the same instant.
 func smNoDuplicateLines(t *testing.T, side string, lines []string) {
