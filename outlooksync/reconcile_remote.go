@@ -49,8 +49,39 @@ func (r *reconciler) matchSplits() {
 				}
 			}
 		}
+		if r.trySplitOfUnseen(child, cseg, childFirst) {
+			continue
+		}
 	next:
 	}
+}
+
+// trySplitOfUnseen attaches child to a segment whose create a cycle sent and that no
+// Outlook item claims (pending.go): the cycle stopped before saving the link, and the item
+// it created has gone from Outlook since, so the item was split and then deleted there
+// before any cycle saw it. Child carries on the series as sent, as for a linked series
+// split and then deleted (trySplitOfDeleted); the segment itself stays unlinked, and its
+// create, answered with the deleted item, settles what becomes of it.
+func (r *reconciler) trySplitOfUnseen(child *RemoteSeries, cseg calendar.Segment, childFirst time.Time) bool {
+	for _, p := range r.in.Pending {
+		e := r.clones[p.EventID]
+		if e == nil || e.DeletedAt != nil || e.OrganizerID != r.in.UserID || p.Base.Series.Rule == "" {
+			continue
+		}
+		i := e.SegmentIndex(p.SegmentUID)
+		if i < 0 || slices.ContainsFunc(r.linksOf[e.ID], func(l *Link) bool { return l.SegmentUID == p.SegmentUID }) {
+			continue
+		}
+		baseSeg, err := segmentFromState(p.Base.Series, e.Segments[i])
+		if err != nil {
+			continue
+		}
+		sent := &Link{EventID: e.ID, SegmentUID: p.SegmentUID, Base: p.Base}
+		if r.trySplitOfDeleted(e, sent, child, cseg, childFirst, p.Base.Series, baseSeg) {
+			return true
+		}
+	}
+	return false
 }
 
 // trySplit attaches child to link l's segment when the rule of the seed matches.
