@@ -109,8 +109,16 @@ func (r *reconciler) matchMarkers() {
 			continue
 		}
 		taken := false
-		for _, l := range r.linksOf[eventID] {
-			taken = taken || l.SegmentUID == uid
+		for i, l := range r.linksOf[eventID] {
+			if l.SegmentUID != uid {
+				continue
+			}
+			taken = true
+			if nl, ok := r.recreated(l, rs); ok {
+				r.linksOf[eventID][i] = nl
+				r.linked[rs.Master.ID] = true
+				r.history(eventID, "kept", "Relinked an Outlook series this calendar had created", rs.Master.Subject)
+			}
 		}
 		if taken {
 			continue
@@ -142,6 +150,26 @@ func (r *reconciler) matchMarkers() {
 		r.linked[rs.Master.ID] = true
 		r.history(eventID, "kept", "Relinked an Outlook series this calendar had created", rs.Master.Subject)
 	}
+}
+
+// recreated returns link l moved to rs when rs is the item a cycle created anew for l's
+// segment, its Outlook item having been deleted there (edit against delete), and the cycle
+// stopped before saving the link: the link still names the deleted item, and rs carries
+// the segment's marker. The new link has the base sent with the create.
+func (r *reconciler) recreated(l *Link, rs *RemoteSeries) (*Link, bool) {
+	if l.RemoteID == rs.Master.ID {
+		return nil, false
+	}
+	if old := r.in.Remote[l.RemoteID]; old != nil && !old.Gone && !old.Master.Removed {
+		return nil, false // the linked item is there: rs is not its successor
+	}
+	sent, ok := r.sent(l.EventID, l.SegmentUID)
+	if !ok {
+		return nil, false
+	}
+	nl := *l
+	nl.RemoteID, nl.ChangeKey, nl.ICalUID, nl.Base = rs.Master.ID, rs.Master.ChangeKey, rs.Master.ICalUID, sent
+	return &nl, true
 }
 
 // sent returns the base a cycle saved before sending the create of a segment (a copy).

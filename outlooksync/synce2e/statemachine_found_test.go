@@ -304,6 +304,35 @@ func TestStateMachineFoundASplitOfAnUnseenCreate(t *testing.T) {
 	}
 }
 
+// crash-after-a-recreate: a series deleted in Outlook but changed here goes back to Outlook
+// as a new item; when the cycle that created it crashed before saving the link, the link
+// still named the deleted item, the new item's marker was taken for that link's, and when
+// the event was changed back meanwhile, the next cycle took the deletion here while the new
+// item stayed in Outlook. Now the new item takes over the link, with the base it was sent with.
+func TestStateMachineFoundACrashAfterARecreate(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), RRule: "FREQ=WEEKLY;COUNT=6"})
+	w.sync()
+	if err := w.fake.DeleteEvent(mailbox, w.linkOf(e.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Location: ptr("Room 4")}); err != nil {
+		t.Fatal(err)
+	}
+	w.crashedSync() // the series goes back to Outlook; its link is not saved
+	// Changed back before the next cycle: as the link last synced it.
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Location: ptr("")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		w.sync()
+	}
+	if n, m := w.events(), w.masters(); n != 1 || m != 1 {
+		t.Errorf("%d events here and %d items in Outlook, want 1 and 1\nMy Calendar %v\nOutlook %v", n, m, w.local(), w.outlook())
+	}
+	w.same()
+}
+
 // smNoDuplicateLines fails when two of the lines (world.local or world.outlook) start at
 // the same instant.
 func smNoDuplicateLines(t *testing.T, side string, lines []string) {
