@@ -212,8 +212,9 @@ func (m *machine) local(action string) {
 
 // localMove is a new start for an instance: an hour later, or for an all-day one the next
 // day. Like Outlook (which refuses it) it never moves an instance onto or past the day of
-// another one, here or in Outlook (where a split not yet synced may have one); ok is false
-// when it would.
+// another one, nor onto the day of another part of the event in Outlook (a split not yet
+// synced: the duplicate check could not tell that move from a duplicate); ok is false when
+// it would.
 func (m *machine) localMove(e *calendar.Event, oc calendar.Occurrence) (string, bool) {
 	if !oc.AllDay {
 		return wall(oc.Start.Add(time.Hour)), true
@@ -366,6 +367,15 @@ func (m *machine) remoteMove(master, occ fakeoutlook.Event) (time.Time, time.Tim
 	s := occ.Start.In(loc)
 	ns := time.Date(s.Year(), s.Month(), s.Day()+1, 0, 0, 0, 0, loc)
 	ne := ns.AddDate(0, 0, dayCount(s, occ.End.In(loc)))
+	// Nor onto the day of another part of the event, here or in Outlook (a split either
+	// side has not yet synced): the duplicate check could not tell that move from a
+	// duplicate.
+	day := ns.Format(smDate)
+	for _, o := range append(m.localInstances(), m.outlookInstances()...) {
+		if o.allDay && titleRoot(o.title) == titleRoot(master.Subject) && o.date == day {
+			return time.Time{}, time.Time{}, false
+		}
+	}
 	if master.Type == "seriesMaster" {
 		inst, err := m.w.fake.Instances(mailbox, master.ID, occ.Start.AddDate(0, 0, -3), occ.End.AddDate(0, 0, 3))
 		if err != nil {
