@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 )
 
@@ -86,7 +87,7 @@ func (a *App) putProperty(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	name := c.Param("name")
-	if err := a.props.Set(ctx, currentViewer(c), name, value); err != nil {
+	if err := a.props.Set(ctx, accounts.CurrentViewer(c), name, value); err != nil {
 		return err
 	}
 	p, err := a.props.Get(ctx, name)
@@ -145,7 +146,7 @@ func (a *App) accountAuditAPI(c echo.Context) error {
 		}
 		subject = id
 	}
-	changes, err := a.audit.list(c.Request().Context(), subject, limit)
+	changes, err := a.audit.List(c.Request().Context(), subject, limit)
 	if err != nil {
 		return err
 	}

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"intracal/app/accounts"
 	"intracal/migrations/dbtest"
 )
 
 // apiClient sends JSON requests with a personal API token.
-func apiClient(t *testing.T, a *App, u User) *browser {
+func apiClient(t *testing.T, a *App, u accounts.User) *browser {
 	t.Helper()
-	token, err := a.tokens.create(t.Context(), u.ID, "test")
+	token, err := a.tokens.Create(t.Context(), u.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/accounts"
 )
 
 // cpGeneralPage is the data of cp_general.html: System > General Settings > Advanced Settings.
@@ -20,7 +22,7 @@ func (a *App) cpGeneral(c echo.Context) error {
 		return err
 	}
 	p := cpGeneralPage{cpPage: a.cpPageFor(c, "General Settings", "/cp/general"), SyncEnabled: prop.Value == "true"}
-	p.UpdatedAt = changedText(prop, currentViewer(c).Location())
+	p.UpdatedAt = changedText(prop, accounts.CurrentViewer(c).Location())
 	return a.pages.render(c, http.StatusOK, "cp_general.html", p)
 }
 
@@ -35,7 +37,7 @@ func (a *App) cpGeneralSave(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose Yes or No.")
 	}
-	if err := a.props.Set(c.Request().Context(), currentViewer(c), PropEnableSync, value); err != nil {
+	if err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), PropEnableSync, value); err != nil {
 		return err
 	}
 	a.setFlash(c, "System settings saved.")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -58,7 +59,7 @@ func (a *App) cpProperties(c echo.Context) error {
 // and the value typed (never for a secret).
 func (a *App) cpPropertiesPage(c echo.Context, query, failed, typed, msg string) (cpPropertiesPage, error) {
 	ctx := c.Request().Context()
-	loc := currentViewer(c).Location()
+	loc := accounts.CurrentViewer(c).Location()
 	p := cpPropertiesPage{cpPage: a.cpPageFor(c, "System Properties", "/cp/properties"), Query: strings.TrimSpace(query)}
 	list, err := a.props.List(ctx, p.Query)
 	if err != nil {
@@ -101,7 +102,7 @@ func (a *App) cpPropertySave(c echo.Context) error {
 		value = ""
 	}
 	query := c.FormValue("q")
-	err := a.props.Set(c.Request().Context(), currentViewer(c), name, value)
+	err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), name, value)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) {
 		p, perr := a.cpPropertiesPage(c, query, name, value, invalid.Fields[name])

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 )
 
@@ -31,7 +32,7 @@ func (a *App) handleError(err error, c echo.Context) {
 			werr = c.JSON(e.Status, httpkit.ErrorBody{Error: httpkit.ErrorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, CurrentVersion: e.CurrentVersion}})
 		}
 	case e.Status == http.StatusUnauthorized:
-		werr = c.Redirect(http.StatusSeeOther, loginURL(c))
+		werr = c.Redirect(http.StatusSeeOther, accounts.LoginURL(c))
 	default:
 		werr = a.pages.render(c, e.Status, "error.html", errorPage{
 			Page:    a.page(c, http.StatusText(e.Status)),

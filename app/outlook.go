@@ -119,7 +119,7 @@ func (t outlookTargets) Connected(ctx context.Context) ([]int64, error) {
 	for i, c := range list {
 		ids[i] = c.UserID
 	}
-	return t.a.users.activeIDs(ctx, ids)
+	return t.a.users.ActiveIDs(ctx, ids)
 }
 
 func (t outlookTargets) Graph(ctx context.Context, userID int64) (outlooksync.Graph, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/oauth2"
 
+	"intracal/app/accounts"
 	"intracal/outlooksync"
 )
 
@@ -22,7 +23,7 @@ func (a *App) outlookMessage(c echo.Context, status int, heading, message string
 
 // notSetUpMessage tells an employee (or an administrator) what must happen before anyone can
 // connect.
-func notSetUpMessage(s OutlookSettings, v Viewer) string {
+func notSetUpMessage(s OutlookSettings, v accounts.Viewer) string {
 	who := "Ask your site administrator to "
 	if v.IsAdmin {
 		who = "As an administrator, "
@@ -34,7 +35,7 @@ func notSetUpMessage(s OutlookSettings, v Viewer) string {
 // and a state bound to their session. Scripts may call it with a personal API token.
 func (a *App) outlookConnect(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	settings, err := a.props.OutlookSettings(ctx)
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ var wrongTenantCodes = map[string]bool{"50020": true, "90072": true, "700016": t
 // says what happened, and stores nothing.
 func (a *App) outlookCallback(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	q := c.QueryParams()
 	const again = " Nothing was connected. Start again with Connect to Outlook on My Calendar."
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/outlooksync"
 )
 
@@ -33,7 +34,7 @@ func (p Page) OutlookPanel() *OutlookPanel {
 func (a *App) outlookPanelFor(c echo.Context) func() *OutlookPanel {
 	return func() *OutlookPanel {
 		ctx := c.Request().Context()
-		v := currentViewer(c)
+		v := accounts.CurrentViewer(c)
 		settings, err := a.props.OutlookSettings(ctx)
 		if err != nil {
 			a.log.Warn("outlook panel: read settings", "err", err)
@@ -42,7 +43,7 @@ func (a *App) outlookPanelFor(c echo.Context) func() *OutlookPanel {
 		if !settings.Ready() {
 			return nil
 		}
-		p := &OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: outlookConnectPath, CSRFToken: csrfToken(c)}
+		p := &OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: outlookConnectPath, CSRFToken: accounts.CSRFToken(c)}
 		conn, err := a.outlook.conns.Get(ctx, v.UserID)
 		switch {
 		case errors.Is(err, outlooksync.ErrNotConnected):

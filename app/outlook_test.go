@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 )
@@ -124,7 +125,7 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 	}{
 		{"tampered state", func(e *outlookEnv, api *browser) *http.Response {
 			cb := e.authorize(e.startConnect(api))
-			return api.get(callbackWith(t, cb, map[string]string{"state": "forged-" + randomToken()}))
+			return api.get(callbackWith(t, cb, map[string]string{"state": "forged-" + accounts.RandomToken()}))
 		}, http.StatusBadRequest, "not one we started"},
 		{"missing state", func(e *outlookEnv, api *browser) *http.Response {
 			cb := e.authorize(e.startConnect(api))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -79,8 +80,8 @@ func (a *App) showEvent(c echo.Context) error {
 // eventPage builds the details of the loaded instance for the viewer.
 func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
-	cv := v.calendarViewer()
+	v := accounts.CurrentViewer(c)
+	cv := v.CalendarViewer()
 	loc := v.Location()
 	oc := le.instance
 	e := le.full
@@ -123,7 +124,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	for _, at := range atts {
 		ids = append(ids, at.UserID)
 	}
-	people, err := a.people.byIDs(ctx, ids)
+	people, err := a.people.ByIDs(ctx, ids)
 	if err != nil {
 		return eventPage{}, err
 	}

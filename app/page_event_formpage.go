@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 )
@@ -80,7 +81,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}
-	p.Zones = zoneChoices(f.TimeZone, currentViewer(c).TimeZone)
+	p.Zones = zoneChoices(f.TimeZone, accounts.CurrentViewer(c).TimeZone)
 	for _, d := range builderWeekdays() {
 		p.WeekdayBoxes = append(p.WeekdayBoxes, option{Value: d.Code, Label: d.Long, Selected: slices.Contains(f.Repeat.Weekdays, d.Code)})
 		p.MonthWeekdays = append(p.MonthWeekdays, option{Value: d.Code, Label: d.Long, Selected: d.Code == f.Repeat.MonthWeekday})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -33,7 +34,7 @@ type inviteCandidate struct {
 
 // invitePanel searches the colleagues the query names.
 func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
-	loc := currentViewer(c).Location()
+	loc := accounts.CurrentViewer(c).Location()
 	p := invitePanel{
 		Query:     strings.TrimSpace(c.QueryParam("q")),
 		Recurring: le.full.IsRecurring(),
@@ -43,7 +44,7 @@ func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
 		return p, nil
 	}
 	p.Searched = true
-	found, err := a.users.search(c.Request().Context(), p.Query, inviteResults)
+	found, err := a.users.Search(c.Request().Context(), p.Query, inviteResults)
 	if err != nil {
 		return p, err
 	}
@@ -92,7 +93,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, back+"#invite")
 	}
 	ctx := c.Request().Context()
-	people, err := a.users.listByIDs(ctx, ids)
+	people, err := a.users.ListByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 	if c.FormValue("scope") == string(calendar.ScopeInstance) {
 		scope = calendar.ScopeInstance
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	if _, err := a.store.Invite(ctx, cv, le.full.ID, ids, scope, le.orig); err != nil {
 		var invalid *calendar.ValidationError
 		if errors.As(err, &invalid) {

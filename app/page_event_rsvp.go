@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -30,7 +31,7 @@ func (a *App) rsvpEvent(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	if err := a.store.Answer(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 	"intracal/config/secrets"
@@ -128,9 +129,10 @@ func (propertyAuditRow) TableName() string { return "property_audit" }
 
 // propertyStore reads and writes System Properties.
 type propertyStore struct {
-	db  *gorm.DB
-	box *secrets.Box
-	now func() time.Time
+	db    *gorm.DB
+	box   *secrets.Box
+	now   func() time.Time
+	users *accounts.Users // the names of who changed what
 }
 
 // secretContext binds a sealed property value to its property, so a sealed value copied into
@@ -230,35 +232,20 @@ func (s *propertyStore) actorNames(ctx context.Context, rows map[string]*propert
 	if len(ids) == 0 {
 		return names, nil
 	}
-	var users []User
-	for chunk := range slices.Chunk(ids, inListChunk) {
-		var more []User
-		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&more).Error; err != nil {
-			return nil, fmt.Errorf("read property editors: %w", err)
-		}
-		users = append(users, more...)
+	users, err := s.users.ListByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read property editors: %w", err)
 	}
 	for _, u := range users {
-		names[u.ID] = actorName(Viewer{UserID: u.ID, Name: u.Name, Email: u.Email})
+		names[u.ID] = accounts.Viewer{UserID: u.ID, Name: u.Name, Email: u.Email}.AuditName()
 	}
 	return names, nil
-}
-
-// actorName is how a change's author appears in the audit.
-func actorName(v Viewer) string {
-	switch {
-	case v.UserID == 0:
-		return "command line"
-	case v.Email == "":
-		return v.Name
-	}
-	return v.Name + " <" + v.Email + ">"
 }
 
 // Set validates and stores a property's new value and records the change in the audit, in
 // one transaction. An empty value clears it (back to its default). Problems come back as a
 // *calendar.ValidationError whose field is the property's name.
-func (s *propertyStore) Set(ctx context.Context, actor Viewer, name, value string) error {
+func (s *propertyStore) Set(ctx context.Context, actor accounts.Viewer, name, value string) error {
 	d, ok := lookupProperty(name)
 	if !ok {
 		return errUnknownProperty(name)
@@ -280,7 +267,7 @@ func (s *propertyStore) Set(ctx context.Context, actor Viewer, name, value strin
 		}
 		row.Value, row.Encrypted = sealed, true
 	}
-	audit := propertyAuditRow{Property: d.Name, ActorUserID: row.UpdatedBy, Actor: actorName(actor),
+	audit := propertyAuditRow{Property: d.Name, ActorUserID: row.UpdatedBy, Actor: actor.AuditName(),
 		Action: "set", ChangedAt: now}
 	if stored == "" {
 		audit.Action = "cleared"
@@ -346,5 +333,5 @@ func propertyInvalid(name, msg string) error {
 // SetProperty changes a System Property as the command line does (audited as "command
 // line"): for embedding programs and end-to-end tests that set a site up.
 func (a *App) SetProperty(ctx context.Context, name, value string) error {
-	return a.props.Set(ctx, Viewer{}, name, value)
+	return a.props.Set(ctx, accounts.Viewer{}, name, value)
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"intracal/app/accounts"
 )
 
 const propertyUsage = "calendar property list [QUERY] | get NAME | set NAME VALUE (VALUE - reads it from standard input)"
@@ -57,7 +59,7 @@ func RunProperty(ctx context.Context, s Stdio, args []string) error {
 			value = v
 		}
 		return withApp(ctx, s, func(a *App) error {
-			if err := a.props.Set(ctx, Viewer{}, rest[0], value); err != nil {
+			if err := a.props.Set(ctx, accounts.Viewer{}, rest[0], value); err != nil {
 				return describe(err)
 			}
 			p, err := a.props.Get(ctx, rest[0])

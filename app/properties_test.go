@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/app/internal/apptest"
 	"intracal/calendar"
@@ -19,7 +20,7 @@ const testSecret = "Zq8~s3cr3t.Value-that-must-never-show"
 func TestPropertyValidation(t *testing.T) {
 	db := dbtest.SQLite(t)
 	a := newTestApp(t, db)
-	admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
+	admin := accounts.ViewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
 	tests := []struct {
 		name, prop, value string
 		wantErr           string // substring of the field's message; "" means accepted
@@ -108,7 +109,7 @@ func TestPropertySecretIsWriteOnly(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		a := newTestApp(t, db)
 		ctx := t.Context()
-		admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
+		admin := accounts.ViewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
 		if err := a.props.Set(ctx, admin, PropOutlookSecret, "  "+testSecret+"\n"); err != nil {
 			t.Fatal(err)
 		}
@@ -162,13 +163,13 @@ func TestPropertyAuditRecordsWhoWhenWhichButNoSecret(t *testing.T) {
 		clock := apptest.NewClock()
 		a := newTestApp(t, db, WithClock(clock.Now))
 		ctx := t.Context()
-		admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
+		admin := accounts.ViewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
 		steps := []struct {
-			actor       Viewer
+			actor       accounts.Viewer
 			prop, value string
 		}{
 			{admin, PropEnableSync, "yes"},
-			{Viewer{}, PropOutlookSecret, testSecret},
+			{accounts.Viewer{}, PropOutlookSecret, testSecret},
 			{admin, PropOutlookClientID, "8f0c2a71-5d3e-4b6a-9c1f-2e7d4a6b9c30"},
 			{admin, PropOutlookSecret, ""},
 		}

@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/accounts"
 )
 
 // pageSamples holds sample data for every page. A page without a sample fails the test, so a
 // new template cannot ship without being rendered once. Text fields carry markup, which must
 // come out escaped.
 func pageSamples() map[string]any {
-	v := &Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
+	v := &accounts.Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
 	signedIn := Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
 	evil := "<b>Berg</b>"
 	c := chip{URL: "/events/1?instance=2026-03-02T08%3A00%3A00Z", Title: evil, Time: "09:00", TimeRange: "09:00 – 10:00",

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"intracal/app/accounts"
 	"intracal/outlooksync"
 )
 
@@ -128,7 +129,7 @@ func (a *App) syncStatus(ctx context.Context, userID int64) (syncStatusJSON, err
 }
 
 func (a *App) syncStatusAPI(c echo.Context) error {
-	out, err := a.syncStatus(c.Request().Context(), currentViewer(c).UserID)
+	out, err := a.syncStatus(c.Request().Context(), accounts.CurrentViewer(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -151,7 +152,7 @@ func (p syncPage) When(t *time.Time) string {
 }
 
 func (a *App) showSyncPage(c echo.Context) error {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	st, err := a.syncStatus(c.Request().Context(), v.UserID)
 	if err != nil {
 		return err
