@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"intracal/app/accounts"
 	"intracal/app/httpkit"
+	"intracal/app/properties"
 )
 
 // The admin API of System Properties: the same settings as the Control Panel, for
@@ -27,7 +28,7 @@ type propertyJSON struct {
 	UpdatedBy   string     `json:"updatedBy,omitempty"`
 }
 
-func propertyToJSON(p PropertyView) propertyJSON {
+func propertyToJSON(p properties.View) propertyJSON {
 	out := propertyJSON{Name: p.Name, Kind: string(p.Kind), Description: p.Description, Set: p.Set,
 		UpdatedAt: p.UpdatedAt, UpdatedBy: p.UpdatedBy}
 	if !p.IsSecret() {

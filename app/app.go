@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"intracal/app/accounts"
+	"intracal/app/properties"
 	"intracal/calendar"
 	"intracal/config"
 	"intracal/config/secrets"
@@ -36,7 +37,7 @@ type App struct {
 	accounts *accounts.Lifecycle
 	auth     *accounts.Authenticator
 	pages    *renderer
-	props    *propertyStore
+	props    *properties.Store
 	audit    *accounts.Audit
 	outlook  *outlookFeature
 	sync     *syncFeature
@@ -92,7 +93,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.sessions = accounts.NewSessions(db, clock)
 	a.tokens = accounts.NewTokens(db, clock)
 	a.throttle = accounts.NewThrottle(db, clock)
-	a.props = &propertyStore{db: db, box: box, now: clock, users: a.users}
+	a.props = properties.NewStore(db, box, clock, a.users)
 	a.audit = accounts.NewAudit(db, clock)
 	a.outlook = newOutlookFeature(db, box, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/properties"
 )
 
 // cpGeneralPage is the data of cp_general.html: System > General Settings > Advanced Settings.
@@ -17,7 +18,7 @@ type cpGeneralPage struct {
 
 // cpGeneral shows General Settings.
 func (a *App) cpGeneral(c echo.Context) error {
-	prop, err := a.props.Get(c.Request().Context(), PropEnableSync)
+	prop, err := a.props.Get(c.Request().Context(), properties.PropEnableSync)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func (a *App) cpGeneralSave(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose Yes or No.")
 	}
-	if err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), PropEnableSync, value); err != nil {
+	if err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), properties.PropEnableSync, value); err != nil {
 		return err
 	}
 	a.setFlash(c, "System settings saved.")

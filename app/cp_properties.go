@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/properties"
 	"intracal/calendar"
 )
 
@@ -123,7 +124,7 @@ func (a *App) cpPropertySave(c echo.Context) error {
 }
 
 // changedText says when and by whom a property was last changed, in the viewer's zone.
-func changedText(p PropertyView, loc *time.Location) string {
+func changedText(p properties.View, loc *time.Location) string {
 	if p.UpdatedAt == nil {
 		return ""
 	}

@@ -21,6 +21,9 @@ import (
 	"intracal/config"
 )
 
+// testSecret is a client secret that no page, log or answer may show.
+const testSecret = "Zq8~s3cr3t.Value-that-must-never-show"
+
 // testConfig is a valid configuration for the given site address.
 func testConfig(t *testing.T, site string) config.Config {
 	t.Helper()

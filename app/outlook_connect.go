@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"intracal/app/accounts"
+	"intracal/app/properties"
 	"intracal/outlooksync"
 )
 
@@ -23,7 +24,7 @@ func (a *App) outlookMessage(c echo.Context, status int, heading, message string
 
 // notSetUpMessage tells an employee (or an administrator) what must happen before anyone can
 // connect.
-func notSetUpMessage(s OutlookSettings, v accounts.Viewer) string {
+func notSetUpMessage(s properties.OutlookSettings, v accounts.Viewer) string {
 	who := "Ask your site administrator to "
 	if v.IsAdmin {
 		who = "As an administrator, "
@@ -191,7 +192,7 @@ func (a *App) outlookExchangeFailed(c echo.Context, err error, again string) err
 		"The site could not finish the sign-in with Microsoft. Try again in a few minutes."+again)
 }
 
-func isTenantID(t string) bool { return guidPattern.MatchString(t) }
+func isTenantID(t string) bool { return properties.IsGUID(t) }
 
 func accountLabel(acct outlooksync.Account) string {
 	if acct.Mail != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"intracal/app/properties"
 	"io"
 	"log/slog"
 	"net/http"
@@ -58,8 +59,8 @@ func newOutlookEnv(t *testing.T, opts ...Option) *outlookEnv {
 	e := &outlookEnv{t: t, a: a, fake: fake, srv: srv, clock: clock, logs: logs}
 	e.admin = addUser(t, a, "root@example.com", "Root", "correct horse", true)
 	e.setProps(map[string]string{
-		PropEnableSync: "true", PropOutlookClientID: fakeoutlook.DemoClientID,
-		PropOutlookSecret: fakeoutlook.DemoClientSecret, PropSAMLTenantID: fakeoutlook.DemoTenantID,
+		properties.PropEnableSync: "true", properties.PropOutlookClientID: fakeoutlook.DemoClientID,
+		properties.PropOutlookSecret: fakeoutlook.DemoClientSecret, properties.PropSAMLTenantID: fakeoutlook.DemoTenantID,
 	})
 	return e
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"intracal/app/properties"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,7 +53,7 @@ func TestConnectToOutlookWithABearerToken(t *testing.T) {
 
 func TestConnectUsesOrganizationsForAMultitenantApp(t *testing.T) {
 	e := newOutlookEnv(t)
-	e.setProps(map[string]string{PropUseSAMLTenantForMS: "false", PropSAMLTenantID: ""})
+	e.setProps(map[string]string{properties.PropUseSAMLTenantForMS: "false", properties.PropSAMLTenantID: ""})
 	_, api := e.user("anna@contoso.example", "Anna Berg")
 	authz := e.startConnect(api)
 	if !strings.HasPrefix(authz.Path, "/organizations/") {
@@ -70,10 +71,10 @@ func TestConnectWhenNotSetUpSaysWhatTheAdministratorMustDo(t *testing.T) {
 		props map[string]string
 		want  string
 	}{
-		{"sync switched off", map[string]string{PropEnableSync: "false"}, "turn on Enable calendar sync from 3rd party systems"},
-		{"no client id", map[string]string{PropOutlookClientID: ""}, "set OutlookApiClientID"},
-		{"no secret", map[string]string{PropOutlookSecret: ""}, "set OutlookApiClientSecret"},
-		{"no tenant", map[string]string{PropSAMLTenantID: ""}, "set SAMLTenantID"},
+		{"sync switched off", map[string]string{properties.PropEnableSync: "false"}, "turn on Enable calendar sync from 3rd party systems"},
+		{"no client id", map[string]string{properties.PropOutlookClientID: ""}, "set OutlookApiClientID"},
+		{"no secret", map[string]string{properties.PropOutlookSecret: ""}, "set OutlookApiClientSecret"},
+		{"no tenant", map[string]string{properties.PropSAMLTenantID: ""}, "set SAMLTenantID"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"intracal/app/properties"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -67,7 +68,7 @@ func TestPageFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 	if u, _ := h.app.users.ByID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
 		t.Error("a refused form changed the time zone")
 	}
-	if p, _ := h.app.props.Get(t.Context(), PropEnableSync); p.Set {
+	if p, _ := h.app.props.Get(t.Context(), properties.PropEnableSync); p.Set {
 		t.Error("a refused form changed a system property")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"intracal/app/accounts"
+	"intracal/app/properties"
 )
 
 const propertyUsage = "calendar property list [QUERY] | get NAME | set NAME VALUE (VALUE - reads it from standard input)"
@@ -78,7 +79,7 @@ func RunProperty(ctx context.Context, s Stdio, args []string) error {
 }
 
 // printProperties writes the list as a table; a secret shows only whether it is set.
-func printProperties(w io.Writer, list []PropertyView) error {
+func printProperties(w io.Writer, list []properties.View) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tVALUE\tUPDATED")
 	for _, p := range list {
@@ -97,7 +98,7 @@ func printProperties(w io.Writer, list []PropertyView) error {
 	return tw.Flush()
 }
 
-func secretState(p PropertyView) string {
+func secretState(p properties.View) string {
 	if !p.Set {
 		return "not set"
 	}
@@ -118,4 +119,10 @@ func readValue(in io.Reader) (string, error) {
 		return "", fmt.Errorf("read the value from standard input: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// SetProperty changes a System Property as the command line does (audited as "command
+// line"): for embedding programs and end-to-end tests that set a site up.
+func (a *App) SetProperty(ctx context.Context, name, value string) error {
+	return a.props.Set(ctx, accounts.Viewer{}, name, value)
 }
