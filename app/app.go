@@ -15,6 +15,7 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/properties"
+	"intracal/app/view"
 	"intracal/calendar"
 	"intracal/config"
 	"intracal/config/secrets"
@@ -36,7 +37,8 @@ type App struct {
 	throttle *accounts.Throttle
 	accounts *accounts.Lifecycle
 	auth     *accounts.Authenticator
-	pages    *renderer
+	pages    *view.Renderer
+	flash    view.Flash
 	props    *properties.Store
 	audit    *accounts.Audit
 	outlook  *outlookFeature
@@ -110,9 +112,10 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	if a.dummyHash, err = bcrypt.GenerateFromPassword([]byte(accounts.RandomToken()), a.users.Cost); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	if a.pages, err = newRenderer(); err != nil {
+	if a.pages, err = view.NewRenderer(); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	a.flash = view.NewFlash(cfg.SecureCookies())
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil

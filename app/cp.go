@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/view"
 )
 
 // The Control Panel is where site administrators change site-wide settings. Its routes are
@@ -11,7 +13,7 @@ import (
 
 // cpPage is what every Control Panel page shares: the section navigation.
 type cpPage struct {
-	Page
+	view.Page
 	Section string // the nav entry that is current
 	Nav     []cpNavItem
 }

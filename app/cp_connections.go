@@ -98,7 +98,7 @@ func (a *App) cpConnections(c echo.Context) error {
 		}
 		p.Connections = append(p.Connections, row)
 	}
-	return a.pages.render(c, http.StatusOK, "cp_connections.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_connections.html", p)
 }
 
 // adminConnectionJSON is a connection in GET /api/v1/admin/outlook/connections.

@@ -24,7 +24,7 @@ func (a *App) cpGeneral(c echo.Context) error {
 	}
 	p := cpGeneralPage{cpPage: a.cpPageFor(c, "General Settings", "/cp/general"), SyncEnabled: prop.Value == "true"}
 	p.UpdatedAt = changedText(prop, accounts.CurrentViewer(c).Location())
-	return a.pages.render(c, http.StatusOK, "cp_general.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_general.html", p)
 }
 
 // cpGeneralSave stores "Enable calendar sync from 3rd party systems" (the property
@@ -41,6 +41,6 @@ func (a *App) cpGeneralSave(c echo.Context) error {
 	if err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), properties.PropEnableSync, value); err != nil {
 		return err
 	}
-	a.setFlash(c, "System settings saved.")
+	a.flash.Set(c, "System settings saved.")
 	return c.Redirect(http.StatusSeeOther, "/cp/general")
 }

@@ -102,7 +102,7 @@ func (a *App) cpPeople(c echo.Context) error {
 	if p.Audit, err = a.accountChanges(ctx, 0, accounts.CurrentViewer(c).Location()); err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "cp_people.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_people.html", p)
 }
 
 // personParam reads the account of the URL: a 404 for a bad id or a deleted account.
@@ -124,7 +124,7 @@ func (a *App) cpPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "cp_person.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_person.html", p)
 }
 
 func (a *App) cpPersonPage(c echo.Context, u accounts.User) (cpPersonPage, error) {
@@ -166,7 +166,7 @@ func (a *App) cpPersonChange(c echo.Context, done string, change func(context.Co
 	if _, err := change(c.Request().Context(), accounts.CurrentViewer(c), u.ID); err != nil {
 		return err
 	}
-	a.setFlash(c, u.Name+" "+done+".")
+	a.flash.Set(c, u.Name+" "+done+".")
 	return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL)
 }
 
@@ -187,7 +187,7 @@ func (a *App) cpPersonResetPassword(c echo.Context) error {
 			return err
 		}
 		fill(&p)
-		return a.pages.render(c, status, "cp_person.html", p)
+		return a.pages.Render(c, status, "cp_person.html", p)
 	}
 	if password != confirm {
 		return again(http.StatusUnprocessableEntity, func(p *cpPersonPage) {
@@ -203,7 +203,7 @@ func (a *App) cpPersonResetPassword(c echo.Context) error {
 		return err
 	}
 	if generated == "" {
-		a.setFlash(c, "Password of "+u.Name+" reset: they were signed out everywhere.")
+		a.flash.Set(c, "Password of "+u.Name+" reset: they were signed out everywhere.")
 		return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL)
 	}
 	return again(http.StatusOK, func(p *cpPersonPage) {
@@ -225,12 +225,12 @@ func (a *App) cpPersonDelete(c echo.Context) error {
 			return err
 		}
 		p.Errors = map[string]string{"delete": "Type the address " + u.Email + " to confirm the deletion."}
-		return a.pages.render(c, http.StatusUnprocessableEntity, "cp_person.html", p)
+		return a.pages.Render(c, http.StatusUnprocessableEntity, "cp_person.html", p)
 	}
 	if _, err := a.accounts.Delete(c.Request().Context(), accounts.CurrentViewer(c), u.ID); err != nil {
 		return err
 	}
-	a.setFlash(c, u.Name+" ("+u.Email+") was deleted.")
+	a.flash.Set(c, u.Name+" ("+u.Email+") was deleted.")
 	return c.Redirect(http.StatusSeeOther, "/cp/people")
 }
 
@@ -252,6 +252,6 @@ func (a *App) cpPersonRevokeToken(c echo.Context) error {
 	if err := a.accounts.RevokeToken(ctx, accounts.CurrentViewer(c), row); err != nil {
 		return err
 	}
-	a.setFlash(c, "API token "+row.Name+" of "+u.Name+" revoked.")
+	a.flash.Set(c, "API token "+row.Name+" of "+u.Name+" revoked.")
 	return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL+"#tokens")
 }

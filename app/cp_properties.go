@@ -53,7 +53,7 @@ func (a *App) cpProperties(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "cp_properties.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_properties.html", p)
 }
 
 // cpPropertiesPage builds the page; failed names the property whose form came back with msg
@@ -110,12 +110,12 @@ func (a *App) cpPropertySave(c echo.Context) error {
 		if perr != nil {
 			return perr
 		}
-		return a.pages.render(c, http.StatusUnprocessableEntity, "cp_properties.html", p)
+		return a.pages.Render(c, http.StatusUnprocessableEntity, "cp_properties.html", p)
 	}
 	if err != nil {
 		return err
 	}
-	a.setFlash(c, name+" saved.")
+	a.flash.Set(c, name+" saved.")
 	back := "/cp/properties"
 	if query != "" {
 		back += "?" + url.Values{"q": {query}}.Encode()

@@ -7,6 +7,7 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/httpkit"
+	"intracal/app/view"
 )
 
 // handleError is the Echo error handler: one place where errors become answers. API requests
@@ -34,7 +35,7 @@ func (a *App) handleError(err error, c echo.Context) {
 	case e.Status == http.StatusUnauthorized:
 		werr = c.Redirect(http.StatusSeeOther, accounts.LoginURL(c))
 	default:
-		werr = a.pages.render(c, e.Status, "error.html", errorPage{
+		werr = a.pages.Render(c, e.Status, "error.html", errorPage{
 			Page:    a.page(c, http.StatusText(e.Status)),
 			Heading: http.StatusText(e.Status),
 			Message: e.Message,
@@ -47,7 +48,7 @@ func (a *App) handleError(err error, c echo.Context) {
 
 // errorPage is the data of error.html.
 type errorPage struct {
-	Page
+	view.Page
 	Heading string
 	Message string
 }

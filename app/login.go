@@ -8,12 +8,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // loginPage is the data of login.html.
 type loginPage struct {
-	Page
+	view.Page
 	Email string
 	Next  string
 	Error string
@@ -25,7 +26,7 @@ func (a *App) loginForm(c echo.Context) error {
 	if _, ok := accounts.AuthOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
-	return a.pages.render(c, http.StatusOK, "login.html", loginPage{Page: a.page(c, "Sign in"), Next: next})
+	return a.pages.Render(c, http.StatusOK, "login.html", loginPage{Page: a.page(c, "Sign in"), Next: next})
 }
 
 // login checks the e-mail address and password, starts a session and goes on to the page the
@@ -38,7 +39,7 @@ func (a *App) login(c echo.Context) error {
 	next := accounts.SafeNext(c.FormValue("next"))
 	ip := c.RealIP()
 	again := func(status int, msg string) error {
-		return a.pages.render(c, status, "login.html", loginPage{Page: a.page(c, "Sign in"), Email: email, Next: next, Error: msg})
+		return a.pages.Render(c, status, "login.html", loginPage{Page: a.page(c, "Sign in"), Email: email, Next: next, Error: msg})
 	}
 
 	if email == "" || password == "" {

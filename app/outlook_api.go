@@ -93,7 +93,7 @@ func (a *App) outlookDisconnectForm(c echo.Context) error {
 		return err
 	}
 	if was {
-		a.setFlash(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
+		a.flash.Set(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
 	}
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
@@ -146,9 +146,9 @@ func (a *App) outlookSyncForm(c echo.Context) error {
 	var ae *httpkit.Error
 	switch {
 	case err == nil:
-		a.setFlash(c, "Synced with Outlook.")
+		a.flash.Set(c, "Synced with Outlook.")
 	case errors.As(err, &ae):
-		a.setFlash(c, ae.Message)
+		a.flash.Set(c, ae.Message)
 	default:
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 // outlookMessage ends a Connect attempt on a page that says what happened and what to do.
 // Nothing of the attempt is stored when it ends here.
 func (a *App) outlookMessage(c echo.Context, status int, heading, message string) error {
-	return a.pages.render(c, status, "error.html", errorPage{
+	return a.pages.Render(c, status, "error.html", errorPage{
 		Page: a.page(c, heading), Heading: heading, Message: message,
 	})
 }
@@ -145,7 +145,7 @@ func (a *App) outlookCallback(c echo.Context) error {
 		return err
 	}
 	a.log.Info("outlook connected", "user", v.UserID, "account", accountLabel(acct))
-	a.setFlash(c, "My Calendar is now connected to Outlook ("+accountLabel(acct)+").")
+	a.flash.Set(c, "My Calendar is now connected to Outlook ("+accountLabel(acct)+").")
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
@@ -24,7 +25,7 @@ const maxPageInstances = 3000
 
 // calendarPage is what the month, week and agenda pages share: the toolbar.
 type calendarPage struct {
-	Page
+	view.Page
 	View      string
 	Heading   string // "March 2026", "2 – 8 March 2026", "Upcoming from 2 March"
 	Date      string // the date the page is about (YYYY-MM-DD)

@@ -8,13 +8,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // eventPage is the data of event.html: the details of one instance, with RSVP, delete and
 // invite.
 type eventPage struct {
-	Page
+	view.Page
 	EventID     int64
 	Version     int
 	Instance    string // original start, RFC 3339
@@ -74,7 +75,7 @@ func (a *App) showEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "event.html", p)
+	return a.pages.Render(c, http.StatusOK, "event.html", p)
 }
 
 // eventPage builds the details of the loaded instance for the viewer.

@@ -49,7 +49,7 @@ func (a *App) deleteEvent(c echo.Context) error {
 	if whole && scope != calendar.ScopeAll {
 		msg = "Deleted the event “" + le.instance.Title + "”: it had no other instances."
 	}
-	a.setFlash(c, msg)
+	a.flash.Set(c, msg)
 	first, _ := daySpan(le.instance, accounts.CurrentViewer(c).Location())
 	return c.Redirect(http.StatusSeeOther, calendarURL(viewMonth, first))
 }

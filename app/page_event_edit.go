@@ -124,7 +124,7 @@ func (a *App) saveEvent(c echo.Context) error {
 	}
 	back := instanceURL(le.full.ID, le.orig)
 	if ch.IsZero() {
-		a.setFlash(c, "Nothing was changed.")
+		a.flash.Set(c, "Nothing was changed.")
 		return c.Redirect(http.StatusSeeOther, back)
 	}
 	saved, res, err := a.store.Edit(c.Request().Context(), cv, le.full.ID, &version, scope, le.orig, ch)
@@ -147,7 +147,7 @@ func (a *App) saveEvent(c echo.Context) error {
 	if res.DroppedOverrides > 0 {
 		msg += " " + strconv.Itoa(res.DroppedOverrides) + " changed dates no longer exist under the new repeat pattern and were dropped."
 	}
-	a.setFlash(c, withAdjustments(msg, changeAdjustments(ch, scope, le.orig, saved)))
+	a.flash.Set(c, withAdjustments(msg, changeAdjustments(ch, scope, le.orig, saved)))
 	// A series change of time or pattern moves the instances' keys: open the instance on the
 	// same date if there still is one, else the event's next. An instance keeps its key.
 	if scope != calendar.ScopeInstance && (ch.Start != nil || ch.TimeZone != nil || ch.RRule != nil || ch.AllDay != nil) {

@@ -10,13 +10,14 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/httpkit"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // eventFormPage is the data of event_form.html, the full-page form that creates an event or
 // edits one with a scope.
 type eventFormPage struct {
-	Page
+	view.Page
 	Heading   string
 	Action    string // where the form posts
 	CancelURL string
@@ -99,7 +100,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 		v := strconv.Itoa(int(m))
 		p.Months = append(p.Months, option{Value: v, Label: m.String(), Selected: v == f.Repeat.YearMonth})
 	}
-	return a.pages.render(c, status, "event_form.html", p)
+	return a.pages.Render(c, status, "event_form.html", p)
 }
 
 // commonZones are offered in the time zone field; any other IANA name may be typed.

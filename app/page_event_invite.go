@@ -89,7 +89,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		a.setFlash(c, "Tick at least one person to invite.")
+		a.flash.Set(c, "Tick at least one person to invite.")
 		return c.Redirect(http.StatusSeeOther, back+"#invite")
 	}
 	ctx := c.Request().Context()
@@ -108,7 +108,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 	if _, err := a.store.Invite(ctx, cv, le.full.ID, ids, scope, le.orig); err != nil {
 		var invalid *calendar.ValidationError
 		if errors.As(err, &invalid) {
-			a.setFlash(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
+			a.flash.Set(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
 			return c.Redirect(http.StatusSeeOther, back)
 		}
 		return err
@@ -121,7 +121,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 	if scope == calendar.ScopeInstance {
 		what = "this date"
 	}
-	a.setFlash(c, "Invited "+joinWords(names)+" to "+what+".")
+	a.flash.Set(c, "Invited "+joinWords(names)+" to "+what+".")
 	return c.Redirect(http.StatusSeeOther, back)
 }
 

@@ -76,6 +76,6 @@ func (a *App) createEvent(c echo.Context) error {
 		return err
 	}
 	first, _ := e.Segments[0].Schedule().FirstStart()
-	a.setFlash(c, withAdjustments("Event created.", calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
+	a.flash.Set(c, withAdjustments("Event created.", calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
 	return c.Redirect(http.StatusSeeOther, instanceURL(e.ID, first))
 }

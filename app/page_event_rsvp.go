@@ -38,6 +38,6 @@ func (a *App) rsvpEvent(c echo.Context) error {
 	word := map[calendar.Response]string{calendar.Yes: "Yes", calendar.Maybe: "Maybe", calendar.No: "No"}[resp]
 	what := map[calendar.Scope]string{calendar.ScopeInstance: "this date", calendar.ScopeFollowing: "this and following dates",
 		calendar.ScopeAll: "all dates"}[scope]
-	a.setFlash(c, "You answered "+word+" for "+what+".")
+	a.flash.Set(c, "You answered "+word+" for "+what+".")
 	return c.Redirect(http.StatusSeeOther, instanceURL(le.full.ID, le.orig))
 }

@@ -10,13 +10,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // profilePage is the data of profile.html: the viewer's own settings, password and API
 // tokens.
 type profilePage struct {
-	Page
+	view.Page
 	TimeZone string
 	Zones    []string
 	Now      string // the time now in the chosen zone, so a wrong zone is easy to spot
@@ -88,7 +89,7 @@ func (a *App) showProfile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "profile.html", p)
+	return a.pages.Render(c, http.StatusOK, "profile.html", p)
 }
 
 func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error) {
@@ -123,10 +124,10 @@ func (a *App) saveProfile(c echo.Context) error {
 			if perr != nil {
 				return perr
 			}
-			return a.pages.render(c, http.StatusUnprocessableEntity, "profile.html", p)
+			return a.pages.Render(c, http.StatusUnprocessableEntity, "profile.html", p)
 		}
 		return err
 	}
-	a.setFlash(c, "Saved: times are now shown in "+zone+".")
+	a.flash.Set(c, "Saved: times are now shown in "+zone+".")
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }

@@ -32,7 +32,7 @@ func (a *App) changePasswordForm(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	a.setFlash(c, "Your password was changed. You were signed out everywhere else.")
+	a.flash.Set(c, "Your password was changed. You were signed out everywhere else.")
 	return c.Redirect(http.StatusSeeOther, "/settings#password")
 }
 
@@ -75,7 +75,7 @@ func (a *App) revokeTokenForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.setFlash(c, "API token "+row.Name+" revoked.")
+	a.flash.Set(c, "API token "+row.Name+" revoked.")
 	return c.Redirect(http.StatusSeeOther, "/settings#tokens")
 }
 
@@ -86,5 +86,5 @@ func (a *App) settingsAgain(c echo.Context, status int, fill func(p *profilePage
 		return err
 	}
 	fill(&p)
-	return a.pages.render(c, status, "profile.html", p)
+	return a.pages.Render(c, status, "profile.html", p)
 }

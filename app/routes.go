@@ -9,7 +9,7 @@ import (
 // routes is the one route table of the web app. Permissions are applied here, where each
 // route is registered: accounts.RequireUser, accounts.RequireAdmin.
 func (a *App) routes(e *echo.Echo) {
-	e.GET("/static/*", a.pages.static.serve)
+	e.GET("/static/*", a.pages.ServeStatic)
 	e.GET("/healthz", a.health)
 
 	e.GET("/login", a.loginForm)

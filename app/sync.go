@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/outlooksync"
 )
 
@@ -138,7 +139,7 @@ func (a *App) syncStatusAPI(c echo.Context) error {
 
 // syncPage is the data of sync.html: the user's sync status and history.
 type syncPage struct {
-	Page
+	view.Page
 	Status syncStatusJSON
 	Zone   *time.Location
 }
@@ -161,7 +162,7 @@ func (a *App) showSyncPage(c echo.Context) error {
 	if err != nil {
 		loc = time.UTC
 	}
-	return a.pages.render(c, http.StatusOK, "sync.html", syncPage{Page: a.pageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
+	return a.pages.Render(c, http.StatusOK, "sync.html", syncPage{Page: a.pageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
 }
 
 // metricsPath is where the Prometheus metrics are served.
