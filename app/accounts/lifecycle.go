@@ -66,6 +66,30 @@ func (a *Lifecycle) Live(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
+// notLastAdmin is errLastAdmin when no administrator but id can sign in.
+func (a *Lifecycle) notLastAdmin(ctx context.Context, tx *gorm.DB, id int64) error {
+	n, err := a.users.In(tx).OtherActiveAdmins(ctx, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLastAdmin
+	}
+	return nil
+}
+
+// signOutEverywhere ends, inside tx, every session and API token of a user, and says how many
+// of each there were.
+func (a *Lifecycle) signOutEverywhere(ctx context.Context, tx *gorm.DB, id int64) (sessions, tokens int64, err error) {
+	if sessions, err = a.sessions.In(tx).DeleteForUser(ctx, id, ""); err != nil {
+		return 0, 0, err
+	}
+	if tokens, err = a.tokens.In(tx).DeleteForUser(ctx, id); err != nil {
+		return 0, 0, err
+	}
+	return sessions, tokens, nil
+}
+
 // Disable disables an account: it cannot sign in with its password or a token, every
 // session and token of it ends, and the Outlook sync skips it (its connection is kept, so
 // enabling the account resumes the sync). Disabling a disabled account changes nothing.
@@ -80,22 +104,14 @@ func (a *Lifecycle) Disable(ctx context.Context, actor Viewer, id int64) (User, 
 	now := a.now()
 	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if u.IsAdmin {
-			n, err := a.users.In(tx).OtherActiveAdmins(ctx, u.ID)
-			if err != nil {
+			if err := a.notLastAdmin(ctx, tx, u.ID); err != nil {
 				return err
-			}
-			if n == 0 {
-				return errLastAdmin
 			}
 		}
 		if err := a.users.In(tx).SetDisabled(ctx, u.ID, &now); err != nil {
 			return err
 		}
-		sessions, err := a.sessions.In(tx).DeleteForUser(ctx, u.ID, "")
-		if err != nil {
-			return err
-		}
-		tokens, err := a.tokens.In(tx).DeleteForUser(ctx, u.ID)
+		sessions, tokens, err := a.signOutEverywhere(ctx, tx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -156,19 +172,11 @@ func (a *Lifecycle) Delete(ctx context.Context, actor Viewer, id int64) (User, e
 	now := a.now()
 	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if u.IsAdmin && u.DisabledAt == nil {
-			n, err := a.users.In(tx).OtherActiveAdmins(ctx, u.ID)
-			if err != nil {
+			if err := a.notLastAdmin(ctx, tx, u.ID); err != nil {
 				return err
 			}
-			if n == 0 {
-				return errLastAdmin
-			}
 		}
-		sessions, err := a.sessions.In(tx).DeleteForUser(ctx, u.ID, "")
-		if err != nil {
-			return err
-		}
-		tokens, err := a.tokens.In(tx).DeleteForUser(ctx, u.ID)
+		sessions, tokens, err := a.signOutEverywhere(ctx, tx, u.ID)
 		if err != nil {
 			return err
 		}

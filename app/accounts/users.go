@@ -277,15 +277,7 @@ func (s *Users) SetPassword(ctx context.Context, id int64, password string) erro
 	if err != nil {
 		return err
 	}
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
-	if res.Error != nil {
-		return fmt.Errorf("set password: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
-	}
-	return nil
+	return s.update(ctx, "id = ?", id, "set password", map[string]any{"password_hash": hash})
 }
 
 // List returns the accounts that are not deleted whose address or name starts with q ("":
@@ -319,15 +311,7 @@ func (s *Users) SetTimeZone(ctx context.Context, id int64, zone string) error {
 	if _, err := time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
 		return &calendar.ValidationError{Fields: map[string]string{"timeZone": "Use an IANA time zone such as Europe/Berlin."}}
 	}
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"time_zone": zone, "updated_at": s.now()})
-	if res.Error != nil {
-		return fmt.Errorf("set time zone: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
-	}
-	return nil
+	return s.update(ctx, "id = ?", id, "set time zone", map[string]any{"time_zone": zone})
 }
 
 // In is the store working inside the transaction tx.
@@ -377,9 +361,17 @@ func (s *Users) tombstone(ctx context.Context, id int64, email string, now time.
 
 // storeHash replaces the password hash of an account that is not deleted.
 func (s *Users) storeHash(ctx context.Context, id int64, hash string) error {
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
+	return s.update(ctx, "id = ? AND deleted_at IS NULL", id, fmt.Sprintf("store the password of user %d", id),
+		map[string]any{"password_hash": hash})
+}
+
+// update sets fields, and the time of the change, on the account id if it meets cond;
+// calendar.ErrNotFound when there is none. what names the change in errors.
+func (s *Users) update(ctx context.Context, cond string, id int64, what string, fields map[string]any) error {
+	fields["updated_at"] = s.now()
+	res := s.db.WithContext(ctx).Model(&User{}).Where(cond, id).Updates(fields)
 	if res.Error != nil {
-		return fmt.Errorf("store the password of user %d: %w", id, res.Error)
+		return fmt.Errorf("%s: %w", what, res.Error)
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
