@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync"
@@ -47,7 +48,7 @@ func countRows(t *testing.T, db *gorm.DB, table, where string, args ...any) int6
 // auditActions lists the account audit's actions about a user, oldest first.
 func auditActions(t *testing.T, a *App, userID int64) []string {
 	t.Helper()
-	list, err := a.audit.list(t.Context(), userID, 100)
+	list, err := a.audit.List(t.Context(), userID, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestOwnerListsCreatesAndRevokesTokensThroughTheAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		h := newPageHarness(t, db)
 		a, alice := h.app, h.users["alice@example.com"]
-		first, err := a.tokens.create(t.Context(), alice.ID, "first")
+		first, err := a.tokens.Create(t.Context(), alice.ID, "first")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func TestOwnerListsCreatesAndRevokesTokensThroughTheAPI(t *testing.T) {
 		if err := json.NewDecoder(res.Body).Decode(&created); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(created.Token, apiTokenPrefix) || created.ExpiresAt == nil ||
+		if !strings.HasPrefix(created.Token, accounts.APITokenPrefix) || created.ExpiresAt == nil ||
 			!created.ExpiresAt.Equal(h.clock.Now().AddDate(0, 0, 30)) || !strings.HasPrefix(created.Token, strings.TrimSuffix(created.Prefix, "…")) {
 			t.Fatalf("created %+v", created)
 		}
@@ -123,7 +124,7 @@ func TestOwnerListsCreatesAndRevokesTokensThroughTheAPI(t *testing.T) {
 		}
 
 		// Someone else's token is not found, and stays.
-		bob, err := a.tokens.create(t.Context(), h.users["bob@example.com"].ID, "bob")
+		bob, err := a.tokens.Create(t.Context(), h.users["bob@example.com"].ID, "bob")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,10 +190,10 @@ func TestSettingsPageCreatesShowsOnceAndRevokesTokens(t *testing.T) {
 		t.Fatalf("the token from the page does not authenticate: %d", res.StatusCode)
 	}
 	_, page := alice.page("/settings")
-	if strings.Contains(page, token) || !strings.Contains(page, token[:tokenShownPrefix]+"…") || !strings.Contains(page, "31 May 2026 11:00") {
+	if strings.Contains(page, token) || !strings.Contains(page, token[:accounts.TokenShownPrefix]+"…") || !strings.Contains(page, "31 May 2026 11:00") {
 		t.Fatal("the settings page shows the secret again, or not the prefix and expiry")
 	}
-	rows, _ := a.tokens.list(t.Context(), h.users["alice@example.com"].ID)
+	rows, _ := a.tokens.List(t.Context(), h.users["alice@example.com"].ID)
 	revoke := "/settings/tokens/" + itoa64(rows[0].ID) + "/revoke"
 	if !strings.Contains(page, `action="`+revoke+`"`) {
 		t.Errorf("the settings page has no form revoking the token at %s", revoke)
@@ -223,7 +224,7 @@ func TestOwnerChangesPasswordAndOtherSessionsEnd(t *testing.T) {
 		elsewhere := newBrowser(t, a)
 		elsewhere.ip = "198.51.100.7"
 		elsewhere.login("alice@example.com", testPassword)
-		token, err := a.tokens.create(t.Context(), h.users["alice@example.com"].ID, "script")
+		token, err := a.tokens.Create(t.Context(), h.users["alice@example.com"].ID, "script")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,16 +276,16 @@ func TestOwnerChangesPasswordAndOtherSessionsEnd(t *testing.T) {
 func TestPeoplePageRevokesAPersonsTokens(t *testing.T) {
 	h := newPageHarness(t, dbtest.SQLite(t))
 	admin, bob := h.as("admin@example.com"), h.users["bob@example.com"]
-	if _, err := h.app.tokens.create(t.Context(), bob.ID, "bob's laptop"); err != nil {
+	if _, err := h.app.tokens.Create(t.Context(), bob.ID, "bob's laptop"); err != nil {
 		t.Fatal(err)
 	}
-	rows, _ := h.app.tokens.list(t.Context(), bob.ID)
+	rows, _ := h.app.tokens.List(t.Context(), bob.ID)
 	revoke := "/cp/people/" + itoa64(bob.ID) + "/tokens/" + itoa64(rows[0].ID) + "/revoke"
 	if _, page := admin.page("/cp/people/" + itoa64(bob.ID)); !strings.Contains(page, `action="`+revoke+`"`) {
 		t.Fatalf("the person's page has no form revoking the token at %s", revoke)
 	}
 	admin.submit(revoke, nil)
-	if rows, _ := h.app.tokens.list(t.Context(), bob.ID); len(rows) != 0 {
+	if rows, _ := h.app.tokens.List(t.Context(), bob.ID); len(rows) != 0 {
 		t.Errorf("the token is still there after its Revoke form was sent")
 	}
 }
@@ -292,8 +293,8 @@ func TestPeoplePageRevokesAPersonsTokens(t *testing.T) {
 func TestPeoplePageIsForAdministratorsOnly(t *testing.T) {
 	h := newPageHarness(t, dbtest.SQLite(t))
 	alice, bob := h.as("alice@example.com"), h.users["bob@example.com"]
-	token, _ := h.app.tokens.create(t.Context(), bob.ID, "bob")
-	rows, _ := h.app.tokens.list(t.Context(), bob.ID)
+	token, _ := h.app.tokens.Create(t.Context(), bob.ID, "bob")
+	rows, _ := h.app.tokens.List(t.Context(), bob.ID)
 	p := "/cp/people/" + itoa64(bob.ID)
 	if code, _ := alice.page("/cp/people"); code != http.StatusForbidden {
 		t.Errorf("member opens People: %d", code)
@@ -320,7 +321,7 @@ func TestAdministratorDisablesAndEnablesAnAccount(t *testing.T) {
 		a := h.app
 		admin, bob := h.as("admin@example.com"), h.users["bob@example.com"]
 		bobTab := h.as("bob@example.com")
-		token, _ := a.tokens.create(t.Context(), bob.ID, "bob")
+		token, _ := a.tokens.Create(t.Context(), bob.ID, "bob")
 		p := "/cp/people/" + itoa64(bob.ID)
 
 		code, list := admin.page("/cp/people")
@@ -341,7 +342,7 @@ func TestAdministratorDisablesAndEnablesAnAccount(t *testing.T) {
 		if body := readBody(res); res.StatusCode != http.StatusForbidden || !strings.Contains(body, "disabled") {
 			t.Errorf("sign-in of a disabled account: %d", res.StatusCode)
 		}
-		if _, _, err := a.createToken(t.Context(), Viewer{}, mustUser(t, a, bob.ID), "x", 0); err == nil {
+		if _, _, err := a.accounts.CreateToken(t.Context(), accounts.Viewer{}, mustUser(t, a, bob.ID), "x", 0); err == nil {
 			t.Error("a disabled account got a token")
 		}
 		_, page := admin.page(p)
@@ -349,7 +350,7 @@ func TestAdministratorDisablesAndEnablesAnAccount(t *testing.T) {
 			t.Error("the person's page does not show the account disabled")
 		}
 		// Searching colleagues to invite leaves them out.
-		if us, _ := a.users.search(t.Context(), "bob", 10); len(us) != 0 {
+		if us, _ := a.users.Search(t.Context(), "bob", 10); len(us) != 0 {
 			t.Errorf("search finds the disabled account: %v", us)
 		}
 
@@ -374,9 +375,9 @@ func TestAdministratorDisablesAndEnablesAnAccount(t *testing.T) {
 	})
 }
 
-func mustUser(t *testing.T, a *App, id int64) User {
+func mustUser(t *testing.T, a *App, id int64) accounts.User {
 	t.Helper()
-	u, err := a.users.byID(t.Context(), id)
+	u, err := a.users.ByID(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,8 +423,8 @@ func TestAdministratorResetsAPassword(t *testing.T) {
 		t.Fatalf("reset to a typed password: %d", res.StatusCode)
 	}
 	newBrowser(t, a).login(carol.Email, "chosen by admin")
-	list, _ := a.audit.list(t.Context(), carol.ID, 10)
-	if len(list) != 2 || list[0].Action != auditPasswordReset || strings.Contains(list[1].Detail, m[1]) {
+	list, _ := a.audit.List(t.Context(), carol.ID, 10)
+	if len(list) != 2 || list[0].Action != accounts.AuditPasswordReset || strings.Contains(list[1].Detail, m[1]) {
 		t.Errorf("audit %+v", list)
 	}
 }
@@ -435,7 +436,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 		ctx := t.Context()
 		alice := h.users["alice@example.com"]
 		admin, aliceTab, bobTab := h.as("admin@example.com"), h.as("alice@example.com"), h.as("bob@example.com")
-		token, _ := a.tokens.create(ctx, alice.ID, "alice")
+		token, _ := a.tokens.Create(ctx, alice.ID, "alice")
 
 		own := h.event("alice@example.com", calendar.EventInput{Title: "Alice's review", Start: "2026-03-04T10:00:00", End: "2026-03-04T11:00:00",
 			TimeZone: "Europe/Berlin"}, "bob@example.com")
@@ -514,7 +515,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 		if _, list := admin.page("/cp/people"); strings.Contains(list, `href="`+p+`"`) {
 			t.Error("People still lists her")
 		}
-		if _, err := a.users.create(ctx, NewUser{Email: alice.Email, Name: "Alice Again", Password: testPassword}); err != nil {
+		if _, err := a.users.Create(ctx, accounts.NewUser{Email: alice.Email, Name: "Alice Again", Password: testPassword}); err != nil {
 			t.Errorf("the address cannot be given to a new account: %v", err)
 		}
 		got := auditActions(t, a, alice.ID)
@@ -526,7 +527,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 		}
 
 		// The admin API reads the same audit; members get 403.
-		adminToken, _ := a.tokens.create(ctx, h.users["admin@example.com"].ID, "admin")
+		adminToken, _ := a.tokens.Create(ctx, h.users["admin@example.com"].ID, "admin")
 		res := bearer(t, a, adminToken, http.MethodGet, "/api/v1/admin/audit/accounts?userId="+itoa64(alice.ID), "")
 		body := readBody(res)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, `"action":"user_deleted"`) || !strings.Contains(body, `"subject":"Alice Andersen \u003calice@example.com\u003e"`) ||
@@ -536,7 +537,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 		if res := bearer(t, a, adminToken, http.MethodGet, "/api/v1/admin/audit/accounts?userId=x", ""); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("audit API with a bad userId: %d", res.StatusCode)
 		}
-		bobToken, _ := a.tokens.create(ctx, h.users["bob@example.com"].ID, "bob")
+		bobToken, _ := a.tokens.Create(ctx, h.users["bob@example.com"].ID, "bob")
 		if res := bearer(t, a, bobToken, http.MethodGet, "/api/v1/admin/audit/accounts", ""); res.StatusCode != http.StatusForbidden {
 			t.Errorf("member reads the account audit: %d", res.StatusCode)
 		}
@@ -556,7 +557,7 @@ func TestOutlookSyncSkipsDisabledAccounts(t *testing.T) {
 		}
 		ids = append(ids, u.ID)
 	}
-	if _, err := a.disableUser(ctx, viewerOf(e.admin), ids[1]); err != nil {
+	if _, err := a.accounts.Disable(ctx, accounts.ViewerOf(e.admin), ids[1]); err != nil {
 		t.Fatal(err)
 	}
 	got, err := a.OutlookTargets().Connected(ctx)
@@ -566,7 +567,7 @@ func TestOutlookSyncSkipsDisabledAccounts(t *testing.T) {
 	if _, err := a.outlook.conns.Get(ctx, ids[1]); err != nil {
 		t.Errorf("disabling removed the connection: %v", err)
 	}
-	if _, err := a.enableUser(ctx, viewerOf(e.admin), ids[1]); err != nil {
+	if _, err := a.accounts.Enable(ctx, accounts.ViewerOf(e.admin), ids[1]); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := a.OutlookTargets().Connected(ctx); len(got) != 2 {

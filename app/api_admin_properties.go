@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
+	"intracal/app/properties"
 )
 
 // The admin API of System Properties: the same settings as the Control Panel, for
@@ -26,7 +28,7 @@ type propertyJSON struct {
 	UpdatedBy   string     `json:"updatedBy,omitempty"`
 }
 
-func propertyToJSON(p PropertyView) propertyJSON {
+func propertyToJSON(p properties.View) propertyJSON {
 	out := propertyJSON{Name: p.Name, Kind: string(p.Kind), Description: p.Description, Set: p.Set,
 		UpdatedAt: p.UpdatedAt, UpdatedBy: p.UpdatedBy}
 	if !p.IsSecret() {
@@ -86,7 +88,7 @@ func (a *App) putProperty(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	name := c.Param("name")
-	if err := a.props.Set(ctx, currentViewer(c), name, value); err != nil {
+	if err := a.props.Set(ctx, accounts.CurrentViewer(c), name, value); err != nil {
 		return err
 	}
 	p, err := a.props.Get(ctx, name)
@@ -145,7 +147,7 @@ func (a *App) accountAuditAPI(c echo.Context) error {
 		}
 		subject = id
 	}
-	changes, err := a.audit.list(c.Request().Context(), subject, limit)
+	changes, err := a.audit.List(c.Request().Context(), subject, limit)
 	if err != nil {
 		return err
 	}

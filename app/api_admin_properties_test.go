@@ -2,17 +2,19 @@ package app
 
 import (
 	"encoding/json"
+	"intracal/app/properties"
 	"net/http"
 	"strings"
 	"testing"
 
+	"intracal/app/accounts"
 	"intracal/migrations/dbtest"
 )
 
 // apiClient sends JSON requests with a personal API token.
-func apiClient(t *testing.T, a *App, u User) *browser {
+func apiClient(t *testing.T, a *App, u accounts.User) *browser {
 	t.Helper()
-	token, err := a.tokens.create(t.Context(), u.ID, "test")
+	token, err := a.tokens.Create(t.Context(), u.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func TestAdminPropertiesAPI(t *testing.T) {
 		t.Fatalf("search outlook: %+v, %v", list, err)
 	}
 	for _, p := range list.Properties {
-		if p.Name == PropOutlookSecret && (p.Value != nil || !p.Set) {
+		if p.Name == properties.PropOutlookSecret && (p.Value != nil || !p.Set) {
 			t.Errorf("secret listed as %+v", p)
 		}
 	}
@@ -89,7 +91,7 @@ func TestAdminPropertiesAPI(t *testing.T) {
 	if err := json.NewDecoder(res.Body).Decode(&audit); err != nil || len(audit.Changes) != 2 {
 		t.Fatalf("audit: %+v, %v; want the two accepted changes", audit, err)
 	}
-	if c := audit.Changes[1]; c.Property != PropOutlookSecret || c.Actor != "Root <root@example.com>" || c.Value != nil {
+	if c := audit.Changes[1]; c.Property != properties.PropOutlookSecret || c.Actor != "Root <root@example.com>" || c.Value != nil {
 		t.Errorf("audit of the secret: %+v", c)
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -80,11 +81,8 @@ type inviteJSON struct {
 	Instance *string  `json:"instance"`
 }
 
-type personJSON struct {
-	ID    int64  `json:"id"`
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
+// personJSON is a person as the API shows them (the directory's Person).
+type personJSON = accounts.Person
 
 type segmentJSON struct {
 	Start       string `json:"start"`

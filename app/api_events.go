@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 )
@@ -19,7 +20,7 @@ import (
 // invitations and the occurrence listing.
 type eventAPI struct {
 	cal    *calendar.Store
-	people *directory
+	people *accounts.Directory
 }
 
 func (h *eventAPI) create(c echo.Context) error {
@@ -28,7 +29,7 @@ func (h *eventAPI) create(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	calID, err := h.writableCalendar(ctx, v, in.CalendarID)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func (h *eventAPI) create(c echo.Context) error {
 	for i, inv := range in.Invitees {
 		emails[i] = inv.Email
 	}
-	uids, err := h.people.idsByEmail(ctx, emails, func(i int) string { return "invitees[" + strconv.Itoa(i) + "].email" })
+	uids, err := h.people.IDsByEmail(ctx, emails, func(i int) string { return "invitees[" + strconv.Itoa(i) + "].email" })
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func (h *eventAPI) create(c echo.Context) error {
 	if err := h.cal.Create(ctx, e); err != nil {
 		return err
 	}
-	out, err := h.eventJSON(ctx, e.ViewFor(v.calendarViewer()), v)
+	out, err := h.eventJSON(ctx, e.ViewFor(v.CalendarViewer()), v)
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func (h *eventAPI) create(c echo.Context) error {
 
 // writableCalendar resolves the calendar an event is created in: the caller's My Calendar
 // unless another calendar of theirs is named.
-func (h *eventAPI) writableCalendar(ctx context.Context, v Viewer, id int64) (int64, error) {
+func (h *eventAPI) writableCalendar(ctx context.Context, v accounts.Viewer, id int64) (int64, error) {
 	mine, err := h.cal.MyCalendar(ctx, v.UserID)
 	if err != nil {
 		return 0, err
@@ -107,8 +108,8 @@ func (h *eventAPI) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := currentViewer(c)
-	e, err := h.cal.Get(c.Request().Context(), v.calendarViewer(), id)
+	v := accounts.CurrentViewer(c)
+	e, err := h.cal.Get(c.Request().Context(), v.CalendarViewer(), id)
 	if err != nil {
 		return err
 	}
@@ -132,8 +133,8 @@ func (h *eventAPI) edit(c echo.Context) error {
 	if ch.IsZero() {
 		return echo.NewHTTPError(http.StatusBadRequest, "Nothing to change: send at least one field.")
 	}
-	v := currentViewer(c)
-	e, res, err := h.cal.Edit(c.Request().Context(), v.calendarViewer(), id, in.Version, scope, at, ch)
+	v := accounts.CurrentViewer(c)
+	e, res, err := h.cal.Edit(c.Request().Context(), v.CalendarViewer(), id, in.Version, scope, at, ch)
 	if err != nil {
 		return err
 	}
@@ -166,8 +167,8 @@ func (h *eventAPI) delete(c echo.Context) error {
 		}
 		expect = &n
 	}
-	v := currentViewer(c)
-	whole, err := h.cal.Delete(c.Request().Context(), v.calendarViewer(), id, expect, scope, at)
+	v := accounts.CurrentViewer(c)
+	whole, err := h.cal.Delete(c.Request().Context(), v.CalendarViewer(), id, expect, scope, at)
 	if err != nil {
 		return err
 	}
@@ -187,8 +188,8 @@ func (h *eventAPI) rsvp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := currentViewer(c)
-	e, err := h.cal.SetRSVP(c.Request().Context(), v.calendarViewer(), id, scope, at, calendar.Response(in.Response))
+	v := accounts.CurrentViewer(c)
+	e, err := h.cal.SetRSVP(c.Request().Context(), v.CalendarViewer(), id, scope, at, calendar.Response(in.Response))
 	if err != nil {
 		return err
 	}
@@ -218,12 +219,12 @@ func (h *eventAPI) invite(c echo.Context) error {
 		return tooManyInvitees("emails", len(in.Emails))
 	}
 	ctx := c.Request().Context()
-	ids, err := h.people.idsByEmail(ctx, in.Emails, func(i int) string { return "emails[" + strconv.Itoa(i) + "]" })
+	ids, err := h.people.IDsByEmail(ctx, in.Emails, func(i int) string { return "emails[" + strconv.Itoa(i) + "]" })
 	if err != nil {
 		return err
 	}
-	v := currentViewer(c)
-	e, err := h.cal.Invite(ctx, v.calendarViewer(), id, ids, scope, at)
+	v := accounts.CurrentViewer(c)
+	e, err := h.cal.Invite(ctx, v.CalendarViewer(), id, ids, scope, at)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) && invalid.Fields["invitees"] != "" {
 		// The calendar names the event's invitees; this request names them "emails".
@@ -242,7 +243,7 @@ func tooManyInvitees(field string, n int) error {
 }
 
 // respond answers with the event (already filtered for the viewer) as JSON.
-func (h *eventAPI) respond(c echo.Context, status int, e *calendar.Event, v Viewer) error {
+func (h *eventAPI) respond(c echo.Context, status int, e *calendar.Event, v accounts.Viewer) error {
 	out, err := h.eventJSON(c.Request().Context(), e, v)
 	if err != nil {
 		return err
@@ -251,7 +252,7 @@ func (h *eventAPI) respond(c echo.Context, status int, e *calendar.Event, v View
 }
 
 // eventJSON renders an event (already filtered for the viewer) with its people.
-func (h *eventAPI) eventJSON(ctx context.Context, e *calendar.Event, v Viewer) (eventJSON, error) {
+func (h *eventAPI) eventJSON(ctx context.Context, e *calendar.Event, v accounts.Viewer) (eventJSON, error) {
 	ids := []int64{e.OrganizerID}
 	for _, in := range e.Invitations {
 		ids = append(ids, in.UserID)
@@ -259,13 +260,13 @@ func (h *eventAPI) eventJSON(ctx context.Context, e *calendar.Event, v Viewer) (
 	for _, r := range e.RSVPs {
 		ids = append(ids, r.UserID)
 	}
-	people, err := h.people.byIDs(ctx, ids)
+	people, err := h.people.ByIDs(ctx, ids)
 	if err != nil {
 		return eventJSON{}, err
 	}
 	out := eventJSON{
 		ID: e.ID, Version: e.Version, CalendarID: e.CalendarID, Organizer: people[e.OrganizerID],
-		Privacy: string(e.Privacy), Recurring: e.IsRecurring(), InstanceOnly: e.InstanceOnly(v.calendarViewer()),
+		Privacy: string(e.Privacy), Recurring: e.IsRecurring(), InstanceOnly: e.InstanceOnly(v.CalendarViewer()),
 		Segments: []segmentJSON{}, Overrides: []overrideJSON{}, Invitations: []invitationJSON{}, RSVPs: []answerJSON{},
 		CreatedAt: utcString(e.CreatedAt), UpdatedAt: utcString(e.UpdatedAt),
 	}

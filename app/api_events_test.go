@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/config"
 	"intracal/migrations/dbtest"
 )
@@ -44,11 +45,11 @@ func newAPIHarness(t *testing.T, db *gorm.DB) *apiHarness {
 		email, name string
 		admin       bool
 	}{{"alice@example.com", "Alice", false}, {"bob@example.com", "Bob", false}, {"carol@example.com", "Carol", false}, {"admin@example.com", "Ada Admin", true}} {
-		u, err := a.users.create(context.Background(), NewUser{Email: p.email, Name: p.name, IsAdmin: p.admin, TimeZone: "Europe/Berlin"})
+		u, err := a.users.Create(context.Background(), accounts.NewUser{Email: p.email, Name: p.name, IsAdmin: p.admin, TimeZone: "Europe/Berlin"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := a.tokens.create(context.Background(), u.ID, "test")
+		tok, err := a.tokens.Create(context.Background(), u.ID, "test")
 		if err != nil {
 			t.Fatal(err)
 		}

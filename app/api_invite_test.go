@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 	"intracal/migrations/dbtest"
 )
@@ -27,14 +28,14 @@ func addPeople(t *testing.T, db *gorm.DB, n int) ([]string, []int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var us []User
+	var us []accounts.User
 	if err := db.Select("id", "email").Where("email LIKE ?", "%@people.test").Find(&us).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(us) != n {
 		t.Fatalf("%d people stored, want %d", len(us), n)
 	}
-	slices.SortFunc(us, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(us, func(a, b accounts.User) int { return cmp.Compare(a.ID, b.ID) })
 	emails := make([]string, n)
 	ids := make([]int64, n)
 	for i, u := range us {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -21,7 +22,7 @@ import (
 // (keys in that order, HTML characters escaped, a final newline), so that only the memory
 // changed; `?pretty` (Echo's indenting, never documented) is no longer honoured here.
 func (h *eventAPI) occurrences(c echo.Context) error {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	loc, err := time.LoadLocation(v.TimeZone)
 	if err != nil {
 		loc = time.UTC
@@ -41,12 +42,12 @@ func (h *eventAPI) occurrences(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	list, err := h.cal.ListOccurrences(ctx, v.calendarViewer(), calendar.Query{From: from, To: to, CalendarID: calID})
+	list, err := h.cal.ListOccurrences(ctx, v.CalendarViewer(), calendar.Query{From: from, To: to, CalendarID: calID})
 	if err != nil {
 		return err
 	}
 	defer list.Release()
-	people, err := h.people.byIDs(ctx, list.OrganizerIDs())
+	people, err := h.people.ByIDs(ctx, list.OrganizerIDs())
 	if err != nil {
 		return err
 	}

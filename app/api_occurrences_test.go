@@ -19,7 +19,7 @@ import (
 // userID finds the id of one of the harness's people.
 func (h *apiHarness) userID(email string) int64 {
 	h.t.Helper()
-	u, err := h.app.users.byEmail(context.Background(), email)
+	u, err := h.app.users.ByEmail(context.Background(), email)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestOccurrencesStreamedAsBefore(t *testing.T) {
 			for _, o := range occ {
 				ids = append(ids, o.OrganizerID)
 			}
-			people, err := h.app.people.byIDs(ctx, ids)
+			people, err := h.app.people.ByIDs(ctx, ids)
 			if err != nil {
 				t.Fatal(err)
 			}

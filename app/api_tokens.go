@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 )
 
@@ -23,9 +24,9 @@ type tokenJSON struct {
 	Expired    bool       `json:"expired"`
 }
 
-func (a *App) tokenToJSON(r apiTokenRow) tokenJSON {
+func (a *App) tokenToJSON(r accounts.Token) tokenJSON {
 	return tokenJSON{ID: r.ID, Name: r.Name, Prefix: r.Shown(), CreatedAt: r.CreatedAt.UTC(),
-		LastUsedAt: utcTime(r.LastUsedAt), ExpiresAt: utcTime(r.ExpiresAt), Expired: r.expired(a.now())}
+		LastUsedAt: utcTime(r.LastUsedAt), ExpiresAt: utcTime(r.ExpiresAt), Expired: r.Expired(a.now())}
 }
 
 func utcTime(t *time.Time) *time.Time {
@@ -38,7 +39,7 @@ func utcTime(t *time.Time) *time.Time {
 
 // listTokensAPI is GET /api/v1/tokens.
 func (a *App) listTokensAPI(c echo.Context) error {
-	rows, err := a.tokens.list(c.Request().Context(), currentViewer(c).UserID)
+	rows, err := a.tokens.List(c.Request().Context(), accounts.CurrentViewer(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -74,12 +75,12 @@ func (a *App) createTokenAPI(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	v := currentViewer(c)
-	owner, err := a.liveUser(ctx, v.UserID)
+	v := accounts.CurrentViewer(c)
+	owner, err := a.accounts.Live(ctx, v.UserID)
 	if err != nil {
 		return err
 	}
-	token, row, err := a.createToken(ctx, v, owner, in.Name, days)
+	token, row, err := a.accounts.CreateToken(ctx, v, owner, in.Name, days)
 	if err != nil {
 		return err
 	}
@@ -97,16 +98,16 @@ func (a *App) revokeTokenAPI(c echo.Context) error {
 
 // revokeOwnToken revokes the viewer's own token named by the path's id and returns it; any
 // other id is a 404.
-func (a *App) revokeOwnToken(c echo.Context) (apiTokenRow, error) {
+func (a *App) revokeOwnToken(c echo.Context) (accounts.Token, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return apiTokenRow{}, httpkit.NewError(http.StatusNotFound, "not_found", "There is no API token with this id.")
+		return accounts.Token{}, httpkit.NewError(http.StatusNotFound, "not_found", "There is no API token with this id.")
 	}
 	ctx := c.Request().Context()
-	v := currentViewer(c)
-	row, err := a.ownToken(ctx, v.UserID, id)
+	v := accounts.CurrentViewer(c)
+	row, err := a.accounts.OwnToken(ctx, v.UserID, id)
 	if err != nil {
-		return apiTokenRow{}, err
+		return accounts.Token{}, err
 	}
-	return row, a.revokeToken(ctx, v, row)
+	return row, a.accounts.RevokeToken(ctx, v, row)
 }

@@ -13,9 +13,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
+	"intracal/app/properties"
+	"intracal/app/view"
 	"intracal/calendar"
 	"intracal/config"
 	"intracal/config/secrets"
+	"intracal/outlooksync"
 )
 
 // App is the web application: configuration, database, stores and the HTTP handler.
@@ -26,14 +30,17 @@ type App struct {
 	store *calendar.Store
 	box   *secrets.Box
 
-	users    *userStore
-	people   *directory
-	sessions *sessionStore
-	tokens   *tokenStore
-	throttle *loginThrottle
-	pages    *renderer
-	props    *propertyStore
-	audit    *accountAudit
+	users    *accounts.Users
+	people   *accounts.Directory
+	sessions *accounts.Sessions
+	tokens   *accounts.Tokens
+	throttle *accounts.Throttle
+	accounts *accounts.Lifecycle
+	auth     *accounts.Authenticator
+	pages    *view.Renderer
+	flash    view.Flash
+	props    *properties.Store
+	audit    *accounts.Audit
 	outlook  *outlookFeature
 	sync     *syncFeature
 	listings *listingLimiter
@@ -66,7 +73,7 @@ type Option func(*App)
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
 // WithBcryptCost sets the password hashing cost; tests use bcrypt.MinCost to stay fast.
-func WithBcryptCost(cost int) Option { return func(a *App) { a.users.cost = cost } }
+func WithBcryptCost(cost int) Option { return func(a *App) { a.users.Cost = cost } }
 
 // New builds the app on an open, migrated database.
 func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App, error) {
@@ -83,14 +90,17 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 		now:   func() time.Time { return time.Now().UTC() },
 	}
 	clock := func() time.Time { return a.now() }
-	a.users = &userStore{db: db, now: clock, cost: bcrypt.DefaultCost}
-	a.people = &directory{users: a.users}
-	a.sessions = &sessionStore{db: db, now: clock}
-	a.tokens = &tokenStore{db: db, now: clock}
-	a.throttle = &loginThrottle{db: db, now: clock}
-	a.props = &propertyStore{db: db, box: box, now: clock}
-	a.audit = &accountAudit{db: db, now: clock}
+	a.users = accounts.NewUsers(db, clock)
+	a.people = accounts.NewDirectory(a.users)
+	a.sessions = accounts.NewSessions(db, clock)
+	a.tokens = accounts.NewTokens(db, clock)
+	a.throttle = accounts.NewThrottle(db, clock)
+	a.props = properties.NewStore(db, box, clock, a.users)
+	a.audit = accounts.NewAudit(db, clock)
 	a.outlook = newOutlookFeature(db, box, clock)
+	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,
+		a.outlook.states.deleteForUser, outlooksync.ForgetUser)
+	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), metricsPath)
 	total := cfg.MaxListings
 	if total <= 0 {
 		total = config.DefaultMaxListings()
@@ -99,12 +109,13 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	for _, opt := range opts {
 		opt(a)
 	}
-	if a.dummyHash, err = bcrypt.GenerateFromPassword([]byte(randomToken()), a.users.cost); err != nil {
+	if a.dummyHash, err = bcrypt.GenerateFromPassword([]byte(accounts.RandomToken()), a.users.Cost); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	if a.pages, err = newRenderer(); err != nil {
+	if a.pages, err = view.NewRenderer(); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	a.flash = view.NewFlash(cfg.SecureCookies())
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil
@@ -136,5 +147,5 @@ func (a *App) OnStop(name string, fn func(ctx context.Context) error) {
 	a.onStop = append(a.onStop, stopHook{name, fn})
 }
 
-// errNoViewer is a programming error: a handler that needs a person ran without requireUser.
+// errNoViewer is a programming error: a handler that needs a person ran without accounts.RequireUser.
 var errNoViewer = errors.New("app: no signed-in viewer on this request")

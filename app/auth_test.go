@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,14 +10,15 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/migrations/dbtest"
 )
 
 // withProbe adds a state-changing API route that answers who called it.
 func withProbe(a *App) {
 	a.echo.POST("/api/v1/probe", func(c echo.Context) error {
-		return c.String(http.StatusOK, currentViewer(c).Email)
-	}, requireUser)
+		return c.String(http.StatusOK, accounts.CurrentViewer(c).Email)
+	}, accounts.RequireUser)
 }
 
 func TestAPIWithoutCredentialsIs401JSON(t *testing.T) {
@@ -42,11 +42,11 @@ func TestBearerTokenAuthenticates(t *testing.T) {
 		a := newTestApp(t, db)
 		withProbe(a)
 		u := addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
-		token, err := a.tokens.create(context.Background(), u.ID, "script")
+		token, err := a.tokens.Create(context.Background(), u.ID, "script")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var stored apiTokenRow
+		var stored accounts.Token
 		if err := db.Where("user_id = ?", u.ID).Take(&stored).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestBearerTokenAuthenticates(t *testing.T) {
 			{"valid token", "Bearer " + token, http.StatusOK},
 			{"scheme in lower case", "bearer " + token, http.StatusOK},
 			{"unknown token", "Bearer cal_nottherightone", http.StatusUnauthorized},
-			{"token of another kind", "Bearer " + strings.TrimPrefix(token, apiTokenPrefix), http.StatusUnauthorized},
+			{"token of another kind", "Bearer " + strings.TrimPrefix(token, accounts.APITokenPrefix), http.StatusUnauthorized},
 			{"basic auth", "Basic YW5uYTpwdw==", http.StatusUnauthorized},
 			{"empty bearer", "Bearer ", http.StatusUnauthorized},
 		}
@@ -146,36 +146,21 @@ func TestCrossSiteFormIsRefused(t *testing.T) {
 func TestRequireAdmin(t *testing.T) {
 	db := dbtest.SQLite(t)
 	a := newTestApp(t, db)
-	a.echo.GET("/api/v1/admin/probe", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }, requireAdmin)
+	a.echo.GET("/api/v1/admin/probe", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) }, accounts.RequireAdmin)
 	member := addUser(t, a, "mem@example.com", "Member", "", false)
 	admin := addUser(t, a, "adm@example.com", "Admin", "", true)
 	for _, tt := range []struct {
 		name string
-		user User
+		user accounts.User
 		want int
 	}{{"member", member, http.StatusForbidden}, {"admin", admin, http.StatusNoContent}} {
-		token, err := a.tokens.create(context.Background(), tt.user.ID, "t")
+		token, err := a.tokens.Create(context.Background(), tt.user.ID, "t")
 		if err != nil {
 			t.Fatal(err)
 		}
 		res := newBrowser(t, a).do(http.MethodGet, "/api/v1/admin/probe", nil, http.Header{"Authorization": {"Bearer " + token}})
 		if res.StatusCode != tt.want {
 			t.Errorf("%s: status %d, want %d", tt.name, res.StatusCode, tt.want)
-		}
-	}
-}
-
-func TestLoginURLReturnsToThePage(t *testing.T) {
-	tests := []struct{ method, target, want string }{
-		{http.MethodGet, "/", "/login"},
-		{http.MethodGet, "/calendar?view=week", "/login?next=%2Fcalendar%3Fview%3Dweek"},
-		{http.MethodPost, "/events/7/edit", "/login"},
-	}
-	e := echo.New()
-	for _, tt := range tests {
-		c := e.NewContext(httptest.NewRequest(tt.method, tt.target, nil), httptest.NewRecorder())
-		if got := loginURL(c); got != tt.want {
-			t.Errorf("loginURL(%s %s) = %q, want %q", tt.method, tt.target, got, tt.want)
 		}
 	}
 }

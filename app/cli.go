@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/config"
 	"intracal/migrations"
@@ -165,7 +166,7 @@ func RunUser(ctx context.Context, s Stdio, args []string) error {
 		return err
 	}
 	return withApp(ctx, s, func(a *App) error {
-		u, err := a.users.create(ctx, NewUser{Email: *email, Name: *name, Password: password, IsAdmin: *admin, TimeZone: *zone})
+		u, err := a.users.Create(ctx, accounts.NewUser{Email: *email, Name: *name, Password: password, IsAdmin: *admin, TimeZone: *zone})
 		if err != nil {
 			return describe(err)
 		}
@@ -217,7 +218,7 @@ func readPassword(in io.Reader, file string) (password string, generated bool, e
 			return pw, false, nil
 		}
 	}
-	return randomToken()[:20], true, nil
+	return accounts.RandomToken()[:20], true, nil
 }
 
 // isTerminal reports whether r is an interactive terminal (a character device).

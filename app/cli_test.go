@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/config"
 	"intracal/migrations"
 )
@@ -70,7 +71,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, apiTokenPrefix) {
+	if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, accounts.APITokenPrefix) {
 		t.Fatalf("token create printed %q, want the token alone on one line", out)
 	}
 	token := strings.TrimSpace(out)

@@ -4,14 +4,16 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/view"
 )
 
 // The Control Panel is where site administrators change site-wide settings. Its routes are
-// registered behind requireAdmin, so a member gets 403 for every page and every form.
+// registered behind accounts.RequireAdmin, so a member gets 403 for every page and every form.
 
 // cpPage is what every Control Panel page shares: the section navigation.
 type cpPage struct {
-	Page
+	view.Page
 	Section string // the nav entry that is current
 	Nav     []cpNavItem
 }

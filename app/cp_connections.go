@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/outlooksync"
 )
 
@@ -32,7 +33,7 @@ type cpConnectionRow struct {
 // connectionListing is a connection with its user, for the Control Panel and the admin API.
 type connectionListing struct {
 	Conn  outlooksync.Connection
-	User  User
+	User  accounts.User
 	Known bool // the user row was found
 }
 
@@ -46,8 +47,8 @@ func (a *App) listConnections(ctx context.Context) ([]connectionListing, error) 
 	for i, c := range conns {
 		ids[i] = c.UserID
 	}
-	users := map[int64]User{}
-	rows, err := a.users.listByIDs(ctx, ids)
+	users := map[int64]accounts.User{}
+	rows, err := a.users.ListByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +74,7 @@ func (a *App) cpConnections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := currentViewer(c).Location()
+	loc := accounts.CurrentViewer(c).Location()
 	p := cpConnectionsPage{cpPage: a.cpPageFor(c, "Outlook connections", "/cp/connections"),
 		Available: settings.Ready(), Missing: settings.Missing()}
 	for _, l := range list {
@@ -97,7 +98,7 @@ func (a *App) cpConnections(c echo.Context) error {
 		}
 		p.Connections = append(p.Connections, row)
 	}
-	return a.pages.render(c, http.StatusOK, "cp_connections.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_connections.html", p)
 }
 
 // adminConnectionJSON is a connection in GET /api/v1/admin/outlook/connections.

@@ -4,6 +4,9 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/accounts"
+	"intracal/app/properties"
 )
 
 // cpGeneralPage is the data of cp_general.html: System > General Settings > Advanced Settings.
@@ -15,13 +18,13 @@ type cpGeneralPage struct {
 
 // cpGeneral shows General Settings.
 func (a *App) cpGeneral(c echo.Context) error {
-	prop, err := a.props.Get(c.Request().Context(), PropEnableSync)
+	prop, err := a.props.Get(c.Request().Context(), properties.PropEnableSync)
 	if err != nil {
 		return err
 	}
 	p := cpGeneralPage{cpPage: a.cpPageFor(c, "General Settings", "/cp/general"), SyncEnabled: prop.Value == "true"}
-	p.UpdatedAt = changedText(prop, currentViewer(c).Location())
-	return a.pages.render(c, http.StatusOK, "cp_general.html", p)
+	p.UpdatedAt = changedText(prop, accounts.CurrentViewer(c).Location())
+	return a.pages.Render(c, http.StatusOK, "cp_general.html", p)
 }
 
 // cpGeneralSave stores "Enable calendar sync from 3rd party systems" (the property
@@ -35,9 +38,9 @@ func (a *App) cpGeneralSave(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "Choose Yes or No.")
 	}
-	if err := a.props.Set(c.Request().Context(), currentViewer(c), PropEnableSync, value); err != nil {
+	if err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), properties.PropEnableSync, value); err != nil {
 		return err
 	}
-	a.setFlash(c, "System settings saved.")
+	a.flash.Set(c, "System settings saved.")
 	return c.Redirect(http.StatusSeeOther, "/cp/general")
 }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/properties"
 	"intracal/migrations/dbtest"
 )
 
@@ -29,7 +30,7 @@ func TestGeneralSettingsSwitchesThirdPartySync(t *testing.T) {
 			if res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("save %s: status %d", tt.choice, res.StatusCode)
 			}
-			p, err := h.app.props.Get(t.Context(), PropEnableSync)
+			p, err := h.app.props.Get(t.Context(), properties.PropEnableSync)
 			if err != nil || p.Value != tt.want {
 				t.Fatalf("after %s the property is %q (%v), want %s", tt.choice, p.Value, err, tt.want)
 			}
@@ -39,7 +40,7 @@ func TestGeneralSettingsSwitchesThirdPartySync(t *testing.T) {
 			t.Error("the page does not show the saved choice, the flash and who changed it")
 		}
 		audit, err := h.app.props.Audit(t.Context(), 10)
-		if err != nil || len(audit) != 3 || audit[0].Property != PropEnableSync || !strings.Contains(audit[0].Actor, "Ada Admin") {
+		if err != nil || len(audit) != 3 || audit[0].Property != properties.PropEnableSync || !strings.Contains(audit[0].Actor, "Ada Admin") {
 			t.Errorf("audit %+v (%v), want three changes by Ada", audit, err)
 		}
 		if res, _ := admin.submit("/cp/general", url.Values{"enableThirdPartySync": {"maybe"}}); res.StatusCode != http.StatusBadRequest {

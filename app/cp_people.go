@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -62,13 +63,13 @@ type cpPersonPage struct {
 	Errors            map[string]string // by field: password, confirm
 }
 
-func personRow(u User, tokens int) cpPersonRow {
+func personRow(u accounts.User, tokens int) cpPersonRow {
 	return cpPersonRow{ID: u.ID, Name: u.Name, Email: u.Email, Admin: u.IsAdmin, Disabled: u.DisabledAt != nil,
 		Tokens: tokens, URL: "/cp/people/" + strconv.FormatInt(u.ID, 10)}
 }
 
 func (a *App) accountChanges(ctx context.Context, subject int64, loc *time.Location) ([]cpAccountChange, error) {
-	list, err := a.audit.list(ctx, subject, auditShown)
+	list, err := a.audit.List(ctx, subject, auditShown)
 	if err != nil {
 		return nil, err
 	}
@@ -84,33 +85,33 @@ func (a *App) accountChanges(ctx context.Context, subject int64, loc *time.Locat
 func (a *App) cpPeople(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := cpPeoplePage{cpPage: a.cpPageFor(c, "People", "/cp/people"), Query: strings.TrimSpace(c.QueryParam("q"))}
-	users, err := a.users.list(ctx, p.Query, maxPeopleListed+1)
+	users, err := a.users.List(ctx, p.Query, maxPeopleListed+1)
 	if err != nil {
 		return err
 	}
 	if len(users) > maxPeopleListed {
 		users, p.Truncated = users[:maxPeopleListed], true
 	}
-	counts, err := a.tokens.counts(ctx)
+	counts, err := a.tokens.Counts(ctx)
 	if err != nil {
 		return err
 	}
 	for _, u := range users {
 		p.People = append(p.People, personRow(u, counts[u.ID]))
 	}
-	if p.Audit, err = a.accountChanges(ctx, 0, currentViewer(c).Location()); err != nil {
+	if p.Audit, err = a.accountChanges(ctx, 0, accounts.CurrentViewer(c).Location()); err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "cp_people.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_people.html", p)
 }
 
 // personParam reads the account of the URL: a 404 for a bad id or a deleted account.
-func (a *App) personParam(c echo.Context) (User, error) {
+func (a *App) personParam(c echo.Context) (accounts.User, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return User{}, calendar.ErrNotFound
+		return accounts.User{}, calendar.ErrNotFound
 	}
-	return a.liveUser(c.Request().Context(), id)
+	return a.accounts.Live(c.Request().Context(), id)
 }
 
 // cpPerson is GET /cp/people/{id}.
@@ -123,19 +124,19 @@ func (a *App) cpPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "cp_person.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_person.html", p)
 }
 
-func (a *App) cpPersonPage(c echo.Context, u User) (cpPersonPage, error) {
+func (a *App) cpPersonPage(c echo.Context, u accounts.User) (cpPersonPage, error) {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	loc := v.Location()
 	p := cpPersonPage{cpPage: a.cpPageFor(c, u.Name+" · People", "/cp/people"), Self: v.UserID == u.ID,
 		Created: u.CreatedAt.In(loc).Format("2 January 2006")}
 	if u.DisabledAt != nil {
 		p.DisabledSince = u.DisabledAt.In(loc).Format("2 January 2006 15:04")
 	}
-	rows, err := a.tokens.list(ctx, u.ID)
+	rows, err := a.tokens.List(ctx, u.ID)
 	if err != nil {
 		return p, err
 	}
@@ -149,23 +150,23 @@ func (a *App) cpPersonPage(c echo.Context, u User) (cpPersonPage, error) {
 
 // cpPersonDisable is POST /cp/people/{id}/disable.
 func (a *App) cpPersonDisable(c echo.Context) error {
-	return a.cpPersonChange(c, "disabled: signed out everywhere, API tokens revoked", a.disableUser)
+	return a.cpPersonChange(c, "disabled: signed out everywhere, API tokens revoked", a.accounts.Disable)
 }
 
 // cpPersonEnable is POST /cp/people/{id}/enable.
 func (a *App) cpPersonEnable(c echo.Context) error {
-	return a.cpPersonChange(c, "enabled: they can sign in again", a.enableUser)
+	return a.cpPersonChange(c, "enabled: they can sign in again", a.accounts.Enable)
 }
 
-func (a *App) cpPersonChange(c echo.Context, done string, change func(context.Context, Viewer, int64) (User, error)) error {
+func (a *App) cpPersonChange(c echo.Context, done string, change func(context.Context, accounts.Viewer, int64) (accounts.User, error)) error {
 	u, err := a.personParam(c)
 	if err != nil {
 		return err
 	}
-	if _, err := change(c.Request().Context(), currentViewer(c), u.ID); err != nil {
+	if _, err := change(c.Request().Context(), accounts.CurrentViewer(c), u.ID); err != nil {
 		return err
 	}
-	a.setFlash(c, u.Name+" "+done+".")
+	a.flash.Set(c, u.Name+" "+done+".")
 	return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL)
 }
 
@@ -176,8 +177,8 @@ func (a *App) cpPersonResetPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if currentViewer(c).UserID == u.ID {
-		return errSelf
+	if accounts.CurrentViewer(c).UserID == u.ID {
+		return accounts.ErrSelf
 	}
 	password, confirm := c.FormValue("password"), c.FormValue("confirm")
 	again := func(status int, fill func(p *cpPersonPage)) error {
@@ -186,14 +187,14 @@ func (a *App) cpPersonResetPassword(c echo.Context) error {
 			return err
 		}
 		fill(&p)
-		return a.pages.render(c, status, "cp_person.html", p)
+		return a.pages.Render(c, status, "cp_person.html", p)
 	}
 	if password != confirm {
 		return again(http.StatusUnprocessableEntity, func(p *cpPersonPage) {
 			p.Errors = map[string]string{"confirm": "The two passwords differ."}
 		})
 	}
-	generated, err := a.resetPassword(c.Request().Context(), currentViewer(c), u.ID, password)
+	generated, err := a.accounts.ResetPassword(c.Request().Context(), accounts.CurrentViewer(c), u.ID, password)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) {
 		return again(http.StatusUnprocessableEntity, func(p *cpPersonPage) { p.Errors = invalid.Fields })
@@ -202,7 +203,7 @@ func (a *App) cpPersonResetPassword(c echo.Context) error {
 		return err
 	}
 	if generated == "" {
-		a.setFlash(c, "Password of "+u.Name+" reset: they were signed out everywhere.")
+		a.flash.Set(c, "Password of "+u.Name+" reset: they were signed out everywhere.")
 		return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL)
 	}
 	return again(http.StatusOK, func(p *cpPersonPage) {
@@ -218,18 +219,18 @@ func (a *App) cpPersonDelete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if normalizeEmail(c.FormValue("confirm")) != u.Email {
+	if accounts.NormalizeEmail(c.FormValue("confirm")) != u.Email {
 		p, err := a.cpPersonPage(c, u)
 		if err != nil {
 			return err
 		}
 		p.Errors = map[string]string{"delete": "Type the address " + u.Email + " to confirm the deletion."}
-		return a.pages.render(c, http.StatusUnprocessableEntity, "cp_person.html", p)
+		return a.pages.Render(c, http.StatusUnprocessableEntity, "cp_person.html", p)
 	}
-	if _, err := a.deleteUser(c.Request().Context(), currentViewer(c), u.ID); err != nil {
+	if _, err := a.accounts.Delete(c.Request().Context(), accounts.CurrentViewer(c), u.ID); err != nil {
 		return err
 	}
-	a.setFlash(c, u.Name+" ("+u.Email+") was deleted.")
+	a.flash.Set(c, u.Name+" ("+u.Email+") was deleted.")
 	return c.Redirect(http.StatusSeeOther, "/cp/people")
 }
 
@@ -244,13 +245,13 @@ func (a *App) cpPersonRevokeToken(c echo.Context) error {
 		return calendar.ErrNotFound
 	}
 	ctx := c.Request().Context()
-	row, err := a.ownToken(ctx, u.ID, id)
+	row, err := a.accounts.OwnToken(ctx, u.ID, id)
 	if err != nil {
 		return err
 	}
-	if err := a.revokeToken(ctx, currentViewer(c), row); err != nil {
+	if err := a.accounts.RevokeToken(ctx, accounts.CurrentViewer(c), row); err != nil {
 		return err
 	}
-	a.setFlash(c, "API token "+row.Name+" of "+u.Name+" revoked.")
+	a.flash.Set(c, "API token "+row.Name+" of "+u.Name+" revoked.")
 	return c.Redirect(http.StatusSeeOther, personRow(u, 0).URL+"#tokens")
 }

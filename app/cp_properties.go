@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
+	"intracal/app/properties"
 	"intracal/calendar"
 )
 
@@ -51,14 +53,14 @@ func (a *App) cpProperties(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "cp_properties.html", p)
+	return a.pages.Render(c, http.StatusOK, "cp_properties.html", p)
 }
 
 // cpPropertiesPage builds the page; failed names the property whose form came back with msg
 // and the value typed (never for a secret).
 func (a *App) cpPropertiesPage(c echo.Context, query, failed, typed, msg string) (cpPropertiesPage, error) {
 	ctx := c.Request().Context()
-	loc := currentViewer(c).Location()
+	loc := accounts.CurrentViewer(c).Location()
 	p := cpPropertiesPage{cpPage: a.cpPageFor(c, "System Properties", "/cp/properties"), Query: strings.TrimSpace(query)}
 	list, err := a.props.List(ctx, p.Query)
 	if err != nil {
@@ -101,19 +103,19 @@ func (a *App) cpPropertySave(c echo.Context) error {
 		value = ""
 	}
 	query := c.FormValue("q")
-	err := a.props.Set(c.Request().Context(), currentViewer(c), name, value)
+	err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), name, value)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) {
 		p, perr := a.cpPropertiesPage(c, query, name, value, invalid.Fields[name])
 		if perr != nil {
 			return perr
 		}
-		return a.pages.render(c, http.StatusUnprocessableEntity, "cp_properties.html", p)
+		return a.pages.Render(c, http.StatusUnprocessableEntity, "cp_properties.html", p)
 	}
 	if err != nil {
 		return err
 	}
-	a.setFlash(c, name+" saved.")
+	a.flash.Set(c, name+" saved.")
 	back := "/cp/properties"
 	if query != "" {
 		back += "?" + url.Values{"q": {query}}.Encode()
@@ -122,7 +124,7 @@ func (a *App) cpPropertySave(c echo.Context) error {
 }
 
 // changedText says when and by whom a property was last changed, in the viewer's zone.
-func changedText(p PropertyView, loc *time.Location) string {
+func changedText(p properties.View, loc *time.Location) string {
 	if p.UpdatedAt == nil {
 		return ""
 	}

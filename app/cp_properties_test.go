@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/properties"
 	"intracal/migrations/dbtest"
 )
 
@@ -17,35 +18,35 @@ func TestSystemPropertiesSearchEditAndAudit(t *testing.T) {
 		admin := h.as("admin@example.com")
 
 		_, body := admin.page("/cp/properties?q=outlook")
-		for _, name := range []string{PropOutlookClientID, PropOutlookSecret, PropUseSAMLTenantForMS} {
+		for _, name := range []string{properties.PropOutlookClientID, properties.PropOutlookSecret, properties.PropUseSAMLTenantForMS} {
 			if !strings.Contains(body, `action="/cp/properties/`+name+`"`) {
 				t.Errorf("searching outlook does not list %s", name)
 			}
 		}
-		if strings.Contains(body, `action="/cp/properties/`+PropSAMLTenantID+`"`) {
+		if strings.Contains(body, `action="/cp/properties/`+properties.PropSAMLTenantID+`"`) {
 			t.Error("searching outlook lists SAMLTenantID")
 		}
 
 		// A bad GUID comes back next to its field with what was typed.
-		res, body := admin.submit("/cp/properties/"+PropOutlookClientID, url.Values{"value": {"not-a-guid"}, "q": {"outlook"}})
+		res, body := admin.submit("/cp/properties/"+properties.PropOutlookClientID, url.Values{"value": {"not-a-guid"}, "q": {"outlook"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-OutlookApiClientID" role="alert">OutlookApiClientID must be a GUID like 00000000-0000-0000-0000-000000000000.`) ||
 			!strings.Contains(body, `value="not-a-guid"`) {
 			t.Fatalf("bad GUID: status %d, want 422 with the message next to the field", res.StatusCode)
 		}
 
 		guid := "0f8fad5b-d9cb-469f-a165-70867728950e"
-		res, _ = admin.submit("/cp/properties/"+PropOutlookClientID, url.Values{"value": {guid}, "q": {"outlook"}})
+		res, _ = admin.submit("/cp/properties/"+properties.PropOutlookClientID, url.Values{"value": {guid}, "q": {"outlook"}})
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/cp/properties?q=outlook#prop-OutlookApiClientID" {
 			t.Fatalf("save: status %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		res, _ = admin.submit("/cp/properties/"+PropUseSAMLTenantForMS, url.Values{"value": {"false"}})
+		res, _ = admin.submit("/cp/properties/"+properties.PropUseSAMLTenantForMS, url.Values{"value": {"false"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save bool: status %d", res.StatusCode)
 		}
 
 		// The secret is write-only: the page says it is set, and when, never what it is.
 		secret := "s3cr3t~Value.With-Odd_Chars"
-		if res, _ = admin.submit("/cp/properties/"+PropOutlookSecret, url.Values{"value": {secret}}); res.StatusCode != http.StatusSeeOther {
+		if res, _ = admin.submit("/cp/properties/"+properties.PropOutlookSecret, url.Values{"value": {secret}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save secret: status %d", res.StatusCode)
 		}
 		for _, path := range []string{"/cp/properties", "/cp/properties?q=secret", "/cp/general", "/calendar"} {
@@ -68,15 +69,15 @@ func TestSystemPropertiesSearchEditAndAudit(t *testing.T) {
 		}
 
 		// An invalid secret's message never echoes it back.
-		res, body = admin.submit("/cp/properties/"+PropOutlookSecret, url.Values{"value": {"two\nlines"}})
+		res, body = admin.submit("/cp/properties/"+properties.PropOutlookSecret, url.Values{"value": {"two\nlines"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || strings.Contains(body, "two\nlines") || strings.Contains(body, "two&#10;lines") {
 			t.Errorf("bad secret: status %d or echoed", res.StatusCode)
 		}
 		// Remove clears it.
-		if res, _ = admin.submit("/cp/properties/"+PropOutlookSecret, url.Values{"value": {""}, "clear": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		if res, _ = admin.submit("/cp/properties/"+properties.PropOutlookSecret, url.Values{"value": {""}, "clear": {"1"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("clear secret: status %d", res.StatusCode)
 		}
-		if p, _ := h.app.props.Get(t.Context(), PropOutlookSecret); p.Set {
+		if p, _ := h.app.props.Get(t.Context(), properties.PropOutlookSecret); p.Set {
 			t.Error("the secret is still set after Remove")
 		}
 		if res, _ = admin.submit("/cp/properties/NoSuchProperty", url.Values{"value": {"x"}}); res.StatusCode != http.StatusNotFound {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -15,7 +16,7 @@ import (
 const DemoPassword = "demo-password"
 
 // demoPeople are the demo accounts; the first is the administrator.
-var demoPeople = []NewUser{
+var demoPeople = []accounts.NewUser{
 	{Email: "admin@example.com", Name: "Ada Admin", IsAdmin: true, TimeZone: "Europe/Berlin"},
 	{Email: "alice@example.com", Name: "Alice Andersen", TimeZone: "Europe/Berlin"},
 	{Email: "bob@example.com", Name: "Bob Baker", TimeZone: "Europe/Berlin"},
@@ -28,7 +29,7 @@ var demoPeople = []NewUser{
 // invitations to all and to one instance, and answers. It does nothing when the demo users
 // exist already, and prints the logins to out.
 func (a *App) SeedDemo(ctx context.Context, out io.Writer) error {
-	if _, err := a.users.byEmail(ctx, demoPeople[1].Email); err == nil {
+	if _, err := a.users.ByEmail(ctx, demoPeople[1].Email); err == nil {
 		printDemoLogins(out)
 		return nil
 	} else if !errors.Is(err, calendar.ErrNotFound) {
@@ -37,7 +38,7 @@ func (a *App) SeedDemo(ctx context.Context, out io.Writer) error {
 	ids := map[string]int64{}
 	for _, p := range demoPeople {
 		p.Password = DemoPassword
-		u, err := a.users.create(ctx, p)
+		u, err := a.users.Create(ctx, p)
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", p.Email, err)
 		}

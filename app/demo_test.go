@@ -21,7 +21,7 @@ func TestSeedDemoMakesALivedInCalendar(t *testing.T) {
 	if !strings.Contains(out.String(), "alice@example.com") || !strings.Contains(out.String(), DemoPassword) {
 		t.Fatalf("logins not printed: %q", out.String())
 	}
-	alice, err := h.app.users.byEmail(ctx, "alice@example.com")
+	alice, err := h.app.users.ByEmail(ctx, "alice@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}

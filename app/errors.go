@@ -5,7 +5,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
+	"intracal/app/view"
 )
 
 // handleError is the Echo error handler: one place where errors become answers. API requests
@@ -31,9 +33,9 @@ func (a *App) handleError(err error, c echo.Context) {
 			werr = c.JSON(e.Status, httpkit.ErrorBody{Error: httpkit.ErrorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields, CurrentVersion: e.CurrentVersion}})
 		}
 	case e.Status == http.StatusUnauthorized:
-		werr = c.Redirect(http.StatusSeeOther, loginURL(c))
+		werr = c.Redirect(http.StatusSeeOther, accounts.LoginURL(c))
 	default:
-		werr = a.pages.render(c, e.Status, "error.html", errorPage{
+		werr = a.pages.Render(c, e.Status, "error.html", errorPage{
 			Page:    a.page(c, http.StatusText(e.Status)),
 			Heading: http.StatusText(e.Status),
 			Message: e.Message,
@@ -46,7 +48,7 @@ func (a *App) handleError(err error, c echo.Context) {
 
 // errorPage is the data of error.html.
 type errorPage struct {
-	Page
+	view.Page
 	Heading string
 	Message string
 }

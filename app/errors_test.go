@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 	"intracal/migrations/dbtest"
@@ -20,7 +21,7 @@ func TestErrorsBecomeSafeJSONAnswers(t *testing.T) {
 	db := dbtest.SQLite(t)
 	a := newTestApp(t, db)
 	u := addUser(t, a, "anna@example.com", "Anna", "", false)
-	token, err := a.tokens.create(t.Context(), u.ID, "t")
+	token, err := a.tokens.Create(t.Context(), u.ID, "t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestErrorsBecomeSafeJSONAnswers(t *testing.T) {
 	for i, tt := range tests {
 		path := fmt.Sprintf("/api/v1/fail/%d", i)
 		errToReturn := tt.err
-		a.echo.GET(path, func(echo.Context) error { return errToReturn }, requireUser)
+		a.echo.GET(path, func(echo.Context) error { return errToReturn }, accounts.RequireUser)
 		t.Run(tt.name, func(t *testing.T) {
 			res := newBrowser(t, a).do(http.MethodGet, path, nil, http.Header{"Authorization": {"Bearer " + token}})
 			raw := readBody(res)
@@ -127,7 +128,7 @@ func TestUnknownRoutes(t *testing.T) {
 	db := dbtest.SQLite(t)
 	a := newTestApp(t, db)
 	u := addUser(t, a, "anna@example.com", "Anna", "", false)
-	token, _ := a.tokens.create(t.Context(), u.ID, "t")
+	token, _ := a.tokens.Create(t.Context(), u.ID, "t")
 	b := newBrowser(t, a)
 	if res := b.get("/api/v1/nothing-here"); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("anonymous unknown API path: %d, want 401 (nothing about the API without signing in)", res.StatusCode)

@@ -15,10 +15,14 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/app/internal/apptest"
 	"intracal/config"
 )
+
+// testSecret is a client secret that no page, log or answer may show.
+const testSecret = "Zq8~s3cr3t.Value-that-must-never-show"
 
 // testConfig is a valid configuration for the given site address.
 func testConfig(t *testing.T, site string) config.Config {
@@ -51,9 +55,9 @@ func newTestAppFor(t *testing.T, db *gorm.DB, site string, opts ...Option) *App 
 }
 
 // addUser creates an account with a password.
-func addUser(t *testing.T, a *App, email, name, password string, admin bool) User {
+func addUser(t *testing.T, a *App, email, name, password string, admin bool) accounts.User {
 	t.Helper()
-	u, err := a.users.create(context.Background(), NewUser{Email: email, Name: name, Password: password, IsAdmin: admin})
+	u, err := a.users.Create(context.Background(), accounts.NewUser{Email: email, Name: name, Password: password, IsAdmin: admin})
 	if err != nil {
 		t.Fatal(err)
 	}

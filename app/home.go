@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/accounts"
 )
 
 // home is the signed-in start page: My Calendar's month view.
@@ -22,7 +24,7 @@ type meJSON struct {
 
 // me tells an API client who its token or session belongs to.
 func (a *App) me(c echo.Context) error {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	return c.JSON(http.StatusOK, meJSON{ID: v.UserID, Email: v.Email, Name: v.Name, TimeZone: v.TimeZone, IsAdmin: v.IsAdmin})
 }
 

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 	"intracal/config"
 	"intracal/migrations/dbtest"
@@ -46,7 +47,7 @@ func heavyListingServer(b *testing.B, viewers int) (*App, *httptest.Server, stri
 	if err != nil {
 		b.Fatal(err)
 	}
-	owner, err := a.users.create(ctx, NewUser{Email: "owner@example.com", Name: "Owner", TimeZone: "Europe/Berlin"})
+	owner, err := a.users.Create(ctx, accounts.NewUser{Email: "owner@example.com", Name: "Owner", TimeZone: "Europe/Berlin"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,17 +70,17 @@ func heavyListingServer(b *testing.B, viewers int) (*App, *httptest.Server, stri
 			b.Fatal(err)
 		}
 	}
-	ownerTok, err := a.tokens.create(ctx, owner.ID, "bench")
+	ownerTok, err := a.tokens.Create(ctx, owner.ID, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
 	toks := make([]string, viewers)
 	for i := range toks {
-		u, err := a.users.create(ctx, NewUser{Email: fmt.Sprintf("viewer%03d@example.com", i), Name: "Viewer " + strconv.Itoa(i), TimeZone: "Europe/Berlin"})
+		u, err := a.users.Create(ctx, accounts.NewUser{Email: fmt.Sprintf("viewer%03d@example.com", i), Name: "Viewer " + strconv.Itoa(i), TimeZone: "Europe/Berlin"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if toks[i], err = a.tokens.create(ctx, u.ID, "bench"); err != nil {
+		if toks[i], err = a.tokens.Create(ctx, u.ID, "bench"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 )
 
@@ -103,11 +104,11 @@ func errListingsBusy() error {
 		Message: "The server is busy listing calendars; try again in a few seconds."}
 }
 
-// limitListings wraps a listing route (after requireUser): it holds a slot of the listing
+// limitListings wraps a listing route (after accounts.RequireUser): it holds a slot of the listing
 // limiter while the listing runs, however the handler ends.
 func (a *App) limitListings(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		release, err := a.listings.acquire(c.Request().Context(), currentViewer(c).UserID)
+		release, err := a.listings.acquire(c.Request().Context(), accounts.CurrentViewer(c).UserID)
 		if err != nil {
 			retry := listingRetryBusy
 			if e, ok := err.(*httpkit.Error); ok && e.Status == http.StatusTooManyRequests {

@@ -2,19 +2,19 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // loginPage is the data of login.html.
 type loginPage struct {
-	Page
+	view.Page
 	Email string
 	Next  string
 	Error string
@@ -22,39 +22,39 @@ type loginPage struct {
 
 // loginForm shows the sign-in form, or goes straight on for someone already signed in.
 func (a *App) loginForm(c echo.Context) error {
-	next := safeNext(c.QueryParam("next"))
-	if _, ok := authOf(c); ok {
+	next := accounts.SafeNext(c.QueryParam("next"))
+	if _, ok := accounts.AuthOf(c); ok {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
-	return a.pages.render(c, http.StatusOK, "login.html", loginPage{Page: a.page(c, "Sign in"), Next: next})
+	return a.pages.Render(c, http.StatusOK, "login.html", loginPage{Page: a.page(c, "Sign in"), Next: next})
 }
 
 // login checks the e-mail address and password, starts a session and goes on to the page the
 // person wanted. Repeated failures for one account from one address are refused for a while
-// (see loginThrottle), with a message that says how long.
+// (see accounts.Throttle), with a message that says how long.
 func (a *App) login(c echo.Context) error {
 	ctx := c.Request().Context()
-	email := normalizeEmail(c.FormValue("email"))
+	email := accounts.NormalizeEmail(c.FormValue("email"))
 	password := c.FormValue("password")
-	next := safeNext(c.FormValue("next"))
+	next := accounts.SafeNext(c.FormValue("next"))
 	ip := c.RealIP()
 	again := func(status int, msg string) error {
-		return a.pages.render(c, status, "login.html", loginPage{Page: a.page(c, "Sign in"), Email: email, Next: next, Error: msg})
+		return a.pages.Render(c, status, "login.html", loginPage{Page: a.page(c, "Sign in"), Email: email, Next: next, Error: msg})
 	}
 
 	if email == "" || password == "" {
 		return again(http.StatusUnprocessableEntity, "Enter your e-mail address and password.")
 	}
-	// The attempt is counted before the password is checked (see loginThrottle.reserve).
-	wait, err := a.throttle.reserve(ctx, email, ip)
+	// The attempt is counted before the password is checked (see accounts.Throttle.Reserve).
+	wait, err := a.throttle.Reserve(ctx, email, ip)
 	if err != nil {
 		return err
 	}
 	if wait > 0 {
-		return again(http.StatusTooManyRequests, lockedMessage(wait))
+		return again(http.StatusTooManyRequests, accounts.LockedMessage(wait))
 	}
 
-	user, err := a.users.byEmail(ctx, email)
+	user, err := a.users.ByEmail(ctx, email)
 	if err != nil && !errors.Is(err, calendar.ErrNotFound) {
 		return err
 	}
@@ -65,13 +65,13 @@ func (a *App) login(c echo.Context) error {
 	// Compared even when there is no such account, so the answer takes as long either way.
 	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 	if err != nil || user.PasswordHash == "" || !match {
-		wait, ferr := a.throttle.lockedNow(ctx, email, ip)
+		wait, ferr := a.throttle.LockedNow(ctx, email, ip)
 		if ferr != nil {
 			return ferr
 		}
 		msg := "The e-mail address or the password is wrong."
 		if wait > 0 {
-			msg += " " + lockedMessage(wait)
+			msg += " " + accounts.LockedMessage(wait)
 		}
 		a.log.Info("sign-in failed", "ip", ip)
 		return again(http.StatusUnauthorized, msg)
@@ -82,42 +82,32 @@ func (a *App) login(c echo.Context) error {
 		a.log.Info("sign-in of a disabled account refused", "user", user.ID, "ip", ip)
 		return again(http.StatusForbidden, "This account is disabled. Ask a site administrator if you need it again.")
 	}
-	if err := a.throttle.clear(ctx, email, ip); err != nil {
+	if err := a.throttle.Clear(ctx, email, ip); err != nil {
 		a.log.Warn("clear login failures", "err", err)
 	}
-	if err := a.sessions.deleteExpired(ctx); err != nil {
+	if err := a.sessions.DeleteExpired(ctx); err != nil {
 		a.log.Warn("delete expired sessions", "err", err)
 	}
 	// A new session on every sign-in: a session id planted before sign-in is worth nothing.
-	if info, ok := authOf(c); ok && info.method == byCookie {
-		_ = a.sessions.delete(ctx, info.sessionID)
+	if info, ok := accounts.AuthOf(c); ok && info.Method == accounts.ByCookie {
+		_ = a.sessions.Delete(ctx, info.SessionID)
 	}
-	token, _, err := a.sessions.create(ctx, user.ID)
+	token, _, err := a.sessions.Create(ctx, user.ID)
 	if err != nil {
 		return err
 	}
-	a.setSessionCookie(c, token)
+	a.auth.SetSessionCookie(c, token)
 	a.log.Info("signed in", "user", user.ID)
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-// lockedMessage tells how long to wait, rounded up to what a person reads.
-func lockedMessage(wait time.Duration) string {
-	if wait <= time.Minute {
-		secs := int((wait + time.Second - 1) / time.Second)
-		return fmt.Sprintf("Too many failed sign-in attempts for this account: try again in %d seconds.", secs)
-	}
-	mins := int((wait + time.Minute - 1) / time.Minute)
-	return fmt.Sprintf("Too many failed sign-in attempts for this account: try again in %d minutes.", mins)
-}
-
 // logout ends the session and returns to the sign-in form.
 func (a *App) logout(c echo.Context) error {
-	if info, ok := authOf(c); ok && info.method == byCookie {
-		if err := a.sessions.delete(c.Request().Context(), info.sessionID); err != nil {
+	if info, ok := accounts.AuthOf(c); ok && info.Method == accounts.ByCookie {
+		if err := a.sessions.Delete(c.Request().Context(), info.SessionID); err != nil {
 			return err
 		}
 	}
-	a.clearSessionCookie(c)
+	a.auth.ClearSessionCookie(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,7 +13,9 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/app/internal/apptest"
+	"intracal/calendar"
 	"intracal/migrations/dbtest"
 )
 
@@ -39,7 +42,7 @@ func TestLoginStartsSessionThatSurvivesRestart(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/calendar?view=week" {
 			t.Fatalf("login: %d to %q, want 303 to the page asked for", res.StatusCode, res.Header.Get("Location"))
 		}
-		c := b.cookies[sessionCookie]
+		c := b.cookies[accounts.SessionCookie]
 		if c == nil {
 			t.Fatal("no session cookie")
 		}
@@ -107,14 +110,14 @@ func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
 			return res.StatusCode, readBody(res)
 		}
 
-		for i := 1; i < loginFreeAttempts; i++ {
+		for i := 1; i < accounts.LoginFreeAttempts; i++ {
 			if code, body := try(attacker, "guess"); code != http.StatusUnauthorized || strings.Contains(body, "Too many") {
 				t.Fatalf("failure %d: status %d, locked already", i, code)
 			}
 		}
 		code, body := try(attacker, "guess")
 		if code != http.StatusUnauthorized || !strings.Contains(body, "try again in 30 seconds") {
-			t.Fatalf("failure %d: status %d, want the lock announced:\n%s", loginFreeAttempts, code, body)
+			t.Fatalf("failure %d: status %d, want the lock announced:\n%s", accounts.LoginFreeAttempts, code, body)
 		}
 		// Locked: even the right password is refused at once, with the time left.
 		clock.Advance(10 * time.Second)
@@ -134,14 +137,14 @@ func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
 		// Once the wait is over, the right password works and the count starts afresh.
 		clock.Advance(61 * time.Second)
 		attacker.login("anna@example.com", "correct horse")
-		if wait, _ := a.throttle.lockedNow(t.Context(), "anna@example.com", attacker.ip); wait != 0 {
+		if wait, _ := a.throttle.LockedNow(t.Context(), "anna@example.com", attacker.ip); wait != 0 {
 			t.Errorf("failures not cleared by a successful sign-in: wait %s", wait)
 		}
 	})
 }
 
 // Guesses sent at once are throttled like guesses sent one after another: each attempt is
-// counted before its password is checked, so only loginFreeAttempts of 30 are checked, and a
+// counted before its password is checked, so only LoginFreeAttempts of 30 are checked, and a
 // later batch of 59 wrong passwords with the right one does not sign in.
 func TestParallelGuessesAreThrottledToo(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
@@ -170,47 +173,13 @@ func TestParallelGuessesAreThrottledToo(t *testing.T) {
 			}
 			return count
 		}
-		if got := batch(30, false); got[http.StatusUnauthorized] != loginFreeAttempts || got[http.StatusTooManyRequests] != 30-loginFreeAttempts {
-			t.Fatalf("30 wrong passwords at once: %v, want %d checked (401) and the rest 429", got, loginFreeAttempts)
+		if got := batch(30, false); got[http.StatusUnauthorized] != accounts.LoginFreeAttempts || got[http.StatusTooManyRequests] != 30-accounts.LoginFreeAttempts {
+			t.Fatalf("30 wrong passwords at once: %v, want %d checked (401) and the rest 429", got, accounts.LoginFreeAttempts)
 		}
 		if got := batch(60, true); got[http.StatusTooManyRequests] != 60 {
 			t.Fatalf("59 wrong passwords and the right one at once while locked: %v, want 60 times 429", got)
 		}
 	})
-}
-
-func TestLockFor(t *testing.T) {
-	tests := []struct {
-		failures int
-		want     time.Duration
-	}{
-		{1, 0}, {4, 0}, {5, 30 * time.Second}, {6, time.Minute}, {7, 2 * time.Minute},
-		{9, 8 * time.Minute}, {10, 15 * time.Minute}, {50, 15 * time.Minute},
-	}
-	for _, tt := range tests {
-		if got := lockFor(tt.failures); got != tt.want {
-			t.Errorf("lockFor(%d) = %s, want %s", tt.failures, got, tt.want)
-		}
-	}
-}
-
-func TestLoginRedirectStaysOnSite(t *testing.T) {
-	tests := []struct{ next, want string }{
-		{"", "/"},
-		{"/calendar", "/calendar"},
-		{"/calendar?view=month&d=2026-03-01", "/calendar?view=month&d=2026-03-01"},
-		{"//evil.example/", "/"},
-		{"/\\evil.example", "/"},
-		{"https://evil.example/", "/"},
-		{"javascript:alert(1)", "/"},
-		{"calendar", "/"},
-		{"/ok\r\nSet-Cookie: x=y", "/"},
-	}
-	for _, tt := range tests {
-		if got := safeNext(tt.next); got != tt.want {
-			t.Errorf("safeNext(%q) = %q, want %q", tt.next, got, tt.want)
-		}
-	}
 }
 
 func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
@@ -219,7 +188,7 @@ func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
 		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 		b := newBrowser(t, a)
 		b.login("anna@example.com", "correct horse")
-		stolen := *b.cookies[sessionCookie]
+		stolen := *b.cookies[accounts.SessionCookie]
 
 		if res := b.postForm("/logout", nil); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("logout without CSRF token: status %d, want 403", res.StatusCode)
@@ -228,12 +197,12 @@ func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
 			t.Fatalf("logout: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		if _, ok := b.cookies[sessionCookie]; ok {
+		if _, ok := b.cookies[accounts.SessionCookie]; ok {
 			t.Error("logout left the cookie in place")
 		}
 		// The old cookie is dead on the server, not just forgotten by this browser.
 		replay := newBrowser(t, a)
-		replay.cookies[sessionCookie] = &stolen
+		replay.cookies[accounts.SessionCookie] = &stolen
 		if res := replay.get("/"); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("the logged-out session still works: status %d", res.StatusCode)
 		}
@@ -262,7 +231,7 @@ func TestSessionExpires(t *testing.T) {
 		}
 
 		b.login("anna@example.com", "correct horse")
-		clock.Advance(sessionIdle + time.Minute)
+		clock.Advance(accounts.SessionIdle + time.Minute)
 		if res := b.get("/"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
 			t.Errorf("idle session still works: status %d", res.StatusCode)
 		}
@@ -270,7 +239,7 @@ func TestSessionExpires(t *testing.T) {
 		// The next sign-in sweeps the expired sessions out of the table.
 		b.login("anna@example.com", "correct horse")
 		var n int64
-		if err := db.Model(&sessionRow{}).Count(&n).Error; err != nil {
+		if err := db.Model(&accounts.Session{}).Count(&n).Error; err != nil {
 			t.Fatal(err)
 		}
 		if n != 1 {
@@ -285,9 +254,9 @@ func TestSecureSessionCookieOnHTTPSSite(t *testing.T) {
 	addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 	b := newBrowser(t, a)
 	b.login("anna@example.com", "correct horse")
-	c := b.cookies[secureSessionCookie]
+	c := b.cookies[accounts.SecureSessionCookie]
 	if c == nil || !c.Secure || !c.HttpOnly {
-		t.Fatalf("cookies %v: want a Secure, HttpOnly %s", b.cookies, secureSessionCookie)
+		t.Fatalf("cookies %v: want a Secure, HttpOnly %s", b.cookies, accounts.SecureSessionCookie)
 	}
 }
 
@@ -301,5 +270,18 @@ func TestPagesSendAnonymousVisitorsToLogin(t *testing.T) {
 	res = newBrowser(t, a).get("/login?next=/calendar")
 	if body := readBody(res); res.StatusCode != http.StatusOK || !strings.Contains(body, `name="next" value="/calendar"`) {
 		t.Errorf("login form does not carry next:\n%s", body)
+	}
+}
+
+func TestSetPassword(t *testing.T) {
+	db := dbtest.SQLite(t)
+	a := newTestApp(t, db)
+	u := addUser(t, a, "anna@example.com", "Anna", "", false)
+	if err := a.users.SetPassword(t.Context(), u.ID, "brand new pass"); err != nil {
+		t.Fatal(err)
+	}
+	newBrowser(t, a).login("anna@example.com", "brand new pass")
+	if err := a.users.SetPassword(t.Context(), u.ID+99, "brand new pass"); !errors.Is(err, calendar.ErrNotFound) {
+		t.Errorf("setPassword of nobody: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 	"gorm.io/gorm"
 
+	"intracal/app/properties"
 	"intracal/config/secrets"
 	"intracal/outlooksync"
 )
@@ -58,7 +59,7 @@ func (a *App) SetSyncNow(fn func(ctx context.Context, userID int64) error) { a.o
 
 // oauthApp is the site's app registration as the System Properties describe it, signing in
 // through tenant.
-func (a *App) oauthApp(s OutlookSettings, tenant string) outlooksync.OAuthApp {
+func (a *App) oauthApp(s properties.OutlookSettings, tenant string) outlooksync.OAuthApp {
 	return outlooksync.OAuthApp{
 		ClientID:     s.ClientID,
 		ClientSecret: s.ClientSecret,
@@ -119,7 +120,7 @@ func (t outlookTargets) Connected(ctx context.Context) ([]int64, error) {
 	for i, c := range list {
 		ids[i] = c.UserID
 	}
-	return t.a.users.activeIDs(ctx, ids)
+	return t.a.users.ActiveIDs(ctx, ids)
 }
 
 func (t outlookTargets) Graph(ctx context.Context, userID int64) (outlooksync.Graph, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/outlooksync"
 )
@@ -40,7 +41,7 @@ func (a *App) outlookStatus(c echo.Context) error {
 	if out.Available {
 		out.ConnectURL = a.cfg.SiteURL.String() + outlookConnectPath
 	}
-	conn, err := a.outlook.conns.Get(ctx, currentViewer(c).UserID)
+	conn, err := a.outlook.conns.Get(ctx, accounts.CurrentViewer(c).UserID)
 	switch {
 	case errors.Is(err, outlooksync.ErrNotConnected):
 		return c.JSON(http.StatusOK, out)
@@ -62,7 +63,7 @@ func (a *App) outlookStatus(c echo.Context) error {
 // both calendars.
 func (a *App) disconnectOutlook(c echo.Context) (bool, error) {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	_, err := a.outlook.conns.Get(ctx, v.UserID)
 	if errors.Is(err, outlooksync.ErrNotConnected) {
 		return false, nil
@@ -92,7 +93,7 @@ func (a *App) outlookDisconnectForm(c echo.Context) error {
 		return err
 	}
 	if was {
-		a.setFlash(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
+		a.flash.Set(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
 	}
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
@@ -107,7 +108,7 @@ func (a *App) syncOutlookNow(c echo.Context) error {
 		return errSyncUnavailable
 	}
 	ctx := c.Request().Context()
-	uid := currentViewer(c).UserID
+	uid := accounts.CurrentViewer(c).UserID
 	conn, err := a.outlook.conns.Get(ctx, uid)
 	if errors.Is(err, outlooksync.ErrNotConnected) {
 		return httpkit.NewError(http.StatusConflict, "not_connected", "My Calendar is not connected to Outlook.")
@@ -145,9 +146,9 @@ func (a *App) outlookSyncForm(c echo.Context) error {
 	var ae *httpkit.Error
 	switch {
 	case err == nil:
-		a.setFlash(c, "Synced with Outlook.")
+		a.flash.Set(c, "Synced with Outlook.")
 	case errors.As(err, &ae):
-		a.setFlash(c, ae.Message)
+		a.flash.Set(c, ae.Message)
 	default:
 		return err
 	}

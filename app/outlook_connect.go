@@ -9,20 +9,22 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/oauth2"
 
+	"intracal/app/accounts"
+	"intracal/app/properties"
 	"intracal/outlooksync"
 )
 
 // outlookMessage ends a Connect attempt on a page that says what happened and what to do.
 // Nothing of the attempt is stored when it ends here.
 func (a *App) outlookMessage(c echo.Context, status int, heading, message string) error {
-	return a.pages.render(c, status, "error.html", errorPage{
+	return a.pages.Render(c, status, "error.html", errorPage{
 		Page: a.page(c, heading), Heading: heading, Message: message,
 	})
 }
 
 // notSetUpMessage tells an employee (or an administrator) what must happen before anyone can
 // connect.
-func notSetUpMessage(s OutlookSettings, v Viewer) string {
+func notSetUpMessage(s properties.OutlookSettings, v accounts.Viewer) string {
 	who := "Ask your site administrator to "
 	if v.IsAdmin {
 		who = "As an administrator, "
@@ -34,7 +36,7 @@ func notSetUpMessage(s OutlookSettings, v Viewer) string {
 // and a state bound to their session. Scripts may call it with a personal API token.
 func (a *App) outlookConnect(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	settings, err := a.props.OutlookSettings(ctx)
 	if err != nil {
 		return err
@@ -66,7 +68,7 @@ var wrongTenantCodes = map[string]bool{"50020": true, "90072": true, "700016": t
 // says what happened, and stores nothing.
 func (a *App) outlookCallback(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	q := c.QueryParams()
 	const again = " Nothing was connected. Start again with Connect to Outlook on My Calendar."
 
@@ -143,7 +145,7 @@ func (a *App) outlookCallback(c echo.Context) error {
 		return err
 	}
 	a.log.Info("outlook connected", "user", v.UserID, "account", accountLabel(acct))
-	a.setFlash(c, "My Calendar is now connected to Outlook ("+accountLabel(acct)+").")
+	a.flash.Set(c, "My Calendar is now connected to Outlook ("+accountLabel(acct)+").")
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
 
@@ -190,7 +192,7 @@ func (a *App) outlookExchangeFailed(c echo.Context, err error, again string) err
 		"The site could not finish the sign-in with Microsoft. Try again in a few minutes."+again)
 }
 
-func isTenantID(t string) bool { return guidPattern.MatchString(t) }
+func isTenantID(t string) bool { return properties.IsGUID(t) }
 
 func accountLabel(acct outlooksync.Account) string {
 	if acct.Mail != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"intracal/app/properties"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/oauth2"
 
+	"intracal/app/accounts"
 	"intracal/app/internal/apptest"
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync"
@@ -33,7 +35,7 @@ type outlookEnv struct {
 	srv   *httptest.Server
 	clock *apptest.Clock
 	logs  *syncBuffer
-	admin User
+	admin accounts.User
 }
 
 const outlookSite = "http://127.0.0.1:8080"
@@ -57,8 +59,8 @@ func newOutlookEnv(t *testing.T, opts ...Option) *outlookEnv {
 	e := &outlookEnv{t: t, a: a, fake: fake, srv: srv, clock: clock, logs: logs}
 	e.admin = addUser(t, a, "root@example.com", "Root", "correct horse", true)
 	e.setProps(map[string]string{
-		PropEnableSync: "true", PropOutlookClientID: fakeoutlook.DemoClientID,
-		PropOutlookSecret: fakeoutlook.DemoClientSecret, PropSAMLTenantID: fakeoutlook.DemoTenantID,
+		properties.PropEnableSync: "true", properties.PropOutlookClientID: fakeoutlook.DemoClientID,
+		properties.PropOutlookSecret: fakeoutlook.DemoClientSecret, properties.PropSAMLTenantID: fakeoutlook.DemoTenantID,
 	})
 	return e
 }
@@ -66,14 +68,14 @@ func newOutlookEnv(t *testing.T, opts ...Option) *outlookEnv {
 func (e *outlookEnv) setProps(props map[string]string) {
 	e.t.Helper()
 	for k, v := range props {
-		if err := e.a.props.Set(e.t.Context(), viewerOf(e.admin), k, v); err != nil {
+		if err := e.a.props.Set(e.t.Context(), accounts.ViewerOf(e.admin), k, v); err != nil {
 			e.t.Fatal(err)
 		}
 	}
 }
 
 // user creates a member with a mailbox of the same address in the fake, and an API client.
-func (e *outlookEnv) user(email, name string) (User, *browser) {
+func (e *outlookEnv) user(email, name string) (accounts.User, *browser) {
 	e.t.Helper()
 	u := addUser(e.t, e.a, email, name, "correct horse", false)
 	if _, err := e.fake.AddMailbox(email, name); err != nil {

@@ -5,35 +5,17 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/outlooksync"
 )
 
-// OutlookPanel is the data of the Outlook panel on My Calendar
-// (templates/partials/outlook_panel.html).
-type OutlookPanel struct {
-	State      string // disconnected, connected, needs_reconnect
-	Account    string // the mailbox's address
-	LastSync   string // in the viewer's zone; "" before the first sync
-	LastError  string
-	ConnectURL string
-	CSRFToken  string
-}
-
-// OutlookPanel is the panel for this page, or nil when Connect to Outlook is not available
-// (sync switched off or not set up): then My Calendar shows nothing of it.
-func (p Page) OutlookPanel() *OutlookPanel {
-	if p.outlook == nil {
-		return nil
-	}
-	return p.outlook()
-}
-
 // outlookPanelFor returns the function that builds the viewer's panel, so that pages that do
 // not show it cost nothing.
-func (a *App) outlookPanelFor(c echo.Context) func() *OutlookPanel {
-	return func() *OutlookPanel {
+func (a *App) outlookPanelFor(c echo.Context) func() *view.OutlookPanel {
+	return func() *view.OutlookPanel {
 		ctx := c.Request().Context()
-		v := currentViewer(c)
+		v := accounts.CurrentViewer(c)
 		settings, err := a.props.OutlookSettings(ctx)
 		if err != nil {
 			a.log.Warn("outlook panel: read settings", "err", err)
@@ -42,7 +24,7 @@ func (a *App) outlookPanelFor(c echo.Context) func() *OutlookPanel {
 		if !settings.Ready() {
 			return nil
 		}
-		p := &OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: outlookConnectPath, CSRFToken: csrfToken(c)}
+		p := &view.OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: outlookConnectPath, CSRFToken: accounts.CSRFToken(c)}
 		conn, err := a.outlook.conns.Get(ctx, v.UserID)
 		switch {
 		case errors.Is(err, outlooksync.ErrNotConnected):

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/oauth2"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/config/secrets"
 )
 
@@ -52,8 +53,8 @@ func verifierContext(id string) string { return "oauth-verifier:" + id }
 
 // create starts a sign-in and returns the state to send and the PKCE verifier.
 func (s *oauthStates) create(ctx context.Context, userID int64, binding, tenant string) (state, verifier string, err error) {
-	state, verifier = randomToken(), oauth2.GenerateVerifier()
-	id := tokenHash(state)
+	state, verifier = accounts.RandomToken(), oauth2.GenerateVerifier()
+	id := accounts.TokenHash(state)
 	sealed, err := s.box.Seal([]byte(verifier), verifierContext(id))
 	if err != nil {
 		return "", "", err
@@ -72,13 +73,21 @@ func (s *oauthStates) create(ctx context.Context, userID int64, binding, tenant 
 	return state, verifier, nil
 }
 
+// deleteForUser removes, inside tx, the sign-ins under way of a user whose account is deleted.
+func (s *oauthStates) deleteForUser(ctx context.Context, tx *gorm.DB, userID int64) error {
+	if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(&oauthStateRow{}).Error; err != nil {
+		return fmt.Errorf("remove the outlook sign-ins of user %d: %w", userID, err)
+	}
+	return nil
+}
+
 // consume marks a state used, once: of two callbacks with the same state only the first
 // gets past here. It returns the state's row and its PKCE verifier.
 func (s *oauthStates) consume(ctx context.Context, state string) (oauthStateRow, string, error) {
 	if state == "" || len(state) > 200 {
 		return oauthStateRow{}, "", errStateUnknown
 	}
-	id := tokenHash(state)
+	id := accounts.TokenHash(state)
 	now := s.now()
 	db := s.db.WithContext(ctx)
 	res := db.Model(&oauthStateRow{}).Where("id = ? AND used_at IS NULL AND expires_at > ?", id, now).Update("used_at", now)
@@ -107,10 +116,10 @@ func (s *oauthStates) consume(ctx context.Context, state string) (oauthStateRow,
 // bindingOf names what authenticated this request, without its secret: the session (its
 // id is already a hash) or the API token's hash.
 func bindingOf(c echo.Context) string {
-	info, _ := authOf(c)
-	if info.method == byBearer {
+	info, _ := accounts.AuthOf(c)
+	if info.Method == accounts.ByBearer {
 		_, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-		return "token:" + tokenHash(strings.TrimSpace(token))
+		return "token:" + accounts.TokenHash(strings.TrimSpace(token))
 	}
-	return "session:" + info.sessionID
+	return "session:" + info.SessionID
 }

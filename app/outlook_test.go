@@ -3,12 +3,14 @@ package app
 import (
 	"context"
 	"errors"
+	"intracal/app/properties"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 )
@@ -51,7 +53,7 @@ func TestConnectToOutlookWithABearerToken(t *testing.T) {
 
 func TestConnectUsesOrganizationsForAMultitenantApp(t *testing.T) {
 	e := newOutlookEnv(t)
-	e.setProps(map[string]string{PropUseSAMLTenantForMS: "false", PropSAMLTenantID: ""})
+	e.setProps(map[string]string{properties.PropUseSAMLTenantForMS: "false", properties.PropSAMLTenantID: ""})
 	_, api := e.user("anna@contoso.example", "Anna Berg")
 	authz := e.startConnect(api)
 	if !strings.HasPrefix(authz.Path, "/organizations/") {
@@ -69,10 +71,10 @@ func TestConnectWhenNotSetUpSaysWhatTheAdministratorMustDo(t *testing.T) {
 		props map[string]string
 		want  string
 	}{
-		{"sync switched off", map[string]string{PropEnableSync: "false"}, "turn on Enable calendar sync from 3rd party systems"},
-		{"no client id", map[string]string{PropOutlookClientID: ""}, "set OutlookApiClientID"},
-		{"no secret", map[string]string{PropOutlookSecret: ""}, "set OutlookApiClientSecret"},
-		{"no tenant", map[string]string{PropSAMLTenantID: ""}, "set SAMLTenantID"},
+		{"sync switched off", map[string]string{properties.PropEnableSync: "false"}, "turn on Enable calendar sync from 3rd party systems"},
+		{"no client id", map[string]string{properties.PropOutlookClientID: ""}, "set OutlookApiClientID"},
+		{"no secret", map[string]string{properties.PropOutlookSecret: ""}, "set OutlookApiClientSecret"},
+		{"no tenant", map[string]string{properties.PropSAMLTenantID: ""}, "set SAMLTenantID"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,7 +126,7 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 	}{
 		{"tampered state", func(e *outlookEnv, api *browser) *http.Response {
 			cb := e.authorize(e.startConnect(api))
-			return api.get(callbackWith(t, cb, map[string]string{"state": "forged-" + randomToken()}))
+			return api.get(callbackWith(t, cb, map[string]string{"state": "forged-" + accounts.RandomToken()}))
 		}, http.StatusBadRequest, "not one we started"},
 		{"missing state", func(e *outlookEnv, api *browser) *http.Response {
 			cb := e.authorize(e.startConnect(api))

@@ -1,25 +1,20 @@
 package app
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
 
-// Page is what every page's data embeds: the layout reads it.
-type Page struct {
-	Title     string
-	Viewer    *Viewer // nil when nobody is signed in
-	CSRFToken string  // for forms that change state
-	Flash     string  // a one-line message shown above the content
-	// outlook builds the Outlook connection panel, only when a page shows it (OutlookPanel).
-	outlook func() *OutlookPanel
-}
+	"intracal/app/view"
+)
 
 // page fills the common page data for this request.
-func (a *App) page(c echo.Context, title string) Page {
-	p := Page{Title: title}
-	if info, ok := authOf(c); ok {
-		v := info.viewer
-		p.Viewer = &v
-		p.CSRFToken = info.csrfToken
-		p.outlook = a.outlookPanelFor(c)
-	}
+func (a *App) page(c echo.Context, title string) view.Page {
+	return view.NewPage(c, title, a.outlookPanelFor(c))
+}
+
+// pageWithFlash is the common page data with the message left by the previous request, which
+// is shown once.
+func (a *App) pageWithFlash(c echo.Context, title string) view.Page {
+	p := a.page(c, title)
+	p.Flash = a.flash.Take(c)
 	return p
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/app/internal/apptest"
 	"intracal/calendar"
 	"intracal/config"
@@ -86,7 +87,7 @@ func benchServer(b *testing.B) (*httptest.Server, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := a.users.create(context.Background(), NewUser{Email: "heavy@example.com", Name: "Heavy User", TimeZone: "Europe/Berlin"})
+	u, err := a.users.Create(context.Background(), accounts.NewUser{Email: "heavy@example.com", Name: "Heavy User", TimeZone: "Europe/Berlin"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func benchServer(b *testing.B) (*httptest.Server, string) {
 	// These figures are of one person's calendar served to 16 clients at once: the listing
 	// limiter would refuse all but two of that person's (listings.go), so it is opened wide.
 	a.listings = newListingLimiter(config.MaxMaxListings, config.MaxMaxListings, listingWait)
-	tok, err := a.tokens.create(context.Background(), u.ID, "bench")
+	tok, err := a.tokens.Create(context.Background(), u.ID, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
@@ -23,7 +25,7 @@ const maxPageInstances = 3000
 
 // calendarPage is what the month, week and agenda pages share: the toolbar.
 type calendarPage struct {
-	Page
+	view.Page
 	View      string
 	Heading   string // "March 2026", "2 – 8 March 2026", "Upcoming from 2 March"
 	Date      string // the date the page is about (YYYY-MM-DD)
@@ -40,13 +42,13 @@ type calendarPage struct {
 
 // calContext is the viewer's frame for one calendar request: their zone and today's date.
 type calContext struct {
-	viewer Viewer
+	viewer accounts.Viewer
 	loc    *time.Location
 	today  time.Time // midnight in loc
 }
 
 func (a *App) calContext(c echo.Context) calContext {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	loc := v.Location()
 	now := a.now().In(loc)
 	return calContext{viewer: v, loc: loc, today: midnight(now)}
@@ -129,7 +131,7 @@ func (a *App) toolbar(c echo.Context, cc calContext, view, title string, day, pr
 
 // occurrences lists the viewer's My Calendar instances in [from, to).
 func (a *App) occurrences(c echo.Context, cc calContext, from, to time.Time) ([]calendar.Occurrence, bool, error) {
-	return a.store.Occurrences(c.Request().Context(), cc.viewer.calendarViewer(),
+	return a.store.Occurrences(c.Request().Context(), cc.viewer.CalendarViewer(),
 		calendar.Query{From: from, To: to, Max: maxPageInstances})
 }
 

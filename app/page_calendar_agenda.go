@@ -50,5 +50,5 @@ func (a *App) agendaView(c echo.Context, cc calContext, day time.Time) error {
 		}
 		p.Days = append(p.Days, ad)
 	}
-	return a.pages.render(c, http.StatusOK, "calendar_agenda.html", p)
+	return a.pages.Render(c, http.StatusOK, "calendar_agenda.html", p)
 }

@@ -80,7 +80,7 @@ func (a *App) monthView(c echo.Context, cc calContext, day time.Time) error {
 		}
 		p.Weeks = append(p.Weeks, w)
 	}
-	return a.pages.render(c, http.StatusOK, "calendar_month.html", p)
+	return a.pages.Render(c, http.StatusOK, "calendar_month.html", p)
 }
 
 // groupByDay files each instance, by its index in occ, under every day of [from, to) it

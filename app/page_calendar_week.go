@@ -177,5 +177,5 @@ func (a *App) weekView(c echo.Context, cc calContext, day time.Time) error {
 		}
 		p.Days = append(p.Days, wd)
 	}
-	return a.pages.render(c, http.StatusOK, "calendar_week.html", p)
+	return a.pages.Render(c, http.StatusOK, "calendar_week.html", p)
 }

@@ -7,13 +7,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // eventPage is the data of event.html: the details of one instance, with RSVP, delete and
 // invite.
 type eventPage struct {
-	Page
+	view.Page
 	EventID     int64
 	Version     int
 	Instance    string // original start, RFC 3339
@@ -73,14 +75,14 @@ func (a *App) showEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "event.html", p)
+	return a.pages.Render(c, http.StatusOK, "event.html", p)
 }
 
 // eventPage builds the details of the loaded instance for the viewer.
 func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
-	cv := v.calendarViewer()
+	v := accounts.CurrentViewer(c)
+	cv := v.CalendarViewer()
 	loc := v.Location()
 	oc := le.instance
 	e := le.full
@@ -123,7 +125,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	for _, at := range atts {
 		ids = append(ids, at.UserID)
 	}
-	people, err := a.people.byIDs(ctx, ids)
+	people, err := a.people.ByIDs(ctx, ids)
 	if err != nil {
 		return eventPage{}, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -35,20 +36,20 @@ func (a *App) deleteEvent(c echo.Context) error {
 		}
 		expect = &n
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	whole, err := a.store.Delete(c.Request().Context(), cv, le.full.ID, expect, scope, le.orig)
 	if err != nil {
 		return err
 	}
 	msg := map[calendar.Scope]string{
-		calendar.ScopeInstance:  "Deleted “" + le.instance.Title + "” on " + le.instance.Start.In(currentViewer(c).Location()).Format("Monday 2 January") + ".",
-		calendar.ScopeFollowing: "Deleted “" + le.instance.Title + "” from " + le.instance.Start.In(currentViewer(c).Location()).Format("Monday 2 January") + " on.",
+		calendar.ScopeInstance:  "Deleted “" + le.instance.Title + "” on " + le.instance.Start.In(accounts.CurrentViewer(c).Location()).Format("Monday 2 January") + ".",
+		calendar.ScopeFollowing: "Deleted “" + le.instance.Title + "” from " + le.instance.Start.In(accounts.CurrentViewer(c).Location()).Format("Monday 2 January") + " on.",
 		calendar.ScopeAll:       "Deleted the event “" + le.instance.Title + "”.",
 	}[scope]
 	if whole && scope != calendar.ScopeAll {
 		msg = "Deleted the event “" + le.instance.Title + "”: it had no other instances."
 	}
-	a.setFlash(c, msg)
-	first, _ := daySpan(le.instance, currentViewer(c).Location())
+	a.flash.Set(c, msg)
+	first, _ := daySpan(le.instance, accounts.CurrentViewer(c).Location())
 	return c.Redirect(http.StatusSeeOther, calendarURL(viewMonth, first))
 }

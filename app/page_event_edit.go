@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -34,7 +35,7 @@ func (a *App) editEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	if !le.full.CanEdit(cv) {
 		return &calendar.ForbiddenError{Message: "Only the organizer or a site administrator can change this event."}
 	}
@@ -52,7 +53,7 @@ func (a *App) editEvent(c echo.Context) error {
 // editPage is the form page of an edit.
 func (a *App) editPage(c echo.Context, le loadedEvent, scope calendar.Scope, f eventForm) eventFormPage {
 	e := le.full
-	loc := currentViewer(c).Location()
+	loc := accounts.CurrentViewer(c).Location()
 	inst := le.orig.Format("2006-01-02T15:04:05Z07:00")
 	p := eventFormPage{
 		Page:          a.page(c, "Edit "+le.instance.Title),
@@ -84,8 +85,8 @@ func (a *App) saveEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := currentViewer(c)
-	cv := v.calendarViewer()
+	v := accounts.CurrentViewer(c)
+	cv := v.CalendarViewer()
 	if !le.full.CanEdit(cv) {
 		return &calendar.ForbiddenError{Message: "Only the organizer or a site administrator can change this event."}
 	}
@@ -123,7 +124,7 @@ func (a *App) saveEvent(c echo.Context) error {
 	}
 	back := instanceURL(le.full.ID, le.orig)
 	if ch.IsZero() {
-		a.setFlash(c, "Nothing was changed.")
+		a.flash.Set(c, "Nothing was changed.")
 		return c.Redirect(http.StatusSeeOther, back)
 	}
 	saved, res, err := a.store.Edit(c.Request().Context(), cv, le.full.ID, &version, scope, le.orig, ch)
@@ -146,7 +147,7 @@ func (a *App) saveEvent(c echo.Context) error {
 	if res.DroppedOverrides > 0 {
 		msg += " " + strconv.Itoa(res.DroppedOverrides) + " changed dates no longer exist under the new repeat pattern and were dropped."
 	}
-	a.setFlash(c, withAdjustments(msg, changeAdjustments(ch, scope, le.orig, saved)))
+	a.flash.Set(c, withAdjustments(msg, changeAdjustments(ch, scope, le.orig, saved)))
 	// A series change of time or pattern moves the instances' keys: open the instance on the
 	// same date if there still is one, else the event's next. An instance keeps its key.
 	if scope != calendar.ScopeInstance && (ch.Start != nil || ch.TimeZone != nil || ch.RRule != nil || ch.AllDay != nil) {

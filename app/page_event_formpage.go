@@ -8,14 +8,16 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // eventFormPage is the data of event_form.html, the full-page form that creates an event or
 // edits one with a scope.
 type eventFormPage struct {
-	Page
+	view.Page
 	Heading   string
 	Action    string // where the form posts
 	CancelURL string
@@ -80,7 +82,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}
-	p.Zones = zoneChoices(f.TimeZone, currentViewer(c).TimeZone)
+	p.Zones = zoneChoices(f.TimeZone, accounts.CurrentViewer(c).TimeZone)
 	for _, d := range builderWeekdays() {
 		p.WeekdayBoxes = append(p.WeekdayBoxes, option{Value: d.Code, Label: d.Long, Selected: slices.Contains(f.Repeat.Weekdays, d.Code)})
 		p.MonthWeekdays = append(p.MonthWeekdays, option{Value: d.Code, Label: d.Long, Selected: d.Code == f.Repeat.MonthWeekday})
@@ -98,7 +100,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 		v := strconv.Itoa(int(m))
 		p.Months = append(p.Months, option{Value: v, Label: m.String(), Selected: v == f.Repeat.YearMonth})
 	}
-	return a.pages.render(c, status, "event_form.html", p)
+	return a.pages.Render(c, status, "event_form.html", p)
 }
 
 // commonZones are offered in the time zone field; any other IANA name may be typed.

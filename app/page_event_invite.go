@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -33,7 +34,7 @@ type inviteCandidate struct {
 
 // invitePanel searches the colleagues the query names.
 func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
-	loc := currentViewer(c).Location()
+	loc := accounts.CurrentViewer(c).Location()
 	p := invitePanel{
 		Query:     strings.TrimSpace(c.QueryParam("q")),
 		Recurring: le.full.IsRecurring(),
@@ -43,7 +44,7 @@ func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
 		return p, nil
 	}
 	p.Searched = true
-	found, err := a.users.search(c.Request().Context(), p.Query, inviteResults)
+	found, err := a.users.Search(c.Request().Context(), p.Query, inviteResults)
 	if err != nil {
 		return p, err
 	}
@@ -88,11 +89,11 @@ func (a *App) inviteToEvent(c echo.Context) error {
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		a.setFlash(c, "Tick at least one person to invite.")
+		a.flash.Set(c, "Tick at least one person to invite.")
 		return c.Redirect(http.StatusSeeOther, back+"#invite")
 	}
 	ctx := c.Request().Context()
-	people, err := a.users.listByIDs(ctx, ids)
+	people, err := a.users.ListByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -103,11 +104,11 @@ func (a *App) inviteToEvent(c echo.Context) error {
 	if c.FormValue("scope") == string(calendar.ScopeInstance) {
 		scope = calendar.ScopeInstance
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	if _, err := a.store.Invite(ctx, cv, le.full.ID, ids, scope, le.orig); err != nil {
 		var invalid *calendar.ValidationError
 		if errors.As(err, &invalid) {
-			a.setFlash(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
+			a.flash.Set(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
 			return c.Redirect(http.StatusSeeOther, back)
 		}
 		return err
@@ -120,7 +121,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 	if scope == calendar.ScopeInstance {
 		what = "this date"
 	}
-	a.setFlash(c, "Invited "+joinWords(names)+" to "+what+".")
+	a.flash.Set(c, "Invited "+joinWords(names)+" to "+what+".")
 	return c.Redirect(http.StatusSeeOther, back)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 )
@@ -34,7 +35,7 @@ func (a *App) loadEvent(c echo.Context, instanceParam string) (loadedEvent, erro
 	if err != nil {
 		return loadedEvent{}, err
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	// The store's Get applies visibility; the single-instance view it gives an invitee of a
 	// private event no longer knows original starts, so the instance is read from the whole
 	// event through the calendar's rules.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -41,7 +42,7 @@ func (a *App) newEventPage(c echo.Context, f eventForm, day time.Time) eventForm
 // comes back with a message next to each field.
 func (a *App) createEvent(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	f := readEventForm(c)
 	day, err := time.Parse(dateOnly, f.StartDate)
 	if err != nil {
@@ -75,6 +76,6 @@ func (a *App) createEvent(c echo.Context) error {
 		return err
 	}
 	first, _ := e.Segments[0].Schedule().FirstStart()
-	a.setFlash(c, withAdjustments("Event created.", calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
+	a.flash.Set(c, withAdjustments("Event created.", calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
 	return c.Redirect(http.StatusSeeOther, instanceURL(e.ID, first))
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -30,13 +31,13 @@ func (a *App) rsvpEvent(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
 	}
-	cv := currentViewer(c).calendarViewer()
+	cv := accounts.CurrentViewer(c).CalendarViewer()
 	if err := a.store.Answer(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
 		return err
 	}
 	word := map[calendar.Response]string{calendar.Yes: "Yes", calendar.Maybe: "Maybe", calendar.No: "No"}[resp]
 	what := map[calendar.Scope]string{calendar.ScopeInstance: "this date", calendar.ScopeFollowing: "this and following dates",
 		calendar.ScopeAll: "all dates"}[scope]
-	a.setFlash(c, "You answered "+word+" for "+what+".")
+	a.flash.Set(c, "You answered "+word+" for "+what+".")
 	return c.Redirect(http.StatusSeeOther, instanceURL(le.full.ID, le.orig))
 }

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/app/internal/apptest"
 	"intracal/calendar"
 )
@@ -21,7 +22,7 @@ type pageHarness struct {
 	t     *testing.T
 	app   *App
 	clock *apptest.Clock
-	users map[string]User
+	users map[string]accounts.User
 	tabs  map[string]*browser
 }
 
@@ -31,7 +32,7 @@ func newPageHarness(t *testing.T, db *gorm.DB) *pageHarness {
 	t.Helper()
 	clock := apptest.NewClock()
 	a := newTestApp(t, db, WithClock(clock.Now))
-	h := &pageHarness{t: t, app: a, clock: clock, users: map[string]User{}, tabs: map[string]*browser{}}
+	h := &pageHarness{t: t, app: a, clock: clock, users: map[string]accounts.User{}, tabs: map[string]*browser{}}
 	for _, p := range []struct {
 		email, name, zone string
 		admin             bool
@@ -42,7 +43,7 @@ func newPageHarness(t *testing.T, db *gorm.DB) *pageHarness {
 		{"admin@example.com", "Ada Admin", "Europe/Berlin", true},
 	} {
 		u := addUser(t, a, p.email, p.name, testPassword, p.admin)
-		if err := a.users.setTimeZone(context.Background(), u.ID, p.zone); err != nil {
+		if err := a.users.SetTimeZone(context.Background(), u.ID, p.zone); err != nil {
 			t.Fatal(err)
 		}
 		u.TimeZone = p.zone

@@ -9,13 +9,15 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // profilePage is the data of profile.html: the viewer's own settings, password and API
 // tokens.
 type profilePage struct {
-	Page
+	view.Page
 	TimeZone string
 	Zones    []string
 	Now      string // the time now in the chosen zone, so a wrong zone is easy to spot
@@ -62,12 +64,12 @@ func tokenDayChoices(chosen string) []option {
 // tokenRows turns tokens into rows in the viewer's zone.
 //
 // base is the path the tokens' revoke forms post under (base/ID/revoke).
-func (a *App) tokenRows(rows []apiTokenRow, loc *time.Location, base string) []tokenRow {
+func (a *App) tokenRows(rows []accounts.Token, loc *time.Location, base string) []tokenRow {
 	const layout = "2 Jan 2006 15:04"
 	out := make([]tokenRow, len(rows))
 	for i, r := range rows {
 		t := tokenRow{ID: r.ID, Name: r.Name, Prefix: r.Shown(), Created: r.CreatedAt.In(loc).Format(layout),
-			LastUsed: "never", Expires: "never", Expired: r.expired(a.now()),
+			LastUsed: "never", Expires: "never", Expired: r.Expired(a.now()),
 			RevokeURL: base + "/" + strconv.FormatInt(r.ID, 10) + "/revoke"}
 		if r.LastUsedAt != nil {
 			t.LastUsed = r.LastUsedAt.In(loc).Format(layout)
@@ -82,28 +84,28 @@ func (a *App) tokenRows(rows []apiTokenRow, loc *time.Location, base string) []t
 
 // showProfile shows the viewer's settings.
 func (a *App) showProfile(c echo.Context) error {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	p, err := a.profilePage(c, v.TimeZone, "")
 	if err != nil {
 		return err
 	}
-	return a.pages.render(c, http.StatusOK, "profile.html", p)
+	return a.pages.Render(c, http.StatusOK, "profile.html", p)
 }
 
 func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error) {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	p := profilePage{Page: a.pageWithFlash(c, "Your settings"), TimeZone: zone, Zones: zoneChoices(zone), Error: msg,
 		TokenForm: tokenForm{Days: "90", Choices: tokenDayChoices("90")}}
 	if loc, err := time.LoadLocation(zone); err == nil {
 		p.Now = a.now().In(loc).Format("Monday 2 January, " + timeLayout)
 	}
-	u, err := a.users.byID(ctx, v.UserID)
+	u, err := a.users.ByID(ctx, v.UserID)
 	if err != nil {
 		return p, err
 	}
 	p.HasPassword = u.PasswordHash != ""
-	rows, err := a.tokens.list(ctx, v.UserID)
+	rows, err := a.tokens.List(ctx, v.UserID)
 	if err != nil {
 		return p, err
 	}
@@ -113,19 +115,19 @@ func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error)
 
 // saveProfile changes the viewer's time zone: every page shows times in it from then on.
 func (a *App) saveProfile(c echo.Context) error {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	zone := strings.TrimSpace(c.FormValue("timeZone"))
-	if err := a.users.setTimeZone(c.Request().Context(), v.UserID, zone); err != nil {
+	if err := a.users.SetTimeZone(c.Request().Context(), v.UserID, zone); err != nil {
 		var fe *calendar.ValidationError
 		if errors.As(err, &fe) {
 			p, perr := a.profilePage(c, zone, fe.Fields["timeZone"])
 			if perr != nil {
 				return perr
 			}
-			return a.pages.render(c, http.StatusUnprocessableEntity, "profile.html", p)
+			return a.pages.Render(c, http.StatusUnprocessableEntity, "profile.html", p)
 		}
 		return err
 	}
-	a.setFlash(c, "Saved: times are now shown in "+zone+".")
+	a.flash.Set(c, "Saved: times are now shown in "+zone+".")
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"intracal/app/properties"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -64,10 +65,10 @@ func TestPageFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 	if n := countRows(t, h.app.db, "account_audit", "1 = 1"); n != 0 {
 		t.Errorf("refused forms changed %d accounts or tokens", n)
 	}
-	if u, _ := h.app.users.byID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
+	if u, _ := h.app.users.ByID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
 		t.Error("a refused form changed the time zone")
 	}
-	if p, _ := h.app.props.Get(t.Context(), PropEnableSync); p.Set {
+	if p, _ := h.app.props.Get(t.Context(), properties.PropEnableSync); p.Set {
 		t.Error("a refused form changed a system property")
 	}
 }
@@ -85,7 +86,7 @@ func TestTheCSRFTokenInTheURLQueryIsRefused(t *testing.T) {
 	if n := countRows(t, h.app.db, "account_audit", "1 = 1"); n != 0 {
 		t.Errorf("refused forms changed %d accounts or tokens", n)
 	}
-	if u, _ := h.app.users.byID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
+	if u, _ := h.app.users.ByID(t.Context(), h.users["alice@example.com"].ID); u.TimeZone != "Europe/Berlin" {
 		t.Error("a form with its token in the URL changed the time zone")
 	}
 	// In the body it works.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 )
@@ -18,8 +19,8 @@ import (
 // changePasswordForm is POST /settings/password: the owner's new password. This browser's
 // session stays; every other one ends.
 func (a *App) changePasswordForm(c echo.Context) error {
-	info, _ := authOf(c)
-	err := a.changePassword(c.Request().Context(), info.viewer, info.sessionID, c.RealIP(),
+	info, _ := accounts.AuthOf(c)
+	err := a.accounts.ChangePassword(c.Request().Context(), info.Viewer, info.SessionID, c.RealIP(),
 		c.FormValue("current"), c.FormValue("password"), c.FormValue("confirm"))
 	var invalid *calendar.ValidationError
 	var limited *httpkit.Error
@@ -31,7 +32,7 @@ func (a *App) changePasswordForm(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	a.setFlash(c, "Your password was changed. You were signed out everywhere else.")
+	a.flash.Set(c, "Your password was changed. You were signed out everywhere else.")
 	return c.Redirect(http.StatusSeeOther, "/settings#password")
 }
 
@@ -39,7 +40,7 @@ func (a *App) changePasswordForm(c echo.Context) error {
 // (never through the flash cookie, which would carry it in a header).
 func (a *App) createTokenForm(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	form := tokenForm{Name: strings.TrimSpace(c.FormValue("name")), Days: strings.TrimSpace(c.FormValue("expiresInDays"))}
 	form.Choices = tokenDayChoices(form.Days)
 	days := 0
@@ -49,11 +50,11 @@ func (a *App) createTokenForm(c echo.Context) error {
 			days = -1
 		}
 	}
-	owner, err := a.liveUser(ctx, v.UserID)
+	owner, err := a.accounts.Live(ctx, v.UserID)
 	if err != nil {
 		return err
 	}
-	token, row, err := a.createToken(ctx, v, owner, form.Name, days)
+	token, row, err := a.accounts.CreateToken(ctx, v, owner, form.Name, days)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) {
 		return a.settingsAgain(c, http.StatusUnprocessableEntity, func(p *profilePage) { p.TokenForm, p.TokenErrors = form, invalid.Fields })
@@ -74,16 +75,16 @@ func (a *App) revokeTokenForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.setFlash(c, "API token "+row.Name+" revoked.")
+	a.flash.Set(c, "API token "+row.Name+" revoked.")
 	return c.Redirect(http.StatusSeeOther, "/settings#tokens")
 }
 
 // settingsAgain renders the settings page with status after a form, adjusted by fill.
 func (a *App) settingsAgain(c echo.Context, status int, fill func(p *profilePage)) error {
-	p, err := a.profilePage(c, currentViewer(c).TimeZone, "")
+	p, err := a.profilePage(c, accounts.CurrentViewer(c).TimeZone, "")
 	if err != nil {
 		return err
 	}
 	fill(&p)
-	return a.pages.render(c, status, "profile.html", p)
+	return a.pages.Render(c, status, "profile.html", p)
 }

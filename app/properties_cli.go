@@ -9,6 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"intracal/app/accounts"
+	"intracal/app/properties"
 )
 
 const propertyUsage = "calendar property list [QUERY] | get NAME | set NAME VALUE (VALUE - reads it from standard input)"
@@ -57,7 +60,7 @@ func RunProperty(ctx context.Context, s Stdio, args []string) error {
 			value = v
 		}
 		return withApp(ctx, s, func(a *App) error {
-			if err := a.props.Set(ctx, Viewer{}, rest[0], value); err != nil {
+			if err := a.props.Set(ctx, accounts.Viewer{}, rest[0], value); err != nil {
 				return describe(err)
 			}
 			p, err := a.props.Get(ctx, rest[0])
@@ -76,7 +79,7 @@ func RunProperty(ctx context.Context, s Stdio, args []string) error {
 }
 
 // printProperties writes the list as a table; a secret shows only whether it is set.
-func printProperties(w io.Writer, list []PropertyView) error {
+func printProperties(w io.Writer, list []properties.View) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tVALUE\tUPDATED")
 	for _, p := range list {
@@ -95,7 +98,7 @@ func printProperties(w io.Writer, list []PropertyView) error {
 	return tw.Flush()
 }
 
-func secretState(p PropertyView) string {
+func secretState(p properties.View) string {
 	if !p.Set {
 		return "not set"
 	}
@@ -116,4 +119,10 @@ func readValue(in io.Reader) (string, error) {
 		return "", fmt.Errorf("read the value from standard input: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// SetProperty changes a System Property as the command line does (audited as "command
+// line"): for embedding programs and end-to-end tests that set a site up.
+func (a *App) SetProperty(ctx context.Context, name, value string) error {
+	return a.props.Set(ctx, accounts.Viewer{}, name, value)
 }

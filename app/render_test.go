@@ -8,14 +8,17 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"intracal/app/accounts"
+	"intracal/app/view"
 )
 
 // pageSamples holds sample data for every page. A page without a sample fails the test, so a
 // new template cannot ship without being rendered once. Text fields carry markup, which must
 // come out escaped.
 func pageSamples() map[string]any {
-	v := &Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
-	signedIn := Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
+	v := &accounts.Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
+	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
 	evil := "<b>Berg</b>"
 	c := chip{URL: "/events/1?instance=2026-03-02T08%3A00%3A00Z", Title: evil, Time: "09:00", TimeRange: "09:00 – 10:00",
 		Location: evil, Class: "ev ev-private ev-changed", Label: evil, Private: true, Changed: true, EventZone: "03:00 – 04:00 America/New_York"}
@@ -39,7 +42,7 @@ func pageSamples() map[string]any {
 	person := cpPersonRow{ID: 2, Name: evil, Email: evil, Disabled: true, Tokens: 2, URL: "/cp/people/2"}
 	cp := cpPage{Page: signedIn, Section: "/cp/general", Nav: []cpNavItem{{Group: "System", Label: "General Settings", URL: "/cp/general", Current: true}}}
 	return map[string]any{
-		"login.html": loginPage{Page: Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
+		"login.html": loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
 		"error.html": errorPage{Page: signedIn, Heading: "Not Found", Message: "Not found."},
 		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
 			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda"}}}}},
@@ -79,12 +82,12 @@ func pageSamples() map[string]any {
 }
 
 func TestEveryPageRenders(t *testing.T) {
-	r, err := newRenderer()
+	r, err := view.NewRenderer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	samples := pageSamples()
-	names := r.pageNames()
+	names := r.PageNames()
 	for k := range samples {
 		if strings.Contains(k, "#") {
 			names = append(names, k)
@@ -99,7 +102,7 @@ func TestEveryPageRenders(t *testing.T) {
 			}
 			rec := httptest.NewRecorder()
 			c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)
-			if err := r.render(c, http.StatusOK, name, data); err != nil {
+			if err := r.Render(c, http.StatusOK, name, data); err != nil {
 				t.Fatal(err)
 			}
 			body := rec.Body.String()
@@ -117,16 +120,16 @@ func TestEveryPageRenders(t *testing.T) {
 }
 
 func TestStaticFilesAreServedWithLongCaching(t *testing.T) {
-	r, err := newRenderer()
+	r, err := view.NewRenderer()
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := r.static.url("style.css")
+	u, err := r.StaticURL("style.css")
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := echo.New()
-	e.GET("/static/*", r.static.serve)
+	e.GET("/static/*", r.ServeStatic)
 	tests := []struct {
 		path, cache string
 		status      int

@@ -2,39 +2,40 @@ package app
 
 import (
 	"github.com/labstack/echo/v4"
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 )
 
 // routes is the one route table of the web app. Permissions are applied here, where each
-// route is registered: requireUser, requireAdmin.
+// route is registered: accounts.RequireUser, accounts.RequireAdmin.
 func (a *App) routes(e *echo.Echo) {
-	e.GET("/static/*", a.pages.static.serve)
+	e.GET("/static/*", a.pages.ServeStatic)
 	e.GET("/healthz", a.health)
 
 	e.GET("/login", a.loginForm)
 	e.POST("/login", a.login)
-	e.POST("/logout", a.logout, requireUser)
+	e.POST("/logout", a.logout, accounts.RequireUser)
 
-	e.GET("/", a.home, requireUser)
+	e.GET("/", a.home, accounts.RequireUser)
 
 	// My Calendar, the event pages and the settings: forms POST with the CSRF token.
-	e.GET("/calendar", a.myCalendar, requireUser, a.limitListings)
-	e.GET("/events/new", a.newEvent, requireUser)
-	e.POST("/events/new", a.createEvent, requireUser)
-	e.GET("/events/:id", a.showEvent, requireUser)
-	e.GET("/events/:id/edit", a.editEvent, requireUser)
-	e.POST("/events/:id/edit", a.saveEvent, requireUser)
-	e.POST("/events/:id/rsvp", a.rsvpEvent, requireUser)
-	e.POST("/events/:id/delete", a.deleteEvent, requireUser)
-	e.POST("/events/:id/invite", a.inviteToEvent, requireUser)
-	e.GET("/settings", a.showProfile, requireUser)
-	e.POST("/settings", a.saveProfile, requireUser)
-	e.POST("/settings/password", a.changePasswordForm, requireUser)
-	e.POST("/settings/tokens", a.createTokenForm, requireUser)
-	e.POST("/settings/tokens/:id/revoke", a.revokeTokenForm, requireUser)
+	e.GET("/calendar", a.myCalendar, accounts.RequireUser, a.limitListings)
+	e.GET("/events/new", a.newEvent, accounts.RequireUser)
+	e.POST("/events/new", a.createEvent, accounts.RequireUser)
+	e.GET("/events/:id", a.showEvent, accounts.RequireUser)
+	e.GET("/events/:id/edit", a.editEvent, accounts.RequireUser)
+	e.POST("/events/:id/edit", a.saveEvent, accounts.RequireUser)
+	e.POST("/events/:id/rsvp", a.rsvpEvent, accounts.RequireUser)
+	e.POST("/events/:id/delete", a.deleteEvent, accounts.RequireUser)
+	e.POST("/events/:id/invite", a.inviteToEvent, accounts.RequireUser)
+	e.GET("/settings", a.showProfile, accounts.RequireUser)
+	e.POST("/settings", a.saveProfile, accounts.RequireUser)
+	e.POST("/settings/password", a.changePasswordForm, accounts.RequireUser)
+	e.POST("/settings/tokens", a.createTokenForm, accounts.RequireUser)
+	e.POST("/settings/tokens/:id/revoke", a.revokeTokenForm, accounts.RequireUser)
 
 	// Control Panel: site administrators only, pages and forms alike.
-	cp := e.Group("/cp", requireAdmin)
+	cp := e.Group("/cp", accounts.RequireAdmin)
 	cp.GET("", a.cpHome)
 	cp.GET("/general", a.cpGeneral)
 	cp.POST("/general", a.cpGeneralSave)
@@ -51,15 +52,15 @@ func (a *App) routes(e *echo.Echo) {
 
 	// Connect to Outlook and the sync page. The callback needs the session that started the
 	// sign-in; /metrics has its own bearer token (CALENDAR_METRICS_TOKEN), not a person's.
-	e.GET(outlookConnectPath, a.outlookConnect, requireUser)
-	e.GET(outlookCallbackPath, a.outlookCallback, requireUser)
-	e.POST("/outlook/disconnect", a.outlookDisconnectForm, requireUser)
-	e.GET("/outlook/sync", a.showSyncPage, requireUser)
-	e.POST("/outlook/sync", a.outlookSyncForm, requireUser)
+	e.GET(outlookConnectPath, a.outlookConnect, accounts.RequireUser)
+	e.GET(outlookCallbackPath, a.outlookCallback, accounts.RequireUser)
+	e.POST("/outlook/disconnect", a.outlookDisconnectForm, accounts.RequireUser)
+	e.GET("/outlook/sync", a.showSyncPage, accounts.RequireUser)
+	e.POST("/outlook/sync", a.outlookSyncForm, accounts.RequireUser)
 	e.GET(metricsPath, a.metrics())
 
 	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
-	api := e.Group("/api/v1", requireUser)
+	api := e.Group("/api/v1", accounts.RequireUser)
 	api.GET("/me", a.me)
 	api.GET("/tokens", a.listTokensAPI)
 	api.POST("/tokens", a.createTokenAPI)
@@ -80,7 +81,7 @@ func (a *App) routes(e *echo.Echo) {
 	api.GET("/outlook/sync", a.syncStatusAPI)
 
 	// The admin API: site administrators only.
-	admin := api.Group("/admin", requireAdmin)
+	admin := api.Group("/admin", accounts.RequireAdmin)
 	admin.GET("/properties", a.listProperties)
 	admin.GET("/properties/:name", a.getProperty)
 	admin.PUT("/properties/:name", a.putProperty)
@@ -102,8 +103,8 @@ func (a *App) newEcho() *echo.Echo {
 		httpkit.SecurityHeaders,
 		httpkit.LimitBody,
 		a.crossOrigin,
-		a.authenticate,
-		a.checkCSRF,
+		a.auth.Authenticate,
+		a.auth.CheckCSRF,
 	)
 	a.routes(e)
 	return e

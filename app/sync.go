@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/outlooksync"
 )
 
@@ -128,7 +130,7 @@ func (a *App) syncStatus(ctx context.Context, userID int64) (syncStatusJSON, err
 }
 
 func (a *App) syncStatusAPI(c echo.Context) error {
-	out, err := a.syncStatus(c.Request().Context(), currentViewer(c).UserID)
+	out, err := a.syncStatus(c.Request().Context(), accounts.CurrentViewer(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -137,7 +139,7 @@ func (a *App) syncStatusAPI(c echo.Context) error {
 
 // syncPage is the data of sync.html: the user's sync status and history.
 type syncPage struct {
-	Page
+	view.Page
 	Status syncStatusJSON
 	Zone   *time.Location
 }
@@ -151,7 +153,7 @@ func (p syncPage) When(t *time.Time) string {
 }
 
 func (a *App) showSyncPage(c echo.Context) error {
-	v := currentViewer(c)
+	v := accounts.CurrentViewer(c)
 	st, err := a.syncStatus(c.Request().Context(), v.UserID)
 	if err != nil {
 		return err
@@ -160,7 +162,7 @@ func (a *App) showSyncPage(c echo.Context) error {
 	if err != nil {
 		loc = time.UTC
 	}
-	return a.pages.render(c, http.StatusOK, "sync.html", syncPage{Page: a.pageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
+	return a.pages.Render(c, http.StatusOK, "sync.html", syncPage{Page: a.pageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
 }
 
 // metricsPath is where the Prometheus metrics are served.

@@ -18,7 +18,7 @@ import (
 func TestSyncStatusShowsHistoryAndMetricsServe(t *testing.T) {
 	h := newAPIHarness(t, dbtest.SQLite(t))
 	ctx := context.Background()
-	alice, err := h.app.users.byEmail(ctx, "alice@example.com")
+	alice, err := h.app.users.ByEmail(ctx, "alice@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}

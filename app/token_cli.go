@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"intracal/app/accounts"
 	"intracal/calendar"
 )
 
@@ -48,11 +49,11 @@ func runTokenCreate(ctx context.Context, s Stdio, args []string) error {
 		return fmt.Errorf("%w: --expires-in-days must be 0 (never) or more", ErrUsage)
 	}
 	return withApp(ctx, s, func(a *App) error {
-		u, err := a.users.byEmail(ctx, *email)
+		u, err := a.users.ByEmail(ctx, *email)
 		if err != nil || u.DeletedAt != nil {
-			return fmt.Errorf("no account with e-mail address %s", normalizeEmail(*email))
+			return fmt.Errorf("no account with e-mail address %s", accounts.NormalizeEmail(*email))
 		}
-		token, _, err := a.createToken(ctx, Viewer{}, u, *name, *days)
+		token, _, err := a.accounts.CreateToken(ctx, accounts.Viewer{}, u, *name, *days)
 		if err != nil {
 			return describe(err)
 		}
@@ -78,7 +79,7 @@ func runTokenList(ctx context.Context, s Stdio, args []string) error {
 			}
 			owner = u.ID
 		}
-		rows, err := a.tokens.list(ctx, owner)
+		rows, err := a.tokens.List(ctx, owner)
 		if err != nil {
 			return err
 		}
@@ -90,7 +91,7 @@ func runTokenList(ctx context.Context, s Stdio, args []string) error {
 		for id := range emails {
 			ids = append(ids, id)
 		}
-		us, err := a.users.listByIDs(ctx, ids)
+		us, err := a.users.ListByIDs(ctx, ids)
 		if err != nil {
 			return err
 		}
@@ -104,7 +105,7 @@ func runTokenList(ctx context.Context, s Stdio, args []string) error {
 			expires := "never"
 			if r.ExpiresAt != nil {
 				expires = r.ExpiresAt.UTC().Format(time.RFC3339)
-				if r.expired(now) {
+				if r.Expired(now) {
 					expires += " (expired)"
 				}
 			}
@@ -129,14 +130,14 @@ func runTokenRevoke(ctx context.Context, s Stdio, args []string) error {
 		return fmt.Errorf("%w: %q is not a token id (token list shows them)", ErrUsage, fs.Arg(0))
 	}
 	return withApp(ctx, s, func(a *App) error {
-		row, err := a.tokens.byID(ctx, id)
-		if errors.Is(err, errNoToken) {
+		row, err := a.tokens.ByID(ctx, id)
+		if errors.Is(err, accounts.ErrNoToken) {
 			return fmt.Errorf("there is no API token with id %d", id)
 		}
 		if err != nil {
 			return err
 		}
-		if err := a.revokeToken(ctx, Viewer{}, row); err != nil {
+		if err := a.accounts.RevokeToken(ctx, accounts.Viewer{}, row); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.Err, "Revoked API token %d (%s) of user %d.\n", row.ID, oneLine(row.Name), row.UserID)
@@ -145,19 +146,19 @@ func runTokenRevoke(ctx context.Context, s Stdio, args []string) error {
 }
 
 // cliUser finds a live account by e-mail address or id.
-func (a *App) cliUser(ctx context.Context, ref string) (User, error) {
-	var u User
+func (a *App) cliUser(ctx context.Context, ref string) (accounts.User, error) {
+	var u accounts.User
 	var err error
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
-		u, err = a.liveUser(ctx, id)
+		u, err = a.accounts.Live(ctx, id)
 	} else {
-		u, err = a.users.byEmail(ctx, ref)
+		u, err = a.users.ByEmail(ctx, ref)
 		if err == nil && u.DeletedAt != nil {
 			err = calendar.ErrNotFound
 		}
 	}
 	if errors.Is(err, calendar.ErrNotFound) {
-		return User{}, fmt.Errorf("no account %s", strings.TrimSpace(ref))
+		return accounts.User{}, fmt.Errorf("no account %s", strings.TrimSpace(ref))
 	}
 	return u, err
 }

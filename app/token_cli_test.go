@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"intracal/app/accounts"
 	"intracal/config"
 	"intracal/migrations"
 )
@@ -34,7 +35,7 @@ func TestTokenListAndRevokeCommands(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "ID") || strings.Contains(out, annaToken) || strings.Contains(out, bobToken) ||
-		!strings.Contains(out, annaToken[:tokenShownPrefix]+"…") || !strings.Contains(out, "backup job") {
+		!strings.Contains(out, annaToken[:accounts.TokenShownPrefix]+"…") || !strings.Contains(out, "backup job") {
 		t.Fatalf("token list:\n%s", out)
 	}
 	out, _, err = e.run(RunToken, "", "list", "--user", "ANNA@example.com")
@@ -74,7 +75,7 @@ func TestTokenListAndRevokeCommands(t *testing.T) {
 	if res := bearer(t, a, bobToken, "GET", "/api/v1/me", ""); res.StatusCode != 200 {
 		t.Errorf("the other token: %d, want 200", res.StatusCode)
 	}
-	anna, _ := a.users.byEmail(t.Context(), "anna@example.com")
+	anna, _ := a.users.ByEmail(t.Context(), "anna@example.com")
 	want := []string{"token_created by command line", "token_revoked by command line"}
 	if got := auditActions(t, a, anna.ID); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("audit %q, want %q", got, want)

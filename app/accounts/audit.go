@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -14,24 +14,24 @@ import (
 
 // What the account audit records.
 const (
-	auditTokenCreated    = "token_created"
-	auditTokenRevoked    = "token_revoked"
-	auditUserDisabled    = "user_disabled"
-	auditUserEnabled     = "user_enabled"
-	auditUserDeleted     = "user_deleted"
-	auditPasswordChanged = "password_changed" // by the owner
-	auditPasswordReset   = "password_reset"   // by an administrator or the command line
+	AuditTokenCreated    = "token_created"
+	AuditTokenRevoked    = "token_revoked"
+	AuditUserDisabled    = "user_disabled"
+	AuditUserEnabled     = "user_enabled"
+	AuditUserDeleted     = "user_deleted"
+	AuditPasswordChanged = "password_changed" // by the owner
+	AuditPasswordReset   = "password_reset"   // by an administrator or the command line
 )
 
 // auditActionText is how each action reads on the pages.
 var auditActionText = map[string]string{
-	auditTokenCreated:    "API token created",
-	auditTokenRevoked:    "API token revoked",
-	auditUserDisabled:    "account disabled",
-	auditUserEnabled:     "account enabled",
-	auditUserDeleted:     "account deleted",
-	auditPasswordChanged: "password changed",
-	auditPasswordReset:   "password reset",
+	AuditTokenCreated:    "API token created",
+	AuditTokenRevoked:    "API token revoked",
+	AuditUserDisabled:    "account disabled",
+	AuditUserEnabled:     "account enabled",
+	AuditUserDeleted:     "account deleted",
+	AuditPasswordChanged: "password changed",
+	AuditPasswordReset:   "password reset",
 }
 
 // AccountChange is one entry of the account audit.
@@ -67,15 +67,21 @@ type accountAuditRow struct {
 
 func (accountAuditRow) TableName() string { return "account_audit" }
 
-// accountAudit reads and writes the account audit.
-type accountAudit struct {
+// Audit reads and writes the account audit.
+type Audit struct {
 	db  *gorm.DB
 	now func() time.Time
 }
 
-// record adds an entry inside tx, the transaction of the change it records.
-func (s *accountAudit) record(ctx context.Context, tx *gorm.DB, actor Viewer, action string, subject User, detail string) error {
-	row := accountAuditRow{Action: action, Subject: truncateText(actorName(viewerOf(subject)), 400), Actor: truncateText(actorName(actor), 400),
+// NewAudit is the account audit on db, reading the time from now.
+func NewAudit(db *gorm.DB, now func() time.Time) *Audit { return &Audit{db: db, now: now} }
+
+// In is the audit working inside the transaction tx, the transaction of the changes it records.
+func (s *Audit) In(tx *gorm.DB) *Audit { return &Audit{db: tx, now: s.now} }
+
+// Record adds an entry; call it on the audit In the transaction of the change it records.
+func (s *Audit) Record(ctx context.Context, actor Viewer, action string, subject User, detail string) error {
+	row := accountAuditRow{Action: action, Subject: truncateText(ViewerOf(subject).AuditName(), 400), Actor: truncateText(actor.AuditName(), 400),
 		Detail: truncateText(detail, 400), At: s.now()}
 	if subject.ID != 0 {
 		id := subject.ID
@@ -85,14 +91,14 @@ func (s *accountAudit) record(ctx context.Context, tx *gorm.DB, actor Viewer, ac
 		id := actor.UserID
 		row.ActorUserID = &id
 	}
-	if err := tx.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return fmt.Errorf("audit %s of user %d: %w", action, subject.ID, err)
 	}
 	return nil
 }
 
-// list returns the latest entries, newest first: about one account when subjectID is not 0.
-func (s *accountAudit) list(ctx context.Context, subjectID int64, limit int) ([]AccountChange, error) {
+// List returns the latest entries, newest first: about one account when subjectID is not 0.
+func (s *Audit) List(ctx context.Context, subjectID int64, limit int) ([]AccountChange, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}

@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -10,13 +10,13 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// Failed sign-ins are counted per account and client address. The first loginFreeAttempts-1
+// Failed sign-ins are counted per account and client address. The first LoginFreeAttempts-1
 // failures cost nothing; from then on each failure locks that pair out for a doubling wait
 // (30 s, 1 min, 2 min, ... at most 15 min). A failure more than loginFailureWindow after the
 // previous one starts the count afresh. The server never sleeps: a locked sign-in is refused
 // at once with the time left, so guessing is slowed without tying up the server.
 const (
-	loginFreeAttempts  = 5
+	LoginFreeAttempts  = 5
 	loginFirstLock     = 30 * time.Second
 	loginMaxLock       = 15 * time.Minute
 	loginFailureWindow = time.Hour
@@ -35,14 +35,18 @@ type loginFailureRow struct {
 
 func (loginFailureRow) TableName() string { return "login_failures" }
 
-type loginThrottle struct {
+// Throttle slows down password guessing: see the constants above.
+type Throttle struct {
 	db  *gorm.DB
 	now func() time.Time
 }
 
+// NewThrottle is the sign-in throttle on db, reading the time from now.
+func NewThrottle(db *gorm.DB, now func() time.Time) *Throttle { return &Throttle{db: db, now: now} }
+
 // throttleKey bounds the key to the columns' sizes; an attacker chooses the e-mail text.
 func throttleKey(email, ip string) (string, string) {
-	email = normalizeEmail(email)
+	email = NormalizeEmail(email)
 	if len(email) > maxEmail {
 		email = email[:maxEmail]
 	}
@@ -52,13 +56,13 @@ func throttleKey(email, ip string) (string, string) {
 	return email, ip
 }
 
-// reserve counts an attempt for the pair before its password is checked, and reports the
+// Reserve counts an attempt for the pair before its password is checked, and reports the
 // wait when the pair is locked (the attempt is then refused and not counted). Counting first
 // is what makes the throttle hold against guesses sent in parallel: each reservation is a
 // compare-and-swap on the pair's row, so however many requests arrive at once (at any app
-// instance sharing the database) only loginFreeAttempts of them get to a password check
+// instance sharing the database) only LoginFreeAttempts of them get to a password check
 // before the lock. A successful sign-in clears the pair, its reservation included.
-func (l *loginThrottle) reserve(ctx context.Context, email, ip string) (time.Duration, error) {
+func (l *Throttle) Reserve(ctx context.Context, email, ip string) (time.Duration, error) {
 	email, ip = throttleKey(email, ip)
 	db := l.db.WithContext(ctx)
 	for attempt := 0; attempt < 50; attempt++ {
@@ -107,8 +111,8 @@ func (l *loginThrottle) reserve(ctx context.Context, email, ip string) (time.Dur
 	return 0, fmt.Errorf("reserve a sign-in attempt: too much contention for one account")
 }
 
-// lockedNow reports the wait of a locked pair, counting nothing; zero when it may try.
-func (l *loginThrottle) lockedNow(ctx context.Context, email, ip string) (time.Duration, error) {
+// LockedNow reports the wait of a locked pair, counting nothing; zero when it may try.
+func (l *Throttle) LockedNow(ctx context.Context, email, ip string) (time.Duration, error) {
 	email, ip = throttleKey(email, ip)
 	var row loginFailureRow
 	err := l.db.WithContext(ctx).Where("email = ? AND ip = ?", email, ip).Take(&row).Error
@@ -128,18 +132,18 @@ func (l *loginThrottle) lockedNow(ctx context.Context, email, ip string) (time.D
 
 // lockFor is the wait after the n-th consecutive failure.
 func lockFor(n int) time.Duration {
-	if n < loginFreeAttempts {
+	if n < LoginFreeAttempts {
 		return 0
 	}
-	shift := n - loginFreeAttempts
+	shift := n - LoginFreeAttempts
 	if shift > 10 {
 		return loginMaxLock
 	}
 	return min(loginFirstLock<<shift, loginMaxLock)
 }
 
-// clear forgets the failures of a pair after a successful sign-in, and old failures of anyone.
-func (l *loginThrottle) clear(ctx context.Context, email, ip string) error {
+// Clear forgets the failures of a pair after a successful sign-in, and old failures of anyone.
+func (l *Throttle) Clear(ctx context.Context, email, ip string) error {
 	email, ip = throttleKey(email, ip)
 	db := l.db.WithContext(ctx)
 	if err := db.Where("email = ? AND ip = ?", email, ip).Delete(&loginFailureRow{}).Error; err != nil {
@@ -150,4 +154,14 @@ func (l *loginThrottle) clear(ctx context.Context, email, ip string) error {
 		return fmt.Errorf("clear old login failures: %w", err)
 	}
 	return nil
+}
+
+// LockedMessage tells how long to wait, rounded up to what a person reads.
+func LockedMessage(wait time.Duration) string {
+	if wait <= time.Minute {
+		secs := int((wait + time.Second - 1) / time.Second)
+		return fmt.Sprintf("Too many failed sign-in attempts for this account: try again in %d seconds.", secs)
+	}
+	mins := int((wait + time.Minute - 1) / time.Minute)
+	return fmt.Sprintf("Too many failed sign-in attempts for this account: try again in %d minutes.", mins)
 }

@@ -1,4 +1,4 @@
-package app
+package properties
 
 import (
 	"context"
@@ -14,6 +14,9 @@ import (
 const maxSecretLength = 1024
 
 // guidPattern is the textual form of a GUID as Entra shows application and tenant ids.
+// IsGUID reports whether s is a GUID such as an Azure tenant or application id.
+func IsGUID(s string) bool { return guidPattern.MatchString(s) }
+
 var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // normalizeProperty checks a new value and returns the form it is stored in ("" clears).
@@ -114,7 +117,7 @@ func (s OutlookSettings) Tenant() string {
 
 // OutlookSettings reads the Outlook properties. A secret that no longer opens (the site's
 // secret key changed) reads as unset, so the site asks for it again instead of failing.
-func (s *propertyStore) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
+func (s *Store) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
 	// One query for all of them: My Calendar reads these on every page view.
 	rows, err := s.rows(ctx)
 	if err != nil {
@@ -148,7 +151,7 @@ func (s *propertyStore) OutlookSettings(ctx context.Context) (OutlookSettings, e
 }
 
 // SyncEnabled reads the General Settings switch.
-func (s *propertyStore) SyncEnabled(ctx context.Context) (bool, error) {
-	v, err := s.raw(ctx, PropEnableSync)
+func (s *Store) SyncEnabled(ctx context.Context) (bool, error) {
+	v, err := s.Raw(ctx, PropEnableSync)
 	return v == "true", err
 }

@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"crypto/rand"
@@ -7,17 +7,17 @@ import (
 	"encoding/hex"
 )
 
-// randomToken returns 32 random bytes as URL-safe text: session cookies, CSRF tokens, API
+// RandomToken returns 32 random bytes as URL-safe text: session cookies, CSRF tokens, API
 // tokens and generated passwords.
-func randomToken() string {
+func RandomToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// tokenHash is what the database keeps of a bearer secret (session cookie, API token): a
+// TokenHash is what the database keeps of a bearer secret (session cookie, API token): a
 // stolen copy of the table does not let anyone sign in.
-func tokenHash(token string) string {
+func TokenHash(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }

@@ -1,4 +1,4 @@
-package app
+package properties
 
 import (
 	"context"
@@ -12,15 +12,11 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/calendar"
 	"intracal/config/secrets"
 )
-
-// System Properties are the site-wide settings of Control Panel > System: the switch of
-// General Settings and the key/value properties that Outlook sync reads. The Control Panel
-// pages, the admin API and `calendar property` all go through propertyStore, so validation,
-// the write-only secret and the audit are the same whichever way a change arrives.
 
 // Names of the properties, as administrators see and search them.
 const (
@@ -31,19 +27,19 @@ const (
 	PropUseSAMLTenantForMS = "UseSAMLtenantIDForOutlook"
 )
 
-// PropertyKind says what a property holds, and so how it is validated and shown.
-type PropertyKind string
+// Kind says what a property holds, and so how it is validated and shown.
+type Kind string
 
 const (
-	KindBool   PropertyKind = "bool"
-	KindGUID   PropertyKind = "guid"
-	KindSecret PropertyKind = "secret" // write-only: only "set" and "updated at" are readable
+	KindBool   Kind = "bool"
+	KindGUID   Kind = "guid"
+	KindSecret Kind = "secret" // write-only: only "set" and "updated at" are readable
 )
 
 // propertyDef describes one property.
 type propertyDef struct {
 	Name        string
-	Kind        PropertyKind
+	Kind        Kind
 	Default     string
 	Description string
 }
@@ -73,10 +69,10 @@ func lookupProperty(name string) (propertyDef, bool) {
 	return propertyDef{}, false
 }
 
-// PropertyView is what may be shown of a property: never a secret's value.
-type PropertyView struct {
+// View is what may be shown of a property: never a secret's value.
+type View struct {
 	Name        string
-	Kind        PropertyKind
+	Kind        Kind
 	Description string
 	Default     string
 	// Value is the effective value (the default when unset); always "" for a secret.
@@ -89,11 +85,11 @@ type PropertyView struct {
 }
 
 // IsSecret reports whether the property is write-only.
-func (p PropertyView) IsSecret() bool { return p.Kind == KindSecret }
+func (p View) IsSecret() bool { return p.Kind == KindSecret }
 
-// PropertyChange is one entry of the audit: who changed which property when. Value is the new
+// Change is one entry of the audit: who changed which property when. Value is the new
 // value of an ordinary property and nil for a secret, whose value is never recorded.
-type PropertyChange struct {
+type Change struct {
 	ID        int64
 	Property  string
 	Actor     string
@@ -126,11 +122,18 @@ type propertyAuditRow struct {
 
 func (propertyAuditRow) TableName() string { return "property_audit" }
 
-// propertyStore reads and writes System Properties.
-type propertyStore struct {
-	db  *gorm.DB
-	box *secrets.Box
-	now func() time.Time
+// Store reads and writes System Properties.
+type Store struct {
+	db    *gorm.DB
+	box   *secrets.Box
+	now   func() time.Time
+	users *accounts.Users // the names of who changed what
+}
+
+// NewStore is the System Properties on db: secrets sealed with box, the time read from now,
+// the names of who changed what from users.
+func NewStore(db *gorm.DB, box *secrets.Box, now func() time.Time, users *accounts.Users) *Store {
+	return &Store{db: db, box: box, now: now, users: users}
 }
 
 // secretContext binds a sealed property value to its property, so a sealed value copied into
@@ -148,7 +151,7 @@ func errUnknownProperty(name string) error {
 }
 
 // List returns the properties whose name contains query, ignoring case ("" lists all).
-func (s *propertyStore) List(ctx context.Context, query string) ([]PropertyView, error) {
+func (s *Store) List(ctx context.Context, query string) ([]View, error) {
 	rows, err := s.rows(ctx)
 	if err != nil {
 		return nil, err
@@ -158,35 +161,35 @@ func (s *propertyStore) List(ctx context.Context, query string) ([]PropertyView,
 		return nil, err
 	}
 	q := strings.ToLower(strings.TrimSpace(query))
-	var out []PropertyView
+	var out []View
 	for _, d := range propertyDefs() {
 		if q != "" && !strings.Contains(strings.ToLower(d.Name), q) {
 			continue
 		}
-		out = append(out, view(d, rows[d.Name], users))
+		out = append(out, viewOf(d, rows[d.Name], users))
 	}
 	return out, nil
 }
 
 // Get returns one property.
-func (s *propertyStore) Get(ctx context.Context, name string) (PropertyView, error) {
+func (s *Store) Get(ctx context.Context, name string) (View, error) {
 	d, ok := lookupProperty(name)
 	if !ok {
-		return PropertyView{}, errUnknownProperty(name)
+		return View{}, errUnknownProperty(name)
 	}
 	rows, err := s.rows(ctx)
 	if err != nil {
-		return PropertyView{}, err
+		return View{}, err
 	}
 	users, err := s.actorNames(ctx, rows)
 	if err != nil {
-		return PropertyView{}, err
+		return View{}, err
 	}
-	return view(d, rows[d.Name], users), nil
+	return viewOf(d, rows[d.Name], users), nil
 }
 
-func view(d propertyDef, row *propertyRow, users map[int64]string) PropertyView {
-	v := PropertyView{Name: d.Name, Kind: d.Kind, Description: d.Description, Default: d.Default, Value: d.Default}
+func viewOf(d propertyDef, row *propertyRow, users map[int64]string) View {
+	v := View{Name: d.Name, Kind: d.Kind, Description: d.Description, Default: d.Default, Value: d.Default}
 	if row == nil {
 		return v
 	}
@@ -206,7 +209,7 @@ func view(d propertyDef, row *propertyRow, users map[int64]string) PropertyView 
 	return v
 }
 
-func (s *propertyStore) rows(ctx context.Context) (map[string]*propertyRow, error) {
+func (s *Store) rows(ctx context.Context) (map[string]*propertyRow, error) {
 	var rows []propertyRow
 	if err := s.db.WithContext(ctx).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read system properties: %w", err)
@@ -219,7 +222,7 @@ func (s *propertyStore) rows(ctx context.Context) (map[string]*propertyRow, erro
 }
 
 // actorNames finds the names of the people who last changed the properties.
-func (s *propertyStore) actorNames(ctx context.Context, rows map[string]*propertyRow) (map[int64]string, error) {
+func (s *Store) actorNames(ctx context.Context, rows map[string]*propertyRow) (map[int64]string, error) {
 	var ids []int64
 	for _, r := range rows {
 		if r.UpdatedBy != nil && !slices.Contains(ids, *r.UpdatedBy) {
@@ -230,35 +233,20 @@ func (s *propertyStore) actorNames(ctx context.Context, rows map[string]*propert
 	if len(ids) == 0 {
 		return names, nil
 	}
-	var users []User
-	for chunk := range slices.Chunk(ids, inListChunk) {
-		var more []User
-		if err := s.db.WithContext(ctx).Where("id IN ?", chunk).Find(&more).Error; err != nil {
-			return nil, fmt.Errorf("read property editors: %w", err)
-		}
-		users = append(users, more...)
+	users, err := s.users.ListByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read property editors: %w", err)
 	}
 	for _, u := range users {
-		names[u.ID] = actorName(Viewer{UserID: u.ID, Name: u.Name, Email: u.Email})
+		names[u.ID] = accounts.Viewer{UserID: u.ID, Name: u.Name, Email: u.Email}.AuditName()
 	}
 	return names, nil
-}
-
-// actorName is how a change's author appears in the audit.
-func actorName(v Viewer) string {
-	switch {
-	case v.UserID == 0:
-		return "command line"
-	case v.Email == "":
-		return v.Name
-	}
-	return v.Name + " <" + v.Email + ">"
 }
 
 // Set validates and stores a property's new value and records the change in the audit, in
 // one transaction. An empty value clears it (back to its default). Problems come back as a
 // *calendar.ValidationError whose field is the property's name.
-func (s *propertyStore) Set(ctx context.Context, actor Viewer, name, value string) error {
+func (s *Store) Set(ctx context.Context, actor accounts.Viewer, name, value string) error {
 	d, ok := lookupProperty(name)
 	if !ok {
 		return errUnknownProperty(name)
@@ -280,7 +268,7 @@ func (s *propertyStore) Set(ctx context.Context, actor Viewer, name, value strin
 		}
 		row.Value, row.Encrypted = sealed, true
 	}
-	audit := propertyAuditRow{Property: d.Name, ActorUserID: row.UpdatedBy, Actor: actorName(actor),
+	audit := propertyAuditRow{Property: d.Name, ActorUserID: row.UpdatedBy, Actor: actor.AuditName(),
 		Action: "set", ChangedAt: now}
 	if stored == "" {
 		audit.Action = "cleared"
@@ -303,7 +291,7 @@ func (s *propertyStore) Set(ctx context.Context, actor Viewer, name, value strin
 }
 
 // Audit returns the latest changes, newest first.
-func (s *propertyStore) Audit(ctx context.Context, limit int) ([]PropertyChange, error) {
+func (s *Store) Audit(ctx context.Context, limit int) ([]Change, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -311,15 +299,15 @@ func (s *propertyStore) Audit(ctx context.Context, limit int) ([]PropertyChange,
 	if err := s.db.WithContext(ctx).Order("changed_at DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read property audit: %w", err)
 	}
-	out := make([]PropertyChange, len(rows))
+	out := make([]Change, len(rows))
 	for i, r := range rows {
-		out[i] = PropertyChange{ID: r.ID, Property: r.Property, Actor: r.Actor, Action: r.Action, Value: r.Value, ChangedAt: r.ChangedAt}
+		out[i] = Change{ID: r.ID, Property: r.Property, Actor: r.Actor, Action: r.Action, Value: r.Value, ChangedAt: r.ChangedAt}
 	}
 	return out, nil
 }
 
-// raw reads a property's stored value, opening a secret; "" when unset.
-func (s *propertyStore) raw(ctx context.Context, name string) (string, error) {
+// Raw reads a property's stored value, opening a secret; "" when unset.
+func (s *Store) Raw(ctx context.Context, name string) (string, error) {
 	var row propertyRow
 	err := s.db.WithContext(ctx).Where("name = ?", name).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -338,13 +326,7 @@ func (s *propertyStore) raw(ctx context.Context, name string) (string, error) {
 	return string(plain), nil
 }
 
-// validationError is a ValidationError for one property.
+// propertyInvalid is a ValidationError for one property.
 func propertyInvalid(name, msg string) error {
 	return &calendar.ValidationError{Fields: map[string]string{name: msg}}
-}
-
-// SetProperty changes a System Property as the command line does (audited as "command
-// line"): for embedding programs and end-to-end tests that set a site up.
-func (a *App) SetProperty(ctx context.Context, name, value string) error {
-	return a.props.Set(ctx, Viewer{}, name, value)
 }

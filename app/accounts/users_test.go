@@ -1,10 +1,12 @@
-package app
+package accounts
 
 import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"intracal/calendar"
@@ -13,9 +15,9 @@ import (
 
 func TestUserStoreCreateAndFind(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		a := newTestApp(t, db)
+		a := newTestStores(db)
 		ctx := t.Context()
-		u, err := a.users.create(ctx, NewUser{Email: "  Anna.Berg@Example.COM ", Name: " Anna Berg ", Password: "correct horse", TimeZone: "Europe/Berlin"})
+		u, err := a.users.Create(ctx, NewUser{Email: "  Anna.Berg@Example.COM ", Name: " Anna Berg ", Password: "correct horse", TimeZone: "Europe/Berlin"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -25,21 +27,21 @@ func TestUserStoreCreateAndFind(t *testing.T) {
 		if u.PasswordHash == "" || u.PasswordHash == "correct horse" {
 			t.Errorf("password stored as %q, want a bcrypt hash", u.PasswordHash)
 		}
-		byEmail, err := a.users.byEmail(ctx, "ANNA.BERG@example.com")
+		byEmail, err := a.users.ByEmail(ctx, "ANNA.BERG@example.com")
 		if err != nil || byEmail.ID != u.ID {
 			t.Errorf("byEmail ignoring case: %+v, %v", byEmail, err)
 		}
-		byID, err := a.users.byID(ctx, u.ID)
+		byID, err := a.users.ByID(ctx, u.ID)
 		if err != nil || byID.Email != u.Email {
 			t.Errorf("byID: %+v, %v", byID, err)
 		}
-		if _, err := a.users.byID(ctx, u.ID+100); !errors.Is(err, calendar.ErrNotFound) {
+		if _, err := a.users.ByID(ctx, u.ID+100); !errors.Is(err, calendar.ErrNotFound) {
 			t.Errorf("byID of nobody: %v, want ErrNotFound", err)
 		}
-		if _, err := a.users.byEmail(ctx, "nobody@example.com"); !errors.Is(err, calendar.ErrNotFound) {
+		if _, err := a.users.ByEmail(ctx, "nobody@example.com"); !errors.Is(err, calendar.ErrNotFound) {
 			t.Errorf("byEmail of nobody: %v, want ErrNotFound", err)
 		}
-		plain, err := a.users.create(ctx, NewUser{Email: "bob@example.com", Name: "Bob"})
+		plain, err := a.users.Create(ctx, NewUser{Email: "bob@example.com", Name: "Bob"})
 		if err != nil || plain.TimeZone != "UTC" || plain.PasswordHash != "" {
 			t.Errorf("defaults: %+v, %v; want UTC and no password", plain, err)
 		}
@@ -48,8 +50,8 @@ func TestUserStoreCreateAndFind(t *testing.T) {
 
 func TestUserStoreRejects(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		a := newTestApp(t, db)
-		addUser(t, a, "anna@example.com", "Anna", "", false)
+		a := newTestStores(db)
+		addUser(t, a.users, "anna@example.com", "Anna", "", false)
 		tests := []struct {
 			name  string
 			in    NewUser
@@ -66,7 +68,7 @@ func TestUserStoreRejects(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, err := a.users.create(t.Context(), tt.in)
+				_, err := a.users.Create(t.Context(), tt.in)
 				var verr *calendar.ValidationError
 				if !errors.As(err, &verr) || verr.Fields[tt.field] == "" {
 					t.Errorf("err = %v, want a validation error on %s", err, tt.field)
@@ -78,7 +80,7 @@ func TestUserStoreRejects(t *testing.T) {
 
 func TestUserSearchByPrefix(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		a := newTestApp(t, db)
+		a := newTestStores(db)
 		for _, p := range [][2]string{
 			{"anna.berg@example.com", "Anna Berg"},
 			{"bernd@example.com", "Bernd Anders"},
@@ -86,7 +88,7 @@ func TestUserSearchByPrefix(t *testing.T) {
 			{"dave_x@example.com", "Dave"},
 			{"dave1@example.com", "Dave One"},
 		} {
-			addUser(t, a, p[0], p[1], "", false)
+			addUser(t, a.users, p[0], p[1], "", false)
 		}
 		tests := []struct {
 			q    string
@@ -103,7 +105,7 @@ func TestUserSearchByPrefix(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.q, func(t *testing.T) {
-				us, err := a.users.search(t.Context(), tt.q, 10)
+				us, err := a.users.Search(t.Context(), tt.q, 10)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -116,7 +118,7 @@ func TestUserSearchByPrefix(t *testing.T) {
 				}
 			})
 		}
-		if us, _ := a.users.search(t.Context(), "b", 2); len(us) != 2 {
+		if us, _ := a.users.Search(t.Context(), "b", 2); len(us) != 2 {
 			t.Errorf("limit not applied: %d results", len(us))
 		}
 	})
@@ -124,32 +126,38 @@ func TestUserSearchByPrefix(t *testing.T) {
 
 func TestUserListByIDs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		a := newTestApp(t, db)
-		x := addUser(t, a, "x@example.com", "X", "", false)
-		y := addUser(t, a, "y@example.com", "Y", "", false)
-		addUser(t, a, "z@example.com", "Z", "", false)
-		us, err := a.users.listByIDs(t.Context(), []int64{y.ID, x.ID, 9999})
+		a := newTestStores(db)
+		x := addUser(t, a.users, "x@example.com", "X", "", false)
+		y := addUser(t, a.users, "y@example.com", "Y", "", false)
+		addUser(t, a.users, "z@example.com", "Z", "", false)
+		us, err := a.users.ListByIDs(t.Context(), []int64{y.ID, x.ID, 9999})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(us) != 2 || us[0].ID != x.ID || us[1].ID != y.ID {
 			t.Errorf("listByIDs = %+v, want X and Y by id", us)
 		}
-		if us, err := a.users.listByIDs(t.Context(), nil); err != nil || len(us) != 0 {
+		if us, err := a.users.ListByIDs(t.Context(), nil); err != nil || len(us) != 0 {
 			t.Errorf("listByIDs(nil) = %v, %v", us, err)
 		}
 	})
 }
 
-func TestSetPassword(t *testing.T) {
-	db := dbtest.SQLite(t)
-	a := newTestApp(t, db)
-	u := addUser(t, a, "anna@example.com", "Anna", "", false)
-	if err := a.users.setPassword(t.Context(), u.ID, "brand new pass"); err != nil {
+// testStores are the stores of a test, with cheap password hashing.
+type testStores struct{ users *Users }
+
+func newTestStores(db *gorm.DB) testStores {
+	users := NewUsers(db, func() time.Time { return time.Now().UTC() })
+	users.Cost = bcrypt.MinCost
+	return testStores{users: users}
+}
+
+// addUser creates an account with a password.
+func addUser(t *testing.T, users *Users, email, name, password string, admin bool) User {
+	t.Helper()
+	u, err := users.Create(t.Context(), NewUser{Email: email, Name: name, Password: password, IsAdmin: admin})
+	if err != nil {
 		t.Fatal(err)
 	}
-	newBrowser(t, a).login("anna@example.com", "brand new pass")
-	if err := a.users.setPassword(t.Context(), u.ID+99, "brand new pass"); !errors.Is(err, calendar.ErrNotFound) {
-		t.Errorf("setPassword of nobody: %v", err)
-	}
+	return u
 }

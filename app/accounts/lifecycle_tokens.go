@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -35,14 +35,14 @@ func checkTokenRequest(name string, days int) error {
 	return verr.Err()
 }
 
-// createToken issues an API token for owner, expiring after days (0: never), with its audit
+// CreateToken issues an API token for owner, expiring after days (0: never), with its audit
 // entry in the same transaction.
-func (a *App) createToken(ctx context.Context, actor Viewer, owner User, name string, days int) (string, apiTokenRow, error) {
+func (a *Lifecycle) CreateToken(ctx context.Context, actor Viewer, owner User, name string, days int) (string, Token, error) {
 	if err := checkTokenRequest(name, days); err != nil {
-		return "", apiTokenRow{}, err
+		return "", Token{}, err
 	}
 	if !owner.Active() {
-		return "", apiTokenRow{}, httpkit.NewError(http.StatusConflict, "disabled", "The account is disabled: it can have no API token.")
+		return "", Token{}, httpkit.NewError(http.StatusConflict, "disabled", "The account is disabled: it can have no API token.")
 	}
 	var expires *time.Time
 	if days > 0 {
@@ -50,23 +50,23 @@ func (a *App) createToken(ctx context.Context, actor Viewer, owner User, name st
 		expires = &t
 	}
 	var token string
-	var row apiTokenRow
+	var row Token
 	err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		if token, row, err = a.tokens.in(tx).issue(ctx, owner.ID, name, expires); err != nil {
+		if token, row, err = a.tokens.In(tx).Issue(ctx, owner.ID, name, expires); err != nil {
 			return err
 		}
-		return a.audit.record(ctx, tx, actor, auditTokenCreated, owner, tokenDetail(row))
+		return a.audit.In(tx).Record(ctx, actor, AuditTokenCreated, owner, tokenDetail(row))
 	})
 	if err != nil {
-		return "", apiTokenRow{}, err
+		return "", Token{}, err
 	}
 	a.log.Info("API token created", "user", owner.ID, "token", row.ID, "by", actor.UserID)
 	return token, row, nil
 }
 
 // tokenDetail names a token in the audit: its name, prefix and expiry, never the secret.
-func tokenDetail(r apiTokenRow) string {
+func tokenDetail(r Token) string {
 	s := fmt.Sprintf("%q (%s), ", r.Name, r.Shown())
 	if r.ExpiresAt == nil {
 		return s + "never expires"
@@ -74,30 +74,30 @@ func tokenDetail(r apiTokenRow) string {
 	return s + "expires " + r.ExpiresAt.UTC().Format(time.RFC3339)
 }
 
-// ownToken finds a token of the owner; someone else's token is errNoToken, as a missing one
+// OwnToken finds a token of the owner; someone else's token is ErrNoToken, as a missing one
 // is, so ids of other people's tokens tell nothing.
-func (a *App) ownToken(ctx context.Context, ownerID, id int64) (apiTokenRow, error) {
-	row, err := a.tokens.byID(ctx, id)
+func (a *Lifecycle) OwnToken(ctx context.Context, ownerID, id int64) (Token, error) {
+	row, err := a.tokens.ByID(ctx, id)
 	if err != nil {
-		return apiTokenRow{}, err
+		return Token{}, err
 	}
 	if row.UserID != ownerID {
-		return apiTokenRow{}, errNoToken
+		return Token{}, ErrNoToken
 	}
 	return row, nil
 }
 
-// revokeToken revokes a token; errNoToken when it is gone already.
-func (a *App) revokeToken(ctx context.Context, actor Viewer, row apiTokenRow) error {
-	owner, err := a.users.byID(ctx, row.UserID)
+// RevokeToken revokes a token; ErrNoToken when it is gone already.
+func (a *Lifecycle) RevokeToken(ctx context.Context, actor Viewer, row Token) error {
+	owner, err := a.users.ByID(ctx, row.UserID)
 	if err != nil {
 		return err
 	}
 	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := a.tokens.in(tx).delete(ctx, row.ID); err != nil {
+		if err := a.tokens.In(tx).Delete(ctx, row.ID); err != nil {
 			return err
 		}
-		return a.audit.record(ctx, tx, actor, auditTokenRevoked, owner, tokenDetail(row))
+		return a.audit.In(tx).Record(ctx, actor, AuditTokenRevoked, owner, tokenDetail(row))
 	})
 	if err != nil {
 		return err

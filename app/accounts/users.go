@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"cmp"
@@ -29,7 +29,7 @@ type User struct {
 	UpdatedAt    time.Time
 	// DisabledAt is set while an administrator has disabled the account: it cannot sign in.
 	DisabledAt *time.Time
-	// DeletedAt is set on the tombstone of a deleted account (App.deleteUser in accounts.go).
+	// DeletedAt is set on the tombstone of a deleted account (Lifecycle.Delete).
 	DeletedAt *time.Time
 }
 
@@ -60,21 +60,27 @@ const (
 	maxSearchLimit = 50
 )
 
-// userStore keeps accounts.
-type userStore struct {
-	db   *gorm.DB
-	now  func() time.Time
-	cost int // bcrypt cost
+// Users keeps accounts.
+type Users struct {
+	db  *gorm.DB
+	now func() time.Time
+	// Cost is the bcrypt cost of new password hashes; tests lower it to stay fast.
+	Cost int
 }
 
-// normalizeEmail is the form addresses are stored and compared in.
-func normalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NewUsers is the account store on db, reading the time from now.
+func NewUsers(db *gorm.DB, now func() time.Time) *Users {
+	return &Users{db: db, now: now, Cost: bcrypt.DefaultCost}
+}
 
-// create validates and stores a new account. Problems come back as a
+// NormalizeEmail is the form addresses are stored and compared in.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Create validates and stores a new account. Problems come back as a
 // *calendar.ValidationError naming the field, a taken address included.
-func (s *userStore) create(ctx context.Context, in NewUser) (User, error) {
+func (s *Users) Create(ctx context.Context, in NewUser) (User, error) {
 	u := User{
-		Email:    normalizeEmail(in.Email),
+		Email:    NormalizeEmail(in.Email),
 		Name:     strings.TrimSpace(in.Name),
 		IsAdmin:  in.IsAdmin,
 		TimeZone: strings.TrimSpace(in.TimeZone),
@@ -104,7 +110,7 @@ func (s *userStore) create(ctx context.Context, in NewUser) (User, error) {
 		return User{}, err
 	}
 	if in.Password != "" {
-		hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cost)
+		hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.Cost)
 		if err != nil {
 			return User{}, fmt.Errorf("hash password: %w", err)
 		}
@@ -145,8 +151,8 @@ func checkPassword(pw string) string {
 	return ""
 }
 
-// byID finds an account; calendar.ErrNotFound when there is none.
-func (s *userStore) byID(ctx context.Context, id int64) (User, error) {
+// ByID finds an account; calendar.ErrNotFound when there is none.
+func (s *Users) ByID(ctx context.Context, id int64) (User, error) {
 	var u User
 	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -158,10 +164,10 @@ func (s *userStore) byID(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
-// byEmail finds an account by address, ignoring case; calendar.ErrNotFound when there is none.
-func (s *userStore) byEmail(ctx context.Context, email string) (User, error) {
+// ByEmail finds an account by address, ignoring case; calendar.ErrNotFound when there is none.
+func (s *Users) ByEmail(ctx context.Context, email string) (User, error) {
 	var u User
-	err := s.db.WithContext(ctx).Where("email = ?", normalizeEmail(email)).Take(&u).Error
+	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, fmt.Errorf("user with that e-mail address: %w", calendar.ErrNotFound)
 	}
@@ -176,8 +182,8 @@ func (s *userStore) byEmail(ctx context.Context, email string) (User, error) {
 // of thousands of invitees.
 const inListChunk = 500
 
-// listByIDs returns the accounts with the given ids, ordered by id; unknown ids are left out.
-func (s *userStore) listByIDs(ctx context.Context, ids []int64) ([]User, error) {
+// ListByIDs returns the accounts with the given ids, ordered by id; unknown ids are left out.
+func (s *Users) ListByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	var us []User
 	for chunk := range slices.Chunk(ids, inListChunk) {
 		var more []User
@@ -190,12 +196,12 @@ func (s *userStore) listByIDs(ctx context.Context, ids []int64) ([]User, error) 
 	return slices.CompactFunc(us, func(a, b User) bool { return a.ID == b.ID }), nil
 }
 
-// idsByEmail maps the addresses that belong to accounts, normalised, to their ids; the
+// IDsByEmail maps the addresses that belong to accounts, normalised, to their ids; the
 // others are left out.
-func (s *userStore) idsByEmail(ctx context.Context, emails []string) (map[string]int64, error) {
+func (s *Users) IDsByEmail(ctx context.Context, emails []string) (map[string]int64, error) {
 	norm := make([]string, 0, len(emails))
 	for _, m := range emails {
-		if m = normalizeEmail(m); m != "" {
+		if m = NormalizeEmail(m); m != "" {
 			norm = append(norm, m)
 		}
 	}
@@ -207,16 +213,16 @@ func (s *userStore) idsByEmail(ctx context.Context, emails []string) (map[string
 			return nil, fmt.Errorf("find users by address: %w", err)
 		}
 		for _, u := range us {
-			out[normalizeEmail(u.Email)] = u.ID
+			out[NormalizeEmail(u.Email)] = u.ID
 		}
 	}
 	return out, nil
 }
 
-// search finds accounts whose e-mail address, name, or a word of the name starts with q,
+// Search finds accounts whose e-mail address, name, or a word of the name starts with q,
 // ignoring case, for picking colleagues to invite: disabled and deleted accounts are left
 // out. At most limit (capped at 50) come back, ordered by name.
-func (s *userStore) search(ctx context.Context, q string, limit int) ([]User, error) {
+func (s *Users) Search(ctx context.Context, q string, limit int) ([]User, error) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return nil, nil
@@ -253,38 +259,30 @@ func escapeLike(s string) string {
 
 // hashPassword checks a new password against the rules of `user add` (a validation error on
 // field when it breaks them) and hashes it.
-func (s *userStore) hashPassword(password, field string) (string, error) {
+func (s *Users) hashPassword(password, field string) (string, error) {
 	if msg := checkPassword(password); msg != "" {
 		return "", &calendar.ValidationError{Fields: map[string]string{field: msg}}
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.Cost)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
 	return string(hash), nil
 }
 
-// setPassword replaces an account's password. It ends no session: the audited changes of
-// accounts.go do that.
-func (s *userStore) setPassword(ctx context.Context, id int64, password string) error {
+// SetPassword replaces an account's password. It ends no session: the audited changes of
+// lifecycle.go do that.
+func (s *Users) SetPassword(ctx context.Context, id int64, password string) error {
 	hash, err := s.hashPassword(password, "password")
 	if err != nil {
 		return err
 	}
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
-	if res.Error != nil {
-		return fmt.Errorf("set password: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)
-	}
-	return nil
+	return s.update(ctx, "id = ?", id, "set password", map[string]any{"password_hash": hash})
 }
 
-// list returns the accounts that are not deleted whose address or name starts with q ("":
+// List returns the accounts that are not deleted whose address or name starts with q ("":
 // all), by name, at most limit.
-func (s *userStore) list(ctx context.Context, q string, limit int) ([]User, error) {
+func (s *Users) List(ctx context.Context, q string, limit int) ([]User, error) {
 	var us []User
 	err := matching(s.db.WithContext(ctx), strings.ToLower(strings.TrimSpace(q))).Where("deleted_at IS NULL").
 		Order("name").Order("id").Limit(limit).Find(&us).Error
@@ -296,7 +294,7 @@ func (s *userStore) list(ctx context.Context, q string, limit int) ([]User, erro
 
 // activeOf keeps the ids of accounts that are neither disabled nor deleted: the sync skips
 // a disabled account's connection (kept, so enabling the account resumes it).
-func (s *userStore) activeIDs(ctx context.Context, ids []int64) ([]int64, error) {
+func (s *Users) ActiveIDs(ctx context.Context, ids []int64) ([]int64, error) {
 	if len(ids) == 0 {
 		return ids, nil
 	}
@@ -308,15 +306,72 @@ func (s *userStore) activeIDs(ctx context.Context, ids []int64) ([]int64, error)
 	return out, nil
 }
 
-// setTimeZone changes an account's time zone to an IANA zone name.
-func (s *userStore) setTimeZone(ctx context.Context, id int64, zone string) error {
+// SetTimeZone changes an account's time zone to an IANA zone name.
+func (s *Users) SetTimeZone(ctx context.Context, id int64, zone string) error {
 	if _, err := time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
 		return &calendar.ValidationError{Fields: map[string]string{"timeZone": "Use an IANA time zone such as Europe/Berlin."}}
 	}
-	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"time_zone": zone, "updated_at": s.now()})
+	return s.update(ctx, "id = ?", id, "set time zone", map[string]any{"time_zone": zone})
+}
+
+// In is the store working inside the transaction tx.
+func (s *Users) In(tx *gorm.DB) *Users { return &Users{db: tx, now: s.now, Cost: s.Cost} }
+
+// OtherActiveAdmins counts the administrators other than id who can sign in.
+func (s *Users) OtherActiveAdmins(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&User{}).Where("is_admin = ? AND id <> ?", true, id).Where(activeUsers).Count(&n).Error
+	if err != nil {
+		return 0, fmt.Errorf("count administrators: %w", err)
+	}
+	return n, nil
+}
+
+// SetDisabled disables an account at at, or enables it again when at is nil. Disabling a
+// disabled account keeps the time it was first disabled.
+func (s *Users) SetDisabled(ctx context.Context, id int64, at *time.Time) error {
+	q := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id)
+	updatedAt := s.now()
+	if at != nil {
+		q, updatedAt = q.Where("disabled_at IS NULL"), *at
+	}
+	if err := q.Updates(map[string]any{"disabled_at": at, "updated_at": updatedAt}).Error; err != nil {
+		if at != nil {
+			return fmt.Errorf("disable user %d: %w", id, err)
+		}
+		return fmt.Errorf("enable user %d: %w", id, err)
+	}
+	return nil
+}
+
+// tombstone turns an account into the tombstone of a deleted one: name kept, address
+// replaced by email, password and role removed.
+func (s *Users) tombstone(ctx context.Context, id int64, email string, now time.Time) error {
+	res := s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
+		"email": email, "password_hash": "", "is_admin": false, "deleted_at": now, "updated_at": now,
+	})
 	if res.Error != nil {
-		return fmt.Errorf("set time zone: %w", res.Error)
+		return fmt.Errorf("delete user %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("user %d was deleted meanwhile: %w", id, calendar.ErrNotFound)
+	}
+	return nil
+}
+
+// storeHash replaces the password hash of an account that is not deleted.
+func (s *Users) storeHash(ctx context.Context, id int64, hash string) error {
+	return s.update(ctx, "id = ? AND deleted_at IS NULL", id, fmt.Sprintf("store the password of user %d", id),
+		map[string]any{"password_hash": hash})
+}
+
+// update sets fields, and the time of the change, on the account id if it meets cond;
+// calendar.ErrNotFound when there is none. what names the change in errors.
+func (s *Users) update(ctx context.Context, cond string, id int64, what string, fields map[string]any) error {
+	fields["updated_at"] = s.now()
+	res := s.db.WithContext(ctx).Model(&User{}).Where(cond, id).Updates(fields)
+	if res.Error != nil {
+		return fmt.Errorf("%s: %w", what, res.Error)
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("user %d: %w", id, calendar.ErrNotFound)

@@ -1,4 +1,4 @@
-package app
+package view
 
 import (
 	"bytes"
@@ -18,18 +18,20 @@ const (
 	partialFiles = "partials/*.html"
 )
 
-// renderer holds one parsed template set per page, built once at start-up.
-type renderer struct {
+// Renderer holds one parsed template set per page, built once at start-up, and the static
+// files the pages link to.
+type Renderer struct {
 	pages  map[string]*template.Template
 	static *staticFiles
 }
 
-func newRenderer() (*renderer, error) {
+// NewRenderer parses every page of the embedded templates.
+func NewRenderer() (*Renderer, error) {
 	st, err := newStaticFiles()
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{pages: map[string]*template.Template{}, static: st}
+	r := &Renderer{pages: map[string]*template.Template{}, static: st}
 	funcs := template.FuncMap{"static": st.url}
 	names, err := fs.Glob(templates.FS(), "*.html")
 	if err != nil {
@@ -48,9 +50,9 @@ func newRenderer() (*renderer, error) {
 	return r, nil
 }
 
-// render executes a page into a buffer first, so a template error becomes a clean 500 rather
+// Render executes a page into a buffer first, so a template error becomes a clean 500 rather
 // than half a page.
-func (r *renderer) render(c echo.Context, status int, name string, data any) error {
+func (r *Renderer) Render(c echo.Context, status int, name string, data any) error {
 	t, ok := r.pages[name]
 	if !ok {
 		return fmt.Errorf("render: no page %q", name)
@@ -63,11 +65,17 @@ func (r *renderer) render(c echo.Context, status int, name string, data any) err
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// pageNames lists the registered pages, for the test that renders each.
-func (r *renderer) pageNames() []string {
+// PageNames lists the registered pages, for the test that renders each.
+func (r *Renderer) PageNames() []string {
 	names := make([]string, 0, len(r.pages))
 	for n := range r.pages {
 		names = append(names, n)
 	}
 	return names
 }
+
+// ServeStatic answers GET /static/* from the embedded static files.
+func (r *Renderer) ServeStatic(c echo.Context) error { return r.static.serve(c) }
+
+// StaticURL is the address of a static file with its content hash, as {{static}} writes it.
+func (r *Renderer) StaticURL(name string) (string, error) { return r.static.url(name) }

@@ -1,12 +1,15 @@
-package app
+package properties
 
 import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app/accounts"
 	"intracal/app/httpkit"
 	"intracal/app/internal/apptest"
 	"intracal/calendar"
@@ -14,12 +17,13 @@ import (
 	"intracal/migrations/dbtest"
 )
 
+// testSecret is a client secret that no page, log or answer may show.
 const testSecret = "Zq8~s3cr3t.Value-that-must-never-show"
 
 func TestPropertyValidation(t *testing.T) {
 	db := dbtest.SQLite(t)
-	a := newTestApp(t, db)
-	admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
+	a := newTestSite(t, db, nil)
+	admin := accounts.ViewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
 	tests := []struct {
 		name, prop, value string
 		wantErr           string // substring of the field's message; "" means accepted
@@ -49,7 +53,7 @@ func TestPropertyValidation(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Set(%s, %q): %v", tc.prop, tc.value, err)
 			}
-			got, err := a.props.raw(t.Context(), tc.prop)
+			got, err := a.props.Raw(t.Context(), tc.prop)
 			if err != nil || got != tc.wantStored {
 				t.Errorf("stored %q, %v; want %q", got, err, tc.wantStored)
 			}
@@ -62,7 +66,7 @@ func TestPropertyValidation(t *testing.T) {
 
 func TestPropertyListDefaultsAndSearch(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		a := newTestApp(t, db)
+		a := newTestSite(t, db, nil)
 		all, err := a.props.List(t.Context(), "")
 		if err != nil {
 			t.Fatal(err)
@@ -106,9 +110,9 @@ func TestPropertyListDefaultsAndSearch(t *testing.T) {
 
 func TestPropertySecretIsWriteOnly(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		a := newTestApp(t, db)
+		a := newTestSite(t, db, nil)
 		ctx := t.Context()
-		admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
+		admin := accounts.ViewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
 		if err := a.props.Set(ctx, admin, PropOutlookSecret, "  "+testSecret+"\n"); err != nil {
 			t.Fatal(err)
 		}
@@ -160,15 +164,15 @@ func TestPropertySecretIsWriteOnly(t *testing.T) {
 func TestPropertyAuditRecordsWhoWhenWhichButNoSecret(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		clock := apptest.NewClock()
-		a := newTestApp(t, db, WithClock(clock.Now))
+		a := newTestSite(t, db, clock.Now)
 		ctx := t.Context()
-		admin := viewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
+		admin := accounts.ViewerOf(addUser(t, a, "root@example.com", "Root", "correct horse", true))
 		steps := []struct {
-			actor       Viewer
+			actor       accounts.Viewer
 			prop, value string
 		}{
 			{admin, PropEnableSync, "yes"},
-			{Viewer{}, PropOutlookSecret, testSecret},
+			{accounts.Viewer{}, PropOutlookSecret, testSecret},
 			{admin, PropOutlookClientID, "8f0c2a71-5d3e-4b6a-9c1f-2e7d4a6b9c30"},
 			{admin, PropOutlookSecret, ""},
 		}
@@ -219,4 +223,41 @@ func TestPropertyAuditRecordsWhoWhenWhichButNoSecret(t *testing.T) {
 			}
 		}
 	})
+}
+
+// testSite is what the System Properties need: their store, the box that seals the secret,
+// and the accounts that change them.
+type testSite struct {
+	props *Store
+	box   *secrets.Box
+	users *accounts.Users
+}
+
+// newTestSite builds the stores on db, reading the time from now (nil: the wall clock).
+func newTestSite(t *testing.T, db *gorm.DB, now func() time.Time) testSite {
+	t.Helper()
+	if now == nil {
+		now = func() time.Time { return time.Now().UTC() }
+	}
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(100 + i)
+	}
+	box, err := secrets.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := accounts.NewUsers(db, now)
+	users.Cost = bcrypt.MinCost
+	return testSite{props: NewStore(db, box, now, users), box: box, users: users}
+}
+
+// addUser creates an account with a password.
+func addUser(t *testing.T, s testSite, email, name, password string, admin bool) accounts.User {
+	t.Helper()
+	u, err := s.users.Create(t.Context(), accounts.NewUser{Email: email, Name: name, Password: password, IsAdmin: admin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
