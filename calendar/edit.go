@@ -295,28 +295,12 @@ func (e *Event) split(i int, orig time.Time) int {
 	if orig.Equal(first) || seg.Rule == nil {
 		return i
 	}
-	before, after := seg, seg
-	before.Rule, after.Rule = copyRule(seg.Rule), copyRule(seg.Rule)
+	before, after := seg, seg.From(orig)
+	before.Rule = copyRule(seg.Rule)
 	if seg.Rule.Count > 0 {
-		n := seg.Schedule().CountBefore(orig)
-		before.Rule.Count = n
-		after.Rule.Count = seg.Rule.Count - n
+		before.Rule.Count = seg.Schedule().CountBefore(orig)
 	} else {
 		before.Rule.Until = orig.Add(-time.Second).UTC()
-	}
-	after.ID = 0
-	after.UID = newUID()
-	if seg.AllDay {
-		after.Start = orig.UTC()
-	} else {
-		after.Start = orig.In(seg.Start.Location())
-		// The series' wall clock on that date, kept when the instance sits after a gap.
-		after.Wall = time.Time{}
-		if w := onDate(after.Start, seg.WallStart()); !w.Equal(floatingWall(after.Start)) {
-			if t, _ := placeWall(w, after.Start.Location()); t.Equal(orig) {
-				after.Wall = w
-			}
-		}
 	}
 	segs := make([]Segment, 0, len(e.Segments)+1)
 	segs = append(segs, e.Segments[:i]...)
@@ -324,6 +308,34 @@ func (e *Event) split(i int, orig time.Time) int {
 	segs = append(segs, e.Segments[i+1:]...)
 	e.Segments = segs
 	return i + 1
+}
+
+// From returns the segment's instances from orig on (one of its instances) as a segment of
+// their own, with a new UID: the part that "this and all following" at orig makes. A COUNT
+// keeps the instances left.
+func (s Segment) From(orig time.Time) Segment {
+	after := s
+	if s.Rule != nil {
+		after.Rule = copyRule(s.Rule)
+		if s.Rule.Count > 0 {
+			after.Rule.Count = s.Rule.Count - s.Schedule().CountBefore(orig)
+		}
+	}
+	after.ID = 0
+	after.UID = newUID()
+	if s.AllDay {
+		after.Start = orig.UTC()
+	} else {
+		after.Start = orig.In(s.Start.Location())
+		// The series' wall clock on that date, kept when the instance sits after a gap.
+		after.Wall = time.Time{}
+		if w := onDate(after.Start, s.WallStart()); !w.Equal(floatingWall(after.Start)) {
+			if t, _ := placeWall(w, after.Start.Location()); t.Equal(orig) {
+				after.Wall = w
+			}
+		}
+	}
+	return after
 }
 
 // mergeContinuations joins a segment to the one before it when it merely continues it (same

@@ -263,7 +263,8 @@ func (r *reconciler) attachSplit(e *calendar.Event, l *Link, child *RemoteSeries
 	// Both parts keep the content here, and their links the content last synced: each
 	// part's merge then takes what Outlook changed and keeps (and sends) what was changed
 	// here since, instead of Outlook's split overwriting it.
-	local := e.Segments[e.SegmentIndex(l.SegmentUID)].Content
+	here := e.Segments[e.SegmentIndex(l.SegmentUID)]
+	local := here.Content
 	pseg.Content, cseg.Content = local, local
 	before := slices.Clone(e.Overrides)
 	dropped, uid, err := e.AttachSegment(l.SegmentUID, pseg, cseg)
@@ -271,6 +272,7 @@ func (r *reconciler) attachSplit(e *calendar.Event, l *Link, child *RemoteSeries
 		r.history(e.ID, "error", "Outlook split this series, but the new part could not be joined to it", err.Error())
 		return false
 	}
+	r.keepRangeMadeHere(e, here, was, uid)
 	r.markDirty(e)
 	r.droppedOverrides(e, before, "its occurrence is in neither part of Outlook's split")
 	r.linked[child.Master.ID] = true
@@ -292,6 +294,46 @@ func (r *reconciler) attachSplit(e *calendar.Event, l *Link, child *RemoteSeries
 	}
 	r.history(e.ID, "from Outlook", "Outlook changed this and all following occurrences: kept as one event with a new part", detail)
 	return true
+}
+
+// keepRangeMadeHere keeps the instances a segment had here after the new part of an Outlook
+// split ends, when My Calendar gave the series a new range since it was last synced (a
+// "this and all following" from its first occurrence makes one series of its parts again,
+// to the end of the last): the split takes the schedule Outlook shows, and they would be
+// lost. They become a part of their own after the new one (and a new series in Outlook).
+// Only a range made longer here counts: one that Outlook's user shortened is theirs.
+func (r *reconciler) keepRangeMadeHere(e *calendar.Event, here calendar.Segment, was SeriesState, childUID string) {
+	if here.Rule == nil {
+		return
+	}
+	wasSeg, err := segmentFromState(was, here)
+	if err != nil {
+		return
+	}
+	hereLast, hereBounded := here.Schedule().Last()
+	wasLast, wasBounded := wasSeg.Schedule().Last()
+	if !wasBounded || (hereBounded && !hereLast.After(wasLast)) {
+		return // the range here reaches no further than the one last synced
+	}
+	ci := e.SegmentIndex(childUID)
+	if ci < 0 || ci != len(e.Segments)-1 {
+		return // a later part holds what follows
+	}
+	child := e.Segments[ci]
+	last, bounded := child.Schedule().Last()
+	if !bounded {
+		return
+	}
+	rest := here.Schedule().Starts(last.Add(time.Second), last.AddDate(10, 0, 0), 0)
+	rest = slices.DeleteFunc(rest, func(t time.Time) bool { return !t.After(last) })
+	if len(rest) == 0 {
+		return
+	}
+	if _, _, err := e.AttachSegment(childUID, child, here.From(rest[0])); err != nil {
+		r.history(e.ID, "error", "Outlook split this series, but what follows its new part here could not be kept", err.Error())
+		return
+	}
+	r.history(e.ID, "kept", "Outlook split this series; the instances it had here after the new part are kept as a part of their own", here.Title)
 }
 
 // trySplitInside attaches child to link l's segment when child carries the segment's series

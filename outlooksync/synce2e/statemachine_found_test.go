@@ -326,6 +326,40 @@ func TestStateMachineFoundACrashAfterARecreate(t *testing.T) {
 	w.same()
 }
 
+// whole-again-while-split: My Calendar changed a series made of three parts "this and all
+// following" from its first occurrence, which made it one series again to the end of the
+// last part (the parts no longer differ), while Outlook split its first part: the split
+// took Outlook's schedule, its new part ended where the first part had, and the instances
+// the series had here after it were lost on both sides. Now they are kept as a part of
+// their own.
+func TestStateMachineFoundASeriesMadeWholeWhileOutlookSplitsIt(t *testing.T) {
+	w := newWorld(t, dbtest.SQLite(t))
+	e := w.create(calendar.EventInput{Title: "Weekly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), RRule: "FREQ=WEEKLY;COUNT=4"})
+	for _, day := range []int{14, 21} {
+		if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, w.at(day, 9, 0).UTC(), calendar.Change{Location: ptr(fmt.Sprintf("Room %d", day))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.sync()
+	w.sync()
+	if _, err := w.fake.SplitSeries(mailbox, w.linkOf(e.ID), w.at(7, 9, 0), fakeoutlook.Change{Location: ptr("Split")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeFollowing, w.at(0, 9, 0).UTC(), calendar.Change{Location: ptr("Room 6")}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(w.event(e.ID).Segments); n != 1 {
+		t.Fatalf("the event has %d parts after the change from its first occurrence, want 1", n)
+	}
+	for range 3 {
+		w.sync()
+	}
+	w.wantSettled(t)
+	if n := len(w.local()); n != 4 {
+		t.Errorf("My Calendar shows %d instances, want the 4 of the series\n%v", n, w.local())
+	}
+}
+
 // smNoDuplicateLines fails when two of the lines (world.local or world.outlook) start at
 // the same instant.
 func smNoDuplicateLines(t *testing.T, side string, lines []string) {
