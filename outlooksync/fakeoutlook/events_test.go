@@ -526,3 +526,31 @@ func TestAllDayOccurrencesEndAtMidnightAcrossDaylightSaving(t *testing.T) {
 		t.Errorf("all-day occurrences %v, want one day each", got)
 	}
 }
+
+// An all-day series split on the day daylight saving time ends (Sydney, 4 April 2027) gets a
+// new series that starts and ends at midnight there, as Outlook's own does: its first day
+// has 25 hours, and the series' 24 would end it at 23:00.
+func TestAllDaySplitOnAChangeOfDaylightSavingTime(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.token("ada@example.com")
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2027, 3, 21, 0, 0, 0, 0, syd)
+	old, err := f.fake.CreateEvent("ada@example.com", EventSpec{Subject: "Sundays", TimeZone: "Australia/Sydney", IsAllDay: true,
+		Start: first, End: first.AddDate(0, 0, 1),
+		Recurrence: &PatternedRecurrence{Pattern: RecurrencePattern{Type: "weekly", DaysOfWeek: []string{"sunday"}},
+			Range: RecurrenceRange{Type: "numbered", NumberOfOccurrences: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2027, 4, 4, 0, 0, 0, 0, syd)
+	child, err := f.fake.SplitSeries("ada@example.com", old.ID, at, Change{Location: ptr("Split")})
+	if err != nil {
+		t.Fatalf("split on the last day of daylight saving time: %v", err)
+	}
+	if s, e := child.Start.In(syd), child.End.In(syd); !s.Equal(at) || !e.Equal(time.Date(2027, 4, 5, 0, 0, 0, 0, syd)) {
+		t.Errorf("the new series runs %v to %v, want midnight to midnight of 4 April in Sydney", s, e)
+	}
+}

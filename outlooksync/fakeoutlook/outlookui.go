@@ -273,9 +273,17 @@ func (s *Server) BeginSplitSeries(email, masterID string, originalStart time.Tim
 	oldRange := old.rec.wire(s.zones.windows(old.startZone))
 
 	// The new series: the old one's content and pattern from the split on.
-	dur := old.end.Sub(old.start)
+	end := from.Add(old.end.Sub(old.start))
+	if old.isAllDay {
+		// As many days as the series' events, midnight to midnight in its zone, whatever a
+		// change of daylight saving time between them makes of the hours.
+		a, b := old.start.In(loc), old.end.In(loc)
+		days := int(time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC).Sub(time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)).Hours() / 24)
+		f := from.In(loc)
+		end = time.Date(f.Year(), f.Month(), f.Day()+days, 0, 0, 0, 0, loc)
+	}
 	spec := EventSpec{Subject: old.subject, Body: htmlToText(old.body), Location: old.location.DisplayName,
-		Start: from, End: from.Add(dur), TimeZone: old.startZone, IsAllDay: old.isAllDay,
+		Start: from, End: end, TimeZone: old.startZone, IsAllDay: old.isAllDay,
 		Categories: slices.Clone(old.categories), Sensitivity: old.sensitivity}
 	for _, a := range old.attendees {
 		spec.Attendees = append(spec.Attendees, a.EmailAddress.Address)
