@@ -141,9 +141,10 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		return false
 	}
 	// The new series shares a title with the parent or with the series as last synced (the
-	// parent may have been renamed since), or carries the series on exactly where the
+	// parent may have been renamed since; when Outlook shortened it alone in an earlier
+	// cycle, renamed before or after that), or carries the series on exactly where the
 	// parent now ends, in its pattern (the split renamed it).
-	named := child.Master.Subject == parent.Master.Subject || child.Master.Subject == was.Subject
+	named := child.Master.Subject == parent.Master.Subject || child.Master.Subject == was.Subject || child.Master.Subject == l.Base.Series.Subject
 	if !named && !(childFirst.Equal(firstMissing) && samePattern(was, LocalSeriesState(cseg))) {
 		return false
 	}
