@@ -202,25 +202,41 @@ func withContent(s, c SeriesState) SeriesState {
 
 // trySplitOfDeleted attaches child to link l's segment when Outlook split the series and
 // then deleted its first part, before a sync saw either: child carries on the series as last
-// synced (its pattern, from one of its occurrences, and no further than it went), and the
-// deleted part is what came before. Its title may have changed since: a split keeps the
-// series' range, a rename does not touch it. The parent's link then holds that part as
+// synced from one of its occurrences, under its title, or renamed in its pattern and no
+// further than it went (a split keeps the series' range, a rename does not touch it), and
+// the deleted part is what came before. The parent's link then holds that part as
 // last synced, so that its own merge sees the deletion: taken here when nothing changed
 // since, or lost to a change made here.
 func (r *reconciler) trySplitOfDeleted(e *calendar.Event, l *Link, child *RemoteSeries, cseg calendar.Segment, childFirst time.Time, was SeriesState, baseSeg calendar.Segment) bool {
 	first, ok := baseSeg.Schedule().FirstStart()
-	if !ok || !first.Before(childFirst) || !baseSeg.Schedule().Contains(childFirst) || !samePattern(was, LocalSeriesState(cseg)) {
+	if !ok || !first.Before(childFirst) || !baseSeg.Schedule().Contains(childFirst) {
 		return false
 	}
 	if child.Master.Subject != was.Subject {
+		// Renamed: only a series in the same pattern, reaching no further, carries it on.
+		if !samePattern(was, LocalSeriesState(cseg)) {
+			return false
+		}
 		baseLast, baseBounded := baseSeg.Schedule().Last()
 		childLast, childBounded := cseg.Schedule().Last()
 		if baseBounded && (!childBounded || childLast.After(baseLast)) {
 			return false
 		}
 	}
+	// Under its name from one of its occurrences, it carries the series on whatever its
+	// pattern: Outlook's user may have changed the pattern of a part after splitting it.
+	// A part of the same deleted series matched before it this cycle may start earlier;
+	// the part as last synced then ends before that one.
+	_, again := r.splitBase[l]
 	if !r.attachSplit(e, l, child, e.Segments[e.SegmentIndex(l.SegmentUID)], cseg, was) {
 		return false
+	}
+	if again {
+		if cur, err := segmentFromState(l.Base.Series, baseSeg); err == nil {
+			if last, ok := cur.Schedule().Last(); ok && last.Before(childFirst) {
+				return true
+			}
+		}
 	}
 	l.Base.Series = LocalSeriesState(baseSeg.EndBefore(childFirst))
 	kept := map[string]InstanceState{}

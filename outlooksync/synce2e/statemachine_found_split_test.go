@@ -2,7 +2,9 @@ package synce2e
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"intracal/calendar"
 	"intracal/migrations/dbtest"
@@ -68,6 +70,62 @@ func TestStateMachineFoundASplitRenamedBetweenItsWrites(t *testing.T) {
 				w.wantOneEvent(t, e.ID, 3)
 			}
 			smNoDuplicateLines(t, "Outlook", w.outlook())
+		})
+	}
+}
+
+// middle-part-repatterned: Outlook split a series twice, changed the pattern of the middle
+// part and deleted the first part, all before a sync. The last part, in the series'
+// pattern, was joined to the event; the middle one, in a pattern of its own, was imported as
+// a second event, and the first part, changed here and so created again in Outlook, reached
+// into it: an instance twice on both sides. A series that carries a deleted series on from
+// one of its occurrences under its name is now a part of it whatever its pattern, and the
+// part sent back ends before the earliest such part.
+func TestStateMachineFoundAMiddlePartWithAPatternOfItsOwn(t *testing.T) {
+	for _, changedHere := range []bool{false, true} {
+		name := "nothing changed here"
+		if changedHere {
+			name = "changed here"
+		}
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			e := w.create(calendar.EventInput{Title: "Fortnightly", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 10, 0)), RRule: "FREQ=WEEKLY;INTERVAL=2;COUNT=6"})
+			w.sync()
+			parent := w.linkOf(e.ID)
+			middle, err := w.fake.SplitSeries(mailbox, parent, w.at(14, 9, 0), fakeoutlook.Change{Location: ptr("Split A")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.fake.SplitSeries(mailbox, middle.ID, w.at(42, 9, 0), fakeoutlook.Change{Location: ptr("Split B")}); err != nil {
+				t.Fatal(err)
+			}
+			evs, err := w.fake.Events(mailbox)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec fakeoutlook.PatternedRecurrence
+			for _, ev := range evs {
+				if ev.ID == middle.ID {
+					rec = *ev.Recurrence
+				}
+			}
+			weekday := strings.ToLower(w.at(14, 9, 0).In(w.zone).Weekday().String())
+			rec.Pattern = fakeoutlook.RecurrencePattern{Type: "weekly", Interval: 1, DaysOfWeek: []string{weekday}, FirstDayOfWeek: "sunday"}
+			if _, err := w.fake.ChangePattern(mailbox, middle.ID, rec); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.fake.DeleteEvent(mailbox, parent); err != nil {
+				t.Fatal(err)
+			}
+			if changedHere {
+				if _, _, err := w.cal.Edit(context.Background(), w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Location: ptr("Room 4")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 3 {
+				w.sync()
+			}
+			w.wantSettled(t)
 		})
 	}
 }
