@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"intracal/app/accounts"
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -42,31 +43,13 @@ type eventPatchJSON struct {
 }
 
 func (p eventPatchJSON) change() calendar.Change {
-	ch := calendar.Change{Title: p.Title, Description: p.Description, Location: p.Location, Start: wallInput(p.Start),
-		End: wallInput(p.End), TimeZone: p.TimeZone, AllDay: p.AllDay, RRule: ruleInput(p.RRule)}
+	ch := calendar.Change{Title: p.Title, Description: p.Description, Location: p.Location, Start: httpkit.WallInput(p.Start),
+		End: httpkit.WallInput(p.End), TimeZone: p.TimeZone, AllDay: p.AllDay, RRule: httpkit.RuleInput(p.RRule)}
 	if p.Privacy != nil {
 		pv := calendar.Privacy(*p.Privacy)
 		ch.Privacy = &pv
 	}
 	return ch
-}
-
-// wallInput reads a start or end the client sent; nil when it sent none.
-func wallInput(s *string) *calendar.WallInput {
-	if s == nil {
-		return nil
-	}
-	w := calendar.ParseWallInput(*s)
-	return &w
-}
-
-// ruleInput reads a repeat rule the client sent; nil when it sent none.
-func ruleInput(s *string) *calendar.RuleInput {
-	if s == nil {
-		return nil
-	}
-	r := calendar.ParseRuleInput(*s)
-	return &r
 }
 
 type rsvpJSON struct {

@@ -146,7 +146,7 @@ func (h *eventAPI) edit(c echo.Context) error {
 		n := res.DroppedOverrides
 		out.DroppedOverrides = &n
 	}
-	out.Adjusted = adjustedOf(changeAdjustments(ch, scope, at, e))
+	out.Adjusted = adjustedOf(httpkit.ChangeAdjustments(ch, scope, at, e))
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -2,7 +2,6 @@ package app
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -90,24 +89,8 @@ func (a *App) createTokenAPI(c echo.Context) error {
 // revokeTokenAPI is DELETE /api/v1/tokens/{id}: 204, or 404 for a token that is not the
 // caller's or is gone.
 func (a *App) revokeTokenAPI(c echo.Context) error {
-	if _, err := a.revokeOwnToken(c); err != nil {
+	if _, err := a.accounts.RevokeOwnToken(c.Request().Context(), accounts.CurrentViewer(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-// revokeOwnToken revokes the viewer's own token named by the path's id and returns it; any
-// other id is a 404.
-func (a *App) revokeOwnToken(c echo.Context) (accounts.Token, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return accounts.Token{}, httpkit.NewError(http.StatusNotFound, "not_found", "There is no API token with this id.")
-	}
-	ctx := c.Request().Context()
-	v := accounts.CurrentViewer(c)
-	row, err := a.accounts.OwnToken(ctx, v.UserID, id)
-	if err != nil {
-		return accounts.Token{}, err
-	}
-	return row, a.accounts.RevokeToken(ctx, v, row)
 }

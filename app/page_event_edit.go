@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -147,7 +148,7 @@ func (a *App) saveEvent(c echo.Context) error {
 	if res.DroppedOverrides > 0 {
 		msg += " " + strconv.Itoa(res.DroppedOverrides) + " changed dates no longer exist under the new repeat pattern and were dropped."
 	}
-	a.flash.Set(c, withAdjustments(msg, changeAdjustments(ch, scope, le.orig, saved)))
+	a.flash.Set(c, withAdjustments(msg, httpkit.ChangeAdjustments(ch, scope, le.orig, saved)))
 	// A series change of time or pattern moves the instances' keys: open the instance on the
 	// same date if there still is one, else the event's next. An instance keeps its key.
 	if scope != calendar.ScopeInstance && (ch.Start != nil || ch.TimeZone != nil || ch.RRule != nil || ch.AllDay != nil) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"intracal/app/httpkit"
 	"intracal/calendar"
 )
 
@@ -212,7 +213,7 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 	timesChanged := f.AllDay != base.AllDay || f.StartDate != base.StartDate || f.EndDate != base.EndDate ||
 		(!f.AllDay && (f.StartTime != base.StartTime || f.EndTime != base.EndTime))
 	if timesChanged {
-		ch.Start, ch.End = wallInput(str(f.start())), wallInput(str(f.end()))
+		ch.Start, ch.End = httpkit.WallInput(str(f.start())), httpkit.WallInput(str(f.end()))
 	}
 	if f.AllDay != base.AllDay {
 		ch.AllDay = &f.AllDay
@@ -231,7 +232,7 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 			errs[k] = m
 		}
 		if len(rerrs) == 0 && now != was {
-			ch.RRule = ruleInput(str(now))
+			ch.RRule = httpkit.RuleInput(str(now))
 		}
 	}
 	return ch, errs

@@ -71,7 +71,7 @@ func (a *App) createTokenForm(c echo.Context) error {
 // revokeTokenForm is POST /settings/tokens/{id}/revoke: one of the viewer's own tokens; any
 // other id is a 404.
 func (a *App) revokeTokenForm(c echo.Context) error {
-	row, err := a.revokeOwnToken(c)
+	row, err := a.accounts.RevokeOwnToken(c.Request().Context(), accounts.CurrentViewer(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
