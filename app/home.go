@@ -4,28 +4,11 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"intracal/app/accounts"
 )
 
 // home is the signed-in start page: My Calendar's month view.
 func (a *App) home(c echo.Context) error {
 	return a.myCalendar(c)
-}
-
-// meJSON is the answer of GET /api/v1/me.
-type meJSON struct {
-	ID       int64  `json:"id"`
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	TimeZone string `json:"timeZone"`
-	IsAdmin  bool   `json:"isAdmin"`
-}
-
-// me tells an API client who its token or session belongs to.
-func (a *App) me(c echo.Context) error {
-	v := accounts.CurrentViewer(c)
-	return c.JSON(http.StatusOK, meJSON{ID: v.UserID, Email: v.Email, Name: v.Name, TimeZone: v.TimeZone, IsAdmin: v.IsAdmin})
 }
 
 // health answers load balancers: 200 when the database answers.

@@ -203,7 +203,9 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 
 func currentUserID(t *testing.T, e *outlookEnv, b *browser) int64 {
 	t.Helper()
-	var me meJSON
+	var me struct {
+		ID int64 `json:"id"`
+	}
 	res := b.get("/api/v1/me")
 	if err := jsonDecode(res, &me); err != nil {
 		t.Fatal(err)

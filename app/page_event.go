@@ -33,7 +33,7 @@ type eventPage struct {
 	Private      bool
 	Cancelled    bool
 	Changes      []instanceChange
-	Organizer    personJSON
+	Organizer    accounts.Person
 	Attendees    []attendeeRow
 
 	MyAnswer     string // yes, no, maybe or ""

@@ -52,7 +52,7 @@ func pageSamples() map[string]any {
 		"calendar_agenda.html": agendaPage{calendarPage: agenda, Days: []agendaDay{{Label: "Monday 2 March", Today: true, Items: []chip{c}}}},
 		"event.html": eventPage{Page: signedIn, EventID: 1, Version: 2, Instance: "2026-03-02T08:00:00Z", Title: evil, Description: evil, Location: evil,
 			When: "Monday", ZoneName: "Europe/Berlin", EventWhen: "x", Repeats: evil, Recurring: true, Private: true,
-			Changes: []instanceChange{{"Title", evil}}, Organizer: personJSON{Name: evil}, Attendees: []attendeeRow{{Name: evil, Answer: "Going", Class: "ans-yes", Invited: true}},
+			Changes: []instanceChange{{"Title", evil}}, Organizer: accounts.Person{Name: evil}, Attendees: []attendeeRow{{Name: evil, Answer: "Going", Class: "ans-yes", Invited: true}},
 			MyAnswer: "yes", MyAnswerFrom: "for all dates", RSVPScopes: scopeChoices("instance"), Answers: []option{{"yes", "Yes", true}},
 			CanEdit: true, EditURL: "/events/1/edit", DayURL: "/calendar",
 			Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}},

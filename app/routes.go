@@ -2,7 +2,9 @@ package app
 
 import (
 	"github.com/labstack/echo/v4"
+
 	"intracal/app/accounts"
+	"intracal/app/api"
 	"intracal/app/httpkit"
 )
 
@@ -60,33 +62,35 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET(metricsPath, a.metrics())
 
 	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
-	api := e.Group("/api/v1", accounts.RequireUser)
-	api.GET("/me", a.me)
-	api.GET("/tokens", a.listTokensAPI)
-	api.POST("/tokens", a.createTokenAPI)
-	api.DELETE("/tokens/:id", a.revokeTokenAPI)
+	v1 := e.Group("/api/v1", accounts.RequireUser)
+	v1.GET("/me", api.Me)
+	tokens := api.NewTokens(a.tokens, a.accounts, a.now)
+	v1.GET("/tokens", tokens.List)
+	v1.POST("/tokens", tokens.Create)
+	v1.DELETE("/tokens/:id", tokens.Revoke)
 
-	events := &eventAPI{cal: a.store, people: a.people}
-	api.POST("/events", events.create)
-	api.GET("/events/:id", events.get)
-	api.PATCH("/events/:id", events.edit)
-	api.DELETE("/events/:id", events.delete)
-	api.PUT("/events/:id/rsvp", events.rsvp)
-	api.POST("/events/:id/invitations", events.invite)
-	api.GET("/occurrences", events.occurrences, a.limitListings)
+	events := api.NewEvents(a.store, a.people)
+	v1.POST("/events", events.Create)
+	v1.GET("/events/:id", events.Get)
+	v1.PATCH("/events/:id", events.Edit)
+	v1.DELETE("/events/:id", events.Delete)
+	v1.PUT("/events/:id/rsvp", events.RSVP)
+	v1.POST("/events/:id/invitations", events.Invite)
+	v1.GET("/occurrences", events.Occurrences, a.limitListings)
 
-	api.GET("/outlook/status", a.outlookStatus)
-	api.POST("/outlook/disconnect", a.outlookDisconnectAPI)
-	api.POST("/outlook/sync", a.outlookSyncAPI)
-	api.GET("/outlook/sync", a.syncStatusAPI)
+	v1.GET("/outlook/status", a.outlookStatus)
+	v1.POST("/outlook/disconnect", a.outlookDisconnectAPI)
+	v1.POST("/outlook/sync", a.outlookSyncAPI)
+	v1.GET("/outlook/sync", a.syncStatusAPI)
 
 	// The admin API: site administrators only.
-	admin := api.Group("/admin", accounts.RequireAdmin)
-	admin.GET("/properties", a.listProperties)
-	admin.GET("/properties/:name", a.getProperty)
-	admin.PUT("/properties/:name", a.putProperty)
-	admin.GET("/audit/properties", a.propertyAudit)
-	admin.GET("/audit/accounts", a.accountAuditAPI)
+	admin := v1.Group("/admin", accounts.RequireAdmin)
+	adm := api.NewAdmin(a.props, a.audit)
+	admin.GET("/properties", adm.Properties)
+	admin.GET("/properties/:name", adm.Property)
+	admin.PUT("/properties/:name", adm.PutProperty)
+	admin.GET("/audit/properties", adm.PropertyAudit)
+	admin.GET("/audit/accounts", adm.AccountAudit)
 	admin.GET("/outlook/connections", a.adminConnections)
 }
 

@@ -4,10 +4,15 @@
 package apptest
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
+	"testing"
 	"time"
+
+	"intracal/calendar"
 )
 
 // Clock is a clock that tests move by hand, so that lockouts and expiry need no sleeping.
@@ -46,4 +51,28 @@ func NoRedirects() *http.Client {
 func ReadBody(res *http.Response) string {
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// SeedDailySeries gives the calendar of person uid n endless daily series, public, begun in
+// 2025: enough of them (70) make a listing of 400 days longer than the cap.
+func SeedDailySeries(t testing.TB, cal *calendar.Store, uid int64, n int) {
+	t.Helper()
+	ctx := context.Background()
+	id, err := cal.MyCalendar(ctx, uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		e, err := calendar.NewEvent(id, uid, calendar.EventInput{
+			Title: fmt.Sprintf("Daily %02d <b>&</b>", i), Location: "Room", Description: "Every day.",
+			Start: fmt.Sprintf("2025-01-01T%02d:%02d", 6+i%12, i%60), End: fmt.Sprintf("2025-01-01T%02d:%02d", 7+i%12, i%60),
+			TimeZone: "Europe/Berlin", RRule: "FREQ=DAILY", Privacy: calendar.Public,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cal.Create(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"bufio"
@@ -15,13 +15,13 @@ import (
 	"intracal/calendar"
 )
 
-// occurrences is GET /api/v1/occurrences. The answer is written one instance at a time as it
+// Occurrences is GET /api/v1/occurrences. The answer is written one instance at a time as it
 // is built, never held whole: a 400-day listing cut at the cap is about 10 MB of JSON, and
 // held as Occurrences, their JSON form and the encoded text it took 25 MB or more a request.
 // The shape is what c.JSON wrote of {"occurrences": [...], "truncated": b}, byte for byte
 // (keys in that order, HTML characters escaped, a final newline), so that only the memory
 // changed; `?pretty` (Echo's indenting, never documented) is no longer honoured here.
-func (h *eventAPI) occurrences(c echo.Context) error {
+func (h *Events) Occurrences(c echo.Context) error {
 	v := accounts.CurrentViewer(c)
 	loc, err := time.LoadLocation(v.TimeZone)
 	if err != nil {

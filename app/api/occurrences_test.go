@@ -1,12 +1,12 @@
-package app
+package api
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,61 +16,17 @@ import (
 	"intracal/migrations/dbtest"
 )
 
-// userID finds the id of one of the harness's people.
-func (h *apiHarness) userID(email string) int64 {
-	h.t.Helper()
-	u, err := h.app.users.ByEmail(context.Background(), email)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return u.ID
-}
-
-// raw sends a GET as the person through the real router and returns the recorded answer.
-func (h *apiHarness) raw(as, path string) *httptest.ResponseRecorder {
-	h.t.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	req.Header.Set("Authorization", "Bearer "+h.tokens[as])
-	rec := httptest.NewRecorder()
-	h.app.Handler().ServeHTTP(rec, req)
-	return rec
-}
-
-// seedDailySeries gives the person n endless daily series, public, begun in 2025.
-func (h *apiHarness) seedDailySeries(email string, n int) {
-	h.t.Helper()
-	ctx := context.Background()
-	uid := h.userID(email)
-	cal, err := h.app.store.MyCalendar(ctx, uid)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	for i := range n {
-		e, err := calendar.NewEvent(cal, uid, calendar.EventInput{
-			Title: fmt.Sprintf("Daily %02d <b>&</b>", i), Location: "Room", Description: "Every day.",
-			Start: fmt.Sprintf("2025-01-01T%02d:%02d", 6+i%12, i%60), End: fmt.Sprintf("2025-01-01T%02d:%02d", 7+i%12, i%60),
-			TimeZone: "Europe/Berlin", RRule: "FREQ=DAILY", Privacy: calendar.Public,
-		})
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if err := h.app.store.Create(ctx, e); err != nil {
-			h.t.Fatal(err)
-		}
-	}
-}
-
 // The streamed listing says, byte for byte, what c.JSON said of the same instances before:
 // shape, key order, escaping and the final newline.
 func TestOccurrencesStreamedAsBefore(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		h := newAPIHarness(t, db)
+		h := newHarness(t, db)
 		ev := h.mustDo("alice@example.com", "POST", "/api/v1/events", map[string]any{
 			"title": "Standup <team> & co", "start": "2026-03-02T09:00:00", "end": "2026-03-02T09:15:00",
 			"timeZone": "Europe/Berlin", "rrule": "FREQ=WEEKLY;BYDAY=MO;COUNT=5",
 			"invitees": []map[string]any{{"email": "bob@example.com"}},
 		}, http.StatusCreated)
-		path := "/api/v1/events/" + itoa(int(ev["id"].(float64)))
+		path := "/api/v1/events/" + strconv.Itoa(int(ev["id"].(float64)))
 		h.mustDo("alice@example.com", "PATCH", path+"?scope=instance&instance=2026-03-16T08:00:00Z",
 			map[string]any{"title": "Standup moved", "location": "Room 4", "version": 1}, http.StatusOK)
 		h.mustDo("bob@example.com", "PUT", path+"/rsvp", map[string]any{"response": "maybe"}, http.StatusOK)
@@ -88,7 +44,7 @@ func TestOccurrencesStreamedAsBefore(t *testing.T) {
 			bob := calendar.Viewer{UserID: h.userID("bob@example.com")}
 			from, _ := parseBound(q[5:15], "from", mustZone(t, "Europe/Berlin"))
 			to, _ := parseBound(q[19:], "to", mustZone(t, "Europe/Berlin"))
-			occ, truncated, err := h.app.store.Occurrences(ctx, bob, calendar.Query{From: from, To: to})
+			occ, truncated, err := h.cal.Occurrences(ctx, bob, calendar.Query{From: from, To: to})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +52,7 @@ func TestOccurrencesStreamedAsBefore(t *testing.T) {
 			for _, o := range occ {
 				ids = append(ids, o.OrganizerID)
 			}
-			people, err := h.app.people.ByIDs(ctx, ids)
+			people, err := h.people.ByIDs(ctx, ids)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,12 +98,12 @@ func (w *writeSizes) Write(p []byte) (int, error) {
 // A listing cut at the cap (about 9 MB of JSON) reaches the client in pieces of the stream
 // buffer, never as one answer held whole, and still says it was cut.
 func TestOccurrencesAnswerIsStreamed(t *testing.T) {
-	h := newAPIHarness(t, dbtest.SQLite(t))
+	h := newHarness(t, dbtest.SQLite(t))
 	h.seedDailySeries("alice@example.com", 70) // 70 x 400 days > the cap
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/occurrences?from=2026-01-01&to=2027-02-05", nil)
 	req.Header.Set("Authorization", "Bearer "+h.tokens["alice@example.com"])
 	w := &writeSizes{ResponseRecorder: httptest.NewRecorder()}
-	h.app.Handler().ServeHTTP(w, req)
+	h.e.ServeHTTP(w, req)
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", w.Code, w.Body.String())
 	}

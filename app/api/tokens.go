@@ -1,16 +1,30 @@
-package app
+package api
 
 import (
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
 	"intracal/app/accounts"
 	"intracal/app/httpkit"
 )
 
 // The caller's own personal API tokens: list, create (the secret is in that answer only),
 // revoke. Someone else's token is a 404, as a missing one.
+
+// Tokens serves the caller's own personal API tokens.
+type Tokens struct {
+	tokens   *accounts.Tokens
+	accounts *accounts.Lifecycle
+	now      func() time.Time
+}
+
+// NewTokens is the token API on the token store and the account lifecycle that issues and
+// revokes tokens with their audit; now tells which tokens have expired.
+func NewTokens(tokens *accounts.Tokens, lifecycle *accounts.Lifecycle, now func() time.Time) *Tokens {
+	return &Tokens{tokens: tokens, accounts: lifecycle, now: now}
+}
 
 // tokenJSON is a token in API answers: never its secret or hash.
 type tokenJSON struct {
@@ -23,9 +37,9 @@ type tokenJSON struct {
 	Expired    bool       `json:"expired"`
 }
 
-func (a *App) tokenToJSON(r accounts.Token) tokenJSON {
+func (h *Tokens) tokenToJSON(r accounts.Token) tokenJSON {
 	return tokenJSON{ID: r.ID, Name: r.Name, Prefix: r.Shown(), CreatedAt: r.CreatedAt.UTC(),
-		LastUsedAt: utcTime(r.LastUsedAt), ExpiresAt: utcTime(r.ExpiresAt), Expired: r.Expired(a.now())}
+		LastUsedAt: utcTime(r.LastUsedAt), ExpiresAt: utcTime(r.ExpiresAt), Expired: r.Expired(h.now())}
 }
 
 func utcTime(t *time.Time) *time.Time {
@@ -36,15 +50,15 @@ func utcTime(t *time.Time) *time.Time {
 	return &u
 }
 
-// listTokensAPI is GET /api/v1/tokens.
-func (a *App) listTokensAPI(c echo.Context) error {
-	rows, err := a.tokens.List(c.Request().Context(), accounts.CurrentViewer(c).UserID)
+// List is GET /api/v1/tokens.
+func (h *Tokens) List(c echo.Context) error {
+	rows, err := h.tokens.List(c.Request().Context(), accounts.CurrentViewer(c).UserID)
 	if err != nil {
 		return err
 	}
 	out := make([]tokenJSON, len(rows))
 	for i, r := range rows {
-		out[i] = a.tokenToJSON(r)
+		out[i] = h.tokenToJSON(r)
 	}
 	return c.JSON(http.StatusOK, map[string][]tokenJSON{"tokens": out})
 }
@@ -61,8 +75,8 @@ type createdTokenJSON struct {
 	Token string `json:"token"`
 }
 
-// createTokenAPI is POST /api/v1/tokens.
-func (a *App) createTokenAPI(c echo.Context) error {
+// Create is POST /api/v1/tokens.
+func (h *Tokens) Create(c echo.Context) error {
 	var in tokenCreateJSON
 	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
@@ -75,21 +89,21 @@ func (a *App) createTokenAPI(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
-	owner, err := a.accounts.Live(ctx, v.UserID)
+	owner, err := h.accounts.Live(ctx, v.UserID)
 	if err != nil {
 		return err
 	}
-	token, row, err := a.accounts.CreateToken(ctx, v, owner, in.Name, days)
+	token, row, err := h.accounts.CreateToken(ctx, v, owner, in.Name, days)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, createdTokenJSON{tokenJSON: a.tokenToJSON(row), Token: token})
+	return c.JSON(http.StatusCreated, createdTokenJSON{tokenJSON: h.tokenToJSON(row), Token: token})
 }
 
-// revokeTokenAPI is DELETE /api/v1/tokens/{id}: 204, or 404 for a token that is not the
+// Revoke is DELETE /api/v1/tokens/{id}: 204, or 404 for a token that is not the
 // caller's or is gone.
-func (a *App) revokeTokenAPI(c echo.Context) error {
-	if _, err := a.accounts.RevokeOwnToken(c.Request().Context(), accounts.CurrentViewer(c), c.Param("id")); err != nil {
+func (h *Tokens) Revoke(c echo.Context) error {
+	if _, err := h.accounts.RevokeOwnToken(c.Request().Context(), accounts.CurrentViewer(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -1,7 +1,10 @@
-package app
+package api
 
 import (
+	"context"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
 	"intracal/app/httpkit"
@@ -180,4 +183,65 @@ func instantString(t time.Time, allDay, isEnd bool) string {
 		return t.UTC().Format("2006-01-02")
 	}
 	return t.Format(time.RFC3339)
+}
+
+// respond answers with the event (already filtered for the viewer) as JSON.
+func (h *Events) respond(c echo.Context, status int, e *calendar.Event, v accounts.Viewer) error {
+	out, err := h.eventJSON(c.Request().Context(), e, v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
+}
+
+// eventJSON renders an event (already filtered for the viewer) with its people.
+func (h *Events) eventJSON(ctx context.Context, e *calendar.Event, v accounts.Viewer) (eventJSON, error) {
+	ids := []int64{e.OrganizerID}
+	for _, in := range e.Invitations {
+		ids = append(ids, in.UserID)
+	}
+	for _, r := range e.RSVPs {
+		ids = append(ids, r.UserID)
+	}
+	people, err := h.people.ByIDs(ctx, ids)
+	if err != nil {
+		return eventJSON{}, err
+	}
+	out := eventJSON{
+		ID: e.ID, Version: e.Version, CalendarID: e.CalendarID, Organizer: people[e.OrganizerID],
+		Privacy: string(e.Privacy), Recurring: e.IsRecurring(), InstanceOnly: e.InstanceOnly(v.CalendarViewer()),
+		Segments: []segmentJSON{}, Overrides: []overrideJSON{}, Invitations: []invitationJSON{}, RSVPs: []answerJSON{},
+		CreatedAt: utcString(e.CreatedAt), UpdatedAt: utcString(e.UpdatedAt),
+	}
+	for _, s := range e.Segments {
+		sj := segmentJSON{TimeZone: s.TimeZone, AllDay: s.AllDay, Title: s.Title, Description: s.Description, Location: s.Location}
+		if s.Rule != nil {
+			sj.RRule = s.Rule.String()
+		}
+		first := s.Start
+		if f, ok := s.Schedule().FirstStart(); ok {
+			first = f
+		}
+		sj.FirstStart = utcString(first)
+		if s.AllDay {
+			sj.Start = s.Start.Format("2006-01-02")
+			sj.End = s.Start.Add(s.Duration).AddDate(0, 0, -1).Format("2006-01-02")
+		} else {
+			sj.Start = s.Start.Format(wallFormat)
+			sj.End = s.Start.Add(s.Duration).Format(wallFormat)
+		}
+		out.Segments = append(out.Segments, sj)
+	}
+	for _, o := range e.Overrides {
+		out.Overrides = append(out.Overrides, overrideJSON{OriginalStart: utcString(o.OriginalStart), Cancelled: o.Cancelled,
+			Title: o.Title, Description: o.Description, Location: o.Location, Start: optUTC(o.Start), End: optUTC(o.End)})
+	}
+	for _, in := range e.Invitations {
+		out.Invitations = append(out.Invitations, invitationJSON{personJSON: people[in.UserID], Instance: optUTC(in.Instance)})
+	}
+	for _, r := range e.RSVPs {
+		out.RSVPs = append(out.RSVPs, answerJSON{personJSON: people[r.UserID], Scope: string(r.Scope),
+			Instance: optUTC(r.Instance), Response: string(r.Response)})
+	}
+	return out, nil
 }
