@@ -39,6 +39,7 @@ type App struct {
 	auth     *accounts.Authenticator
 	pages    *view.Renderer
 	flash    view.Flash
+	frame    view.Frame
 	props    *properties.Store
 	audit    *accounts.Audit
 	outlook  *outlookFeature
@@ -116,6 +117,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.flash = view.NewFlash(cfg.SecureCookies())
+	a.frame = view.NewFrame(a.flash, a.outlookPanelFor)
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil

@@ -116,11 +116,7 @@ func (t outlookTargets) Connected(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(list))
-	for i, c := range list {
-		ids[i] = c.UserID
-	}
-	return t.a.users.ActiveIDs(ctx, ids)
+	return t.a.users.ActiveIDs(ctx, outlooksync.UserIDs(list))
 }
 
 func (t outlookTargets) Graph(ctx context.Context, userID int64) (outlooksync.Graph, error) {

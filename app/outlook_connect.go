@@ -139,13 +139,13 @@ func (a *App) outlookCallback(c echo.Context) error {
 	err = a.outlook.conns.Connect(ctx, v.UserID, acct, tenant, tok)
 	if errors.Is(err, outlooksync.ErrAccountTaken) {
 		return a.outlookMessage(c, http.StatusConflict, "This Outlook account is connected to someone else",
-			"The Outlook account "+accountLabel(acct)+" is already connected to another person's My Calendar on this site. Each Outlook account can be connected to one person only."+again)
+			"The Outlook account "+acct.Label()+" is already connected to another person's My Calendar on this site. Each Outlook account can be connected to one person only."+again)
 	}
 	if err != nil {
 		return err
 	}
-	a.log.Info("outlook connected", "user", v.UserID, "account", accountLabel(acct))
-	a.flash.Set(c, "My Calendar is now connected to Outlook ("+accountLabel(acct)+").")
+	a.log.Info("outlook connected", "user", v.UserID, "account", acct.Label())
+	a.flash.Set(c, "My Calendar is now connected to Outlook ("+acct.Label()+").")
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
 
@@ -193,10 +193,3 @@ func (a *App) outlookExchangeFailed(c echo.Context, err error, again string) err
 }
 
 func isTenantID(t string) bool { return properties.IsGUID(t) }
-
-func accountLabel(acct outlooksync.Account) string {
-	if acct.Mail != "" {
-		return acct.Mail
-	}
-	return acct.UserPrincipalName
-}

@@ -33,7 +33,7 @@ func (a *App) outlookPanelFor(c echo.Context) func() *view.OutlookPanel {
 			a.log.Warn("outlook panel: read connection", "user", v.UserID, "err", err)
 			return nil
 		}
-		p.State, p.Account, p.LastError = string(conn.State), accountLabel(conn.Account), conn.LastError
+		p.State, p.Account, p.LastError = string(conn.State), conn.Account.Label(), conn.LastError
 		if conn.LastSyncAt != nil {
 			p.LastSync = conn.LastSyncAt.In(v.Location()).Format("Mon 2 Jan 2006, 15:04")
 		}

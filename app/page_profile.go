@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,23 +25,10 @@ type profilePage struct {
 	PasswordErrors map[string]string // by field: current, password, confirm
 	HasPassword    bool              // false: the account signs in some other way
 
-	Tokens      []tokenRow
+	Tokens      []view.TokenRow
 	TokenForm   tokenForm
 	TokenErrors map[string]string // by field: name, expiresInDays
 	NewToken    string            // the secret of the token just created, shown this once
-}
-
-// tokenRow is a token as the settings page and the Control Panel list it.
-type tokenRow struct {
-	ID       int64
-	Name     string
-	Prefix   string
-	Created  string
-	LastUsed string // "never" when unused
-	Expires  string // "never" when it does not expire
-	Expired  bool
-	// RevokeURL is where its Revoke form posts.
-	RevokeURL string
 }
 
 // tokenForm is what the new-token form was sent with, to show it again with its errors.
@@ -59,27 +45,6 @@ func tokenDayChoices(chosen string) []option {
 		opts[i].Selected = opts[i].Value == chosen
 	}
 	return opts
-}
-
-// tokenRows turns tokens into rows in the viewer's zone.
-//
-// base is the path the tokens' revoke forms post under (base/ID/revoke).
-func (a *App) tokenRows(rows []accounts.Token, loc *time.Location, base string) []tokenRow {
-	const layout = "2 Jan 2006 15:04"
-	out := make([]tokenRow, len(rows))
-	for i, r := range rows {
-		t := tokenRow{ID: r.ID, Name: r.Name, Prefix: r.Shown(), Created: r.CreatedAt.In(loc).Format(layout),
-			LastUsed: "never", Expires: "never", Expired: r.Expired(a.now()),
-			RevokeURL: base + "/" + strconv.FormatInt(r.ID, 10) + "/revoke"}
-		if r.LastUsedAt != nil {
-			t.LastUsed = r.LastUsedAt.In(loc).Format(layout)
-		}
-		if r.ExpiresAt != nil {
-			t.Expires = r.ExpiresAt.In(loc).Format(layout)
-		}
-		out[i] = t
-	}
-	return out
 }
 
 // showProfile shows the viewer's settings.
@@ -109,7 +74,7 @@ func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error)
 	if err != nil {
 		return p, err
 	}
-	p.Tokens = a.tokenRows(rows, v.Location(), "/settings/tokens")
+	p.Tokens = view.TokenRows(rows, v.Location(), a.now(), "/settings/tokens")
 	return p, nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/api"
+	"intracal/app/controlpanel"
 	"intracal/app/httpkit"
 )
 
@@ -38,19 +39,23 @@ func (a *App) routes(e *echo.Echo) {
 
 	// Control Panel: site administrators only, pages and forms alike.
 	cp := e.Group("/cp", accounts.RequireAdmin)
-	cp.GET("", a.cpHome)
-	cp.GET("/general", a.cpGeneral)
-	cp.POST("/general", a.cpGeneralSave)
-	cp.GET("/properties", a.cpProperties)
-	cp.POST("/properties/:name", a.cpPropertySave)
-	cp.GET("/connections", a.cpConnections)
-	cp.GET("/people", a.cpPeople)
-	cp.GET("/people/:id", a.cpPerson)
-	cp.POST("/people/:id/disable", a.cpPersonDisable)
-	cp.POST("/people/:id/enable", a.cpPersonEnable)
-	cp.POST("/people/:id/password", a.cpPersonResetPassword)
-	cp.POST("/people/:id/delete", a.cpPersonDelete)
-	cp.POST("/people/:id/tokens/:token/revoke", a.cpPersonRevokeToken)
+	cp.GET("", controlpanel.Home)
+	general := controlpanel.NewGeneral(a.pages, a.frame, a.props)
+	cp.GET("/general", general.Show)
+	cp.POST("/general", general.Save)
+	props := controlpanel.NewProperties(a.pages, a.frame, a.props)
+	cp.GET("/properties", props.List)
+	cp.POST("/properties/:name", props.Save)
+	conns := controlpanel.NewConnections(a.pages, a.frame, a.outlook.conns, a.users, a.props)
+	cp.GET("/connections", conns.List)
+	people := controlpanel.NewPeople(a.pages, a.frame, a.users, a.tokens, a.audit, a.accounts, a.now)
+	cp.GET("/people", people.List)
+	cp.GET("/people/:id", people.Show)
+	cp.POST("/people/:id/disable", people.Disable)
+	cp.POST("/people/:id/enable", people.Enable)
+	cp.POST("/people/:id/password", people.ResetPassword)
+	cp.POST("/people/:id/delete", people.Delete)
+	cp.POST("/people/:id/tokens/:token/revoke", people.RevokeToken)
 
 	// Connect to Outlook and the sync page. The callback needs the session that started the
 	// sign-in; /metrics has its own bearer token (CALENDAR_METRICS_TOKEN), not a person's.

@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"intracal/calendar"
 )
@@ -74,5 +78,54 @@ func SeedDailySeries(t testing.TB, cal *calendar.Store, uid int64, n int) {
 		if err := cal.Create(ctx, e); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// Renderer is what EveryPageRenders needs of the app's renderer (view.Renderer).
+type Renderer interface {
+	PageNames() []string
+	Render(c echo.Context, status int, name string, data any) error
+}
+
+// EveryPageRenders renders each page that owns says is the caller's with its sample data
+// (keyed by template name; "name#variant" adds a variant) and checks it is a whole page that
+// links the stylesheet and escapes the samples' "<b>Berg</b>". An owned page without a sample
+// fails, so a new template cannot ship without being rendered once.
+func EveryPageRenders(t *testing.T, r Renderer, samples map[string]any, owns func(name string) bool) {
+	t.Helper()
+	var names []string
+	for _, name := range r.PageNames() {
+		if owns(name) {
+			names = append(names, name)
+		}
+	}
+	for k := range samples {
+		if strings.Contains(k, "#") {
+			names = append(names, k)
+		}
+	}
+	for _, key := range names {
+		name, _, _ := strings.Cut(key, "#")
+		t.Run(key, func(t *testing.T) {
+			data, ok := samples[key]
+			if !ok {
+				t.Fatalf("no sample data for %s: add it to pageSamples", name)
+			}
+			rec := httptest.NewRecorder()
+			c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)
+			if err := r.Render(c, http.StatusOK, name, data); err != nil {
+				t.Fatal(err)
+			}
+			body := rec.Body.String()
+			if !strings.HasPrefix(body, "<!doctype html>") || !strings.Contains(body, "</html>") {
+				t.Errorf("%s is not a whole page:\n%s", name, body)
+			}
+			if strings.Contains(body, "<b>Berg</b>") {
+				t.Errorf("%s does not escape text: <b> came out as markup", key)
+			}
+			if !strings.Contains(body, "/static/style.css?v=") {
+				t.Errorf("%s does not link the stylesheet", name)
+			}
+		})
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package controlpanel
 
 import (
 	"errors"
@@ -11,23 +11,24 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/properties"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
 // auditShown is how many property changes the System Properties page lists.
 const auditShown = 50
 
-// cpPropertiesPage is the data of cp_properties.html: System > System Properties.
-type cpPropertiesPage struct {
-	cpPage
+// propertiesPage is the data of cp_properties.html: System > System Properties.
+type propertiesPage struct {
+	page
 	Query      string
-	Properties []cpProperty
-	Audit      []cpAuditRow
+	Properties []propertyRow
+	Audit      []auditRow
 }
 
-// cpProperty is one property with its own form. A secret's value is never here: only whether
+// propertyRow is one property with its own form. A secret's value is never here: only whether
 // it is set and when.
-type cpProperty struct {
+type propertyRow struct {
 	Name        string
 	Description string
 	Kind        string // bool, guid, secret
@@ -39,7 +40,7 @@ type cpProperty struct {
 	Anchor      string
 }
 
-type cpAuditRow struct {
+type auditRow struct {
 	When     string
 	Actor    string
 	Property string
@@ -47,27 +48,39 @@ type cpAuditRow struct {
 	Value    string // empty for a secret
 }
 
-// cpProperties lists the properties whose name contains ?q=, each editable on its own.
-func (a *App) cpProperties(c echo.Context) error {
-	p, err := a.cpPropertiesPage(c, c.QueryParam("q"), "", "", "")
+// Properties is System > System Properties: each property editable on its own, and the
+// audit of their changes.
+type Properties struct {
+	frame
+	props *properties.Store
+}
+
+// NewProperties is the System Properties page.
+func NewProperties(pages *view.Renderer, fr view.Frame, props *properties.Store) *Properties {
+	return &Properties{frame: frame{pages, fr}, props: props}
+}
+
+// List is GET /cp/properties[?q=]: it lists the properties whose name contains ?q=, each editable on its own.
+func (h *Properties) List(c echo.Context) error {
+	p, err := h.propertiesPage(c, c.QueryParam("q"), "", "", "")
 	if err != nil {
 		return err
 	}
-	return a.pages.Render(c, http.StatusOK, "cp_properties.html", p)
+	return h.pages.Render(c, http.StatusOK, "cp_properties.html", p)
 }
 
-// cpPropertiesPage builds the page; failed names the property whose form came back with msg
+// propertiesPage builds the page; failed names the property whose form came back with msg
 // and the value typed (never for a secret).
-func (a *App) cpPropertiesPage(c echo.Context, query, failed, typed, msg string) (cpPropertiesPage, error) {
+func (h *Properties) propertiesPage(c echo.Context, query, failed, typed, msg string) (propertiesPage, error) {
 	ctx := c.Request().Context()
 	loc := accounts.CurrentViewer(c).Location()
-	p := cpPropertiesPage{cpPage: a.cpPageFor(c, "System Properties", "/cp/properties"), Query: strings.TrimSpace(query)}
-	list, err := a.props.List(ctx, p.Query)
+	p := propertiesPage{page: h.pageFor(c, "System Properties", "/cp/properties"), Query: strings.TrimSpace(query)}
+	list, err := h.props.List(ctx, p.Query)
 	if err != nil {
 		return p, err
 	}
 	for _, pv := range list {
-		cp := cpProperty{Name: pv.Name, Description: pv.Description, Kind: string(pv.Kind), Value: pv.Value,
+		cp := propertyRow{Name: pv.Name, Description: pv.Description, Kind: string(pv.Kind), Value: pv.Value,
 			Default: pv.Default, Set: pv.Set, Changed: changedText(pv, loc), Anchor: "prop-" + pv.Name}
 		if pv.IsSecret() {
 			cp.Value = ""
@@ -80,12 +93,12 @@ func (a *App) cpPropertiesPage(c echo.Context, query, failed, typed, msg string)
 		}
 		p.Properties = append(p.Properties, cp)
 	}
-	audit, err := a.props.Audit(ctx, auditShown)
+	audit, err := h.props.Audit(ctx, auditShown)
 	if err != nil {
 		return p, err
 	}
 	for _, ch := range audit {
-		row := cpAuditRow{When: ch.ChangedAt.In(loc).Format("2 Jan 2006 15:04"), Actor: ch.Actor, Property: ch.Property, Action: ch.Action}
+		row := auditRow{When: ch.ChangedAt.In(loc).Format("2 Jan 2006 15:04"), Actor: ch.Actor, Property: ch.Property, Action: ch.Action}
 		if ch.Value != nil {
 			row.Value = *ch.Value
 		}
@@ -94,28 +107,28 @@ func (a *App) cpPropertiesPage(c echo.Context, query, failed, typed, msg string)
 	return p, nil
 }
 
-// cpPropertySave stores one property. A value that is not valid comes back next to its field;
+// Save is POST /cp/properties/{name}: it stores one property. A value that is not valid comes back next to its field;
 // the secret is write-only, so its field is always empty and "clear" removes it.
-func (a *App) cpPropertySave(c echo.Context) error {
+func (h *Properties) Save(c echo.Context) error {
 	name := c.Param("name")
 	value := c.FormValue("value")
 	if c.FormValue("clear") != "" {
 		value = ""
 	}
 	query := c.FormValue("q")
-	err := a.props.Set(c.Request().Context(), accounts.CurrentViewer(c), name, value)
+	err := h.props.Set(c.Request().Context(), accounts.CurrentViewer(c), name, value)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) {
-		p, perr := a.cpPropertiesPage(c, query, name, value, invalid.Fields[name])
+		p, perr := h.propertiesPage(c, query, name, value, invalid.Fields[name])
 		if perr != nil {
 			return perr
 		}
-		return a.pages.Render(c, http.StatusUnprocessableEntity, "cp_properties.html", p)
+		return h.pages.Render(c, http.StatusUnprocessableEntity, "cp_properties.html", p)
 	}
 	if err != nil {
 		return err
 	}
-	a.flash.Set(c, name+" saved.")
+	h.flash(c, name+" saved.")
 	back := "/cp/properties"
 	if query != "" {
 		back += "?" + url.Values{"q": {query}}.Encode()
