@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"intracal/app/accounts"
@@ -35,6 +34,7 @@ type App struct {
 	sessions *accounts.Sessions
 	tokens   *accounts.Tokens
 	throttle *accounts.Throttle
+	signIn   *accounts.SignIn
 	accounts *accounts.Lifecycle
 	auth     *accounts.Authenticator
 	pages    *view.Renderer
@@ -48,9 +48,6 @@ type App struct {
 
 	echo *echo.Echo
 	now  func() time.Time
-	// dummyHash is compared against when a login names no user, so that the answer takes as
-	// long as for a real account and does not tell which addresses exist.
-	dummyHash []byte
 
 	mu         sync.Mutex
 	background []backgroundJob
@@ -110,7 +107,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	for _, opt := range opts {
 		opt(a)
 	}
-	if a.dummyHash, err = bcrypt.GenerateFromPassword([]byte(accounts.RandomToken()), a.users.Cost); err != nil {
+	if a.signIn, err = accounts.NewSignIn(a.users, a.sessions, a.throttle, log); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	if a.pages, err = view.NewRenderer(); err != nil {
