@@ -7,6 +7,7 @@ import (
 	"intracal/app/api"
 	"intracal/app/controlpanel"
 	"intracal/app/httpkit"
+	"intracal/app/pages"
 )
 
 // routes is the one route table of the web app. Permissions are applied here, where each
@@ -15,27 +16,31 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/static/*", a.pages.ServeStatic)
 	e.GET("/healthz", a.health)
 
-	e.GET("/login", a.loginForm)
-	e.POST("/login", a.login)
-	e.POST("/logout", a.logout, accounts.RequireUser)
+	login := pages.NewLogin(a.pages, a.frame, a.signIn, a.sessions, a.auth)
+	e.GET("/login", login.Form)
+	e.POST("/login", login.SignIn)
+	e.POST("/logout", login.SignOut, accounts.RequireUser)
 
-	e.GET("/", a.home, accounts.RequireUser)
+	cal := pages.NewCalendar(a.pages, a.frame, a.store, a.now)
+	e.GET("/", cal.Show, accounts.RequireUser)
 
 	// My Calendar, the event pages and the settings: forms POST with the CSRF token.
-	e.GET("/calendar", a.myCalendar, accounts.RequireUser, a.limitListings)
-	e.GET("/events/new", a.newEvent, accounts.RequireUser)
-	e.POST("/events/new", a.createEvent, accounts.RequireUser)
-	e.GET("/events/:id", a.showEvent, accounts.RequireUser)
-	e.GET("/events/:id/edit", a.editEvent, accounts.RequireUser)
-	e.POST("/events/:id/edit", a.saveEvent, accounts.RequireUser)
-	e.POST("/events/:id/rsvp", a.rsvpEvent, accounts.RequireUser)
-	e.POST("/events/:id/delete", a.deleteEvent, accounts.RequireUser)
-	e.POST("/events/:id/invite", a.inviteToEvent, accounts.RequireUser)
-	e.GET("/settings", a.showProfile, accounts.RequireUser)
-	e.POST("/settings", a.saveProfile, accounts.RequireUser)
-	e.POST("/settings/password", a.changePasswordForm, accounts.RequireUser)
-	e.POST("/settings/tokens", a.createTokenForm, accounts.RequireUser)
-	e.POST("/settings/tokens/:id/revoke", a.revokeTokenForm, accounts.RequireUser)
+	e.GET("/calendar", cal.Show, accounts.RequireUser, a.limitListings)
+	events := pages.NewEvents(a.pages, a.frame, a.store, a.users, a.people, a.now)
+	e.GET("/events/new", events.New, accounts.RequireUser)
+	e.POST("/events/new", events.Create, accounts.RequireUser)
+	e.GET("/events/:id", events.Show, accounts.RequireUser)
+	e.GET("/events/:id/edit", events.Edit, accounts.RequireUser)
+	e.POST("/events/:id/edit", events.Save, accounts.RequireUser)
+	e.POST("/events/:id/rsvp", events.RSVP, accounts.RequireUser)
+	e.POST("/events/:id/delete", events.Delete, accounts.RequireUser)
+	e.POST("/events/:id/invite", events.Invite, accounts.RequireUser)
+	settings := pages.NewSettings(a.pages, a.frame, a.users, a.tokens, a.accounts, a.now)
+	e.GET("/settings", settings.Show, accounts.RequireUser)
+	e.POST("/settings", settings.Save, accounts.RequireUser)
+	e.POST("/settings/password", settings.ChangePassword, accounts.RequireUser)
+	e.POST("/settings/tokens", settings.CreateToken, accounts.RequireUser)
+	e.POST("/settings/tokens/:id/revoke", settings.RevokeToken, accounts.RequireUser)
 
 	// Control Panel: site administrators only, pages and forms alike.
 	cp := e.Group("/cp", accounts.RequireAdmin)
@@ -74,14 +79,14 @@ func (a *App) routes(e *echo.Echo) {
 	v1.POST("/tokens", tokens.Create)
 	v1.DELETE("/tokens/:id", tokens.Revoke)
 
-	events := api.NewEvents(a.store, a.people)
-	v1.POST("/events", events.Create)
-	v1.GET("/events/:id", events.Get)
-	v1.PATCH("/events/:id", events.Edit)
-	v1.DELETE("/events/:id", events.Delete)
-	v1.PUT("/events/:id/rsvp", events.RSVP)
-	v1.POST("/events/:id/invitations", events.Invite)
-	v1.GET("/occurrences", events.Occurrences, a.limitListings)
+	eventAPI := api.NewEvents(a.store, a.people)
+	v1.POST("/events", eventAPI.Create)
+	v1.GET("/events/:id", eventAPI.Get)
+	v1.PATCH("/events/:id", eventAPI.Edit)
+	v1.DELETE("/events/:id", eventAPI.Delete)
+	v1.PUT("/events/:id/rsvp", eventAPI.RSVP)
+	v1.POST("/events/:id/invitations", eventAPI.Invite)
+	v1.GET("/occurrences", eventAPI.Occurrences, a.limitListings)
 
 	v1.GET("/outlook/status", a.outlookStatus)
 	v1.POST("/outlook/disconnect", a.outlookDisconnectAPI)

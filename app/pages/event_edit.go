@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"errors"
@@ -28,11 +28,11 @@ func editScope(s string, recurring bool) (calendar.Scope, error) {
 	return "", echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
 }
 
-// editEvent shows the full-page edit of the instance named by ?instance= with the scope of
+// Edit shows the full-page edit of the instance named by ?instance= with the scope of
 // ?scope=. The scope radio buttons at the top reload this page with the values of the chosen
 // scope (a GET form, so it works without JavaScript).
-func (a *App) editEvent(c echo.Context) error {
-	le, err := a.loadEvent(c, c.QueryParam("instance"))
+func (h *Events) Edit(c echo.Context) error {
+	le, err := h.loadEvent(c, c.QueryParam("instance"))
 	if err != nil {
 		return err
 	}
@@ -48,16 +48,16 @@ func (a *App) editEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.renderEventForm(c, http.StatusOK, a.editPage(c, le, scope, f))
+	return h.renderEventForm(c, http.StatusOK, h.editPage(c, le, scope, f))
 }
 
 // editPage is the form page of an edit.
-func (a *App) editPage(c echo.Context, le loadedEvent, scope calendar.Scope, f eventForm) eventFormPage {
+func (h *Events) editPage(c echo.Context, le loadedEvent, scope calendar.Scope, f eventForm) eventFormPage {
 	e := le.full
 	loc := accounts.CurrentViewer(c).Location()
 	inst := le.orig.Format("2006-01-02T15:04:05Z07:00")
 	p := eventFormPage{
-		Page:          a.page(c, "Edit "+le.instance.Title),
+		Page:          h.page(c, "Edit "+le.instance.Title),
 		Heading:       "Edit event",
 		Action:        eventURL(e.ID) + "/edit",
 		CancelURL:     instanceURL(e.ID, le.orig),
@@ -78,11 +78,11 @@ func (a *App) editPage(c echo.Context, le loadedEvent, scope calendar.Scope, f e
 	return p
 }
 
-// saveEvent applies the edit form with its scope. Only what the person changed is sent to the
+// Save applies the edit form with its scope. Only what the person changed is sent to the
 // calendar; a form with mistakes comes back with messages next to the fields, and a change
 // made meanwhile by someone else is reported instead of being overwritten.
-func (a *App) saveEvent(c echo.Context) error {
-	le, err := a.loadEvent(c, c.FormValue("instance"))
+func (h *Events) Save(c echo.Context) error {
+	le, err := h.loadEvent(c, c.FormValue("instance"))
 	if err != nil {
 		return err
 	}
@@ -111,13 +111,13 @@ func (a *App) saveEvent(c echo.Context) error {
 		f.Repeat, f.AllDay = base.Repeat, base.AllDay
 	}
 	again := func(status int, fields map[string]string, msg string) error {
-		p := a.editPage(c, le, scope, f)
+		p := h.editPage(c, le, scope, f)
 		p.Version = version
 		p.Errors, p.FormError = formErrors(fields)
 		if msg != "" {
 			p.FormError = msg
 		}
-		return a.renderEventForm(c, status, p)
+		return h.renderEventForm(c, status, p)
 	}
 	ch, errs := f.change(base, scope)
 	if len(errs) > 0 {
@@ -125,10 +125,10 @@ func (a *App) saveEvent(c echo.Context) error {
 	}
 	back := instanceURL(le.full.ID, le.orig)
 	if ch.IsZero() {
-		a.flash.Set(c, "Nothing was changed.")
+		h.flash(c, "Nothing was changed.")
 		return c.Redirect(http.StatusSeeOther, back)
 	}
-	saved, res, err := a.store.Edit(c.Request().Context(), cv, le.full.ID, &version, scope, le.orig, ch)
+	saved, res, err := h.cal.Edit(c.Request().Context(), cv, le.full.ID, &version, scope, le.orig, ch)
 	var (
 		invalid  *calendar.ValidationError
 		conflict *calendar.ConflictError
@@ -148,7 +148,7 @@ func (a *App) saveEvent(c echo.Context) error {
 	if res.DroppedOverrides > 0 {
 		msg += " " + strconv.Itoa(res.DroppedOverrides) + " changed dates no longer exist under the new repeat pattern and were dropped."
 	}
-	a.flash.Set(c, withAdjustments(msg, httpkit.ChangeAdjustments(ch, scope, le.orig, saved)))
+	h.flash(c, withAdjustments(msg, httpkit.ChangeAdjustments(ch, scope, le.orig, saved)))
 	// A series change of time or pattern moves the instances' keys: open the instance on the
 	// same date if there still is one, else the event's next. An instance keeps its key.
 	if scope != calendar.ScopeInstance && (ch.Start != nil || ch.TimeZone != nil || ch.RRule != nil || ch.AllDay != nil) {

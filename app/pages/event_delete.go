@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -10,10 +10,10 @@ import (
 	"intracal/calendar"
 )
 
-// deleteEvent deletes this instance, this and following, or the whole event (the options the
+// Delete deletes this instance, this and following, or the whole event (the options the
 // details page offers), then returns to the calendar at the instance's date.
-func (a *App) deleteEvent(c echo.Context) error {
-	le, err := a.loadEvent(c, c.FormValue("instance"))
+func (h *Events) Delete(c echo.Context) error {
+	le, err := h.loadEvent(c, c.FormValue("instance"))
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (a *App) deleteEvent(c echo.Context) error {
 		expect = &n
 	}
 	cv := accounts.CurrentViewer(c).CalendarViewer()
-	whole, err := a.store.Delete(c.Request().Context(), cv, le.full.ID, expect, scope, le.orig)
+	whole, err := h.cal.Delete(c.Request().Context(), cv, le.full.ID, expect, scope, le.orig)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (a *App) deleteEvent(c echo.Context) error {
 	if whole && scope != calendar.ScopeAll {
 		msg = "Deleted the event “" + le.instance.Title + "”: it had no other instances."
 	}
-	a.flash.Set(c, msg)
+	h.flash(c, msg)
 	first, _ := daySpan(le.instance, accounts.CurrentViewer(c).Location())
 	return c.Redirect(http.StatusSeeOther, calendarURL(viewMonth, first))
 }

@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -23,9 +23,9 @@ type agendaDay struct {
 }
 
 // agendaView lists the instances of the four weeks from day on, day by day, skipping empty days.
-func (a *App) agendaView(c echo.Context, cc calContext, day time.Time) error {
+func (h *Calendar) agendaView(c echo.Context, cc calContext, day time.Time) error {
 	end := addDays(day, agendaDays)
-	occ, truncated, err := a.occurrences(c, cc, day, end)
+	occ, truncated, err := h.occurrences(c, cc, day, end)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (a *App) agendaView(c echo.Context, cc calContext, day time.Time) error {
 	if day.Equal(cc.today) {
 		title = "Upcoming"
 	}
-	p := agendaPage{calendarPage: a.toolbar(c, cc, viewAgenda, title, day, addDays(day, -agendaDays), end)}
+	p := agendaPage{calendarPage: h.toolbar(c, cc, viewAgenda, title, day, addDays(day, -agendaDays), end)}
 	p.Truncated = truncated
 	for d := day; d.Before(end); d = addDays(d, 1) {
 		list := byDay[dayKey(d)]
@@ -50,5 +50,5 @@ func (a *App) agendaView(c echo.Context, cc calContext, day time.Time) error {
 		}
 		p.Days = append(p.Days, ad)
 	}
-	return a.pages.Render(c, http.StatusOK, "calendar_agenda.html", p)
+	return h.pages.Render(c, http.StatusOK, "calendar_agenda.html", p)
 }

@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -11,6 +11,22 @@ import (
 	"intracal/app/view"
 	"intracal/calendar"
 )
+
+// Events is the event pages: show, new, edit with its scopes, RSVP, delete and invite.
+type Events struct {
+	frame
+	cal    *calendar.Store
+	users  *accounts.Users
+	people *accounts.Directory
+	now    func() time.Time
+}
+
+// NewEvents is the event pages on the calendar store and the accounts (the colleague search
+// of the invite panel, the names of organizer and attendees).
+func NewEvents(pages *view.Renderer, fr view.Frame, cal *calendar.Store, users *accounts.Users, people *accounts.Directory,
+	now func() time.Time) *Events {
+	return &Events{frame: frame{pages, fr}, cal: cal, users: users, people: people, now: now}
+}
 
 // eventPage is the data of event.html: the details of one instance, with RSVP, delete and
 // invite.
@@ -65,21 +81,21 @@ type attendeeRow struct {
 	IsViewer bool
 }
 
-// showEvent shows the instance named by ?instance= (or the next one).
-func (a *App) showEvent(c echo.Context) error {
-	le, err := a.loadEvent(c, c.QueryParam("instance"))
+// Show shows the instance named by ?instance= (or the next one).
+func (h *Events) Show(c echo.Context) error {
+	le, err := h.loadEvent(c, c.QueryParam("instance"))
 	if err != nil {
 		return err
 	}
-	p, err := a.eventPage(c, le)
+	p, err := h.eventPage(c, le)
 	if err != nil {
 		return err
 	}
-	return a.pages.Render(c, http.StatusOK, "event.html", p)
+	return h.pages.Render(c, http.StatusOK, "event.html", p)
 }
 
 // eventPage builds the details of the loaded instance for the viewer.
-func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
+func (h *Events) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
 	cv := v.CalendarViewer()
@@ -88,7 +104,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	e := le.full
 	instanceOnly := e.InstanceOnly(cv)
 	p := eventPage{
-		Page:         a.pageWithFlash(c, oc.Title),
+		Page:         h.pageWithFlash(c, oc.Title),
 		EventID:      e.ID,
 		Version:      e.Version,
 		Instance:     le.orig.Format(time.RFC3339),
@@ -125,7 +141,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	for _, at := range atts {
 		ids = append(ids, at.UserID)
 	}
-	people, err := a.people.ByIDs(ctx, ids)
+	people, err := h.people.ByIDs(ctx, ids)
 	if err != nil {
 		return eventPage{}, err
 	}
@@ -158,7 +174,7 @@ func (a *App) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 		}
 	}
 	if p.CanEdit {
-		p.Invite, err = a.invitePanel(c, le)
+		p.Invite, err = h.invitePanel(c, le)
 		if err != nil {
 			return eventPage{}, err
 		}

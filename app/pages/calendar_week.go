@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"fmt"
@@ -55,10 +55,10 @@ type timedChip struct {
 }
 
 // weekView shows the seven days (Monday first) around day, hour by hour.
-func (a *App) weekView(c echo.Context, cc calContext, day time.Time) error {
+func (h *Calendar) weekView(c echo.Context, cc calContext, day time.Time) error {
 	start := addDays(day, -((int(day.Weekday()) + 6) % 7))
 	end := addDays(start, 7)
-	occ, truncated, err := a.occurrences(c, cc, start, end)
+	occ, truncated, err := h.occurrences(c, cc, start, end)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (a *App) weekView(c echo.Context, cc calContext, day time.Time) error {
 	if start.Month() == lastDay.Month() {
 		title = start.Format("2") + " – " + lastDay.Format("2 January 2006")
 	}
-	p := weekPage{calendarPage: a.toolbar(c, cc, viewWeek, title, day, addDays(start, -7), end)}
+	p := weekPage{calendarPage: h.toolbar(c, cc, viewWeek, title, day, addDays(start, -7), end)}
 	p.Truncated = truncated
 
 	// Split the instances into all-day banners and timed pieces per day.
@@ -177,5 +177,5 @@ func (a *App) weekView(c echo.Context, cc calContext, day time.Time) error {
 		}
 		p.Days = append(p.Days, wd)
 	}
-	return a.pages.Render(c, http.StatusOK, "calendar_week.html", p)
+	return h.pages.Render(c, http.StatusOK, "calendar_week.html", p)
 }

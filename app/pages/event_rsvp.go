@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -9,11 +9,11 @@ import (
 	"intracal/calendar"
 )
 
-// rsvpEvent records the viewer's answer (yes, maybe, no) for this instance, this and following,
+// RSVP records the viewer's answer (yes, maybe, no) for this instance, this and following,
 // or all instances. An invitee of one instance of a private event can only answer for it; the
 // calendar refuses anything wider.
-func (a *App) rsvpEvent(c echo.Context) error {
-	le, err := a.loadEvent(c, c.FormValue("instance"))
+func (h *Events) RSVP(c echo.Context) error {
+	le, err := h.loadEvent(c, c.FormValue("instance"))
 	if err != nil {
 		return err
 	}
@@ -32,12 +32,12 @@ func (a *App) rsvpEvent(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
 	}
 	cv := accounts.CurrentViewer(c).CalendarViewer()
-	if err := a.store.Answer(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
+	if err := h.cal.Answer(c.Request().Context(), cv, le.full.ID, scope, le.orig, resp); err != nil {
 		return err
 	}
 	word := map[calendar.Response]string{calendar.Yes: "Yes", calendar.Maybe: "Maybe", calendar.No: "No"}[resp]
 	what := map[calendar.Scope]string{calendar.ScopeInstance: "this date", calendar.ScopeFollowing: "this and following dates",
 		calendar.ScopeAll: "all dates"}[scope]
-	a.flash.Set(c, "You answered "+word+" for "+what+".")
+	h.flash(c, "You answered "+word+" for "+what+".")
 	return c.Redirect(http.StatusSeeOther, instanceURL(le.full.ID, le.orig))
 }

@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -38,21 +38,21 @@ type monthDay struct {
 }
 
 // monthView shows the weeks (Monday first) that hold the month of day.
-func (a *App) monthView(c echo.Context, cc calContext, day time.Time) error {
+func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error {
 	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, cc.loc)
 	start := addDays(first, -((int(first.Weekday()) + 6) % 7))
 	end := addDays(time.Date(day.Year(), day.Month()+1, 1, 0, 0, 0, 0, cc.loc), 0)
 	if wd := (int(end.Weekday()) + 6) % 7; wd != 0 {
 		end = addDays(end, 7-wd)
 	}
-	occ, truncated, err := a.occurrences(c, cc, start, end)
+	occ, truncated, err := h.occurrences(c, cc, start, end)
 	if err != nil {
 		return err
 	}
 	byDay := groupByDay(occ, cc.loc, start, end)
 
 	p := monthPage{
-		calendarPage: a.toolbar(c, cc, viewMonth, first.Format("January 2006"), day,
+		calendarPage: h.toolbar(c, cc, viewMonth, first.Format("January 2006"), day,
 			first.AddDate(0, -1, 0), first.AddDate(0, 1, 0)),
 		Weekdays: builderWeekdays(),
 	}
@@ -80,7 +80,7 @@ func (a *App) monthView(c echo.Context, cc calContext, day time.Time) error {
 		}
 		p.Weeks = append(p.Weeks, w)
 	}
-	return a.pages.Render(c, http.StatusOK, "calendar_month.html", p)
+	return h.pages.Render(c, http.StatusOK, "calendar_month.html", p)
 }
 
 // groupByDay files each instance, by its index in occ, under every day of [from, to) it

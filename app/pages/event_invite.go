@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"errors"
@@ -33,7 +33,7 @@ type inviteCandidate struct {
 }
 
 // invitePanel searches the colleagues the query names.
-func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
+func (h *Events) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
 	loc := accounts.CurrentViewer(c).Location()
 	p := invitePanel{
 		Query:     strings.TrimSpace(c.QueryParam("q")),
@@ -44,7 +44,7 @@ func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
 		return p, nil
 	}
 	p.Searched = true
-	found, err := a.users.Search(c.Request().Context(), p.Query, inviteResults)
+	found, err := h.users.Search(c.Request().Context(), p.Query, inviteResults)
 	if err != nil {
 		return p, err
 	}
@@ -69,9 +69,9 @@ func (a *App) invitePanel(c echo.Context, le loadedEvent) (invitePanel, error) {
 	return p, nil
 }
 
-// inviteToEvent invites the checked colleagues to all instances or to the one instance.
-func (a *App) inviteToEvent(c echo.Context) error {
-	le, err := a.loadEvent(c, c.FormValue("instance"))
+// Invite invites the checked colleagues to all instances or to the one instance.
+func (h *Events) Invite(c echo.Context) error {
+	le, err := h.loadEvent(c, c.FormValue("instance"))
 	if err != nil {
 		return err
 	}
@@ -89,11 +89,11 @@ func (a *App) inviteToEvent(c echo.Context) error {
 		ids = append(ids, id)
 	}
 	if len(ids) == 0 {
-		a.flash.Set(c, "Tick at least one person to invite.")
+		h.flash(c, "Tick at least one person to invite.")
 		return c.Redirect(http.StatusSeeOther, back+"#invite")
 	}
 	ctx := c.Request().Context()
-	people, err := a.users.ListByIDs(ctx, ids)
+	people, err := h.users.ListByIDs(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -105,10 +105,10 @@ func (a *App) inviteToEvent(c echo.Context) error {
 		scope = calendar.ScopeInstance
 	}
 	cv := accounts.CurrentViewer(c).CalendarViewer()
-	if _, err := a.store.Invite(ctx, cv, le.full.ID, ids, scope, le.orig); err != nil {
+	if _, err := h.cal.Invite(ctx, cv, le.full.ID, ids, scope, le.orig); err != nil {
 		var invalid *calendar.ValidationError
 		if errors.As(err, &invalid) {
-			a.flash.Set(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
+			h.flash(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
 			return c.Redirect(http.StatusSeeOther, back)
 		}
 		return err
@@ -121,7 +121,7 @@ func (a *App) inviteToEvent(c echo.Context) error {
 	if scope == calendar.ScopeInstance {
 		what = "this date"
 	}
-	a.flash.Set(c, "Invited "+joinWords(names)+" to "+what+".")
+	h.flash(c, "Invited "+joinWords(names)+" to "+what+".")
 	return c.Redirect(http.StatusSeeOther, back)
 }
 

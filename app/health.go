@@ -6,11 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// home is the signed-in start page: My Calendar's month view.
-func (a *App) home(c echo.Context) error {
-	return a.myCalendar(c)
-}
-
 // health answers load balancers: 200 when the database answers.
 func (a *App) health(c echo.Context) error {
 	sqlDB, err := a.db.DB()

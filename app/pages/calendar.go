@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -12,6 +12,18 @@ import (
 	"intracal/app/view"
 	"intracal/calendar"
 )
+
+// Calendar is My Calendar: its month, week and agenda views, and the start page.
+type Calendar struct {
+	frame
+	cal *calendar.Store
+	now func() time.Time
+}
+
+// NewCalendar is My Calendar on the calendar store; now tells which day is today.
+func NewCalendar(pages *view.Renderer, fr view.Frame, cal *calendar.Store, now func() time.Time) *Calendar {
+	return &Calendar{frame: frame{pages, fr}, cal: cal, now: now}
+}
 
 // The three views of My Calendar.
 const (
@@ -47,11 +59,11 @@ type calContext struct {
 	today  time.Time // midnight in loc
 }
 
-func (a *App) calContext(c echo.Context) calContext {
+// calContextAt is the viewer's frame for a request made at now.
+func calContextAt(c echo.Context, now time.Time) calContext {
 	v := accounts.CurrentViewer(c)
 	loc := v.Location()
-	now := a.now().In(loc)
-	return calContext{viewer: v, loc: loc, today: midnight(now)}
+	return calContext{viewer: v, loc: loc, today: midnight(now.In(loc))}
 }
 
 // midnight is the start of t's day in t's location.
@@ -88,10 +100,10 @@ func instanceURL(eventID int64, orig time.Time) string {
 	return "/events/" + strconv.FormatInt(eventID, 10) + "?" + url.Values{"instance": {orig.UTC().Format(time.RFC3339)}}.Encode()
 }
 
-// myCalendar shows My Calendar in the view the query names (month by default) around
+// Show shows My Calendar in the view the query names (month by default) around
 // ?date= (today by default).
-func (a *App) myCalendar(c echo.Context) error {
-	cc := a.calContext(c)
+func (h *Calendar) Show(c echo.Context) error {
+	cc := calContextAt(c, h.now())
 	day := cc.today
 	if s := c.QueryParam("date"); s != "" {
 		d, err := time.ParseInLocation(dateOnly, s, cc.loc)
@@ -102,19 +114,19 @@ func (a *App) myCalendar(c echo.Context) error {
 	}
 	switch c.QueryParam("view") {
 	case "", viewMonth:
-		return a.monthView(c, cc, day)
+		return h.monthView(c, cc, day)
 	case viewWeek:
-		return a.weekView(c, cc, day)
+		return h.weekView(c, cc, day)
 	case viewAgenda:
-		return a.agendaView(c, cc, day)
+		return h.agendaView(c, cc, day)
 	}
 	return echo.NewHTTPError(http.StatusBadRequest, "The view must be month, week or agenda.")
 }
 
 // toolbar fills the shared part of a view.
-func (a *App) toolbar(c echo.Context, cc calContext, view, title string, day, prev, next time.Time) calendarPage {
+func (h *Calendar) toolbar(c echo.Context, cc calContext, view, title string, day, prev, next time.Time) calendarPage {
 	return calendarPage{
-		Page:      a.pageWithFlash(c, title),
+		Page:      h.pageWithFlash(c, title),
 		View:      view,
 		Heading:   title,
 		Date:      day.Format(dateOnly),
@@ -130,8 +142,8 @@ func (a *App) toolbar(c echo.Context, cc calContext, view, title string, day, pr
 }
 
 // occurrences lists the viewer's My Calendar instances in [from, to).
-func (a *App) occurrences(c echo.Context, cc calContext, from, to time.Time) ([]calendar.Occurrence, bool, error) {
-	return a.store.Occurrences(c.Request().Context(), cc.viewer.CalendarViewer(),
+func (h *Calendar) occurrences(c echo.Context, cc calContext, from, to time.Time) ([]calendar.Occurrence, bool, error) {
+	return h.cal.Occurrences(c.Request().Context(), cc.viewer.CalendarViewer(),
 		calendar.Query{From: from, To: to, Max: maxPageInstances})
 }
 

@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"errors"
@@ -12,6 +12,22 @@ import (
 	"intracal/app/view"
 	"intracal/calendar"
 )
+
+// Settings is Your settings: the time zone, the password and the personal API tokens.
+type Settings struct {
+	frame
+	users    *accounts.Users
+	tokens   *accounts.Tokens
+	accounts *accounts.Lifecycle
+	now      func() time.Time
+}
+
+// NewSettings is the settings page on the account stores and the audited lifecycle that
+// changes passwords and issues and revokes tokens; now tells which tokens have expired.
+func NewSettings(pages *view.Renderer, fr view.Frame, users *accounts.Users, tokens *accounts.Tokens,
+	lifecycle *accounts.Lifecycle, now func() time.Time) *Settings {
+	return &Settings{frame: frame{pages, fr}, users: users, tokens: tokens, accounts: lifecycle, now: now}
+}
 
 // profilePage is the data of profile.html: the viewer's own settings, password and API
 // tokens.
@@ -47,52 +63,52 @@ func tokenDayChoices(chosen string) []option {
 	return opts
 }
 
-// showProfile shows the viewer's settings.
-func (a *App) showProfile(c echo.Context) error {
+// Show shows the viewer's settings.
+func (h *Settings) Show(c echo.Context) error {
 	v := accounts.CurrentViewer(c)
-	p, err := a.profilePage(c, v.TimeZone, "")
+	p, err := h.profilePage(c, v.TimeZone, "")
 	if err != nil {
 		return err
 	}
-	return a.pages.Render(c, http.StatusOK, "profile.html", p)
+	return h.pages.Render(c, http.StatusOK, "profile.html", p)
 }
 
-func (a *App) profilePage(c echo.Context, zone, msg string) (profilePage, error) {
+func (h *Settings) profilePage(c echo.Context, zone, msg string) (profilePage, error) {
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
-	p := profilePage{Page: a.pageWithFlash(c, "Your settings"), TimeZone: zone, Zones: zoneChoices(zone), Error: msg,
+	p := profilePage{Page: h.pageWithFlash(c, "Your settings"), TimeZone: zone, Zones: zoneChoices(zone), Error: msg,
 		TokenForm: tokenForm{Days: "90", Choices: tokenDayChoices("90")}}
 	if loc, err := time.LoadLocation(zone); err == nil {
-		p.Now = a.now().In(loc).Format("Monday 2 January, " + timeLayout)
+		p.Now = h.now().In(loc).Format("Monday 2 January, " + timeLayout)
 	}
-	u, err := a.users.ByID(ctx, v.UserID)
+	u, err := h.users.ByID(ctx, v.UserID)
 	if err != nil {
 		return p, err
 	}
 	p.HasPassword = u.PasswordHash != ""
-	rows, err := a.tokens.List(ctx, v.UserID)
+	rows, err := h.tokens.List(ctx, v.UserID)
 	if err != nil {
 		return p, err
 	}
-	p.Tokens = view.TokenRows(rows, v.Location(), a.now(), "/settings/tokens")
+	p.Tokens = view.TokenRows(rows, v.Location(), h.now(), "/settings/tokens")
 	return p, nil
 }
 
-// saveProfile changes the viewer's time zone: every page shows times in it from then on.
-func (a *App) saveProfile(c echo.Context) error {
+// Save changes the viewer's time zone: every page shows times in it from then on.
+func (h *Settings) Save(c echo.Context) error {
 	v := accounts.CurrentViewer(c)
 	zone := strings.TrimSpace(c.FormValue("timeZone"))
-	if err := a.users.SetTimeZone(c.Request().Context(), v.UserID, zone); err != nil {
+	if err := h.users.SetTimeZone(c.Request().Context(), v.UserID, zone); err != nil {
 		var fe *calendar.ValidationError
 		if errors.As(err, &fe) {
-			p, perr := a.profilePage(c, zone, fe.Fields["timeZone"])
+			p, perr := h.profilePage(c, zone, fe.Fields["timeZone"])
 			if perr != nil {
 				return perr
 			}
-			return a.pages.Render(c, http.StatusUnprocessableEntity, "profile.html", p)
+			return h.pages.Render(c, http.StatusUnprocessableEntity, "profile.html", p)
 		}
 		return err
 	}
-	a.flash.Set(c, "Saved: times are now shown in "+zone+".")
+	h.flash(c, "Saved: times are now shown in "+zone+".")
 	return c.Redirect(http.StatusSeeOther, "/settings")
 }

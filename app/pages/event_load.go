@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -30,7 +30,7 @@ type loadedEvent struct {
 // parameter (query or form), or a sensible one when none is named: the next instance the
 // viewer may see, else the last one. An event or instance the viewer may not see is
 // calendar.ErrNotFound, so a private event never shows that it exists.
-func (a *App) loadEvent(c echo.Context, instanceParam string) (loadedEvent, error) {
+func (h *Events) loadEvent(c echo.Context, instanceParam string) (loadedEvent, error) {
 	id, err := httpkit.PathID(c)
 	if err != nil {
 		return loadedEvent{}, err
@@ -39,13 +39,13 @@ func (a *App) loadEvent(c echo.Context, instanceParam string) (loadedEvent, erro
 	// The store's Get applies visibility; the single-instance view it gives an invitee of a
 	// private event no longer knows original starts, so the instance is read from the whole
 	// event through the calendar's rules.
-	view, err := a.store.Get(c.Request().Context(), cv, id)
+	view, err := h.cal.Get(c.Request().Context(), cv, id)
 	if err != nil {
 		return loadedEvent{}, err
 	}
 	full := view
 	if view.InstanceOnly(cv) {
-		if full, err = a.store.GetFull(c.Request().Context(), id); err != nil {
+		if full, err = h.cal.GetFull(c.Request().Context(), id); err != nil {
 			return loadedEvent{}, err
 		}
 	}
@@ -55,7 +55,7 @@ func (a *App) loadEvent(c echo.Context, instanceParam string) (loadedEvent, erro
 			return loadedEvent{}, echo.NewHTTPError(http.StatusBadRequest, "The instance must be an RFC 3339 time such as 2026-03-16T08:00:00Z.")
 		}
 	} else {
-		orig = a.defaultInstance(full, cv)
+		orig = h.defaultInstance(full, cv)
 	}
 	oc, cancelled, err := full.Instance(cv, orig)
 	if err != nil {
@@ -66,8 +66,8 @@ func (a *App) loadEvent(c echo.Context, instanceParam string) (loadedEvent, erro
 
 // defaultInstance is the instance an event opens at when none is named: the next one from now
 // the viewer may see, else the latest past one, else the first start.
-func (a *App) defaultInstance(e *calendar.Event, v calendar.Viewer) time.Time {
-	now := a.now()
+func (h *Events) defaultInstance(e *calendar.Event, v calendar.Viewer) time.Time {
+	now := h.now()
 	if next := e.Instances(v, now, now.Add(calendar.MaxWindow), false); len(next) > 0 {
 		return next[0].OriginalStart
 	}

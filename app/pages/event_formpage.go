@@ -1,4 +1,4 @@
-package app
+package pages
 
 import (
 	"net/http"
@@ -77,7 +77,7 @@ func scopeChoices(selected calendar.Scope) []scopeChoice {
 }
 
 // renderEventForm fills the choice lists from the form and renders the page.
-func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error {
+func (h *Events) renderEventForm(c echo.Context, status int, p eventFormPage) error {
 	f := p.Form
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
@@ -100,7 +100,7 @@ func (a *App) renderEventForm(c echo.Context, status int, p eventFormPage) error
 		v := strconv.Itoa(int(m))
 		p.Months = append(p.Months, option{Value: v, Label: m.String(), Selected: v == f.Repeat.YearMonth})
 	}
-	return a.pages.Render(c, status, "event_form.html", p)
+	return h.pages.Render(c, status, "event_form.html", p)
 }
 
 // commonZones are offered in the time zone field; any other IANA name may be typed.
