@@ -451,7 +451,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := h.reload(theirs.ID)
-		if err := a.outlook.conns.Connect(ctx, alice.ID, outlooksync.Account{ID: "entra-alice", Mail: alice.Email}, "tenant",
+		if err := a.OutlookConnections().Connect(ctx, alice.ID, outlooksync.Account{ID: "entra-alice", Mail: alice.Email}, "tenant",
 			&oauth2.Token{AccessToken: "at", RefreshToken: "rt", Expiry: h.clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -504,7 +504,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 		}
 
 		// The Outlook connection, its tokens and the sync's state went.
-		if _, err := a.outlook.conns.Get(ctx, alice.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
+		if _, err := a.OutlookConnections().Get(ctx, alice.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
 			t.Errorf("her Outlook connection: %v", err)
 		}
 		for _, table := range []string{"sync_links", "api_tokens", "sessions", "outlook_connections"} {
@@ -556,7 +556,7 @@ func TestOutlookSyncSkipsDisabledAccounts(t *testing.T) {
 	var ids []int64
 	for _, m := range []string{"anna@example.com", "ben@example.com"} {
 		u := addUser(t, a, m, m, testPassword, false)
-		if err := a.outlook.conns.Connect(ctx, u.ID, outlooksync.Account{ID: "id-" + m, Mail: m}, "tenant",
+		if err := a.OutlookConnections().Connect(ctx, u.ID, outlooksync.Account{ID: "id-" + m, Mail: m}, "tenant",
 			&oauth2.Token{AccessToken: "at", RefreshToken: "rt", Expiry: e.clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -569,7 +569,7 @@ func TestOutlookSyncSkipsDisabledAccounts(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0] != ids[0] {
 		t.Fatalf("sync targets %v, %v; want only %d", got, err, ids[0])
 	}
-	if _, err := a.outlook.conns.Get(ctx, ids[1]); err != nil {
+	if _, err := a.OutlookConnections().Get(ctx, ids[1]); err != nil {
 		t.Errorf("disabling removed the connection: %v", err)
 	}
 	if _, err := a.accounts.Enable(ctx, accounts.ViewerOf(e.admin), ids[1]); err != nil {

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"intracal/app/accounts"
+	"intracal/app/outlook"
 	"intracal/app/properties"
 	"intracal/app/view"
 	"intracal/calendar"
@@ -42,9 +43,11 @@ type App struct {
 	frame    view.Frame
 	props    *properties.Store
 	audit    *accounts.Audit
-	outlook  *outlookFeature
-	sync     *syncFeature
-	listings *listingLimiter
+	outlook  *outlook.Outlook
+	sync     *outlook.Sync
+	// syncStore is the sync's (links, cursors, history), kept for the tests that write history.
+	syncStore *outlooksync.Store
+	listings  *listingLimiter
 
 	echo *echo.Echo
 	now  func() time.Time
@@ -95,10 +98,10 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.throttle = accounts.NewThrottle(db, clock)
 	a.props = properties.NewStore(db, box, clock, a.users)
 	a.audit = accounts.NewAudit(db, clock)
-	a.outlook = newOutlookFeature(db, box, clock)
+	a.outlook = outlook.New(cfg, db, box, a.props, a.users, log, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,
-		a.outlook.states.deleteForUser, outlooksync.ForgetUser)
-	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), metricsPath)
+		a.outlook.ForgetSignIns, outlooksync.ForgetUser)
+	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), outlook.MetricsPath)
 	total := cfg.MaxListings
 	if total <= 0 {
 		total = config.DefaultMaxListings()
@@ -114,7 +117,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.flash = view.NewFlash(cfg.SecureCookies())
-	a.frame = view.NewFrame(a.flash, a.outlookPanelFor)
+	a.frame = view.NewFrame(a.flash, a.outlook.Panel)
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil

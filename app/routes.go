@@ -7,6 +7,7 @@ import (
 	"intracal/app/api"
 	"intracal/app/controlpanel"
 	"intracal/app/httpkit"
+	"intracal/app/outlook"
 	"intracal/app/pages"
 )
 
@@ -51,7 +52,7 @@ func (a *App) routes(e *echo.Echo) {
 	props := controlpanel.NewProperties(a.pages, a.frame, a.props)
 	cp.GET("/properties", props.List)
 	cp.POST("/properties/:name", props.Save)
-	conns := controlpanel.NewConnections(a.pages, a.frame, a.outlook.conns, a.users, a.props)
+	conns := controlpanel.NewConnections(a.pages, a.frame, a.outlook.Connections(), a.users, a.props)
 	cp.GET("/connections", conns.List)
 	people := controlpanel.NewPeople(a.pages, a.frame, a.users, a.tokens, a.audit, a.accounts, a.now)
 	cp.GET("/people", people.List)
@@ -64,12 +65,13 @@ func (a *App) routes(e *echo.Echo) {
 
 	// Connect to Outlook and the sync page. The callback needs the session that started the
 	// sign-in; /metrics has its own bearer token (CALENDAR_METRICS_TOKEN), not a person's.
-	e.GET(outlookConnectPath, a.outlookConnect, accounts.RequireUser)
-	e.GET(outlookCallbackPath, a.outlookCallback, accounts.RequireUser)
-	e.POST("/outlook/disconnect", a.outlookDisconnectForm, accounts.RequireUser)
-	e.GET("/outlook/sync", a.showSyncPage, accounts.RequireUser)
-	e.POST("/outlook/sync", a.outlookSyncForm, accounts.RequireUser)
-	e.GET(metricsPath, a.metrics())
+	outlookPages := outlook.NewPages(a.pages, a.frame, a.outlook, a.sync)
+	e.GET(outlook.ConnectPath, outlookPages.Connect, accounts.RequireUser)
+	e.GET(outlook.CallbackPath, outlookPages.Callback, accounts.RequireUser)
+	e.POST("/outlook/disconnect", outlookPages.Disconnect, accounts.RequireUser)
+	e.GET("/outlook/sync", outlookPages.SyncPage, accounts.RequireUser)
+	e.POST("/outlook/sync", outlookPages.SyncNow, accounts.RequireUser)
+	e.GET(outlook.MetricsPath, a.sync.Metrics(a.cfg.MetricsToken))
 
 	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
 	v1 := e.Group("/api/v1", accounts.RequireUser)
@@ -88,10 +90,11 @@ func (a *App) routes(e *echo.Echo) {
 	v1.POST("/events/:id/invitations", eventAPI.Invite)
 	v1.GET("/occurrences", eventAPI.Occurrences, a.limitListings)
 
-	v1.GET("/outlook/status", a.outlookStatus)
-	v1.POST("/outlook/disconnect", a.outlookDisconnectAPI)
-	v1.POST("/outlook/sync", a.outlookSyncAPI)
-	v1.GET("/outlook/sync", a.syncStatusAPI)
+	outlookAPI := outlook.NewAPI(a.outlook, a.sync)
+	v1.GET("/outlook/status", outlookAPI.Status)
+	v1.POST("/outlook/disconnect", outlookAPI.Disconnect)
+	v1.POST("/outlook/sync", outlookAPI.Sync)
+	v1.GET("/outlook/sync", outlookAPI.SyncStatus)
 
 	// The admin API: site administrators only.
 	admin := v1.Group("/admin", accounts.RequireAdmin)
@@ -101,7 +104,7 @@ func (a *App) routes(e *echo.Echo) {
 	admin.PUT("/properties/:name", adm.PutProperty)
 	admin.GET("/audit/properties", adm.PropertyAudit)
 	admin.GET("/audit/accounts", adm.AccountAudit)
-	admin.GET("/outlook/connections", a.adminConnections)
+	admin.GET("/outlook/connections", outlookAPI.Connections)
 }
 
 // newEcho builds the server: middleware in the order each request meets it, then the routes.

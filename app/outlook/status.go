@@ -1,4 +1,4 @@
-package app
+package outlook
 
 import (
 	"errors"
@@ -30,18 +30,18 @@ type outlookAccountJSON struct {
 	DisplayName       string `json:"displayName"`
 }
 
-// outlookStatus is GET /api/v1/outlook/status: the caller's connection, never its tokens.
-func (a *App) outlookStatus(c echo.Context) error {
+// Status is GET /api/v1/outlook/status: the caller's connection, never its tokens.
+func (h *API) Status(c echo.Context) error {
 	ctx := c.Request().Context()
-	settings, err := a.props.OutlookSettings(ctx)
+	settings, err := h.o.props.OutlookSettings(ctx)
 	if err != nil {
 		return err
 	}
 	out := outlookStatusJSON{State: string(outlooksync.StateDisconnected), Available: settings.Ready()}
 	if out.Available {
-		out.ConnectURL = a.cfg.SiteURL.String() + outlookConnectPath
+		out.ConnectURL = h.o.siteURL.String() + ConnectPath
 	}
-	conn, err := a.outlook.conns.Get(ctx, accounts.CurrentViewer(c).UserID)
+	conn, err := h.o.conns.Get(ctx, accounts.CurrentViewer(c).UserID)
 	switch {
 	case errors.Is(err, outlooksync.ErrNotConnected):
 		return c.JSON(http.StatusOK, out)
@@ -59,41 +59,41 @@ func (a *App) outlookStatus(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// disconnectOutlook removes the caller's connection: tokens and sync state. Events stay in
+// disconnect removes the caller's connection: tokens and sync state. Events stay in
 // both calendars.
-func (a *App) disconnectOutlook(c echo.Context) (bool, error) {
+func (o *Outlook) disconnect(c echo.Context) (bool, error) {
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
-	_, err := a.outlook.conns.Get(ctx, v.UserID)
+	_, err := o.conns.Get(ctx, v.UserID)
 	if errors.Is(err, outlooksync.ErrNotConnected) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	if err := a.outlook.conns.Disconnect(ctx, v.UserID); err != nil {
+	if err := o.conns.Disconnect(ctx, v.UserID); err != nil {
 		return false, err
 	}
-	a.log.Info("outlook disconnected", "user", v.UserID)
+	o.log.Info("outlook disconnected", "user", v.UserID)
 	return true, nil
 }
 
-// outlookDisconnectAPI is POST /api/v1/outlook/disconnect.
-func (a *App) outlookDisconnectAPI(c echo.Context) error {
-	if _, err := a.disconnectOutlook(c); err != nil {
+// Disconnect is POST /api/v1/outlook/disconnect.
+func (h *API) Disconnect(c echo.Context) error {
+	if _, err := h.o.disconnect(c); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]string{"state": string(outlooksync.StateDisconnected)})
 }
 
-// outlookDisconnectForm is POST /outlook/disconnect, the panel's button.
-func (a *App) outlookDisconnectForm(c echo.Context) error {
-	was, err := a.disconnectOutlook(c)
+// Disconnect is POST /outlook/disconnect, the panel's button.
+func (h *Pages) Disconnect(c echo.Context) error {
+	was, err := h.o.disconnect(c)
 	if err != nil {
 		return err
 	}
 	if was {
-		a.flash.Set(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
+		h.view.Flash.Set(c, "My Calendar is no longer connected to Outlook. Your events stay in both calendars.")
 	}
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }
@@ -102,14 +102,14 @@ func (a *App) outlookDisconnectForm(c echo.Context) error {
 // adapter was given, as in the web app's own tests).
 var errSyncUnavailable = httpkit.NewError(http.StatusNotImplemented, "not_implemented", "Sync now is not available: this server runs without the Outlook sync.")
 
-// syncOutlookNow runs one sync of the caller's connection.
-func (a *App) syncOutlookNow(c echo.Context) error {
-	if a.outlook.syncNow == nil {
+// syncNowFor runs one sync of the caller's connection.
+func (o *Outlook) syncNowFor(c echo.Context) error {
+	if o.syncNow == nil {
 		return errSyncUnavailable
 	}
 	ctx := c.Request().Context()
 	uid := accounts.CurrentViewer(c).UserID
-	conn, err := a.outlook.conns.Get(ctx, uid)
+	conn, err := o.conns.Get(ctx, uid)
 	if errors.Is(err, outlooksync.ErrNotConnected) {
 		return httpkit.NewError(http.StatusConflict, "not_connected", "My Calendar is not connected to Outlook.")
 	}
@@ -119,36 +119,36 @@ func (a *App) syncOutlookNow(c echo.Context) error {
 	if conn.State == outlooksync.StateNeedsReconnect {
 		return httpkit.NewError(http.StatusConflict, "needs_reconnect", "The Outlook connection must be renewed first: click Reconnect.")
 	}
-	if err := a.outlook.syncNow(ctx, uid); err != nil {
+	if err := o.syncNow(ctx, uid); err != nil {
 		if ae := (*httpkit.Error)(nil); errors.As(err, &ae) {
 			return err
 		}
 		if errors.Is(err, outlooksync.ErrReconnectNeeded) {
 			return httpkit.NewError(http.StatusConflict, "needs_reconnect", "Microsoft asks you to sign in again: click Reconnect. Nothing was deleted.")
 		}
-		a.log.Warn("sync now failed", "user", uid, "err", err)
+		o.log.Warn("sync now failed", "user", uid, "err", err)
 		return httpkit.NewError(http.StatusBadGateway, "sync_failed", "The sync with Outlook failed; the connection status shows the error.")
 	}
 	return nil
 }
 
-// outlookSyncAPI is POST /api/v1/outlook/sync.
-func (a *App) outlookSyncAPI(c echo.Context) error {
-	if err := a.syncOutlookNow(c); err != nil {
+// Sync is POST /api/v1/outlook/sync.
+func (h *API) Sync(c echo.Context) error {
+	if err := h.o.syncNowFor(c); err != nil {
 		return err
 	}
-	return a.outlookStatus(c)
+	return h.Status(c)
 }
 
-// outlookSyncForm is POST /outlook/sync, the panel's "Sync now".
-func (a *App) outlookSyncForm(c echo.Context) error {
-	err := a.syncOutlookNow(c)
+// SyncNow is POST /outlook/sync, the panel's "Sync now".
+func (h *Pages) SyncNow(c echo.Context) error {
+	err := h.o.syncNowFor(c)
 	var ae *httpkit.Error
 	switch {
 	case err == nil:
-		a.flash.Set(c, "Synced with Outlook.")
+		h.view.Flash.Set(c, "Synced with Outlook.")
 	case errors.As(err, &ae):
-		a.flash.Set(c, ae.Message)
+		h.view.Flash.Set(c, ae.Message)
 	default:
 		return err
 	}

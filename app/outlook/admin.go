@@ -1,4 +1,4 @@
-package app
+package outlook
 
 import (
 	"net/http"
@@ -20,14 +20,14 @@ type adminConnectionJSON struct {
 	LastError  *string            `json:"lastError"`
 }
 
-// adminConnections is GET /api/v1/admin/outlook/connections: failing ones first.
-func (a *App) adminConnections(c echo.Context) error {
+// Connections is GET /api/v1/admin/outlook/connections: failing ones first.
+func (h *API) Connections(c echo.Context) error {
 	ctx := c.Request().Context()
-	conns, err := a.outlook.conns.List(ctx)
+	conns, err := h.o.conns.List(ctx)
 	if err != nil {
 		return err
 	}
-	users, err := a.users.ByIDs(ctx, outlooksync.UserIDs(conns))
+	users, err := h.o.users.ByIDs(ctx, outlooksync.UserIDs(conns))
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,10 @@
-package app
+package outlook
 
 import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -16,16 +17,18 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/view"
+	"intracal/calendar"
 	"intracal/outlooksync"
 )
 
-// syncFeature runs the Outlook sync for the web app: the scheduler (a background job of the
+// Sync runs the Outlook sync for the web app: the scheduler (a background job of the
 // server), its store (links, cursors, history), the last outcome per user for the sync page,
 // and the Prometheus metrics at /metrics.
-type syncFeature struct {
+type Sync struct {
 	store    *outlooksync.Store
 	sched    *outlooksync.Scheduler
 	registry *prometheus.Registry
+	now      func() time.Time
 
 	mu   sync.Mutex
 	last map[int64]syncOutcome
@@ -38,42 +41,56 @@ type syncOutcome struct {
 	Err    string
 }
 
-// setupSync builds the scheduler once the options are in (it needs the Graph adapter that
-// main passes with WithGraph); without the adapter, as in the web app's own tests, there is
-// nothing to sync with and "Sync now" says so.
-func (a *App) setupSync() {
-	reg := prometheus.NewRegistry()
-	metrics := outlooksync.NewMetrics(reg)
-	st := outlooksync.NewStore(a.db)
-	a.sync = &syncFeature{store: st, registry: reg, last: map[int64]syncOutcome{}}
-	if a.outlook.newGraph == nil {
-		return
-	}
-	host, _ := os.Hostname()
-	engine := outlooksync.NewEngine(a.store, st, a.log.With("component", "outlook sync"))
-	engine.People = a.people
-	a.sync.sched = &outlooksync.Scheduler{
-		Engine: engine, Conns: a.OutlookTargets(), Calendars: a.store, Log: engine.Log, Metrics: metrics,
-		Interval: a.cfg.SyncInterval, Holder: fmt.Sprintf("%s-%d", host, os.Getpid()), Workers: 4,
-	}
-	if a.sync.sched.Interval <= 0 {
-		a.sync.sched.Interval = 5 * time.Minute
-	}
-	a.outlook.http = &http.Client{Transport: metrics.Transport(a.outlook.http.Transport), Timeout: a.outlook.http.Timeout}
-	a.Background("outlook sync", a.sync.sched.Run)
-	a.SetSyncNow(a.syncNow)
+// SyncConfig is how the sync runs: its interval (zero: five minutes) and what it logs to.
+type SyncConfig struct {
+	Interval time.Duration
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
+// NewSync builds the sync of o's connections between the calendar store cal and Outlook,
+// with its store st and people from the directory. The scheduler is built only once o has
+// the Graph adapter that main passes in; without it, as in the web app's own tests, there is
+// nothing to sync with and "Sync now" says so. With it, "Sync now" runs a cycle of the
+// scheduler and o's requests to Microsoft are counted in the metrics.
+func NewSync(o *Outlook, cal *calendar.Store, st *outlooksync.Store, people *accounts.Directory, cfg SyncConfig) *Sync {
+	reg := prometheus.NewRegistry()
+	metrics := outlooksync.NewMetrics(reg)
+	s := &Sync{store: st, registry: reg, now: cfg.Now, last: map[int64]syncOutcome{}}
+	if o.newGraph == nil {
+		return s
+	}
+	host, _ := os.Hostname()
+	engine := outlooksync.NewEngine(cal, st, cfg.Log.With("component", "outlook sync"))
+	engine.People = people
+	s.sched = &outlooksync.Scheduler{
+		Engine: engine, Conns: o.Targets(), Calendars: cal, Log: engine.Log, Metrics: metrics,
+		Interval: cfg.Interval, Holder: fmt.Sprintf("%s-%d", host, os.Getpid()), Workers: 4,
+	}
+	if s.sched.Interval <= 0 {
+		s.sched.Interval = 5 * time.Minute
+	}
+	o.http = &http.Client{Transport: metrics.Transport(o.http.Transport), Timeout: o.http.Timeout}
+	o.SetSyncNow(s.syncNow)
+	return s
+}
+
+// Scheduled reports whether there is a scheduler to run (the program has the Graph adapter).
+func (s *Sync) Scheduled() bool { return s.sched != nil }
+
+// Run runs the scheduler until ctx is cancelled: background work of the server.
+func (s *Sync) Run(ctx context.Context) error { return s.sched.Run(ctx) }
+
 // syncNow runs one cycle for the user at once and remembers its outcome.
-func (a *App) syncNow(ctx context.Context, userID int64) error {
-	res, err := a.sync.sched.SyncNow(ctx, userID)
-	out := syncOutcome{At: a.now(), Result: res}
+func (s *Sync) syncNow(ctx context.Context, userID int64) error {
+	res, err := s.sched.SyncNow(ctx, userID)
+	out := syncOutcome{At: s.now(), Result: res}
 	if err != nil {
 		out.Err = err.Error()
 	}
-	a.sync.mu.Lock()
-	a.sync.last[userID] = out
-	a.sync.mu.Unlock()
+	s.mu.Lock()
+	s.last[userID] = out
+	s.mu.Unlock()
 	return err
 }
 
@@ -100,26 +117,26 @@ type syncHistoryJSON struct {
 	Detail    string    `json:"detail,omitempty"`
 }
 
-func (a *App) syncStatus(ctx context.Context, userID int64) (syncStatusJSON, error) {
+func (s *Sync) status(ctx context.Context, userID int64) (syncStatusJSON, error) {
 	out := syncStatusJSON{History: []syncHistoryJSON{}}
-	if a.sync.sched != nil {
-		if n := a.sync.sched.Progress(userID); n >= 0 {
+	if s.sched != nil {
+		if n := s.sched.Progress(userID); n >= 0 {
 			out.Running, out.ItemsRead = true, n
 		}
 	}
-	cur, err := a.sync.store.Cursor(ctx, userID)
+	cur, err := s.store.Cursor(ctx, userID)
 	if err != nil {
 		return out, err
 	}
 	out.LastCycleAt, out.LastSummary = cur.LastCycleAt, cur.LastSummary
-	a.sync.mu.Lock()
-	if last, ok := a.sync.last[userID]; ok {
+	s.mu.Lock()
+	if last, ok := s.last[userID]; ok {
 		out.LastError = last.Err
 		out.FromOutlook, out.ToOutlook = last.Result.Pulled, last.Result.Pushed
 		out.Conflicts, out.FailedWrites = last.Result.Conflicts, last.Result.Failed
 	}
-	a.sync.mu.Unlock()
-	hist, err := a.sync.store.History(ctx, userID, 100)
+	s.mu.Unlock()
+	hist, err := s.store.History(ctx, userID, 100)
 	if err != nil {
 		return out, err
 	}
@@ -129,8 +146,9 @@ func (a *App) syncStatus(ctx context.Context, userID int64) (syncStatusJSON, err
 	return out, nil
 }
 
-func (a *App) syncStatusAPI(c echo.Context) error {
-	out, err := a.syncStatus(c.Request().Context(), accounts.CurrentViewer(c).UserID)
+// SyncStatus is GET /api/v1/outlook/sync.
+func (h *API) SyncStatus(c echo.Context) error {
+	out, err := h.sync.status(c.Request().Context(), accounts.CurrentViewer(c).UserID)
 	if err != nil {
 		return err
 	}
@@ -152,9 +170,10 @@ func (p syncPage) When(t *time.Time) string {
 	return t.In(p.Zone).Format("Monday 2 January 2006, 15:04 MST")
 }
 
-func (a *App) showSyncPage(c echo.Context) error {
+// SyncPage is GET /outlook/sync.
+func (h *Pages) SyncPage(c echo.Context) error {
 	v := accounts.CurrentViewer(c)
-	st, err := a.syncStatus(c.Request().Context(), v.UserID)
+	st, err := h.sync.status(c.Request().Context(), v.UserID)
 	if err != nil {
 		return err
 	}
@@ -162,18 +181,17 @@ func (a *App) showSyncPage(c echo.Context) error {
 	if err != nil {
 		loc = time.UTC
 	}
-	return a.pages.Render(c, http.StatusOK, "sync.html", syncPage{Page: a.pageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
+	return h.pages.Render(c, http.StatusOK, "sync.html", syncPage{Page: h.view.PageWithFlash(c, "Outlook sync"), Status: st, Zone: loc})
 }
 
-// metricsPath is where the Prometheus metrics are served.
-const metricsPath = "/metrics"
+// MetricsPath is where the Prometheus metrics are served.
+const MetricsPath = "/metrics"
 
-// metrics serves the Prometheus metrics: aggregate counters only, nothing about a person.
-// With CALENDAR_METRICS_TOKEN set it asks for that bearer token, so that an administrator
-// can keep even those to the monitoring system.
-func (a *App) metrics() echo.HandlerFunc {
-	serve := echo.WrapHandler(promhttp.HandlerFor(a.sync.registry, promhttp.HandlerOpts{}))
-	token := a.cfg.MetricsToken
+// Metrics serves the Prometheus metrics: aggregate counters only, nothing about a person.
+// With a token (CALENDAR_METRICS_TOKEN) it asks for that bearer token, so that an
+// administrator can keep even those to the monitoring system.
+func (s *Sync) Metrics(token string) echo.HandlerFunc {
+	serve := echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	return func(c echo.Context) error {
 		if token != "" {
 			sent, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")

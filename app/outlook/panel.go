@@ -1,4 +1,4 @@
-package app
+package outlook
 
 import (
 	"errors"
@@ -10,27 +10,27 @@ import (
 	"intracal/outlooksync"
 )
 
-// outlookPanelFor returns the function that builds the viewer's panel, so that pages that do
-// not show it cost nothing.
-func (a *App) outlookPanelFor(c echo.Context) func() *view.OutlookPanel {
+// Panel returns the function that builds the viewer's panel, so that pages that do not show
+// it cost nothing (a view.PanelFunc).
+func (o *Outlook) Panel(c echo.Context) func() *view.OutlookPanel {
 	return func() *view.OutlookPanel {
 		ctx := c.Request().Context()
 		v := accounts.CurrentViewer(c)
-		settings, err := a.props.OutlookSettings(ctx)
+		settings, err := o.props.OutlookSettings(ctx)
 		if err != nil {
-			a.log.Warn("outlook panel: read settings", "err", err)
+			o.log.Warn("outlook panel: read settings", "err", err)
 			return nil
 		}
 		if !settings.Ready() {
 			return nil
 		}
-		p := &view.OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: outlookConnectPath, CSRFToken: accounts.CSRFToken(c)}
-		conn, err := a.outlook.conns.Get(ctx, v.UserID)
+		p := &view.OutlookPanel{State: string(outlooksync.StateDisconnected), ConnectURL: ConnectPath, CSRFToken: accounts.CSRFToken(c)}
+		conn, err := o.conns.Get(ctx, v.UserID)
 		switch {
 		case errors.Is(err, outlooksync.ErrNotConnected):
 			return p
 		case err != nil:
-			a.log.Warn("outlook panel: read connection", "user", v.UserID, "err", err)
+			o.log.Warn("outlook panel: read connection", "user", v.UserID, "err", err)
 			return nil
 		}
 		p.State, p.Account, p.LastError = string(conn.State), conn.Account.Label(), conn.LastError
