@@ -227,7 +227,7 @@ func TestOwnerChangesPasswordAndOtherSessionsEnd(t *testing.T) {
 		a := h.app
 		here := h.as("alice@example.com")
 		elsewhere := newBrowser(t, a)
-		elsewhere.ip = "198.51.100.7"
+		elsewhere.IP = "198.51.100.7"
 		elsewhere.login("alice@example.com", testPassword)
 		token, err := a.tokens.Create(t.Context(), h.users["alice@example.com"].ID, "script")
 		if err != nil {

@@ -19,7 +19,7 @@ func apiClient(t *testing.T, a *App, u accounts.User) *browser {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, a)
-	b.header.Set("Authorization", "Bearer "+token)
+	b.Header.Set("Authorization", "Bearer "+token)
 	return b
 }
 

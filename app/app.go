@@ -132,6 +132,24 @@ func (a *App) Store() *calendar.Store { return a.store }
 // Secrets is the box that seals tokens and secrets at rest.
 func (a *App) Secrets() *secrets.Box { return a.box }
 
+// Users is the store of accounts, for the command line.
+func (a *App) Users() *accounts.Users { return a.users }
+
+// Tokens is the store of personal API tokens, for the command line.
+func (a *App) Tokens() *accounts.Tokens { return a.tokens }
+
+// Accounts is the audited lifecycle of accounts and tokens, for the command line.
+func (a *App) Accounts() *accounts.Lifecycle { return a.accounts }
+
+// Properties is the store of System Properties, for the command line.
+func (a *App) Properties() *properties.Store { return a.props }
+
+// SetProperty changes a System Property as the command line does (audited as "command
+// line"): for embedding programs and end-to-end tests that set a site up.
+func (a *App) SetProperty(ctx context.Context, name, value string) error {
+	return a.props.Set(ctx, accounts.Viewer{}, name, value)
+}
+
 // Background registers work that runs while the server serves, such as the sync scheduler.
 // Its context is cancelled at shutdown once HTTP has stopped, and Serve waits for it to return
 // before the database is closed. Register before Serve.

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"intracal/app"
 	"intracal/app/accounts"
 	"intracal/calendar"
 )
@@ -48,12 +49,12 @@ func runTokenCreate(ctx context.Context, s Stdio, args []string) error {
 	if *days < 0 {
 		return fmt.Errorf("%w: --expires-in-days must be 0 (never) or more", ErrUsage)
 	}
-	return withApp(ctx, s, func(a *App) error {
-		u, err := a.users.ByEmail(ctx, *email)
+	return withApp(ctx, s, func(a *app.App) error {
+		u, err := a.Users().ByEmail(ctx, *email)
 		if err != nil || u.DeletedAt != nil {
 			return fmt.Errorf("no account with e-mail address %s", accounts.NormalizeEmail(*email))
 		}
-		token, _, err := a.accounts.CreateToken(ctx, accounts.Viewer{}, u, *name, *days)
+		token, _, err := a.Accounts().CreateToken(ctx, accounts.Viewer{}, u, *name, *days)
 		if err != nil {
 			return describe(err)
 		}
@@ -70,16 +71,16 @@ func runTokenList(ctx context.Context, s Stdio, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	return withApp(ctx, s, func(a *App) error {
+	return withApp(ctx, s, func(a *app.App) error {
 		var owner int64
 		if *user != "" {
-			u, err := a.cliUser(ctx, *user)
+			u, err := liveUser(ctx, a, *user)
 			if err != nil {
 				return err
 			}
 			owner = u.ID
 		}
-		rows, err := a.tokens.List(ctx, owner)
+		rows, err := a.Tokens().List(ctx, owner)
 		if err != nil {
 			return err
 		}
@@ -91,7 +92,7 @@ func runTokenList(ctx context.Context, s Stdio, args []string) error {
 		for id := range emails {
 			ids = append(ids, id)
 		}
-		us, err := a.users.ListByIDs(ctx, ids)
+		us, err := a.Users().ListByIDs(ctx, ids)
 		if err != nil {
 			return err
 		}
@@ -100,7 +101,7 @@ func runTokenList(ctx context.Context, s Stdio, args []string) error {
 		}
 		w := tabwriter.NewWriter(s.Out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ID\tUSER\tNAME\tTOKEN\tCREATED\tLAST USED\tEXPIRES")
-		now := a.now()
+		now := time.Now().UTC()
 		for _, r := range rows {
 			expires := "never"
 			if r.ExpiresAt != nil {
@@ -129,15 +130,15 @@ func runTokenRevoke(ctx context.Context, s Stdio, args []string) error {
 	if err != nil || id <= 0 {
 		return fmt.Errorf("%w: %q is not a token id (token list shows them)", ErrUsage, fs.Arg(0))
 	}
-	return withApp(ctx, s, func(a *App) error {
-		row, err := a.tokens.ByID(ctx, id)
+	return withApp(ctx, s, func(a *app.App) error {
+		row, err := a.Tokens().ByID(ctx, id)
 		if errors.Is(err, accounts.ErrNoToken) {
 			return fmt.Errorf("there is no API token with id %d", id)
 		}
 		if err != nil {
 			return err
 		}
-		if err := a.accounts.RevokeToken(ctx, accounts.Viewer{}, row); err != nil {
+		if err := a.Accounts().RevokeToken(ctx, accounts.Viewer{}, row); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.Err, "Revoked API token %d (%s) of user %d.\n", row.ID, oneLine(row.Name), row.UserID)
@@ -145,14 +146,14 @@ func runTokenRevoke(ctx context.Context, s Stdio, args []string) error {
 	})
 }
 
-// cliUser finds a live account by e-mail address or id.
-func (a *App) cliUser(ctx context.Context, ref string) (accounts.User, error) {
+// liveUser finds a live account by e-mail address or id.
+func liveUser(ctx context.Context, a *app.App, ref string) (accounts.User, error) {
 	var u accounts.User
 	var err error
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
-		u, err = a.accounts.Live(ctx, id)
+		u, err = a.Accounts().Live(ctx, id)
 	} else {
-		u, err = a.users.ByEmail(ctx, ref)
+		u, err = a.Users().ByEmail(ctx, ref)
 		if err == nil && u.DeletedAt != nil {
 			err = calendar.ErrNotFound
 		}

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"intracal/app"
 	"intracal/app/accounts"
 	"intracal/app/properties"
 )
@@ -30,16 +31,16 @@ func RunProperty(ctx context.Context, s Stdio, args []string) error {
 		if len(rest) == 1 {
 			query = rest[0]
 		}
-		return withApp(ctx, s, func(a *App) error {
-			list, err := a.props.List(ctx, query)
+		return withApp(ctx, s, func(a *app.App) error {
+			list, err := a.Properties().List(ctx, query)
 			if err != nil {
 				return err
 			}
 			return printProperties(s.Out, list)
 		})
 	case sub == "get" && len(rest) == 1:
-		return withApp(ctx, s, func(a *App) error {
-			p, err := a.props.Get(ctx, rest[0])
+		return withApp(ctx, s, func(a *app.App) error {
+			p, err := a.Properties().Get(ctx, rest[0])
 			if err != nil {
 				return describe(err)
 			}
@@ -59,11 +60,11 @@ func RunProperty(ctx context.Context, s Stdio, args []string) error {
 			}
 			value = v
 		}
-		return withApp(ctx, s, func(a *App) error {
-			if err := a.props.Set(ctx, accounts.Viewer{}, rest[0], value); err != nil {
+		return withApp(ctx, s, func(a *app.App) error {
+			if err := a.Properties().Set(ctx, accounts.Viewer{}, rest[0], value); err != nil {
 				return describe(err)
 			}
-			p, err := a.props.Get(ctx, rest[0])
+			p, err := a.Properties().Get(ctx, rest[0])
 			if err != nil {
 				return err
 			}
@@ -119,10 +120,4 @@ func readValue(in io.Reader) (string, error) {
 		return "", fmt.Errorf("read the value from standard input: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
-}
-
-// SetProperty changes a System Property as the command line does (audited as "command
-// line"): for embedding programs and end-to-end tests that set a site up.
-func (a *App) SetProperty(ctx context.Context, name, value string) error {
-	return a.props.Set(ctx, accounts.Viewer{}, name, value)
 }

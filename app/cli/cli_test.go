@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -6,17 +6,39 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"intracal/app"
 	"intracal/app/accounts"
+	"intracal/app/internal/apptest"
 	"intracal/config"
 	"intracal/migrations"
 )
+
+// testSecret is a client secret that no output may show.
+const testSecret = "Zq8~s3cr3t.Value-that-must-never-show"
+
+// newApp is the web app on db, as the commands left it, to see that what they stored works.
+func newApp(t *testing.T, db *gorm.DB) *app.App {
+	t.Helper()
+	site, _ := url.Parse("http://calendar.test")
+	cfg := config.Config{Addr: "127.0.0.1:0", SiteURL: site, DataDir: t.TempDir()}
+	for i := range cfg.SecretKey {
+		cfg.SecretKey[i] = byte(100 + i)
+	}
+	a, err := app.New(cfg, slog.New(slog.DiscardHandler), db, app.WithBcryptCost(bcrypt.MinCost))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
 
 // cliEnv runs subcommands against a SQLite database in a temporary data directory.
 type cliEnv struct {
@@ -89,12 +111,12 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sqlDB, _ := db.DB(); sqlDB.Close() })
-	a := newTestApp(t, db)
-	newBrowser(t, a).login("anna@example.com", "from the file")
-	newBrowser(t, a).login("bob@example.com", "piped secret")
-	newBrowser(t, a).login("carl@example.com", generated)
-	res := newBrowser(t, a).do("GET", "/api/v1/me", nil, map[string][]string{"Authorization": {"Bearer " + token}})
-	if body := readBody(res); res.StatusCode != 200 || !strings.Contains(body, `"isAdmin":true`) {
+	a := newApp(t, db)
+	apptest.NewBrowser(t, a.Handler()).Login("anna@example.com", "from the file")
+	apptest.NewBrowser(t, a.Handler()).Login("bob@example.com", "piped secret")
+	apptest.NewBrowser(t, a.Handler()).Login("carl@example.com", generated)
+	res := apptest.NewBrowser(t, a.Handler()).Do("GET", "/api/v1/me", nil, map[string][]string{"Authorization": {"Bearer " + token}})
+	if body := apptest.ReadBody(res); res.StatusCode != 200 || !strings.Contains(body, `"isAdmin":true`) {
 		t.Errorf("token from the command: %d %s", res.StatusCode, body)
 	}
 }
@@ -141,34 +163,5 @@ func TestMigrateCommand(t *testing.T) {
 	_, stderr, err = e.run(RunMigrate, "")
 	if err != nil || !strings.HasPrefix(stderr, "0 migration(s) applied") {
 		t.Errorf("second migrate: %v, %q", err, stderr)
-	}
-}
-
-// TestServerDatabaseBehindIsRefused checks the rule for shared databases: start-up refuses a
-// schema that is behind and says what to run, while the local SQLite database is migrated.
-func TestServerDatabaseBehindIsRefused(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	open := func() *gorm.DB {
-		db, err := migrations.Open(t.Context(), config.Database{Driver: config.SQLite, DSN: filepath.Join(t.TempDir(), "c.db")}, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { sqlDB, _ := db.DB(); sqlDB.Close() })
-		return db
-	}
-	shared := open()
-	err := ensureSchema(t.Context(), shared, log, false)
-	if !errors.Is(err, ErrSchemaBehind) || !strings.Contains(err.Error(), "bin/calendar migrate") {
-		t.Errorf("behind and not auto-migrated: err %v", err)
-	}
-	if pending, _ := migrations.Pending(t.Context(), shared); len(pending) != len(migrations.All()) {
-		t.Error("the refusal changed the schema")
-	}
-	local := open()
-	if err := ensureSchema(t.Context(), local, log, true); err != nil {
-		t.Fatal(err)
-	}
-	if pending, _ := migrations.Pending(t.Context(), local); len(pending) != 0 {
-		t.Errorf("auto-migration left %d pending", len(pending))
 	}
 }

@@ -1,12 +1,16 @@
-package app
+package cli
 
 import (
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 
 	"intracal/app/accounts"
+	"intracal/app/internal/apptest"
 	"intracal/config"
 	"intracal/migrations"
 )
@@ -68,16 +72,33 @@ func TestTokenListAndRevokeCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sqlDB, _ := db.DB(); sqlDB.Close() })
-	a := newTestApp(t, db)
-	if res := bearer(t, a, annaToken, "GET", "/api/v1/me", ""); res.StatusCode != 401 {
-		t.Errorf("revoked token: %d, want 401", res.StatusCode)
+	a := newApp(t, db)
+	me := func(token string) int {
+		return apptest.NewBrowser(t, a.Handler()).Do("GET", "/api/v1/me", nil, map[string][]string{"Authorization": {"Bearer " + token}}).StatusCode
 	}
-	if res := bearer(t, a, bobToken, "GET", "/api/v1/me", ""); res.StatusCode != 200 {
-		t.Errorf("the other token: %d, want 200", res.StatusCode)
+	if code := me(annaToken); code != 401 {
+		t.Errorf("revoked token: %d, want 401", code)
 	}
-	anna, _ := a.users.ByEmail(t.Context(), "anna@example.com")
+	if code := me(bobToken); code != 200 {
+		t.Errorf("the other token: %d, want 200", code)
+	}
+	anna, _ := a.Users().ByEmail(t.Context(), "anna@example.com")
 	want := []string{"token_created by command line", "token_revoked by command line"}
-	if got := auditActions(t, a, anna.ID); strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := auditActions(t, db, anna.ID); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("audit %q, want %q", got, want)
 	}
+}
+
+// auditActions lists the account audit of a user, oldest first, as "action by actor".
+func auditActions(t *testing.T, db *gorm.DB, userID int64) []string {
+	t.Helper()
+	list, err := accounts.NewAudit(db, time.Now).List(t.Context(), userID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, len(list))
+	for i, ch := range list {
+		out[len(list)-1-i] = ch.Action + " by " + ch.Actor
+	}
+	return out
 }
