@@ -39,7 +39,6 @@ type App struct {
 	accounts *accounts.Lifecycle
 	auth     *accounts.Authenticator
 	pages    *view.Renderer
-	flash    view.Flash
 	frame    view.Frame
 	props    *properties.Store
 	audit    *accounts.Audit
@@ -116,8 +115,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	if a.pages, err = view.NewRenderer(); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a.flash = view.NewFlash(cfg.SecureCookies())
-	a.frame = view.NewFrame(a.flash, a.outlook.Panel)
+	a.frame = view.NewFrame(view.NewFlash(cfg.SecureCookies()), a.outlook.Panel)
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil

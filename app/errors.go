@@ -36,7 +36,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		werr = c.Redirect(http.StatusSeeOther, accounts.LoginURL(c))
 	default:
 		werr = a.pages.Render(c, e.Status, "error.html", view.MessagePage{
-			Page:    a.page(c, http.StatusText(e.Status)),
+			Page:    a.frame.Page(c, http.StatusText(e.Status)),
 			Heading: http.StatusText(e.Status),
 			Message: e.Message,
 		})

@@ -28,6 +28,7 @@ func (t targets) Connected(ctx context.Context) ([]int64, error) {
 	return t.o.users.ActiveIDs(ctx, outlooksync.UserIDs(list))
 }
 
+// Graph is the client of the user's mailbox (Outlook.Graph).
 func (t targets) Graph(ctx context.Context, userID int64) (outlooksync.Graph, error) {
 	return t.o.Graph(ctx, userID)
 }
