@@ -1,6 +1,9 @@
 // Package apptest holds what the web app's tests share, whichever package they are in: the
 // one test clock, the HTTP client that stops at redirects the way a test wants to see them,
-// and reading a response body. It imports nothing of the app, so every package may use it.
+// the in-process browser over a router (Browser), a buffer safe across goroutines, reading a
+// response body, seeding listings, and the check that every page a package owns renders its
+// sample. It imports nothing of the app (only the calendar and Echo), so every package of it
+// may use it, accounts and view included.
 package apptest
 
 import (
