@@ -76,10 +76,10 @@ func (a *App) routes(e *echo.Echo) {
 	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
 	v1 := e.Group("/api/v1", accounts.RequireUser)
 	v1.GET("/me", api.Me)
-	tokens := api.NewTokens(a.tokens, a.accounts, a.now)
-	v1.GET("/tokens", tokens.List)
-	v1.POST("/tokens", tokens.Create)
-	v1.DELETE("/tokens/:id", tokens.Revoke)
+	tokenAPI := api.NewTokens(a.tokens, a.accounts, a.now)
+	v1.GET("/tokens", tokenAPI.List)
+	v1.POST("/tokens", tokenAPI.Create)
+	v1.DELETE("/tokens/:id", tokenAPI.Revoke)
 
 	eventAPI := api.NewEvents(a.store, a.people)
 	v1.POST("/events", eventAPI.Create)
@@ -98,12 +98,12 @@ func (a *App) routes(e *echo.Echo) {
 
 	// The admin API: site administrators only.
 	admin := v1.Group("/admin", accounts.RequireAdmin)
-	adm := api.NewAdmin(a.props, a.audit)
-	admin.GET("/properties", adm.Properties)
-	admin.GET("/properties/:name", adm.Property)
-	admin.PUT("/properties/:name", adm.PutProperty)
-	admin.GET("/audit/properties", adm.PropertyAudit)
-	admin.GET("/audit/accounts", adm.AccountAudit)
+	adminAPI := api.NewAdmin(a.props, a.audit)
+	admin.GET("/properties", adminAPI.Properties)
+	admin.GET("/properties/:name", adminAPI.Property)
+	admin.PUT("/properties/:name", adminAPI.PutProperty)
+	admin.GET("/audit/properties", adminAPI.PropertyAudit)
+	admin.GET("/audit/accounts", adminAPI.AccountAudit)
 	admin.GET("/outlook/connections", outlookAPI.Connections)
 }
 
