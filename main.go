@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"intracal/app"
+	"intracal/app/cli"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 	"intracal/outlooksync/graph"
@@ -52,7 +53,7 @@ func run(args []string) int {
 	defer stop()
 
 	level := new(slog.LevelVar)
-	std := app.Stdio{
+	std := cli.Stdio{
 		In:       os.Stdin,
 		Out:      os.Stdout,
 		Err:      os.Stderr,
@@ -65,19 +66,19 @@ func run(args []string) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = app.RunServeWith(app.WithGraph(newGraph))(ctx, std, rest)
+		err = cli.RunServeWith(app.WithGraph(newGraph))(ctx, std, rest)
 	case "migrate":
-		err = app.RunMigrate(ctx, std, rest)
+		err = cli.RunMigrate(ctx, std, rest)
 	case "user":
-		err = app.RunUser(ctx, std, rest)
+		err = cli.RunUser(ctx, std, rest)
 	case "token":
-		err = app.RunToken(ctx, std, rest)
+		err = cli.RunToken(ctx, std, rest)
 	case "property":
-		err = app.RunProperty(ctx, std, rest)
+		err = cli.RunProperty(ctx, std, rest)
 	case "fakeoutlook":
 		err = fakeoutlook.Main(ctx, rest, os.Stdout)
 	case "version":
-		fmt.Println(app.Version())
+		fmt.Println(cli.Version())
 	case "help", "-h", "-help", "--help":
 		fmt.Print(usage)
 	default:
@@ -86,7 +87,7 @@ func run(args []string) int {
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "calendar %s: %v\n", cmd, err)
-		if errors.Is(err, app.ErrUsage) {
+		if errors.Is(err, cli.ErrUsage) {
 			return 2
 		}
 		return 1

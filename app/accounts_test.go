@@ -94,7 +94,12 @@ func TestOwnerListsCreatesAndRevokesTokensThroughTheAPI(t *testing.T) {
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("create: %d %s", res.StatusCode, readBody(res))
 		}
-		var created createdTokenJSON
+		var created struct { // the answer's fields this test reads (docs/api.md)
+			ID        int64      `json:"id"`
+			Token     string     `json:"token"`
+			Prefix    string     `json:"prefix"`
+			ExpiresAt *time.Time `json:"expiresAt"`
+		}
 		if err := json.NewDecoder(res.Body).Decode(&created); err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +227,7 @@ func TestOwnerChangesPasswordAndOtherSessionsEnd(t *testing.T) {
 		a := h.app
 		here := h.as("alice@example.com")
 		elsewhere := newBrowser(t, a)
-		elsewhere.ip = "198.51.100.7"
+		elsewhere.IP = "198.51.100.7"
 		elsewhere.login("alice@example.com", testPassword)
 		token, err := a.tokens.Create(t.Context(), h.users["alice@example.com"].ID, "script")
 		if err != nil {
@@ -446,7 +451,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := h.reload(theirs.ID)
-		if err := a.outlook.conns.Connect(ctx, alice.ID, outlooksync.Account{ID: "entra-alice", Mail: alice.Email}, "tenant",
+		if err := a.OutlookConnections().Connect(ctx, alice.ID, outlooksync.Account{ID: "entra-alice", Mail: alice.Email}, "tenant",
 			&oauth2.Token{AccessToken: "at", RefreshToken: "rt", Expiry: h.clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -499,7 +504,7 @@ func TestDeletingAnAccountRemovesItsEventsInvitationsAndOutlook(t *testing.T) {
 		}
 
 		// The Outlook connection, its tokens and the sync's state went.
-		if _, err := a.outlook.conns.Get(ctx, alice.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
+		if _, err := a.OutlookConnections().Get(ctx, alice.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
 			t.Errorf("her Outlook connection: %v", err)
 		}
 		for _, table := range []string{"sync_links", "api_tokens", "sessions", "outlook_connections"} {
@@ -551,7 +556,7 @@ func TestOutlookSyncSkipsDisabledAccounts(t *testing.T) {
 	var ids []int64
 	for _, m := range []string{"anna@example.com", "ben@example.com"} {
 		u := addUser(t, a, m, m, testPassword, false)
-		if err := a.outlook.conns.Connect(ctx, u.ID, outlooksync.Account{ID: "id-" + m, Mail: m}, "tenant",
+		if err := a.OutlookConnections().Connect(ctx, u.ID, outlooksync.Account{ID: "id-" + m, Mail: m}, "tenant",
 			&oauth2.Token{AccessToken: "at", RefreshToken: "rt", Expiry: e.clock.Now().Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
@@ -564,7 +569,7 @@ func TestOutlookSyncSkipsDisabledAccounts(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0] != ids[0] {
 		t.Fatalf("sync targets %v, %v; want only %d", got, err, ids[0])
 	}
-	if _, err := a.outlook.conns.Get(ctx, ids[1]); err != nil {
+	if _, err := a.OutlookConnections().Get(ctx, ids[1]); err != nil {
 		t.Errorf("disabling removed the connection: %v", err)
 	}
 	if _, err := a.accounts.Enable(ctx, accounts.ViewerOf(e.admin), ids[1]); err != nil {

@@ -19,7 +19,7 @@ func apiClient(t *testing.T, a *App, u accounts.User) *browser {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, a)
-	b.header.Set("Authorization", "Bearer "+token)
+	b.Header.Set("Authorization", "Bearer "+token)
 	return b
 }
 
@@ -73,7 +73,11 @@ func TestAdminPropertiesAPI(t *testing.T) {
 	}
 	res = admin.get("/api/v1/admin/properties?q=outlook")
 	var list struct {
-		Properties []propertyJSON `json:"properties"`
+		Properties []struct {
+			Name  string  `json:"name"`
+			Value *string `json:"value"`
+			Set   bool    `json:"set"`
+		} `json:"properties"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&list); err != nil || len(list.Properties) != 3 {
 		t.Fatalf("search outlook: %+v, %v", list, err)
@@ -86,7 +90,11 @@ func TestAdminPropertiesAPI(t *testing.T) {
 
 	res = admin.get("/api/v1/admin/audit/properties")
 	var audit struct {
-		Changes []propertyChangeJSON `json:"changes"`
+		Changes []struct {
+			Property string  `json:"property"`
+			Actor    string  `json:"actor"`
+			Value    *string `json:"value"`
+		} `json:"changes"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&audit); err != nil || len(audit.Changes) != 2 {
 		t.Fatalf("audit: %+v, %v; want the two accepted changes", audit, err)

@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"intracal/app/accounts"
+	"intracal/app/internal/apptest"
 	"intracal/config"
 	"intracal/migrations/dbtest"
 )
@@ -93,6 +94,32 @@ func (h *apiHarness) mustDo(as, method, path string, body any, want int) map[str
 		h.t.Fatalf("%s %s: status %d, want %d: %v", method, path, code, want, out)
 	}
 	return out
+}
+
+// userID finds the id of one of the harness's people.
+func (h *apiHarness) userID(email string) int64 {
+	h.t.Helper()
+	u, err := h.app.users.ByEmail(context.Background(), email)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return u.ID
+}
+
+// raw sends a GET as the person through the real router and returns the recorded answer.
+func (h *apiHarness) raw(as, path string) *httptest.ResponseRecorder {
+	h.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+h.tokens[as])
+	rec := httptest.NewRecorder()
+	h.app.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// seedDailySeries gives the person n endless daily series, public, begun in 2025.
+func (h *apiHarness) seedDailySeries(email string, n int) {
+	h.t.Helper()
+	apptest.SeedDailySeries(h.t, h.app.store, h.userID(email), n)
 }
 
 func occTitles(out map[string]any) []string {

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"intracal/app/accounts"
+	"intracal/app/outlook"
 	"intracal/app/properties"
 	"intracal/app/view"
 	"intracal/calendar"
@@ -35,21 +35,21 @@ type App struct {
 	sessions *accounts.Sessions
 	tokens   *accounts.Tokens
 	throttle *accounts.Throttle
+	signIn   *accounts.SignIn
 	accounts *accounts.Lifecycle
 	auth     *accounts.Authenticator
 	pages    *view.Renderer
-	flash    view.Flash
+	frame    view.Frame
 	props    *properties.Store
 	audit    *accounts.Audit
-	outlook  *outlookFeature
-	sync     *syncFeature
-	listings *listingLimiter
+	outlook  *outlook.Outlook
+	sync     *outlook.Sync
+	// syncStore is the sync's (links, cursors, history), kept for the tests that write history.
+	syncStore *outlooksync.Store
+	listings  *listingLimiter
 
 	echo *echo.Echo
 	now  func() time.Time
-	// dummyHash is compared against when a login names no user, so that the answer takes as
-	// long as for a real account and does not tell which addresses exist.
-	dummyHash []byte
 
 	mu         sync.Mutex
 	background []backgroundJob
@@ -97,10 +97,10 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.throttle = accounts.NewThrottle(db, clock)
 	a.props = properties.NewStore(db, box, clock, a.users)
 	a.audit = accounts.NewAudit(db, clock)
-	a.outlook = newOutlookFeature(db, box, clock)
+	a.outlook = outlook.New(cfg, db, box, a.props, a.users, log, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,
-		a.outlook.states.deleteForUser, outlooksync.ForgetUser)
-	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), metricsPath)
+		a.outlook.ForgetSignIns, outlooksync.ForgetUser)
+	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), outlook.MetricsPath)
 	total := cfg.MaxListings
 	if total <= 0 {
 		total = config.DefaultMaxListings()
@@ -109,13 +109,13 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	for _, opt := range opts {
 		opt(a)
 	}
-	if a.dummyHash, err = bcrypt.GenerateFromPassword([]byte(accounts.RandomToken()), a.users.Cost); err != nil {
+	if a.signIn, err = accounts.NewSignIn(a.users, a.sessions, a.throttle, log); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	if a.pages, err = view.NewRenderer(); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a.flash = view.NewFlash(cfg.SecureCookies())
+	a.frame = view.NewFrame(view.NewFlash(cfg.SecureCookies()), a.outlook.Panel)
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil
@@ -129,6 +129,24 @@ func (a *App) Store() *calendar.Store { return a.store }
 
 // Secrets is the box that seals tokens and secrets at rest.
 func (a *App) Secrets() *secrets.Box { return a.box }
+
+// Users is the store of accounts, for the command line.
+func (a *App) Users() *accounts.Users { return a.users }
+
+// Tokens is the store of personal API tokens, for the command line.
+func (a *App) Tokens() *accounts.Tokens { return a.tokens }
+
+// Accounts is the audited lifecycle of accounts and tokens, for the command line.
+func (a *App) Accounts() *accounts.Lifecycle { return a.accounts }
+
+// Properties is the store of System Properties, for the command line.
+func (a *App) Properties() *properties.Store { return a.props }
+
+// SetProperty changes a System Property as the command line does (audited as "command
+// line"): for embedding programs and end-to-end tests that set a site up.
+func (a *App) SetProperty(ctx context.Context, name, value string) error {
+	return a.props.Set(ctx, accounts.Viewer{}, name, value)
+}
 
 // Background registers work that runs while the server serves, such as the sync scheduler.
 // Its context is cancelled at shutdown once HTTP has stopped, and Serve waits for it to return

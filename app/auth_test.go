@@ -136,10 +136,10 @@ func TestCrossSiteFormIsRefused(t *testing.T) {
 	a := newTestApp(t, db)
 	addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 	b := newBrowser(t, a)
-	b.header.Set("Sec-Fetch-Site", "cross-site")
+	b.Header.Set("Sec-Fetch-Site", "cross-site")
 	res := b.postForm("/login", url.Values{"email": {"anna@example.com"}, "password": {"correct horse"}})
-	if res.StatusCode != http.StatusForbidden || len(b.cookies) != 0 {
-		t.Errorf("cross-site login post: status %d, cookies %v; want 403 and no session", res.StatusCode, b.cookies)
+	if res.StatusCode != http.StatusForbidden || len(b.Cookies) != 0 {
+		t.Errorf("cross-site login post: status %d, cookies %v; want 403 and no session", res.StatusCode, b.Cookies)
 	}
 }
 

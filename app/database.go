@@ -16,16 +16,16 @@ import (
 // ErrSchemaBehind means the database needs migrations that were not applied.
 var ErrSchemaBehind = errors.New("the database schema is behind this program")
 
-// openDatabase opens the configured database and makes sure its schema is current. The local
+// OpenDatabase opens the configured database and makes sure its schema is current. The local
 // SQLite database is migrated on the spot; a server database shared by several instances is
 // migrated only on purpose (`bin/calendar migrate`), so start-up refuses one that is behind.
-func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB, error) {
+func OpenDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB, error) {
 	db, err := migrations.Open(ctx, cfg.DB, log)
 	if err != nil {
 		return nil, err
 	}
 	if err := ensureSchema(ctx, db, log, cfg.DB.IsSQLite()); err != nil {
-		closeDatabase(db, log)
+		CloseDatabase(db, log)
 		return nil, err
 	}
 	return db, nil
@@ -51,7 +51,8 @@ func ensureSchema(ctx context.Context, db *gorm.DB, log *slog.Logger, autoMigrat
 		ErrSchemaBehind, len(pending), strings.Join(names, ", "))
 }
 
-func closeDatabase(db *gorm.DB, log *slog.Logger) {
+// CloseDatabase closes the database, logging what fails.
+func CloseDatabase(db *gorm.DB, log *slog.Logger) {
 	sqlDB, err := db.DB()
 	if err == nil {
 		err = sqlDB.Close()

@@ -35,8 +35,8 @@ func (a *App) handleError(err error, c echo.Context) {
 	case e.Status == http.StatusUnauthorized:
 		werr = c.Redirect(http.StatusSeeOther, accounts.LoginURL(c))
 	default:
-		werr = a.pages.Render(c, e.Status, "error.html", errorPage{
-			Page:    a.page(c, http.StatusText(e.Status)),
+		werr = a.pages.Render(c, e.Status, "error.html", view.MessagePage{
+			Page:    a.frame.Page(c, http.StatusText(e.Status)),
 			Heading: http.StatusText(e.Status),
 			Message: e.Message,
 		})
@@ -44,11 +44,4 @@ func (a *App) handleError(err error, c echo.Context) {
 	if werr != nil {
 		a.log.Warn("writing the error response", "err", werr)
 	}
-}
-
-// errorPage is the data of error.html.
-type errorPage struct {
-	view.Page
-	Heading string
-	Message string
 }

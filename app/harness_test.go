@@ -6,10 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"strings"
-	"sync"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -64,60 +61,30 @@ func addUser(t *testing.T, a *App, email, name, password string, admin bool) acc
 	return u
 }
 
-// browser sends requests through the app's real router and keeps cookies like a browser.
-type browser struct {
-	t       *testing.T
-	h       http.Handler
-	cookies map[string]*http.Cookie
-	ip      string
-	header  http.Header // added to every request
-}
+// browser is the in-process browser of apptest, with the app's own helpers (page, csrf,
+// submit in page_harness_test.go).
+type browser struct{ *apptest.Browser }
 
-func newBrowser(t *testing.T, a *App) *browser {
-	return &browser{t: t, h: a.Handler(), cookies: map[string]*http.Cookie{}, ip: "192.0.2.10", header: http.Header{}}
-}
+func newBrowser(t *testing.T, a *App) *browser { return &browser{apptest.NewBrowser(t, a.Handler())} }
 
 func (b *browser) do(method, path string, body io.Reader, header http.Header) *http.Response {
-	b.t.Helper()
-	req := httptest.NewRequest(method, path, body)
-	req.RemoteAddr = b.ip + ":40000"
-	for k, vs := range b.header {
-		req.Header[k] = vs
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	for _, c := range b.cookies {
-		req.AddCookie(c)
-	}
-	rec := httptest.NewRecorder()
-	b.h.ServeHTTP(rec, req)
-	res := rec.Result()
-	for _, c := range res.Cookies() {
-		if c.MaxAge < 0 {
-			delete(b.cookies, c.Name)
-		} else {
-			b.cookies[c.Name] = c
-		}
-	}
-	return res
+	b.T.Helper()
+	return b.Do(method, path, body, header)
 }
 
-func (b *browser) get(path string) *http.Response { return b.do(http.MethodGet, path, nil, nil) }
+func (b *browser) get(path string) *http.Response {
+	b.T.Helper()
+	return b.Get(path)
+}
 
-// postForm posts form fields as a browser form would.
 func (b *browser) postForm(path string, form url.Values) *http.Response {
-	return b.do(http.MethodPost, path, strings.NewReader(form.Encode()),
-		http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+	b.T.Helper()
+	return b.PostForm(path, form)
 }
 
-// login signs in through the form and fails the test if it does not work.
 func (b *browser) login(email, password string) {
-	b.t.Helper()
-	res := b.postForm("/login", url.Values{"email": {email}, "password": {password}})
-	if res.StatusCode != http.StatusSeeOther {
-		b.t.Fatalf("login as %s: status %d: %s", email, res.StatusCode, readBody(res))
-	}
+	b.T.Helper()
+	b.Login(email, password)
 }
 
 func readBody(res *http.Response) string { return apptest.ReadBody(res) }
@@ -132,22 +99,7 @@ func apiErr(t *testing.T, res *http.Response) httpkit.ErrorJSON {
 	return body.Error
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is a buffer safe for a writer and a reader in different goroutines.
+type syncBuffer = apptest.SyncBuffer
 
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -42,7 +42,7 @@ func TestLoginStartsSessionThatSurvivesRestart(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/calendar?view=week" {
 			t.Fatalf("login: %d to %q, want 303 to the page asked for", res.StatusCode, res.Header.Get("Location"))
 		}
-		c := b.cookies[accounts.SessionCookie]
+		c := b.Cookies[accounts.SessionCookie]
 		if c == nil {
 			t.Fatal("no session cookie")
 		}
@@ -55,7 +55,7 @@ func TestLoginStartsSessionThatSurvivesRestart(t *testing.T) {
 
 		// A new app on the same database is what a restart is.
 		restarted := newBrowser(t, newTestApp(t, db))
-		restarted.cookies = b.cookies
+		restarted.Cookies = b.Cookies
 		res = restarted.get("/")
 		if res.StatusCode != http.StatusOK {
 			t.Errorf("after a restart the session is gone: status %d", res.StatusCode)
@@ -81,8 +81,8 @@ func TestLoginRefusesWrongPasswordAndUnknownAccountAlike(t *testing.T) {
 				if res.StatusCode != http.StatusUnauthorized {
 					t.Errorf("status %d, want 401", res.StatusCode)
 				}
-				if len(b.cookies) != 0 {
-					t.Errorf("cookies set on a failed login: %v", b.cookies)
+				if len(b.Cookies) != 0 {
+					t.Errorf("cookies set on a failed login: %v", b.Cookies)
 				}
 				body := readBody(res)
 				if !strings.Contains(body, "The e-mail address or the password is wrong.") {
@@ -126,7 +126,7 @@ func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
 		}
 		// The lock is per account and address: Anna at her own desk signs in.
 		anna := newBrowser(t, a)
-		anna.ip = "198.51.100.7"
+		anna.IP = "198.51.100.7"
 		anna.login("anna@example.com", "correct horse")
 
 		// The next failure after the lock doubles it.
@@ -137,7 +137,7 @@ func TestRepeatedFailedLoginsAreSlowedPerAccountAndAddress(t *testing.T) {
 		// Once the wait is over, the right password works and the count starts afresh.
 		clock.Advance(61 * time.Second)
 		attacker.login("anna@example.com", "correct horse")
-		if wait, _ := a.throttle.LockedNow(t.Context(), "anna@example.com", attacker.ip); wait != 0 {
+		if wait, _ := a.throttle.LockedNow(t.Context(), "anna@example.com", attacker.IP); wait != 0 {
 			t.Errorf("failures not cleared by a successful sign-in: wait %s", wait)
 		}
 	})
@@ -188,7 +188,7 @@ func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
 		addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 		b := newBrowser(t, a)
 		b.login("anna@example.com", "correct horse")
-		stolen := *b.cookies[accounts.SessionCookie]
+		stolen := *b.Cookies[accounts.SessionCookie]
 
 		if res := b.postForm("/logout", nil); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("logout without CSRF token: status %d, want 403", res.StatusCode)
@@ -197,12 +197,12 @@ func TestLogoutEndsSessionAndNeedsCSRF(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
 			t.Fatalf("logout: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
-		if _, ok := b.cookies[accounts.SessionCookie]; ok {
+		if _, ok := b.Cookies[accounts.SessionCookie]; ok {
 			t.Error("logout left the cookie in place")
 		}
 		// The old cookie is dead on the server, not just forgotten by this browser.
 		replay := newBrowser(t, a)
-		replay.cookies[accounts.SessionCookie] = &stolen
+		replay.Cookies[accounts.SessionCookie] = &stolen
 		if res := replay.get("/"); res.StatusCode != http.StatusSeeOther {
 			t.Errorf("the logged-out session still works: status %d", res.StatusCode)
 		}
@@ -254,9 +254,9 @@ func TestSecureSessionCookieOnHTTPSSite(t *testing.T) {
 	addUser(t, a, "anna@example.com", "Anna", "correct horse", false)
 	b := newBrowser(t, a)
 	b.login("anna@example.com", "correct horse")
-	c := b.cookies[accounts.SecureSessionCookie]
+	c := b.Cookies[accounts.SecureSessionCookie]
 	if c == nil || !c.Secure || !c.HttpOnly {
-		t.Fatalf("cookies %v: want a Secure, HttpOnly %s", b.cookies, accounts.SecureSessionCookie)
+		t.Fatalf("cookies %v: want a Secure, HttpOnly %s", b.Cookies, accounts.SecureSessionCookie)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"intracal/app/properties"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +19,8 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/internal/apptest"
+	"intracal/app/outlook"
+	"intracal/app/properties"
 	"intracal/migrations/dbtest"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
@@ -87,7 +88,7 @@ func (e *outlookEnv) user(email, name string) (accounts.User, *browser) {
 // startConnect calls GET /outlook/connect and returns Microsoft's authorize URL.
 func (e *outlookEnv) startConnect(b *browser) *url.URL {
 	e.t.Helper()
-	res := b.get(outlookConnectPath)
+	res := b.get(outlook.ConnectPath)
 	if res.StatusCode != http.StatusFound {
 		e.t.Fatalf("GET /outlook/connect: %d %s", res.StatusCode, readBody(res))
 	}
@@ -113,7 +114,7 @@ func (e *outlookEnv) authorize(authorizeURL *url.URL) string {
 		e.t.Fatalf("authorize: %d %s", res.StatusCode, body)
 	}
 	back, err := url.Parse(res.Header.Get("Location"))
-	if err != nil || back.Path != outlookCallbackPath {
+	if err != nil || back.Path != outlook.CallbackPath {
 		e.t.Fatalf("authorize sent the browser to %q", res.Header.Get("Location"))
 	}
 	return back.RequestURI()
@@ -128,10 +129,23 @@ func (e *outlookEnv) connect(b *browser) {
 	}
 }
 
-func (e *outlookEnv) status(b *browser) outlookStatusJSON {
+// outlookStatus is the answer of GET /api/v1/outlook/status, the fields the tests read
+// (docs/api.md).
+type outlookStatus struct {
+	State   string `json:"state"`
+	Account *struct {
+		ID   string `json:"id"`
+		Mail string `json:"mail"`
+	} `json:"account"`
+	LastError  *string `json:"lastError"`
+	Available  bool    `json:"available"`
+	ConnectURL string  `json:"connectUrl"`
+}
+
+func (e *outlookEnv) status(b *browser) outlookStatus {
 	e.t.Helper()
 	res := b.get("/api/v1/outlook/status")
-	var st outlookStatusJSON
+	var st outlookStatus
 	if err := json.NewDecoder(res.Body).Decode(&st); err != nil || res.StatusCode != http.StatusOK {
 		e.t.Fatalf("status: %d %v", res.StatusCode, err)
 	}
@@ -145,7 +159,10 @@ func (e *outlookEnv) tokens(uid int64) *oauth2.Token {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	tok, err := e.a.outlook.conns.TokenSource(uid, e.a.oauthApp(settings, settings.Tenant()).Config(), nil).TokenContext(e.t.Context())
+	// The site's app as the sign-in uses it; the stored tokens are fresh, so nothing is refreshed.
+	conf := outlooksync.OAuthApp{ClientID: settings.ClientID, ClientSecret: settings.ClientSecret,
+		Tenant: settings.Tenant(), LoginURL: e.a.cfg.MSLoginURL}.Config()
+	tok, err := e.a.OutlookConnections().TokenSource(uid, conf, nil).TokenContext(e.t.Context())
 	if err != nil {
 		e.t.Fatal(err)
 	}

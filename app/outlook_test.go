@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"intracal/app/properties"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"intracal/app/accounts"
+	"intracal/app/outlook"
+	"intracal/app/properties"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 )
@@ -45,7 +46,7 @@ func TestConnectToOutlookWithABearerToken(t *testing.T) {
 	if st.State != "connected" || st.Account == nil || st.Account.Mail != "anna@contoso.example" || st.Account.ID == "" {
 		t.Fatalf("status after: %+v", st)
 	}
-	conn, err := e.a.outlook.conns.Get(t.Context(), anna.ID)
+	conn, err := e.a.OutlookConnections().Get(t.Context(), anna.ID)
 	if err != nil || conn.TenantID != fakeoutlook.DemoTenantID {
 		t.Errorf("stored connection %+v, %v", conn, err)
 	}
@@ -81,7 +82,7 @@ func TestConnectWhenNotSetUpSaysWhatTheAdministratorMustDo(t *testing.T) {
 			e := newOutlookEnv(t)
 			e.setProps(tc.props)
 			_, api := e.user("anna@contoso.example", "Anna Berg")
-			res := api.get(outlookConnectPath)
+			res := api.get(outlook.ConnectPath)
 			body := readBody(res)
 			if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "Ask your site administrator to") || !strings.Contains(body, tc.want) {
 				t.Errorf("connect: %d, want a page naming %q:\n%s", res.StatusCode, tc.want, body)
@@ -134,7 +135,7 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 		}, http.StatusBadRequest, "not one we started"},
 		{"expired state", func(e *outlookEnv, api *browser) *http.Response {
 			cb := e.authorize(e.startConnect(api))
-			e.clock.Advance(oauthStateLifetime + time.Second)
+			e.clock.Advance(10*time.Minute + time.Second) // a sign-in lasts ten minutes, as the page says
 			return api.get(cb)
 		}, http.StatusBadRequest, "More than ten minutes"},
 		{"state of another user", func(e *outlookEnv, api *browser) *http.Response {
@@ -179,7 +180,7 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 			if res := api.get(first); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("first callback: %d", res.StatusCode)
 			}
-			if err := e.a.outlook.conns.Disconnect(t.Context(), currentUserID(t, e, api)); err != nil {
+			if err := e.a.OutlookConnections().Disconnect(t.Context(), currentUserID(t, e, api)); err != nil {
 				t.Fatal(err)
 			}
 			return api.get(callbackWith(t, second, map[string]string{"code": used.Query().Get("code")}))
@@ -194,7 +195,7 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 			if res.StatusCode != tc.wantStatus || !strings.Contains(body, tc.wantText) || !strings.Contains(body, "Nothing was connected") {
 				t.Errorf("status %d, want %d with %q and \"Nothing was connected\":\n%s", res.StatusCode, tc.wantStatus, tc.wantText, body)
 			}
-			if _, err := e.a.outlook.conns.Get(t.Context(), anna.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
+			if _, err := e.a.OutlookConnections().Get(t.Context(), anna.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
 				t.Errorf("a refused callback stored a connection: %v", err)
 			}
 		})
@@ -203,7 +204,9 @@ func TestCallbackRefusalsEndOnAClearPageAndStoreNothing(t *testing.T) {
 
 func currentUserID(t *testing.T, e *outlookEnv, b *browser) int64 {
 	t.Helper()
-	var me meJSON
+	var me struct {
+		ID int64 `json:"id"`
+	}
 	res := b.get("/api/v1/me")
 	if err := jsonDecode(res, &me); err != nil {
 		t.Fatal(err)
@@ -218,13 +221,13 @@ func TestReplayedCallbackChangesNothing(t *testing.T) {
 	if res := api.get(cb); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first callback: %d", res.StatusCode)
 	}
-	before, _ := e.a.outlook.conns.Get(t.Context(), anna.ID)
+	before, _ := e.a.OutlookConnections().Get(t.Context(), anna.ID)
 	tokenCalls := e.fake.RequestCount("", fakeoutlook.EndpointToken)
 	res := api.get(cb)
 	if body := readBody(res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "used already") {
 		t.Errorf("replayed callback: %d\n%s", res.StatusCode, body)
 	}
-	after, _ := e.a.outlook.conns.Get(t.Context(), anna.ID)
+	after, _ := e.a.OutlookConnections().Get(t.Context(), anna.ID)
 	if e.fake.RequestCount("", fakeoutlook.EndpointToken) != tokenCalls || !after.UpdatedAt.Equal(before.UpdatedAt) {
 		t.Error("the replay reached Microsoft or changed the connection")
 	}
@@ -244,7 +247,7 @@ func TestOneOutlookAccountLinksToOneUser(t *testing.T) {
 	if body := readBody(res); res.StatusCode != http.StatusConflict || !strings.Contains(body, "connected to another person") {
 		t.Errorf("linking a taken account: %d\n%s", res.StatusCode, body)
 	}
-	if _, err := e.a.outlook.conns.Get(t.Context(), bob.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
+	if _, err := e.a.OutlookConnections().Get(t.Context(), bob.ID); !errors.Is(err, outlooksync.ErrNotConnected) {
 		t.Errorf("bob: %v", err)
 	}
 }
@@ -257,7 +260,7 @@ func TestDisconnectRemovesTokensAndKeepsEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.connect(api)
-	if err := e.a.outlook.conns.SetDeltaLink(t.Context(), anna.ID, "https://graph/delta?$deltatoken=x"); err != nil {
+	if err := e.a.OutlookConnections().SetDeltaLink(t.Context(), anna.ID, "https://graph/delta?$deltatoken=x"); err != nil {
 		t.Fatal(err)
 	}
 	syncState := outlooksync.NewStore(e.a.db)
@@ -337,16 +340,19 @@ func TestConnectionsListFailingFirstForAdminsOnly(t *testing.T) {
 	bob, bobAPI := e.user("bob@contoso.example", "Bob Stone")
 	e.connect(annaAPI)
 	e.connect(bobAPI)
-	if err := e.a.outlook.conns.RecordSync(t.Context(), anna.ID, time.Now(), nil); err != nil {
+	if err := e.a.OutlookConnections().RecordSync(t.Context(), anna.ID, time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.a.outlook.conns.RecordSync(t.Context(), bob.ID, time.Now(), errors.New("Outlook answered 503")); err != nil {
+	if err := e.a.OutlookConnections().RecordSync(t.Context(), bob.ID, time.Now(), errors.New("Outlook answered 503")); err != nil {
 		t.Fatal(err)
 	}
 	admin := apiClient(t, e.a, e.admin)
 	res := admin.get("/api/v1/admin/outlook/connections")
 	var list struct {
-		Connections []adminConnectionJSON `json:"connections"`
+		Connections []struct {
+			UserEmail string  `json:"userEmail"`
+			LastError *string `json:"lastError"`
+		} `json:"connections"`
 	}
 	if err := jsonDecode(res, &list); err != nil || len(list.Connections) != 2 {
 		t.Fatalf("admin list: %+v, %v", list, err)
@@ -407,7 +413,7 @@ func TestTokensAndSecretNeverShown(t *testing.T) {
 		"properties page":     readBody(admin.get("/cp/properties?q=outlook")),
 		"connections API":     readBody(adminAPI.get("/api/v1/admin/outlook/connections")),
 		"properties API":      readBody(adminAPI.get("/api/v1/admin/properties")),
-		"connect redirect":    api.get(outlookConnectPath).Header.Get("Location"),
+		"connect redirect":    api.get(outlook.ConnectPath).Header.Get("Location"),
 		"the log of all this": e.logs.String(),
 	}
 	for where, text := range answers {

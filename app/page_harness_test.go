@@ -102,7 +102,7 @@ func (h *pageHarness) reload(id int64) *calendar.Event {
 
 // page GETs a page and returns its status and body.
 func (b *browser) page(path string) (int, string) {
-	b.t.Helper()
+	b.T.Helper()
 	res := b.get(path)
 	return res.StatusCode, readBody(res)
 }
@@ -111,18 +111,18 @@ var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 
 // csrf is the session's CSRF token as the pages carry it.
 func (b *browser) csrf() string {
-	b.t.Helper()
+	b.T.Helper()
 	_, body := b.page("/settings")
 	m := csrfMeta.FindStringSubmatch(body)
 	if m == nil {
-		b.t.Fatal("no csrf-token meta tag on the settings page")
+		b.T.Fatal("no csrf-token meta tag on the settings page")
 	}
 	return m[1]
 }
 
 // submit posts a form with the session's CSRF token, as the page's form would.
 func (b *browser) submit(path string, form url.Values) (*http.Response, string) {
-	b.t.Helper()
+	b.T.Helper()
 	f := url.Values{}
 	for k, v := range form {
 		f[k] = v

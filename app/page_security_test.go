@@ -166,7 +166,7 @@ func TestAnotherPersonsPrivateEventAppearsNowhere(t *testing.T) {
 			// The JSON API, with the same session.
 			for _, path := range []string{"/api/v1/events/" + id, "/api/v1/occurrences?from=2026-03-01&to=2026-04-01"} {
 				req := httptest.NewRequest(http.MethodGet, path, nil)
-				for _, c := range b.cookies {
+				for _, c := range b.Cookies {
 					req.AddCookie(c)
 				}
 				rec := httptest.NewRecorder()

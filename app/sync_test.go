@@ -22,7 +22,7 @@ func TestSyncStatusShowsHistoryAndMetricsServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := h.app.sync.store.AddHistory(ctx, alice.ID, []outlooksync.HistoryEntry{{EventID: 3, Direction: "conflict",
+	if err := h.app.syncStore.AddHistory(ctx, alice.ID, []outlooksync.HistoryEntry{{EventID: 3, Direction: "conflict",
 		Summary: "Changed on both sides: Outlook's title taken (the later change)", Detail: "My Calendar had: <b>Old</b>"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,15 @@ func (c Connection) Failing() bool {
 	return c.State == StateNeedsReconnect || c.LastError != ""
 }
 
+// UserIDs are the users of the connections, in their order.
+func UserIDs(conns []Connection) []int64 {
+	ids := make([]int64, len(conns))
+	for i, c := range conns {
+		ids[i] = c.UserID
+	}
+	return ids
+}
+
 // Errors of the connection store and the token source.
 var (
 	ErrNotConnected = errors.New("outlook: not connected")

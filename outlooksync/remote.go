@@ -93,6 +93,14 @@ type Account struct {
 	DisplayName       string
 }
 
+// Label is how the account is named to people: its mail address, else its sign-in name.
+func (a Account) Label() string {
+	if a.Mail != "" {
+		return a.Mail
+	}
+	return a.UserPrincipalName
+}
+
 // Window is the span of the calendar that a sync reads.
 type Window struct {
 	From, To time.Time

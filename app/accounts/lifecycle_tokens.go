@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -85,6 +86,20 @@ func (a *Lifecycle) OwnToken(ctx context.Context, ownerID, id int64) (Token, err
 		return Token{}, ErrNoToken
 	}
 	return row, nil
+}
+
+// RevokeOwnToken revokes the actor's own token with the id a request names (as text) and
+// returns it; any other id, or one that is no id at all, is a 404, as a missing token is.
+func (a *Lifecycle) RevokeOwnToken(ctx context.Context, actor Viewer, id string) (Token, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return Token{}, httpkit.NewError(http.StatusNotFound, "not_found", "There is no API token with this id.")
+	}
+	row, err := a.OwnToken(ctx, actor.UserID, n)
+	if err != nil {
+		return Token{}, err
+	}
+	return row, a.RevokeToken(ctx, actor, row)
 }
 
 // RevokeToken revokes a token; ErrNoToken when it is gone already.

@@ -196,6 +196,19 @@ func (s *Users) ListByIDs(ctx context.Context, ids []int64) ([]User, error) {
 	return slices.CompactFunc(us, func(a, b User) bool { return a.ID == b.ID }), nil
 }
 
+// ByIDs maps the given ids to their accounts; unknown ids are left out.
+func (s *Users) ByIDs(ctx context.Context, ids []int64) (map[int64]User, error) {
+	us, err := s.ListByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]User, len(us))
+	for _, u := range us {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
 // IDsByEmail maps the addresses that belong to accounts, normalised, to their ids; the
 // others are left out.
 func (s *Users) IDsByEmail(ctx context.Context, emails []string) (map[string]int64, error) {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,37 +12,19 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"intracal/app"
+	"intracal/app/cli"
 	"intracal/app/internal/apptest"
 	"intracal/config"
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 	"intracal/outlooksync/graph"
 )
-
-// lockedBuffer collects output written from several goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // deployment is the program as an administrator runs it: a SQLite database in a data
 // directory, set up with the commands, then served with the Graph adapter, beside the fake
@@ -52,9 +33,9 @@ type deployment struct {
 	t    *testing.T
 	env  map[string]string
 	fake *fakeoutlook.Server
-	base string        // the web app, http://127.0.0.1:PORT
-	logs *lockedBuffer // everything the program logged
-	out  *lockedBuffer // everything it printed
+	base string              // the web app, http://127.0.0.1:PORT
+	logs *apptest.SyncBuffer // everything the program logged
+	out  *apptest.SyncBuffer // everything it printed
 }
 
 func newDeployment(t *testing.T) *deployment {
@@ -64,7 +45,7 @@ func newDeployment(t *testing.T) *deployment {
 	t.Cleanup(fsrv.Close)
 	addr := freeAddr(t)
 	dir := t.TempDir()
-	d := &deployment{t: t, fake: fake, base: "http://" + addr, logs: &lockedBuffer{}, out: &lockedBuffer{}, env: map[string]string{
+	d := &deployment{t: t, fake: fake, base: "http://" + addr, logs: &apptest.SyncBuffer{}, out: &apptest.SyncBuffer{}, env: map[string]string{
 		config.EnvDataDir:    dir,
 		config.EnvDB:         "sqlite:" + filepath.Join(dir, "calendar.db"),
 		config.EnvAddr:       addr,
@@ -72,15 +53,15 @@ func newDeployment(t *testing.T) *deployment {
 		config.EnvMSGraphURL: fsrv.URL,
 		config.EnvLogLevel:   "debug",
 	}}
-	d.run(app.RunUser, "correct horse\n", "add", "--email", "root@example.com", "--name", "Root", "--admin")
+	d.run(cli.RunUser, "correct horse\n", "add", "--email", "root@example.com", "--name", "Root", "--admin")
 	for name, value := range map[string]string{
 		"EnableThirdPartyCalendarSync": "true",
 		"OutlookApiClientID":           fakeoutlook.DemoClientID,
 		"SAMLTenantID":                 fakeoutlook.DemoTenantID,
 	} {
-		d.run(app.RunProperty, "", "set", name, value)
+		d.run(cli.RunProperty, "", "set", name, value)
 	}
-	d.run(app.RunProperty, fakeoutlook.DemoClientSecret+"\n", "set", "OutlookApiClientSecret", "-")
+	d.run(cli.RunProperty, fakeoutlook.DemoClientSecret+"\n", "set", "OutlookApiClientSecret", "-")
 	d.serve()
 	return d
 }
@@ -97,8 +78,8 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-func (d *deployment) stdio(stdin string) app.Stdio {
-	return app.Stdio{
+func (d *deployment) stdio(stdin string) cli.Stdio {
+	return cli.Stdio{
 		In:  strings.NewReader(stdin),
 		Out: d.out,
 		Err: d.out,
@@ -108,9 +89,9 @@ func (d *deployment) stdio(stdin string) app.Stdio {
 }
 
 // run runs a command of the program and returns what it printed on standard output.
-func (d *deployment) run(cmd func(context.Context, app.Stdio, []string) error, stdin string, args ...string) string {
+func (d *deployment) run(cmd func(context.Context, cli.Stdio, []string) error, stdin string, args ...string) string {
 	d.t.Helper()
-	var out lockedBuffer
+	var out apptest.SyncBuffer
 	s := d.stdio(stdin)
 	s.Out = &out
 	if err := cmd(d.t.Context(), s, args); err != nil {
@@ -127,7 +108,7 @@ func (d *deployment) serve() {
 	newGraph := func(base string, ts oauth2.TokenSource, hc *http.Client) (outlooksync.Graph, error) {
 		return graph.New(base, ts, hc, graph.Options{})
 	}
-	go func() { done <- app.RunServeWith(app.WithGraph(newGraph))(ctx, d.stdio(""), nil) }()
+	go func() { done <- cli.RunServeWith(app.WithGraph(newGraph))(ctx, d.stdio(""), nil) }()
 	d.t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
@@ -149,11 +130,11 @@ func (d *deployment) serve() {
 // the way a script gets one: `calendar token create`.
 func (d *deployment) member(email, name string) *client {
 	d.t.Helper()
-	d.run(app.RunUser, "correct horse\n", "add", "--email", email, "--name", name)
+	d.run(cli.RunUser, "correct horse\n", "add", "--email", email, "--name", name)
 	if _, err := d.fake.AddMailbox(email, name); err != nil {
 		d.t.Fatal(err)
 	}
-	token := strings.TrimSpace(d.run(app.RunToken, "", "create", "--email", email))
+	token := strings.TrimSpace(d.run(cli.RunToken, "", "create", "--email", email))
 	return &client{t: d.t, d: d, token: token}
 }
 

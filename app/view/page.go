@@ -29,6 +29,13 @@ func NewPage(c echo.Context, title string, panel func() *OutlookPanel) Page {
 	return p
 }
 
+// MessagePage is the data of error.html: a page that says what went wrong and what to do.
+type MessagePage struct {
+	Page
+	Heading string
+	Message string
+}
+
 // OutlookPanel is the data of the Outlook panel on My Calendar.
 type OutlookPanel struct {
 	State      string // disconnected, connected, needs_reconnect

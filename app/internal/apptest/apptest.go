@@ -1,13 +1,25 @@
 // Package apptest holds what the web app's tests share, whichever package they are in: the
 // one test clock, the HTTP client that stops at redirects the way a test wants to see them,
-// and reading a response body. It imports nothing of the app, so every package may use it.
+// the in-process browser over a router (Browser), a buffer safe across goroutines, reading a
+// response body, seeding listings, and the check that every page a package owns renders its
+// sample. It imports nothing of the app (only the calendar and Echo), so every package of it
+// may use it, accounts and view included.
 package apptest
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"intracal/calendar"
 )
 
 // Clock is a clock that tests move by hand, so that lockouts and expiry need no sleeping.
@@ -46,4 +58,77 @@ func NoRedirects() *http.Client {
 func ReadBody(res *http.Response) string {
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// SeedDailySeries gives the calendar of person uid n endless daily series, public, begun in
+// 2025: enough of them (70) make a listing of 400 days longer than the cap.
+func SeedDailySeries(t testing.TB, cal *calendar.Store, uid int64, n int) {
+	t.Helper()
+	ctx := context.Background()
+	id, err := cal.MyCalendar(ctx, uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		e, err := calendar.NewEvent(id, uid, calendar.EventInput{
+			Title: fmt.Sprintf("Daily %02d <b>&</b>", i), Location: "Room", Description: "Every day.",
+			Start: fmt.Sprintf("2025-01-01T%02d:%02d", 6+i%12, i%60), End: fmt.Sprintf("2025-01-01T%02d:%02d", 7+i%12, i%60),
+			TimeZone: "Europe/Berlin", RRule: "FREQ=DAILY", Privacy: calendar.Public,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cal.Create(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Renderer is what EveryPageRenders needs of the app's renderer (view.Renderer).
+type Renderer interface {
+	PageNames() []string
+	Render(c echo.Context, status int, name string, data any) error
+}
+
+// EveryPageRenders renders each page that owns says is the caller's with its sample data
+// (keyed by template name; "name#variant" adds a variant) and checks it is a whole page that
+// links the stylesheet and escapes the samples' "<b>Berg</b>". An owned page without a sample
+// fails, so a new template cannot ship without being rendered once.
+func EveryPageRenders(t *testing.T, r Renderer, samples map[string]any, owns func(name string) bool) {
+	t.Helper()
+	var names []string
+	for _, name := range r.PageNames() {
+		if owns(name) {
+			names = append(names, name)
+		}
+	}
+	for k := range samples {
+		if strings.Contains(k, "#") {
+			names = append(names, k)
+		}
+	}
+	for _, key := range names {
+		name, _, _ := strings.Cut(key, "#")
+		t.Run(key, func(t *testing.T) {
+			data, ok := samples[key]
+			if !ok {
+				t.Fatalf("no sample data for %s: add it to pageSamples", name)
+			}
+			rec := httptest.NewRecorder()
+			c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)
+			if err := r.Render(c, http.StatusOK, name, data); err != nil {
+				t.Fatal(err)
+			}
+			body := rec.Body.String()
+			if !strings.HasPrefix(body, "<!doctype html>") || !strings.Contains(body, "</html>") {
+				t.Errorf("%s is not a whole page:\n%s", name, body)
+			}
+			if strings.Contains(body, "<b>Berg</b>") {
+				t.Errorf("%s does not escape text: <b> came out as markup", key)
+			}
+			if !strings.Contains(body, "/static/style.css?v=") {
+				t.Errorf("%s does not link the stylesheet", name)
+			}
+		})
+	}
 }

@@ -1,0 +1,45 @@
+package controlpanel
+
+import (
+	"strings"
+	"testing"
+
+	"intracal/app/accounts"
+	"intracal/app/internal/apptest"
+	"intracal/app/view"
+)
+
+// pageSamples holds sample data for every Control Panel page. Text fields carry markup, which
+// must come out escaped.
+func pageSamples() map[string]any {
+	v := &accounts.Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
+	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
+	evil := "<b>Berg</b>"
+	tokens := []view.TokenRow{{ID: 7, Name: evil, Prefix: "cal_abcdefgh…", Created: "now", LastUsed: "never", Expires: "never"},
+		{ID: 8, Name: evil, Prefix: "cal_…", Created: "now", LastUsed: "now", Expires: "then", Expired: true}}
+	person := personRow{ID: 2, Name: evil, Email: evil, Disabled: true, Tokens: 2, URL: "/cp/people/2"}
+	frame := page{Page: signedIn, Section: "/cp/general", Nav: []navItem{{Group: "System", Label: "General Settings", URL: "/cp/general", Current: true}}}
+	return map[string]any{
+		"cp_people.html": peoplePage{page: frame, Query: evil, Truncated: true, People: []personRow{person, {ID: 3, Name: evil, Email: evil, Admin: true, URL: "/cp/people/3"}},
+			Audit: []accountChange{{When: "now", Actor: evil, Subject: evil, Action: "account disabled", Detail: evil}}},
+		"cp_people.html#empty": peoplePage{page: frame, Query: evil},
+		"cp_person.html": personPage{page: frame, Person: person, Created: "1 March 2026", DisabledSince: "2 March 2026", Tokens: tokens,
+			GeneratedPassword: evil, Errors: map[string]string{"password": evil, "confirm": evil, "delete": evil},
+			Audit: []accountChange{{When: "now", Actor: evil, Subject: evil, Action: evil, Detail: evil}}},
+		"cp_person.html#self": personPage{page: frame, Person: personRow{ID: 1, Name: evil, Email: evil, Admin: true, URL: "/cp/people/1"}, Self: true},
+		"cp_general.html":     generalPage{page: frame, SyncEnabled: true, UpdatedAt: evil},
+		"cp_properties.html": propertiesPage{page: frame, Query: evil, Properties: []propertyRow{{Name: "OutlookApiClientSecret", Kind: "secret", Set: true, Changed: evil, Error: evil},
+			{Name: "SAMLTenantID", Kind: "guid", Value: evil}, {Name: "UseSAMLtenantIDForOutlook", Kind: "bool", Value: "true"}},
+			Audit: []auditRow{{When: "now", Actor: evil, Property: "SAMLTenantID", Action: "set", Value: evil}}},
+		"cp_connections.html": connectionsPage{page: frame, Missing: []string{evil}, Failing: 1, Connections: []connectionRow{
+			{User: evil, Account: evil, State: "needs_reconnect", StateText: "Needs reconnect", LastSync: "never", LastError: evil}}},
+	}
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	r, err := view.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	apptest.EveryPageRenders(t, r, pageSamples(), func(name string) bool { return strings.HasPrefix(name, "cp_") })
+}

@@ -1,0 +1,72 @@
+package pages
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"intracal/app/accounts"
+	"intracal/app/internal/apptest"
+	"intracal/app/view"
+)
+
+// pageSamples holds sample data for every page of this package. A page without a sample
+// fails the test, so a new template cannot ship without being rendered once. Text fields
+// carry markup, which must come out escaped.
+func pageSamples() map[string]any {
+	v := &accounts.Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
+	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
+	evil := "<b>Berg</b>"
+	c := chip{URL: "/events/1?instance=2026-03-02T08%3A00%3A00Z", Title: evil, Time: "09:00", TimeRange: "09:00 – 10:00",
+		Location: evil, Class: "ev ev-private ev-changed", Label: evil, Private: true, Changed: true, EventZone: "03:00 – 04:00 America/New_York"}
+	cal := calendarPage{Page: signedIn, View: viewMonth, Heading: "March 2026", Date: "2026-03-02", PrevURL: "/calendar?date=2026-02-01",
+		NextURL: "/calendar?date=2026-04-01", TodayURL: "/calendar", MonthURL: "/calendar", WeekURL: "/calendar?view=week",
+		AgendaURL: "/calendar?view=agenda", NewURL: "/events/new", ZoneName: "Europe/Berlin", Truncated: true}
+	week := cal
+	week.View = viewWeek
+	agenda := cal
+	agenda.View = viewAgenda
+	form := eventFormPage{Page: signedIn, Heading: "Edit event", Action: "/events/1/edit", CancelURL: "/events/1", Version: 3,
+		Instance: "2026-03-02T08:00:00Z", InstanceLabel: "Monday 2 March", Recurring: true, Scope: "following",
+		Scopes: scopeChoices("following"), ScopeSwitch: "/events/1/edit",
+		Form:   eventForm{Title: evil, Description: evil, Location: evil, StartDate: "2026-03-02", StartTime: "09:00", EndDate: "2026-03-02", EndTime: "10:00", TimeZone: "Europe/Berlin", Repeat: newRepeatForm(nil, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.UTC, 0)},
+		Errors: map[string]string{"title": evil, "rrule": evil, "interval": evil}, FormError: evil,
+		Frequencies: []option{{"weekly", "Weekly", true}}, WeekdayBoxes: []option{{"MO", "Monday", true}}, Zones: []string{"UTC"}}
+	locked := form
+	locked.RepeatLocked, locked.RepeatSummary, locked.Scope = true, evil, "instance"
+	tokens := []view.TokenRow{{ID: 7, Name: evil, Prefix: "cal_abcdefgh…", Created: "now", LastUsed: "never", Expires: "never"},
+		{ID: 8, Name: evil, Prefix: "cal_…", Created: "now", LastUsed: "now", Expires: "then", Expired: true}}
+	return map[string]any{
+		"login.html": loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
+		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
+			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda"}}}}},
+		"calendar_week.html": weekPage{calendarPage: week, Hours: []string{"09:00"}, GridStyle: "--hours: 1", Days: []weekDay{{Date: "2026-03-02", Short: "Mon 2",
+			Label: "Monday 2 March", Today: true, NewURL: "/events/new", AllDay: []chip{c}, Slots: []weekSlot{{URL: "/events/new", Label: "New"}},
+			Timed: []timedChip{{chip: c, Style: "--top: 1; --len: 1; --lane: 0; --lanes: 1"}}}}},
+		"calendar_agenda.html": agendaPage{calendarPage: agenda, Days: []agendaDay{{Label: "Monday 2 March", Today: true, Items: []chip{c}}}},
+		"event.html": eventPage{Page: signedIn, EventID: 1, Version: 2, Instance: "2026-03-02T08:00:00Z", Title: evil, Description: evil, Location: evil,
+			When: "Monday", ZoneName: "Europe/Berlin", EventWhen: "x", Repeats: evil, Recurring: true, Private: true,
+			Changes: []instanceChange{{"Title", evil}}, Organizer: accounts.Person{Name: evil}, Attendees: []attendeeRow{{Name: evil, Answer: "Going", Class: "ans-yes", Invited: true}},
+			MyAnswer: "yes", MyAnswerFrom: "for all dates", RSVPScopes: scopeChoices("instance"), Answers: []option{{"yes", "Yes", true}},
+			CanEdit: true, EditURL: "/events/1/edit", DayURL: "/calendar",
+			Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}},
+		"event_form.html": form,
+		"profile.html": profilePage{Page: signedIn, TimeZone: "Europe/Berlin", Zones: []string{"UTC"}, Now: "Monday", Error: evil,
+			HasPassword: true, PasswordErrors: map[string]string{"current": evil, "password": evil, "confirm": evil},
+			Tokens: []view.TokenRow{tokens[0]}, NewToken: evil, TokenErrors: map[string]string{"name": evil, "expiresInDays": evil},
+			TokenForm: tokenForm{Name: evil, Days: "30", Choices: tokenDayChoices("30")}},
+		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
+		"event_form.html#locked":  locked,
+	}
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	r, err := view.NewRenderer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The Control Panel's pages render in its package's test, the error and sync pages in app's.
+	apptest.EveryPageRenders(t, r, pageSamples(), func(name string) bool {
+		return !strings.HasPrefix(name, "cp_") && name != "error.html" && name != "sync.html"
+	})
+}
