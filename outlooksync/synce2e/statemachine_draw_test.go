@@ -347,6 +347,9 @@ func (m *machine) outlook(action string) {
 		rec.Pattern.DaysOfWeek = []string{smPick(days).Draw(m.rt, "newday")}
 		rec.Pattern.Type = "weekly"
 		rec.Pattern.Interval = 1
+		if m.patternMeetsAnotherPart(master, rec) {
+			return
+		}
 		_, err = m.w.fake.ChangePattern(mailbox, master.ID, rec)
 		m.markMoved(master.Subject)
 	}
@@ -496,6 +499,59 @@ func (m *machine) outlookSplitTwice() {
 	}
 	m.split[second.ID] = true
 	m.did["did outlookSplitTwice"]++
+}
+
+// patternMeetsAnotherPart reports whether the weekly pattern rec would give master an
+// occurrence on a day where another part of the event shows, here or in Outlook (a part
+// whose instance was moved there, or a split not yet synced): the user would make the two
+// instances on one day that the duplicate check cannot tell from a duplicate. Own instances
+// are those of master in Outlook and, here, those on the same day with the same title.
+func (m *machine) patternMeetsAnotherPart(master fakeoutlook.Event, rec fakeoutlook.PatternedRecurrence) bool {
+	loc := smZone(master.TimeZone)
+	dayOf := func(i smInstance) string {
+		if i.allDay {
+			return i.date
+		}
+		return i.start.In(loc).Format(smDate)
+	}
+	from, to := m.span()
+	view, err := m.w.fake.CalendarView(mailbox, from.AddDate(0, 0, -2), to.AddDate(0, 0, 2))
+	if err != nil {
+		m.rt.Fatalf("calendar view: %v", err)
+	}
+	own := map[string]bool{}
+	for _, v := range view {
+		if v.SeriesMasterID == master.ID && !v.IsCancelled {
+			day := v.Start.In(loc).Format(smDate)
+			if v.IsAllDay {
+				day = v.Start.In(smZone(v.TimeZone)).Format(smDate)
+			}
+			own[day+" "+v.Subject] = true
+		}
+	}
+	root := titleRoot(master.Subject)
+	weekday := rec.Pattern.DaysOfWeek[0]
+	first, err := time.Parse(smDate, rec.Range.StartDate)
+	if err != nil {
+		return true
+	}
+	last := to.AddDate(0, 0, 2)
+	if rec.Range.Type == "endDate" {
+		if last, err = time.Parse(smDate, rec.Range.EndDate); err != nil {
+			return true
+		}
+	}
+	for _, i := range append(m.localInstances(), m.outlookInstances()...) {
+		day := dayOf(i)
+		if titleRoot(i.title) != root || own[day+" "+i.title] {
+			continue
+		}
+		d, err := time.Parse(smDate, day)
+		if err == nil && !d.Before(first) && !d.After(last) && strings.ToLower(d.Weekday().String()) == weekday {
+			return true
+		}
+	}
+	return false
 }
 
 // patternDays are the weekdays a new weekly pattern may take, of monday, wednesday and
