@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,31 +17,13 @@ import (
 	"intracal/outlooksync/fakeoutlook"
 )
 
-// connClock is a clock tests move by hand.
-type connClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *connClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *connClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // connFixture is a migrated database with users, the fake identity platform and a
 // connection store whose refresh waits return at once.
 type connFixture struct {
 	t     *testing.T
 	db    *gorm.DB
 	box   *secrets.Box
-	clock *connClock
+	clock *fakeoutlook.Clock
 	fake  *fakeoutlook.Server
 	srv   *httptest.Server
 	app   OAuthApp
@@ -64,7 +45,7 @@ func newConnFixture(t *testing.T, db *gorm.DB) *connFixture {
 	srv := httptest.NewServer(fake.Handler())
 	t.Cleanup(srv.Close)
 	login, _ := url.Parse(srv.URL)
-	f := &connFixture{t: t, db: db, box: box, clock: &connClock{now: time.Now().UTC()}, fake: fake, srv: srv,
+	f := &connFixture{t: t, db: db, box: box, clock: fakeoutlook.NewClock(time.Now().UTC()), fake: fake, srv: srv,
 		app: OAuthApp{ClientID: fakeoutlook.DemoClientID, ClientSecret: fakeoutlook.DemoClientSecret,
 			Tenant: "organizations", LoginURL: login, RedirectURL: "http://127.0.0.1/oauth2/outlook/callback"}}
 	f.conns = f.newConns()

@@ -8,37 +8,16 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// testClock is a clock tests move by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock(t time.Time) *testClock { return &testClock{now: t} }
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // fixture is a fake behind an httptest server with a controlled clock.
 type fixture struct {
 	t     *testing.T
 	fake  *Server
 	srv   *httptest.Server
-	clock *testClock
+	clock *Clock
 }
 
 // testNow is a Monday in winter, so that tests read like a calendar.
@@ -46,7 +25,7 @@ func testNow() time.Time { return time.Date(2025, 1, 6, 8, 0, 0, 0, time.UTC) }
 
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
-	clock := newTestClock(testNow())
+	clock := NewClock(testNow())
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}

@@ -2,8 +2,8 @@
 // one test clock, the HTTP client that stops at redirects the way a test wants to see them,
 // the in-process browser over a router (Browser), a buffer safe across goroutines, reading a
 // response body, seeding listings, and the check that every page a package owns renders its
-// sample. It imports nothing of the app (only the calendar and Echo), so every package of it
-// may use it, accounts and view included.
+// sample. It imports nothing of the app (only the calendar, the fake Outlook for the clock, and
+// Echo), so every package of it may use it, accounts and view included.
 package apptest
 
 import (
@@ -13,40 +13,24 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"intracal/calendar"
+	"intracal/outlooksync/fakeoutlook"
 )
 
-// Clock is a clock that tests move by hand, so that lockouts and expiry need no sleeping.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is the project's one test clock (fakeoutlook.Clock), moved by hand, so that
+// lockouts and expiry need no sleeping.
+type Clock = fakeoutlook.Clock
 
 // NewClock is a clock at Monday 2 March 2026, 09:00 UTC.
 func NewClock() *Clock { return NewClockAt(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) }
 
 // NewClockAt is a clock at t.
-func NewClockAt(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock on by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func NewClockAt(t time.Time) *Clock { return fakeoutlook.NewClock(t) }
 
 // NoRedirects is an HTTP client that returns a redirect instead of following it, so that a
 // test sees where the app or the sign-in sends the browser.
