@@ -18,12 +18,15 @@ type Change struct {
 	AllDay      *bool
 	RRule       *RuleInput
 	Privacy     *Privacy
+	Categories  *[]string
+	Reminder    *Reminder
 }
 
 // IsZero reports whether the change changes nothing.
 func (c Change) IsZero() bool {
 	return c.Title == nil && c.Description == nil && c.Location == nil && c.Start == nil &&
-		c.End == nil && c.TimeZone == nil && c.AllDay == nil && c.RRule == nil && c.Privacy == nil
+		c.End == nil && c.TimeZone == nil && c.AllDay == nil && c.RRule == nil && c.Privacy == nil &&
+		c.Categories == nil && c.Reminder == nil
 }
 
 // WallInput is a start or an end as a person gave it: a date, or a date and a time of day,

@@ -1,6 +1,9 @@
 package calendar
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // copyRule returns a deep copy of r.
 func copyRule(r *Rule) *Rule {
@@ -33,6 +36,7 @@ func copyString(s *string) *string {
 func (e *Event) clone() *Event {
 	c := *e
 	c.DeletedAt = copyTime(e.DeletedAt)
+	c.Categories = slices.Clone(e.Categories)
 	c.Segments = make([]Segment, len(e.Segments))
 	for i, s := range e.Segments {
 		s.Rule = copyRule(s.Rule)

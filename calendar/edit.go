@@ -24,9 +24,15 @@ func (e *Event) Edit(scope Scope, instance time.Time, ch Change) (EditResult, er
 	v := &ValidationError{}
 	if ch.Privacy != nil {
 		e.Privacy = checkPrivacy(v, *ch.Privacy)
-		if err := v.Err(); err != nil {
-			return EditResult{}, err
-		}
+	}
+	if ch.Categories != nil {
+		e.Categories = checkCategories(v, *ch.Categories)
+	}
+	if ch.Reminder != nil {
+		e.Reminder = checkReminder(v, *ch.Reminder)
+	}
+	if err := v.Err(); err != nil {
+		return EditResult{}, err
 	}
 	if !e.IsRecurring() && (scope == ScopeInstance || scope == ScopeFollowing) {
 		// A one-off's only instance is the event: its changes are the event's own.

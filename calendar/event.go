@@ -134,10 +134,13 @@ type Event struct {
 	CalendarID  int64
 	OrganizerID int64
 	Privacy     Privacy
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	DeletedAt   *time.Time
+	// Categories and Reminder are the organizer's (labels.go).
+	Categories []string
+	Reminder   Reminder
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	DeletedAt  *time.Time
 
 	Segments    []Segment // ordered by Start
 	Overrides   []Override

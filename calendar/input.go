@@ -31,6 +31,9 @@ type EventInput struct {
 	AllDay      bool
 	RRule       string
 	Privacy     Privacy
+	Categories  []string
+	// Reminder is nil for Outlook's default (DefaultReminder).
+	Reminder *Reminder
 }
 
 // checkContent validates the content fields into v.
@@ -266,6 +269,11 @@ func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
 	c := Content{Title: in.Title, Description: in.Description, Location: in.Location}
 	checkContent(v, c)
 	priv := checkPrivacy(v, in.Privacy)
+	cats := checkCategories(v, in.Categories)
+	rem := DefaultReminder
+	if in.Reminder != nil {
+		rem = checkReminder(v, *in.Reminder)
+	}
 	t, ok := parseTimes(v, ParseWallInput(in.Start), ParseWallInput(in.End), in.TimeZone, in.AllDay)
 	var rule *Rule
 	if ok {
@@ -278,5 +286,5 @@ func NewEvent(calendarID, organizerID int64, in EventInput) (*Event, error) {
 	if err := checkSchedule(seg); err != nil {
 		return nil, err
 	}
-	return &Event{CalendarID: calendarID, OrganizerID: organizerID, Privacy: priv, Segments: []Segment{seg}}, nil
+	return &Event{CalendarID: calendarID, OrganizerID: organizerID, Privacy: priv, Categories: cats, Reminder: rem, Segments: []Segment{seg}}, nil
 }

@@ -17,7 +17,9 @@ type Occurrence struct {
 	TimeZone      string
 	AllDay        bool
 	Content
-	Privacy     Privacy
+	Privacy Privacy
+	// Categories are the event's, for its organizer (and who may edit it) only.
+	Categories  []string
 	OrganizerID int64
 	IsException bool     // the instance has its own changes
 	Changed     []string // which fields it changed
@@ -189,6 +191,7 @@ func (l *OccurrenceList) All() iter.Seq2[int, Occurrence] {
 			}
 			oc, _ := e.occurrence(int(sl.seg), orig, o)
 			oc.RSVP = e.EffectiveRSVP(l.v.UserID, orig)
+			oc.Categories = e.labelsFor(l.v)
 			if !yield(k, oc) {
 				return
 			}
@@ -221,6 +224,7 @@ func (e *Event) Instances(v Viewer, from, to time.Time, withCancelled bool) []Oc
 			oc.Changed = []string{"cancelled"}
 		}
 		oc.RSVP = e.EffectiveRSVP(v.UserID, oc.OriginalStart)
+		oc.Categories = e.labelsFor(v)
 		out = append(out, oc)
 		return true
 	})
@@ -237,6 +241,7 @@ func (e *Event) Instance(v Viewer, orig time.Time) (Occurrence, bool, error) {
 	}
 	oc, cancelled := e.occurrence(i, orig, e.override(orig))
 	oc.RSVP = e.EffectiveRSVP(v.UserID, orig)
+	oc.Categories = e.labelsFor(v)
 	return oc, cancelled, nil
 }
 

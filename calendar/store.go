@@ -87,8 +87,9 @@ func (s *Store) CreateWith(ctx context.Context, e *Event, also func(tx *gorm.DB)
 	now := s.now().UTC()
 	var written childWrite
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		cats, rem := labelColumns(e)
 		row := eventRow{CalendarID: e.CalendarID, OrganizerID: e.OrganizerID, Privacy: string(e.Privacy),
-			Version: 1, CreatedAt: now, UpdatedAt: now}
+			Categories: cats, ReminderMinutes: rem, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("create event: %w", err)
 		}
@@ -154,9 +155,11 @@ func (s *Store) save(ctx context.Context, e *Event, also func(tx *gorm.DB) error
 	}
 	now := s.now().UTC()
 	var written childWrite
+	cats, rem := labelColumns(e)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&eventRow{}).Where("id = ? AND version = ?", e.ID, e.Version).Updates(map[string]any{
 			"version": e.Version + 1, "updated_at": now, "privacy": string(e.Privacy), "deleted_at": utcPtr(e.DeletedAt),
+			"categories": cats, "reminder_minutes": rem,
 		})
 		if res.Error != nil {
 			return fmt.Errorf("update event %d: %w", e.ID, res.Error)

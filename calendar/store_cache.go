@@ -48,6 +48,7 @@ type cachedSegment struct {
 	version     int
 	organizerID int64
 	privacy     Privacy
+	categories  []string
 	seg         Segment
 }
 

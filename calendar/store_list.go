@@ -32,7 +32,7 @@ const listIDCols = "events.id, events.version, segments.id"
 
 // listCols are the columns a listing reads of the segments the cache lacks, events and
 // segments joined: only what the instances show and visibility needs.
-const listCols = "events.id, events.version, events.organizer_id, events.privacy, " +
+const listCols = "events.id, events.version, events.organizer_id, events.privacy, events.categories, " +
 	"segments.id, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
 	"segments.rrule, segments.title, segments.description, segments.location"
 
@@ -164,7 +164,7 @@ func (l *listing) segments(q *gorm.DB) error {
 		}
 		e := l.byID[r.eventID]
 		if e == nil {
-			e = &Event{ID: r.eventID, OrganizerID: c.organizerID, Privacy: c.privacy, Version: c.version, partial: true}
+			e = &Event{ID: r.eventID, OrganizerID: c.organizerID, Privacy: c.privacy, Categories: c.categories, Version: c.version, partial: true}
 			l.byID[r.eventID] = e
 			l.out = append(l.out, e)
 		}
@@ -187,16 +187,16 @@ func (l *listing) readSegments(ids []int64) (map[int64]*cachedSegment, error) {
 		}
 		for rows.Next() {
 			c := &cachedSegment{}
-			var privacy string
+			var privacy, categories string
 			var sr segmentRow
-			if err := rows.Scan(&c.eventID, &c.version, &c.organizerID, &privacy,
+			if err := rows.Scan(&c.eventID, &c.version, &c.organizerID, &privacy, &categories,
 				&sr.ID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
 				&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("read segment: %w", err)
 			}
 			sr.EventID = c.eventID
-			c.privacy = Privacy(privacy)
+			c.privacy, c.categories = Privacy(privacy), categoriesOf(categories)
 			if c.seg, err = segmentFromRow(sr, l.s.zones.load, l.rules.parse); err != nil {
 				rows.Close()
 				return nil, err

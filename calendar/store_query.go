@@ -27,7 +27,7 @@ func (s *Store) assemble(ctx context.Context, db *gorm.DB, rows []eventRow, f ch
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		e := &Event{ID: r.ID, CalendarID: r.CalendarID, OrganizerID: r.OrganizerID, Privacy: Privacy(r.Privacy),
-			Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), DeletedAt: utcPtr(r.DeletedAt),
+			Categories: categoriesOf(r.Categories), Reminder: reminderOf(r.ReminderMinutes), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), DeletedAt: utcPtr(r.DeletedAt),
 			partial: f.windowOnly || f.viewer != nil}
 		byID[r.ID] = e
 		out[i] = e

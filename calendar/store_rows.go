@@ -23,10 +23,13 @@ type eventRow struct {
 	CalendarID  int64  `gorm:"index;not null"`
 	OrganizerID int64  `gorm:"index;not null"`
 	Privacy     string `gorm:"size:16;not null"`
-	Version     int    `gorm:"not null"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	DeletedAt   *time.Time `gorm:"index"`
+	// Categories are one a line; ReminderMinutes is nil for no reminder (labels.go).
+	Categories      string `gorm:"not null;default:''"`
+	ReminderMinutes *int
+	Version         int `gorm:"not null"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	DeletedAt       *time.Time `gorm:"index"`
 }
 
 func (eventRow) TableName() string { return "events" }

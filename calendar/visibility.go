@@ -117,9 +117,14 @@ func (e *Event) CheckRSVP(v Viewer, scope Scope, orig time.Time) error {
 // shown only to those who see all of it.
 func (e *Event) ViewFor(v Viewer) *Event {
 	if !e.InstanceOnly(v) {
-		return e.clone()
+		c := e.clone()
+		if !e.ownsLabels(v) {
+			c.Categories, c.Reminder = nil, Reminder{}
+		}
+		return c
 	}
 	c := e.clone()
+	c.Categories, c.Reminder = nil, Reminder{}
 	c.Segments = nil
 	c.Overrides = nil
 	for _, orig := range e.invitedInstances(v.UserID) {
@@ -230,4 +235,18 @@ func (e *Event) Invite(userIDs []int64, scope Scope, instance time.Time) error {
 		e.Invitations = append(e.Invitations, in)
 	}
 	return nil
+}
+
+// ownsLabels reports whether the viewer sees the event's categories and reminder: its
+// organizer, and whoever may edit it (a form that did not show them would clear them).
+func (e *Event) ownsLabels(v Viewer) bool {
+	return e.OrganizerID == v.UserID || e.CanEdit(v)
+}
+
+// labelsFor is the event's categories as the viewer may see them.
+func (e *Event) labelsFor(v Viewer) []string {
+	if !e.ownsLabels(v) {
+		return nil
+	}
+	return e.Categories
 }

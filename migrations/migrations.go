@@ -36,6 +36,7 @@ func All() []Migration {
 		{9, "account lifecycle", accountLifecycleUp},
 		{10, "answer indexes", answerIndexesUp},
 		{11, "outlook sync pending creates", syncPendingCreatesUp},
+		{12, "event labels", eventLabelsUp},
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"intracal/calendar"
 )
 
 // Graph is what the sync needs of Microsoft Graph for one mailbox. outlooksync/graph
@@ -97,7 +99,7 @@ type Op struct {
 // EventWrite is the body of a create or update: only the fields named in Fields are sent
 // on update; create sends them all.
 type EventWrite struct {
-	Fields        []string // subject, body, location, start, end, isAllDay, recurrence, attendees, sensitivity
+	Fields        []string // subject, body, location, start, end, isAllDay, recurrence, attendees, sensitivity, categories, reminder
 	Subject       string
 	Body          string
 	Location      string
@@ -105,6 +107,8 @@ type EventWrite struct {
 	TimeZone      string    // IANA
 	IsAllDay      bool
 	Private       bool // sensitivity private; normal otherwise
+	Categories    []string
+	Reminder      calendar.Reminder // isReminderOn and reminderMinutesBeforeStart
 	Recurrence    *Recurrence
 	Attendees     []Attendee
 	Marker        string // create: our single-value extended property value

@@ -262,6 +262,8 @@ func (r *reconciler) createRemoteFor(e *calendar.Event, uid string, replacing *L
 		return
 	}
 	w.Private = e.Privacy == calendar.Private
+	w.Fields = append(w.Fields, "categories", "reminder")
+	labelWrite(w, e)
 	w.Marker = Marker(e.ID, uid)
 	w.TransactionID = TransactionID(r.in.UserID, e.ID, uid)
 	if replacing != nil {
@@ -280,6 +282,7 @@ func (r *reconciler) createRemoteFor(e *calendar.Event, uid string, replacing *L
 		r.plan.Links = append(r.plan.Links, lp)
 	}
 	lp.Base, lp.NeedsInstances = Base{Series: LocalSeriesState(seg), Attendees: att, Private: w.Private}, seg.Rule != nil
+	labelBase(&lp.Base, e.Categories, e.Reminder)
 	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpCreate, Write: w}, Link: lp, Purpose: "New in My Calendar"})
 	r.history(e.ID, "to Outlook", "Created in Outlook", seg.Title)
 }
@@ -383,6 +386,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 	if r.privacy(e, lp, rs) {
 		fields = append(fields, "sensitivity")
 	}
+	fields = append(fields, r.labels(e, lp, rs)...)
 	sendAttendees := r.attendees(e, lp, rs)
 	r.answers(e, lp, rs)
 	if sendAttendees != nil {
@@ -393,6 +397,7 @@ func (r *reconciler) series(e *calendar.Event, l *Link) {
 		if err == nil {
 			w.Attendees = sendAttendees
 			w.Private = e.Privacy == calendar.Private
+			labelWrite(w, e)
 			r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpUpdate, ID: l.RemoteID, Write: w}, Link: lp, Purpose: "Changed in My Calendar"})
 			if T != R {
 				r.history(e.ID, "to Outlook", "Changed in Outlook: "+changedFields(R, T), T.Subject)

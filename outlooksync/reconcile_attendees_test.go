@@ -29,7 +29,7 @@ func TestReconcileInviteesAreSentAsAttendees(t *testing.T) {
 	in := input([]*calendar.Event{e}, nil)
 	in.People = tPeople
 	p := Reconcile(in)
-	wantOps(t, p, "create  subject,body,location,start,end,isAllDay,recurrence,attendees")
+	wantOps(t, p, "create  subject,body,location,start,end,isAllDay,recurrence,categories,reminder,attendees")
 	if got := attendeeEmails(p.Ops[0].Op.Write.Attendees); got != "bob@example.com,carol@example.com" {
 		t.Fatalf("attendees %s", got)
 	}

@@ -40,7 +40,8 @@ func remoteOf(t *testing.T, id string, seg calendar.Segment, exceptions map[time
 	}
 	m := RemoteEvent{ID: id, Type: TypeSingle, Subject: seg.Title, Body: seg.Description, Location: seg.Location,
 		Start: first.UTC(), End: first.Add(seg.Duration).UTC(), TimeZone: seg.TimeZone, IsAllDay: seg.AllDay,
-		Recurrence: rec, IsOrganizer: true, ChangeKey: "ck-" + id, LastModified: tNow.Add(-2 * time.Hour)}
+		Recurrence: rec, IsOrganizer: true, ChangeKey: "ck-" + id, LastModified: tNow.Add(-2 * time.Hour),
+		Reminder: calendar.DefaultReminder} // what localEvent's events have, and Graph's default
 	rs := &RemoteSeries{Master: m, InstancesRead: true}
 	if rec == nil {
 		return rs
@@ -70,7 +71,7 @@ func remoteOf(t *testing.T, id string, seg calendar.Segment, exceptions map[time
 func linked(e *calendar.Event, i int, remoteID string, instances map[string]InstanceState) Link {
 	seg := e.Segments[i]
 	return Link{EventID: e.ID, SegmentUID: seg.UID, RemoteID: remoteID, ChangeKey: "ck-" + remoteID,
-		Base: Base{Series: LocalSeriesState(seg), Instances: instances}}
+		Base: Base{Series: LocalSeriesState(seg), Instances: instances, Reminder: reminderState(e.Reminder), Labels: true}}
 }
 
 func input(local []*calendar.Event, remote map[string]*RemoteSeries, links ...Link) Input {

@@ -299,6 +299,7 @@ func (r *reconciler) attachSplit(e *calendar.Event, l *Link, child *RemoteSeries
 	cl := &Link{EventID: e.ID, SegmentUID: uid, RemoteID: child.Master.ID,
 		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,
 		Base: Base{Series: withContent(LocalSeriesState(seg), was), Attendees: r.in.People.remoteAttendees(child.Master), Private: child.Master.Private}}
+	labelBase(&cl.Base, outlookCategories(child.Master.Categories), child.Master.Reminder)
 	r.splitBase[cl] = was
 	r.linksOf[e.ID] = append(r.linksOf[e.ID], cl)
 	if r.plan.SplitLinks == nil {
@@ -421,6 +422,7 @@ func (r *reconciler) adoptSplit(e *calendar.Event, l *Link, child *RemoteSeries,
 	cl := &Link{EventID: e.ID, SegmentUID: seg.UID, RemoteID: child.Master.ID,
 		ChangeKey: child.Master.ChangeKey, ICalUID: child.Master.ICalUID,
 		Base: Base{Series: withContent(LocalSeriesState(e.Segments[e.SegmentIndex(seg.UID)]), was), Attendees: r.in.People.remoteAttendees(child.Master), Private: child.Master.Private}}
+	labelBase(&cl.Base, outlookCategories(child.Master.Categories), child.Master.Reminder)
 	r.splitBase[cl] = was
 	r.linksOf[e.ID] = append(r.linksOf[e.ID], cl)
 	if r.plan.SplitLinks == nil {
@@ -484,7 +486,9 @@ func (r *reconciler) importRest() {
 			continue
 		}
 		seg = e.Segments[0]
+		e.Categories, e.Reminder = outlookCategories(m.Categories), m.Reminder
 		base := Base{Series: LocalSeriesState(seg), Attendees: r.in.People.remoteAttendees(m), Private: m.Private}
+		labelBase(&base, e.Categories, e.Reminder)
 		for _, a := range base.Attendees {
 			if err := e.Invite([]int64{r.in.People.UserIDs[a]}, calendar.ScopeAll, time.Time{}); err != nil {
 				r.history(0, "error", "An Outlook attendee could not be invited", a+": "+err.Error())

@@ -22,7 +22,7 @@ func TestReconcileNothingChangedWritesNothing(t *testing.T) {
 func TestReconcileCreatesUnlinkedLocalSeriesWithMarker(t *testing.T) {
 	e := localEvent(t, 1, "Standup", "2026-03-02T09:00:00", "FREQ=WEEKLY;BYDAY=MO;COUNT=10")
 	p := Reconcile(input([]*calendar.Event{e}, nil))
-	wantOps(t, p, "create  subject,body,location,start,end,isAllDay,recurrence")
+	wantOps(t, p, "create  subject,body,location,start,end,isAllDay,recurrence,categories,reminder")
 	w := p.Ops[0].Op.Write
 	if w.Marker != Marker(1, e.Segments[0].UID) || w.TransactionID != TransactionID(tUser, 1, e.Segments[0].UID) {
 		t.Fatalf("marker %q transaction %q", w.Marker, w.TransactionID)
@@ -64,7 +64,7 @@ func TestRule1LocalFollowingSplitShortensAndCreates(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := Reconcile(input([]*calendar.Event{edited}, map[string]*RemoteSeries{"M1": rs}, link))
-	wantOps(t, p, "update M1 start,end,isAllDay,recurrence", "create  subject,body,location,start,end,isAllDay,recurrence")
+	wantOps(t, p, "update M1 start,end,isAllDay,recurrence", "create  subject,body,location,start,end,isAllDay,recurrence,categories,reminder")
 	if rg := p.Ops[0].Op.Write.Recurrence.Range; rg.Type != "endDate" || rg.EndDate != "2026-03-09" {
 		t.Fatalf("shortened range = %+v, want to end on 9 March", rg)
 	}
@@ -239,7 +239,7 @@ func TestReconcileEditBeatsRemoteDelete(t *testing.T) {
 	link := linked(e, 0, "M1", nil)
 	e.Segments[0].Title = "Changed here"
 	p := Reconcile(input([]*calendar.Event{e}, map[string]*RemoteSeries{"M1": {Gone: true}}, link))
-	wantOps(t, p, "create  subject,body,location,start,end,isAllDay,recurrence")
+	wantOps(t, p, "create  subject,body,location,start,end,isAllDay,recurrence,categories,reminder")
 	if len(p.Changed) != 0 {
 		t.Fatal("the local event was changed although its edit wins")
 	}

@@ -1,6 +1,10 @@
 package outlooksync
 
-import "time"
+import (
+	"time"
+
+	"intracal/calendar"
+)
 
 // Event types as Graph names them.
 const (
@@ -31,7 +35,10 @@ type RemoteEvent struct {
 
 	// Private is set when Outlook's sensitivity is private or confidential: both are
 	// private here.
-	Private        bool
+	Private bool
+	// Categories and Reminder (isReminderOn, reminderMinutesBeforeStart) are the item's.
+	Categories     []string
+	Reminder       calendar.Reminder
 	IsCancelled    bool
 	IsOrganizer    bool
 	Organizer      string // e-mail address

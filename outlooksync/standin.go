@@ -95,6 +95,7 @@ func (r *reconciler) createStandIn(e *calendar.Event, lp *LinkPlan, seg calendar
 	w := &EventWrite{Fields: []string{"subject", "body", "location", "start", "end", "isAllDay"}, Subject: st.Subject, Body: st.Body,
 		Location: st.Location, Start: st.Start, End: st.End, TimeZone: seg.TimeZone, IsAllDay: seg.AllDay,
 		Private: e.Privacy == calendar.Private, Marker: marker, TransactionID: standInTransaction(r.in.UserID, marker+salt)}
+	labelWrite(w, e) // a create sends every field: the stand-in is filed and reminds as the event does
 	att := lp.Base.Attendees
 	if st.Invitees != "" {
 		att = append(append([]string(nil), att...), splitInvitees(st.Invitees)...)

@@ -59,6 +59,12 @@ type Base struct {
 	// Private is whether the series was private (Outlook: private or confidential) on both
 	// sides after the last sync.
 	Private bool `json:"private,omitempty"`
+	// Categories and Reminder (minutes before the start; nil for none) are the event's on
+	// both sides after the last sync; Labels says they were recorded (links synced before the
+	// calendar kept them have neither).
+	Categories []string `json:"categories,omitempty"`
+	Reminder   *int     `json:"reminder,omitempty"`
+	Labels     bool     `json:"labels,omitempty"`
 	// Trimmed is the series as it was before Outlook shortened its range, when that change
 	// came alone: Outlook writes "this and all following" as two changes (the range
 	// shortened, then the new series), and a sync may fall between them. The new series that

@@ -92,3 +92,7 @@ CREATE INDEX ix_rsvps_event_user ON rsvps (event_id, user_id);
 CREATE TABLE "sync_pending_creates" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"event_id" bigint NOT NULL,"segment_uid" nvarchar(32) NOT NULL,"base" nvarchar(MAX) NOT NULL,"sent_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
 CREATE UNIQUE INDEX "ux_sync_pending_creates_segment" ON "sync_pending_creates"("user_id","event_id","segment_uid");
 
+-- 0012 event labels
+ALTER TABLE "events" ADD "categories" nvarchar(MAX) NOT NULL DEFAULT '';
+ALTER TABLE "events" ADD "reminder_minutes" bigint;
+

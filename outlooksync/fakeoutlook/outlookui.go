@@ -37,6 +37,14 @@ type EventSpec struct {
 	Categories []string
 	// Sensitivity is normal (""), personal, private or confidential.
 	Sensitivity string
+	// Reminder, when set, is the reminder; Graph's default (15 minutes before) otherwise.
+	Reminder *Reminder
+}
+
+// Reminder is an item's isReminderOn and reminderMinutesBeforeStart.
+type Reminder struct {
+	On      bool
+	Minutes int
 }
 
 // Change is what an Outlook user changes in an event; nil fields stay.
@@ -47,6 +55,10 @@ type Change struct {
 	Sensitivity *string
 	Start       *time.Time
 	End         *time.Time
+	Categories  *[]string
+	// IsReminderOn and ReminderMinutes are the reminder ("Remind me" in Outlook).
+	IsReminderOn    *bool
+	ReminderMinutes *int
 }
 
 // specPatch turns what an Outlook user typed into an event body.
@@ -68,6 +80,9 @@ func (s *Server) specPatch(spec EventSpec) (eventPatch, error) {
 	}
 	if spec.Categories != nil {
 		p.categories = &spec.Categories
+	}
+	if spec.Reminder != nil {
+		p.isReminderOn, p.reminderMinutes = &spec.Reminder.On, &spec.Reminder.Minutes
 	}
 	if len(spec.Attendees) > 0 {
 		var list []Attendee
@@ -102,6 +117,7 @@ func (s *Server) changePatch(ev *event, c Change) eventPatch {
 		p.location = &Location{DisplayName: *c.Location}
 	}
 	p.sensitivity = c.Sensitivity
+	p.categories, p.isReminderOn, p.reminderMinutes = c.Categories, c.IsReminderOn, c.ReminderMinutes
 	loc := ev.seriesLoc(s.zones)
 	if c.Start != nil {
 		p.start = &DateTimeTimeZone{DateTime: c.Start.In(loc).Format(wallLayout), TimeZone: s.zones.requestName(ev.startZone)}
@@ -284,7 +300,8 @@ func (s *Server) BeginSplitSeries(email, masterID string, originalStart time.Tim
 	}
 	spec := EventSpec{Subject: old.subject, Body: htmlToText(old.body), Location: old.location.DisplayName,
 		Start: from, End: end, TimeZone: old.startZone, IsAllDay: old.isAllDay,
-		Categories: slices.Clone(old.categories), Sensitivity: old.sensitivity}
+		Categories: slices.Clone(old.categories), Sensitivity: old.sensitivity,
+		Reminder: &Reminder{On: old.isReminderOn, Minutes: old.reminderMinutes}} // Outlook's split keeps them
 	for _, a := range old.attendees {
 		spec.Attendees = append(spec.Attendees, a.EmailAddress.Address)
 	}

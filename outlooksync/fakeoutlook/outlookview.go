@@ -31,7 +31,10 @@ type Event struct {
 	Response       string
 	Attendees      []Attendee
 	Categories     []string
-	Recurrence     *PatternedRecurrence // masters
+	// IsReminderOn and ReminderMinutes are the reminder.
+	IsReminderOn    bool
+	ReminderMinutes int
+	Recurrence      *PatternedRecurrence // masters
 	// CancelledOccurrences are the original starts of a master's deleted
 	// occurrences.
 	CancelledOccurrences []time.Time
@@ -46,7 +49,7 @@ func (s *Server) snapshot(it item) Event {
 		IsCancelled: it.c.isCancelled, IsOrganizer: it.ev.isOrganizer, Organizer: it.ev.organizer.Address,
 		Response: it.c.response.Response, Attendees: slices.Clone(it.c.attendees),
 		Categories: slices.Clone(it.c.categories), ExtendedProperties: slices.Clone(it.c.extProps),
-		Sensitivity: it.c.sensitivity,
+		Sensitivity: it.c.sensitivity, IsReminderOn: it.c.isReminderOn, ReminderMinutes: it.c.reminderMinutes,
 	}
 	if it.originalStart != nil {
 		e.OriginalStart = *it.originalStart

@@ -3,11 +3,13 @@ package graph
 import (
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 
+	"intracal/calendar"
 	"intracal/outlooksync"
 )
 
@@ -42,6 +44,10 @@ func (c *Client) remoteEvent(ev models.Eventable) outlooksync.RemoteEvent {
 	}
 	if s := ev.GetSensitivity(); s != nil {
 		r.Private = *s == models.PRIVATE_SENSITIVITY || *s == models.CONFIDENTIAL_SENSITIVITY
+	}
+	r.Categories = slices.Clone(ev.GetCategories())
+	if deref(ev.GetIsReminderOn()) {
+		r.Reminder = calendar.Reminder{On: true, Minutes: int(deref(ev.GetReminderMinutesBeforeStart()))}
 	}
 	if b := ev.GetBody(); b != nil {
 		r.Body = deref(b.GetContent())

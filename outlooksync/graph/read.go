@@ -98,6 +98,7 @@ func (c *Client) pageHeaders() *abs.RequestHeaders {
 func eventSelect() []string {
 	return []string{"id", "type", "seriesMasterId", "changeKey", "iCalUId", "subject", "body", "location",
 		"start", "end", "originalStartTimeZone", "originalEndTimeZone", "isAllDay", "originalStart", "sensitivity",
+		"categories", "isReminderOn", "reminderMinutesBeforeStart",
 		"recurrence", "isCancelled", "isOrganizer", "organizer", "responseStatus", "attendees",
 		"createdDateTime", "lastModifiedDateTime", "cancelledOccurrences"}
 }

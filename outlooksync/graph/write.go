@@ -11,7 +11,7 @@ import (
 
 // writeFields are the fields an EventWrite may name.
 func writeFields() []string {
-	return []string{"subject", "body", "location", "start", "end", "isAllDay", "recurrence", "attendees", "sensitivity"}
+	return []string{"subject", "body", "location", "start", "end", "isAllDay", "recurrence", "attendees", "sensitivity", "categories", "reminder"}
 }
 
 // eventBody builds the body of a create (every field, the marker and the transaction id) or
@@ -73,6 +73,21 @@ func (c *Client) eventBody(w *outlooksync.EventWrite, create bool) (models.Event
 			s = models.PRIVATE_SENSITIVITY
 		}
 		ev.SetSensitivity(&s)
+	}
+	if has("categories") {
+		cats := slices.Clone(w.Categories)
+		if cats == nil {
+			cats = []string{} // an empty list clears them; a missing one would not
+		}
+		ev.SetCategories(cats)
+	}
+	if has("reminder") {
+		on := w.Reminder.On
+		ev.SetIsReminderOn(&on)
+		if on {
+			minutes := int32(w.Reminder.Minutes)
+			ev.SetReminderMinutesBeforeStart(&minutes)
+		}
 	}
 	if has("attendees") {
 		list := make([]models.Attendeeable, 0, len(w.Attendees))

@@ -181,6 +181,9 @@ func (m *machine) local(action string) {
 		if oc.AllDay {
 			m.markMoved(oc.Title)
 		}
+	case "labels":
+		cats, rem := m.drawLabels()
+		_, _, err = m.w.cal.Edit(ctx, m.w.user, e.ID, nil, calendar.ScopeAll, time.Time{}, calendar.Change{Categories: &cats, Reminder: &rem})
 	case "privacy":
 		p := calendar.Private
 		if e.Privacy == calendar.Private {
@@ -285,7 +288,7 @@ func (m *machine) pickRemoteWhere(split bool) (fakeoutlook.Event, fakeoutlook.Ev
 
 // outlookEdits are the Outlook user's edits that a burst draws from.
 var outlookEdits = []string{"outlookEditOccurrence", "outlookMoveOccurrence", "outlookDeleteOccurrence", "outlookSplit",
-	"outlookPattern", "outlookEditSeries", "outlookPrivacy", "outlookDelete", "outlookCreate", "outlookSplitTwice"}
+	"outlookPattern", "outlookEditSeries", "outlookPrivacy", "outlookLabels", "outlookDelete", "outlookCreate", "outlookSplitTwice"}
 
 // outlookBurst makes two to four Outlook edits with no sync between.
 func (m *machine) outlookBurst() {
@@ -313,6 +316,9 @@ func (m *machine) outlook(action string) {
 	case action == "outlookPrivacy":
 		s := smPick([]string{"private", "confidential", "personal", "normal"}).Draw(m.rt, "sensitivity")
 		_, err = m.w.fake.UpdateEvent(mailbox, master.ID, fakeoutlook.Change{Sensitivity: &s})
+	case action == "outlookLabels":
+		cats, rem := m.drawLabels()
+		_, err = m.w.fake.UpdateEvent(mailbox, master.ID, fakeoutlook.Change{Categories: &cats, IsReminderOn: &rem.On, ReminderMinutes: &rem.Minutes})
 	case action == "outlookDelete":
 		err = m.w.fake.DeleteEvent(mailbox, master.ID)
 		m.markThinned(master.Subject)
@@ -577,4 +583,19 @@ func patternDays(r fakeoutlook.RecurrenceRange) []string {
 		}
 	}
 	return out
+}
+
+// drawLabels draws categories (none, a colour, or a colour and a name of the user's own) and a
+// reminder (none, at the start, or some minutes before), as either side's user sets them.
+func (m *machine) drawLabels() ([]string, calendar.Reminder) {
+	var cats []string
+	switch rapid.IntRange(0, 2).Draw(m.rt, "categories") {
+	case 1:
+		cats = []string{smPick(calendar.ColourCategories).Draw(m.rt, "colour")}
+	case 2:
+		cats = []string{smPick(calendar.ColourCategories).Draw(m.rt, "colour"), "Project " + strconv.Itoa(m.n)}
+	}
+	rem := smPick([]calendar.Reminder{{}, {On: true}, calendar.DefaultReminder, {On: true, Minutes: 60}}).Draw(m.rt, "reminder")
+	m.n++
+	return cats, rem
 }

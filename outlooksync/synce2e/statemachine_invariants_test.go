@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -359,4 +360,34 @@ func (m *machine) inWindow(e *calendar.Event, segmentUID string) bool {
 		}
 	}
 	return false
+}
+
+// checkLabels fails unless each linked series in Outlook carries its event's categories and
+// reminder (the single events that stand for occurrences take them when created, and are
+// left alone after).
+func (m *machine) checkLabels() {
+	ctx := context.Background()
+	w := m.w
+	links, err := w.store.Links(ctx, w.user.UserID)
+	if err != nil {
+		m.rt.Fatalf("links: %v", err)
+	}
+	for _, l := range links {
+		e, err := w.cal.GetFull(ctx, l.EventID)
+		if err != nil || e.DeletedAt != nil || !m.inWindow(e, l.SegmentUID) {
+			continue
+		}
+		ev, err := w.fake.GetEvent(mailbox, l.RemoteID)
+		if err != nil {
+			m.rt.Fatalf("linked Outlook item of %q: %v", e.Segments[0].Title, err)
+		}
+		rem := calendar.Reminder{}
+		if ev.IsReminderOn {
+			rem = calendar.Reminder{On: true, Minutes: ev.ReminderMinutes}
+		}
+		m.did["compared labels"]++
+		if !slices.Equal(ev.Categories, e.Categories) && !(len(ev.Categories) == 0 && len(e.Categories) == 0) || rem != e.Reminder {
+			m.rt.Fatalf("%q has categories %q and reminder %+v here, its Outlook item %q %q and %+v", e.Segments[0].Title, e.Categories, e.Reminder, ev.Subject, ev.Categories, rem)
+		}
+	}
 }

@@ -73,6 +73,7 @@ func TestSyncStateMachine(t *testing.T) {
 		m.check()
 		m.checkMeetings()
 		m.checkPrivacy()
+		m.checkLabels()
 		m.checkAllDay()
 		m.tally()
 	})
@@ -122,10 +123,10 @@ func newMachine(mw *meetingWorld, rt *rapid.T) *machine {
 // actions are what a step draws from (smPick: each entry as often as another); some are
 // listed more than once to be drawn more often.
 var actions = []string{
-	"create", "create", "create", "editInstance", "editFollowing", "editAll", "moveInstance", "privacy",
+	"create", "create", "create", "editInstance", "editFollowing", "editAll", "moveInstance", "privacy", "labels",
 	"deleteInstance", "deleteFollowing", "deleteAll",
 	"outlookCreate", "outlookCreate", "outlookCreate", "outlookEditOccurrence", "outlookMoveOccurrence", "outlookDeleteOccurrence",
-	"outlookSplit", "outlookPattern", "outlookEditSeries", "outlookPrivacy", "outlookDelete",
+	"outlookSplit", "outlookPattern", "outlookEditSeries", "outlookPrivacy", "outlookLabels", "outlookDelete",
 	"outlookSplitHalfway", "outlookSplitHalfway", "outlookSplitTwice", "outlookSplitTwice", "outlookBurst", "outlookBurst",
 	"sync", "sync", "sync", "syncFault", "syncFault", "advanceClock",
 	// Meetings.
@@ -161,7 +162,7 @@ func (m *machine) step() {
 		m.outlookSplitHalfway()
 	case "outlookSplitTwice":
 		m.outlookSplitTwice()
-	case "editInstance", "editFollowing", "editAll", "moveInstance", "privacy", "deleteInstance", "deleteFollowing", "deleteAll":
+	case "editInstance", "editFollowing", "editAll", "moveInstance", "privacy", "labels", "deleteInstance", "deleteFollowing", "deleteAll":
 		m.local(a)
 	default:
 		m.outlook(a)
