@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,19 +31,25 @@ type eventCreateJSON struct {
 	Privacy     string        `json:"privacy"`
 	CalendarID  int64         `json:"calendarId"`
 	Invitees    []inviteeJSON `json:"invitees"`
+	Categories  []string      `json:"categories"`
+	// ReminderMinutes: absent for Outlook's default (15), null for none.
+	ReminderMinutes nullableInt `json:"reminderMinutes"`
 }
 
 type eventPatchJSON struct {
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	Location    *string `json:"location"`
-	Start       *string `json:"start"`
-	End         *string `json:"end"`
-	TimeZone    *string `json:"timeZone"`
-	AllDay      *bool   `json:"allDay"`
-	RRule       *string `json:"rrule"`
-	Privacy     *string `json:"privacy"`
-	Version     *int    `json:"version"`
+	Title       *string   `json:"title"`
+	Description *string   `json:"description"`
+	Location    *string   `json:"location"`
+	Start       *string   `json:"start"`
+	End         *string   `json:"end"`
+	TimeZone    *string   `json:"timeZone"`
+	AllDay      *bool     `json:"allDay"`
+	RRule       *string   `json:"rrule"`
+	Privacy     *string   `json:"privacy"`
+	Version     *int      `json:"version"`
+	Categories  *[]string `json:"categories"`
+	// ReminderMinutes: absent leaves the reminder, null removes it.
+	ReminderMinutes nullableInt `json:"reminderMinutes"`
 }
 
 func (p eventPatchJSON) change() calendar.Change {
@@ -52,7 +59,48 @@ func (p eventPatchJSON) change() calendar.Change {
 		pv := calendar.Privacy(*p.Privacy)
 		ch.Privacy = &pv
 	}
+	if p.Categories != nil {
+		cats := *p.Categories
+		ch.Categories = &cats
+	}
+	ch.Reminder = p.ReminderMinutes.reminder()
 	return ch
+}
+
+// nullableInt is a JSON number or null that remembers whether it was given at all.
+type nullableInt struct {
+	set, null bool
+	v         int
+}
+
+// UnmarshalJSON reads a number or null.
+func (n *nullableInt) UnmarshalJSON(b []byte) error {
+	n.set = true
+	if string(b) == "null" {
+		n.null = true
+		return nil
+	}
+	return json.Unmarshal(b, &n.v)
+}
+
+// reminder is the reminder the field gives: nil when absent, none for null.
+func (n nullableInt) reminder() *calendar.Reminder {
+	switch {
+	case !n.set:
+		return nil
+	case n.null:
+		return &calendar.Reminder{}
+	}
+	return &calendar.Reminder{On: true, Minutes: n.v}
+}
+
+// reminderOut is a reminder as the API shows it: minutes before the start, nil for none.
+func reminderOut(r calendar.Reminder) *int {
+	if !r.On {
+		return nil
+	}
+	m := r.Minutes
+	return &m
 }
 
 type rsvpJSON struct {
@@ -110,6 +158,9 @@ type eventJSON struct {
 	CalendarID       int64            `json:"calendarId"`
 	Organizer        personJSON       `json:"organizer"`
 	Privacy          string           `json:"privacy"`
+	Categories       []string         `json:"categories"`
+	Colour           string           `json:"colour,omitempty"`
+	ReminderMinutes  *int             `json:"reminderMinutes"`
 	Recurring        bool             `json:"recurring"`
 	InstanceOnly     bool             `json:"instanceOnly,omitempty"`
 	Segments         []segmentJSON    `json:"segments"`
@@ -154,6 +205,8 @@ type occurrenceJSON struct {
 	Description   string     `json:"description"`
 	Location      string     `json:"location"`
 	Privacy       string     `json:"privacy"`
+	Categories    []string   `json:"categories,omitempty"`
+	Colour        string     `json:"colour,omitempty"`
 	IsException   bool       `json:"isException"`
 	IsRecurring   bool       `json:"isRecurring"`
 	Changed       []string   `json:"changed,omitempty"`
@@ -209,7 +262,8 @@ func (h *Events) eventJSON(ctx context.Context, e *calendar.Event, v accounts.Vi
 	}
 	out := eventJSON{
 		ID: e.ID, Version: e.Version, CalendarID: e.CalendarID, Organizer: people[e.OrganizerID],
-		Privacy: string(e.Privacy), Recurring: e.IsRecurring(), InstanceOnly: e.InstanceOnly(v.CalendarViewer()),
+		Privacy: string(e.Privacy), Categories: nonNilStrings(e.Categories), Colour: calendar.Colour(e.Categories),
+		ReminderMinutes: reminderOut(e.Reminder), Recurring: e.IsRecurring(), InstanceOnly: e.InstanceOnly(v.CalendarViewer()),
 		Segments: []segmentJSON{}, Overrides: []overrideJSON{}, Invitations: []invitationJSON{}, RSVPs: []answerJSON{},
 		CreatedAt: utcString(e.CreatedAt), UpdatedAt: utcString(e.UpdatedAt),
 	}
@@ -244,4 +298,12 @@ func (h *Events) eventJSON(ctx context.Context, e *calendar.Event, v accounts.Vi
 			Instance: optUTC(r.Instance), Response: string(r.Response)})
 	}
 	return out, nil
+}
+
+// nonNilStrings is s, or an empty list: the API shows [] rather than null.
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

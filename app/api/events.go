@@ -46,6 +46,7 @@ func (h *Events) Create(c echo.Context) error {
 	e, err := calendar.NewEvent(calID, v.UserID, calendar.EventInput{
 		Title: in.Title, Description: in.Description, Location: in.Location, Start: in.Start, End: in.End,
 		TimeZone: zone, AllDay: in.AllDay, RRule: in.RRule, Privacy: calendar.Privacy(in.Privacy),
+		Categories: in.Categories, Reminder: in.ReminderMinutes.reminder(),
 	})
 	if err != nil {
 		return err

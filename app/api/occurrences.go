@@ -99,7 +99,7 @@ func occurrenceOut(o calendar.Occurrence, people map[int64]personJSON) occurrenc
 		EventID: o.EventID, OriginalStart: utcString(o.OriginalStart),
 		Start: instantString(o.Start, o.AllDay, false), End: instantString(o.End, o.AllDay, true),
 		TimeZone: o.TimeZone, AllDay: o.AllDay, Title: o.Title, Description: o.Description, Location: o.Location,
-		Privacy: string(o.Privacy), IsException: o.IsException, IsRecurring: o.IsRecurring, Changed: o.Changed,
+		Privacy: string(o.Privacy), Categories: o.Categories, Colour: calendar.Colour(o.Categories), IsException: o.IsException, IsRecurring: o.IsRecurring, Changed: o.Changed,
 		Organizer: people[o.OrganizerID],
 	}
 	if o.RSVP != "" {
