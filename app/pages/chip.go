@@ -15,7 +15,7 @@ type chip struct {
 	Time      string // "09:00", "all day", or "" for a day the instance only continues
 	TimeRange string // "09:00 – 09:15" in the viewer's zone, or "All day"
 	Location  string
-	Class     string // CSS classes: ev-private, ev-changed, ev-declined, ev-maybe, ev-allday
+	Class     string // CSS classes: ev-private, ev-changed, ev-declined, ev-maybe, ev-allday, ev-colour-red...
 	Label     string // what a screen reader says about it
 	Private   bool
 	Changed   bool
@@ -64,6 +64,11 @@ func newChip(o calendar.Occurrence, day time.Time, loc *time.Location) chip {
 	label := []string{o.Title, ch.TimeRange}
 	if o.AllDay {
 		classes = append(classes, "ev-allday")
+	}
+	if colour := calendar.Colour(o.Categories); colour != "" {
+		// The organizer's colour category: a bar of its colour, whatever else the chip says.
+		classes = append(classes, "ev-colour-"+colour)
+		label = append(label, colour+" category")
 	}
 	if ch.Private {
 		classes = append(classes, "ev-private")

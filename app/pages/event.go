@@ -49,8 +49,12 @@ type eventPage struct {
 	Private      bool
 	Cancelled    bool
 	Changes      []instanceChange
-	Organizer    accounts.Person
-	Attendees    []attendeeRow
+	// Categories, Colour and Reminder are the organizer's, shown to those who may see them.
+	Categories []string
+	Colour     string
+	Reminder   string
+	Organizer  accounts.Person
+	Attendees  []attendeeRow
 
 	MyAnswer     string // yes, no, maybe or ""
 	MyAnswerFrom string // which of the viewer's answers it comes from
@@ -119,6 +123,11 @@ func (h *Events) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 		Cancelled:    le.cancelled,
 		CanEdit:      e.CanEdit(cv),
 		MyAnswer:     string(oc.RSVP),
+		Categories:   oc.Categories,
+		Colour:       calendar.Colour(oc.Categories),
+	}
+	if e.OrganizerID == v.UserID || p.CanEdit {
+		p.Reminder = reminderText(e.Reminder)
 	}
 	if !oc.AllDay && oc.TimeZone != loc.String() && zoneDiffers(oc.Start, loc) {
 		p.EventWhen = whenText(oc, oc.Start.Location()) + " (" + oc.TimeZone + ")"

@@ -105,7 +105,7 @@ func (h *Events) Save(c echo.Context) error {
 	}
 	f := readEventForm(c)
 	if scope != calendar.ScopeAll {
-		f.Privacy = base.Privacy
+		f.Privacy, f.Labels = base.Privacy, base.Labels
 	}
 	if scope == calendar.ScopeInstance {
 		f.Repeat, f.AllDay = base.Repeat, base.AllDay

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type eventForm struct {
 	AllDay      bool
 	TimeZone    string
 	Privacy     string
+	Labels      labelsForm
 	Repeat      repeatForm
 }
 
@@ -40,6 +42,7 @@ func readEventForm(c echo.Context) eventForm {
 		AllDay:      c.FormValue("allDay") != "",
 		TimeZone:    v("timeZone"),
 		Privacy:     v("privacy"),
+		Labels:      labelsForm{Colour: v("colour"), Reminder: v("reminder"), Others: c.Request().PostForm["categories"]},
 		Repeat: repeatForm{
 			Freq: v("freq"), Interval: v("interval"),
 			MonthMode: v("monthMode"), MonthDay: v("monthDay"), MonthOrdinal: v("monthOrdinal"), MonthWeekday: v("monthWeekday"),
@@ -89,10 +92,17 @@ func (f eventForm) location() *time.Location {
 // input is the form as a new event, with the repeat builder's own mistakes.
 func (f eventForm) input() (calendar.EventInput, map[string]string) {
 	rrule, errs := f.Repeat.rrule(f.location())
+	rem, rerrs := f.Labels.reminder()
+	for k, m := range rerrs {
+		if errs == nil {
+			errs = map[string]string{}
+		}
+		errs[k] = m
+	}
 	return calendar.EventInput{
 		Title: f.Title, Description: f.Description, Location: f.Location,
 		Start: f.start(), End: f.end(), TimeZone: f.TimeZone, AllDay: f.AllDay,
-		RRule: rrule, Privacy: calendar.Privacy(f.Privacy),
+		RRule: rrule, Privacy: calendar.Privacy(f.Privacy), Categories: f.Labels.categories(), Reminder: &rem,
 	}, errs
 }
 
@@ -107,7 +117,7 @@ func newEventForm(date time.Time, at string, zone string) eventForm {
 	return eventForm{
 		StartDate: start.Format(dateOnly), StartTime: start.Format(timeLayout),
 		EndDate: end.Format(dateOnly), EndTime: end.Format(timeLayout),
-		TimeZone: zone, Privacy: string(calendar.Public),
+		TimeZone: zone, Privacy: string(calendar.Public), Labels: newLabels(),
 		Repeat: newRepeatForm(nil, start, time.UTC, 0),
 	}
 }
@@ -135,7 +145,7 @@ func editForm(e *calendar.Event, v calendar.Viewer, scope calendar.Scope, orig t
 	if err != nil {
 		return eventForm{}, err
 	}
-	f := eventForm{Privacy: string(e.Privacy)}
+	f := eventForm{Privacy: string(e.Privacy), Labels: labelsOf(e)}
 	seg := e.Segments[oc.Segment]
 	segLoc := seg.Start.Location()
 	if seg.AllDay {
@@ -225,6 +235,17 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 		p := calendar.Privacy(f.Privacy)
 		ch.Privacy = &p
 	}
+	if scope == calendar.ScopeAll && !slices.Equal(f.Labels.categories(), base.Labels.categories()) {
+		cats := f.Labels.categories()
+		ch.Categories = &cats
+	}
+	if scope == calendar.ScopeAll && f.Labels.Reminder != base.Labels.Reminder {
+		rem, rerrs := f.Labels.reminder()
+		for k, m := range rerrs {
+			errs[k] = m
+		}
+		ch.Reminder = &rem
+	}
 	if scope != calendar.ScopeInstance {
 		was, _ := base.Repeat.rrule(base.location())
 		now, rerrs := f.Repeat.rrule(f.location())
@@ -243,7 +264,7 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 func formErrors(fields map[string]string) (map[string]string, string) {
 	known := map[string]bool{
 		"title": true, "description": true, "location": true, "start": true, "end": true, "timeZone": true,
-		"allDay": true, "privacy": true, "rrule": true, "freq": true, "interval": true, "weekdays": true,
+		"allDay": true, "privacy": true, "categories": true, "reminder": true, "rrule": true, "freq": true, "interval": true, "weekdays": true,
 		"monthDay": true, "monthWeekday": true, "yearMonth": true, "yearDay": true, "yearWeekday": true,
 		"ends": true, "until": true, "count": true,
 	}

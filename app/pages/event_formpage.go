@@ -47,6 +47,8 @@ type eventFormPage struct {
 	YearOrdinals  []option
 	YearWeekdays  []option
 	Months        []option
+	Colours       []option
+	Reminders     []option
 }
 
 // scopeChoice is one of the three radio buttons at the top of an edit.
@@ -100,6 +102,7 @@ func (h *Events) renderEventForm(c echo.Context, status int, p eventFormPage) er
 		v := strconv.Itoa(int(m))
 		p.Months = append(p.Months, option{Value: v, Label: m.String(), Selected: v == f.Repeat.YearMonth})
 	}
+	p.Colours, p.Reminders = colourChoices(f.Labels.Colour), reminderChoices(f.Labels.Reminder)
 	return h.pages.Render(c, status, "event_form.html", p)
 }
 
