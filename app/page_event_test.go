@@ -397,3 +397,31 @@ func TestInviteeOfOneInstanceOfAPrivateEventSeesASingleEvent(t *testing.T) {
 		}
 	})
 }
+
+// "All instances" of an event with two parts is the whole event: the form starts on its first
+// date, ends with its last part, and says what each part holds.
+func TestAllInstancesFormOfAnEventWithTwoPartsShowsTheWholeEvent(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	e := h.event("alice@example.com", calendar.EventInput{Title: "Standup", Start: "2026-03-02T09:00", End: "2026-03-02T09:15",
+		TimeZone: "Europe/Berlin", RRule: "FREQ=WEEKLY;BYDAY=MO;COUNT=10"})
+	cv := calendar.Viewer{UserID: h.users["alice@example.com"].ID}
+	title := "Standup (new format)"
+	if _, _, err := h.app.store.Edit(t.Context(), cv, e.ID, nil, calendar.ScopeFollowing, at("2026-03-16T08:00:00Z"), calendar.Change{Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := h.as("alice@example.com").page(editPath(e.ID, "2026-03-23T08:00:00Z", "all"))
+	f := formOf(t, body)
+	if f.Get("startDate") != "2026-03-02" || f.Get("ends") != "until" || f.Get("until") != "2026-05-04" {
+		t.Errorf("form starts %s, ends %q %q; want the whole event, 2026-03-02 to 2026-05-04", f.Get("startDate"), f.Get("ends"), f.Get("until"))
+	}
+	for _, want := range []string{"This event has 2 parts", "Standup: Every week on Monday, 2 times, from Mon 2 Mar 2026 to Mon 9 Mar 2026",
+		"Standup (new format): Every week on Monday, 8 times, from Mon 16 Mar 2026 to Mon 4 May 2026"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+	// A part's own form ("this and following") has no such list.
+	if _, body := h.as("alice@example.com").page(editPath(e.ID, "2026-03-23T08:00:00Z", "following")); strings.Contains(body, "event-parts") {
+		t.Error("this and following lists the parts")
+	}
+}

@@ -79,3 +79,26 @@ func TestMetricsCarryNothingPersonalAndCanAskForAToken(t *testing.T) {
 		}
 	}
 }
+
+// The sync page shows its times in the viewer's zone and names it: the history's "When" and
+// the instants in its details (the original start of an occurrence), never raw UTC.
+func TestSyncPageShowsTimesInTheViewersZone(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	carol := h.users["carol@example.com"]
+	if err := h.app.syncStore.AddHistory(context.Background(), carol.ID, []outlooksync.HistoryEntry{{EventID: 3, Direction: "to Outlook",
+		Summary: "Changed one occurrence in Outlook", Detail: "2026-12-18T10:00:00Z"}}); err != nil {
+		t.Fatal(err)
+	}
+	code, body := h.as("carol@example.com").page("/outlook/sync")
+	if code != http.StatusOK {
+		t.Fatalf("sync page: %d", code)
+	}
+	for _, want := range []string{"America/New_York", "Fri 18 Dec 2026 05:00 EST"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sync page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "2026-12-18T10:00:00Z<") || strings.Contains(body, ">2026-12-18T10:00:00Z") {
+		t.Errorf("sync page shows the raw instant:\n%s", body)
+	}
+}

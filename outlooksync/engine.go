@@ -509,6 +509,12 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 			res.Conflicts++
 		}
 	}
+	for i, h := range plan.History {
+		if h.imported != nil {
+			plan.History[i].EventID = h.imported.ID
+		}
+	}
+	plan.History = coalesceHistory(plan.History)
 	res.History = append(res.History, plan.History...)
 	if err := en.Store.AddHistory(ctx, job.UserID, plan.History); err != nil {
 		return nil, err

@@ -3,9 +3,12 @@ package outlooksync
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"intracal/calendar"
 )
@@ -100,6 +103,59 @@ type HistoryEntry struct {
 	Direction string // "to Outlook", "from Outlook", "conflict", "kept"
 	Summary   string
 	Detail    string // e.g. the losing value of a conflict
+	// imported is the event an import creates: its id, known once it is stored, becomes
+	// EventID, so the line links to it.
+	imported *calendar.Event
+}
+
+// coalesceHistory lists what one cycle did with at most one line per event and direction,
+// so that one change is listed once though it took several writes (a "this and following"
+// shortens one Outlook series and creates another; a change of all instances of an event with
+// two parts updates both): the summaries and details of the writes are joined, in order,
+// each once. Conflicts, errors and lines of no event stay as they are.
+func coalesceHistory(in []HistoryEntry) []HistoryEntry {
+	type key struct {
+		id  int64
+		dir string
+	}
+	out := make([]HistoryEntry, 0, len(in))
+	at := map[key]int{}
+	for _, h := range in {
+		k := key{h.EventID, h.Direction}
+		i, seen := at[k]
+		if h.EventID == 0 || h.Direction == "conflict" || h.Direction == "error" || !seen {
+			if h.EventID != 0 {
+				at[k] = len(out)
+			}
+			out = append(out, h)
+			continue
+		}
+		out[i].Summary = joinOnce(out[i].Summary, continued(h.Summary), "; ")
+		out[i].Detail = joinOnce(out[i].Detail, h.Detail, ", ")
+	}
+	return out
+}
+
+// continued is a summary as the continuation of another: its first word in lower case,
+// unless it is a name (Outlook, My Calendar).
+func continued(s string) string {
+	first, _, _ := strings.Cut(s, " ")
+	if first == "" || first == "Outlook" || first == "My" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// joinOnce appends part to list (parts separated by sep) unless it is empty or already there.
+func joinOnce(list, part, sep string) string {
+	if part == "" || slices.Contains(strings.Split(list, sep), part) {
+		return list
+	}
+	if list == "" {
+		return part
+	}
+	return list + sep + part
 }
 
 // IsEmpty reports whether the plan changes nothing.

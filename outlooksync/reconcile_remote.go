@@ -512,6 +512,6 @@ func (r *reconciler) importRest() {
 		r.linked[m.ID] = true
 		r.plan.Created = append(r.plan.Created, e)
 		r.plan.Links = append(r.plan.Links, &LinkPlan{Event: e, SegmentUID: seg.UID, RemoteID: m.ID, ChangeKey: m.ChangeKey, ICalUID: m.ICalUID, Base: base})
-		r.history(0, "from Outlook", "Imported from Outlook", m.Subject)
+		r.plan.History = append(r.plan.History, HistoryEntry{Direction: "from Outlook", Summary: "Imported from Outlook", Detail: m.Subject, imported: e})
 	}
 }

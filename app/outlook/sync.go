@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -168,6 +169,30 @@ func (p syncPage) When(t *time.Time) string {
 		return ""
 	}
 	return t.In(p.Zone).Format("Monday 2 January 2006, 15:04 MST")
+}
+
+// At renders a history line's time in the viewer's zone, short.
+func (p syncPage) At(t time.Time) string { return t.In(p.Zone).Format("Mon 2 Jan 15:04") }
+
+// ZoneName names the viewer's zone for the history's heading: its IANA name and
+// abbreviation now.
+func (p syncPage) ZoneName() string {
+	return p.Zone.String() + " (" + time.Now().In(p.Zone).Format("MST") + ")"
+}
+
+// instantInText is an RFC 3339 instant inside a history line's details (the original start
+// of an occurrence, as the sync records it).
+var instantInText = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})`)
+
+// Detail renders a history line's details with each instant in the viewer's zone.
+func (p syncPage) Detail(s string) string {
+	return instantInText.ReplaceAllStringFunc(s, func(v string) string {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return v
+		}
+		return t.In(p.Zone).Format("Mon 2 Jan 2006 15:04 MST")
+	})
 }
 
 // SyncPage is GET /outlook/sync.

@@ -74,8 +74,34 @@ func (h *Events) editPage(c echo.Context, le loadedEvent, scope calendar.Scope, 
 		p.Scopes = scopeChoices(scope)
 		seg := e.Segments[le.instance.Segment]
 		p.RepeatSummary = describeRule(seg.Rule, seg.Start.Location())
+		if scope == calendar.ScopeAll && len(e.Segments) > 1 {
+			for _, s := range e.Segments {
+				p.Parts = append(p.Parts, partSummary(s, loc))
+			}
+		}
 	}
 	return p
+}
+
+// partSummary says what one part of an event with several parts holds: its title, its
+// pattern and its dates in the viewer's zone.
+func partSummary(s calendar.Segment, loc *time.Location) string {
+	if !s.AllDay {
+		loc = s.Start.Location()
+	}
+	const day = "Mon 2 Jan 2006"
+	first, _ := s.Schedule().FirstStart()
+	out := s.Title + ": "
+	if rule := describeRule(s.Rule, s.Start.Location()); rule != "" {
+		out += rule + ", "
+	}
+	out += "from " + first.In(loc).Format(day)
+	if last, ok := s.Schedule().Last(); ok {
+		out += " to " + last.In(loc).Format(day)
+	} else {
+		out += ", no end"
+	}
+	return out
 }
 
 // Save applies the edit form with its scope. Only what the person changed is sent to the

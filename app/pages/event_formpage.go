@@ -33,6 +33,9 @@ type eventFormPage struct {
 	ScopeSwitch   string // the page the scope form reloads
 	RepeatLocked  bool   // an instance edit cannot change the repeat rule
 	RepeatSummary string
+	// Parts, for "all instances" of an event with several parts (made by "this and
+	// following" here or in Outlook), says what each part holds.
+	Parts []string
 
 	Form      eventForm
 	Errors    map[string]string
