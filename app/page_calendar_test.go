@@ -30,7 +30,9 @@ func TestCalendarViewsShowInstancesOnTheirDays(t *testing.T) {
 			{"week", "/calendar?view=week&date=2026-03-04", []string{"2 – 8 March 2026", link("2026-03-02T08%3A00%3A00Z"), link("2026-03-04T08%3A00%3A00Z"),
 				"09:00 – 09:15", `href="/events/new?date=2026-03-05&amp;time=14%3A00"`}, []string{link("2026-03-09T08%3A00%3A00Z")}},
 			{"agenda", "/calendar?view=agenda&date=2026-03-02", []string{"Upcoming", "Monday 2 March", "Wednesday 11 March", link("2026-03-18T08%3A00%3A00Z")},
-				[]string{"Monday 23 March"}},
+				[]string{"<h2>Monday 23 March"}},
+			{"day", "/calendar?view=day&date=2026-03-04", []string{"Wednesday 4 March 2026", link("2026-03-04T08%3A00%3A00Z"), "09:00 – 09:15",
+				`title="Times in Europe/Berlin">CET</abbr>`, `--days: 1`}, []string{link("2026-03-02T08%3A00%3A00Z")}},
 			{"the start page is the month", "/", []string{"March 2026", link("2026-03-02T08%3A00%3A00Z")}, nil},
 		}
 		for _, tt := range tests {

@@ -70,7 +70,7 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
-  // Calendar keyboard shortcuts: t today, n / p next and previous, m w a the views.
+  // Calendar keyboard shortcuts: t today, n / p next and previous, m d w a the views.
   const head = document.querySelector(".cal-head");
   if (head) {
     document.addEventListener("keydown", (ev) => {
@@ -79,7 +79,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (tag === "input" || tag === "textarea" || tag === "select" || ev.target.isContentEditable) return;
       const pick = {
         t: ".cal-nav a:first-child", n: "a[rel=next]", p: "a[rel=prev]",
-        m: ".seg a:nth-child(1)", w: ".seg a:nth-child(2)", a: ".seg a:nth-child(3)",
+        m: ".seg a:nth-child(1)", d: ".seg a:nth-child(2)", w: ".seg a:nth-child(3)", a: ".seg a:nth-child(4)",
       }[ev.key];
       const link = pick && head.querySelector(pick);
       if (link) { ev.preventDefault(); location.href = link.href; }

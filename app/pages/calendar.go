@@ -29,6 +29,7 @@ func NewCalendar(pages *view.Renderer, fr view.Frame, cal *calendar.Store, now f
 const (
 	viewMonth  = "month"
 	viewWeek   = "week"
+	viewDay    = "day"
 	viewAgenda = "agenda"
 )
 
@@ -46,10 +47,54 @@ type calendarPage struct {
 	TodayURL  string
 	MonthURL  string
 	WeekURL   string
+	DayURL    string
 	AgendaURL string
 	NewURL    string
 	ZoneName  string // the viewer's zone, which every time on the page is in
 	Truncated bool   // more instances than a page shows
+	Mini      miniMonth
+}
+
+// miniMonth is the small month beside the calendar: each day opens the view at that date.
+type miniMonth struct {
+	Title            string // "March 2026"
+	PrevURL, NextURL string // the same view a month earlier or later
+	Weekdays         []string
+	Weeks            [][]miniDay
+}
+
+type miniDay struct {
+	Number int
+	Label  string
+	URL    string
+	Other  bool // outside the month
+	Today  bool
+	Shown  bool // inside what the page shows
+}
+
+// newMiniMonth is the month of day for the view, marking today and the days [from, to) the
+// page shows.
+func newMiniMonth(view string, day, today, from, to time.Time) miniMonth {
+	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, day.Location())
+	m := miniMonth{Title: first.Format("January 2006"),
+		PrevURL: calendarURL(view, first.AddDate(0, -1, 0)), NextURL: calendarURL(view, first.AddDate(0, 1, 0))}
+	for _, d := range builderWeekdays() {
+		m.Weekdays = append(m.Weekdays, d.Short[:2])
+	}
+	start := addDays(first, -((int(first.Weekday()) + 6) % 7))
+	for w := 0; w < 6; w++ {
+		var week []miniDay
+		for i := 0; i < 7; i++ {
+			d := addDays(start, w*7+i)
+			week = append(week, miniDay{Number: d.Day(), Label: d.Format("Monday 2 January 2006"), URL: calendarURL(view, d),
+				Other: d.Month() != first.Month(), Today: d.Equal(today), Shown: !d.Before(from) && d.Before(to)})
+		}
+		m.Weeks = append(m.Weeks, week)
+		if addDays(start, (w+1)*7).Month() != first.Month() {
+			break
+		}
+	}
+	return m
 }
 
 // calContext is the viewer's frame for one calendar request: their zone and today's date.
@@ -117,10 +162,12 @@ func (h *Calendar) Show(c echo.Context) error {
 		return h.monthView(c, cc, day)
 	case viewWeek:
 		return h.weekView(c, cc, day)
+	case viewDay:
+		return h.dayView(c, cc, day)
 	case viewAgenda:
 		return h.agendaView(c, cc, day)
 	}
-	return echo.NewHTTPError(http.StatusBadRequest, "The view must be month, week or agenda.")
+	return echo.NewHTTPError(http.StatusBadRequest, "The view must be month, week, day or agenda.")
 }
 
 // toolbar fills the shared part of a view.
@@ -135,6 +182,7 @@ func (h *Calendar) toolbar(c echo.Context, cc calContext, view, title string, da
 		TodayURL:  calendarURL(view, cc.today),
 		MonthURL:  calendarURL(viewMonth, day),
 		WeekURL:   calendarURL(viewWeek, day),
+		DayURL:    calendarURL(viewDay, day),
 		AgendaURL: calendarURL(viewAgenda, day),
 		NewURL:    newEventURL(day, -1),
 		ZoneName:  cc.loc.String(),

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"fmt"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -21,7 +23,16 @@ type monthPage struct {
 
 type monthWeek struct {
 	Days []monthDay
+	// Bars are the week's all-day and multi-day instances, one bar across their days.
+	Bars     []bar
+	BarLanes int
+	// Style sets the number of bar rows for the CSS.
+	Style template.CSS
 }
+
+// monthBarLanes is how many rows of bars a week of the month shows; further all-day and
+// multi-day instances are listed in their days.
+const monthBarLanes = 3
 
 type monthDay struct {
 	Date    string // YYYY-MM-DD
@@ -33,6 +44,9 @@ type monthDay struct {
 	Weekend bool
 	NewURL  string
 	Chips   []chip
+	// Banners are the instances the week shows as bars, listed again in the day for the
+	// phone layout, where the month is a list of days.
+	Banners []chip
 	More    int // instances not listed
 	MoreURL string
 }
@@ -57,8 +71,31 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 		Weekdays: builderWeekdays(),
 	}
 	p.Truncated = truncated
+	// Next to a month, the small month is the one after it.
+	p.Mini = newMiniMonth(viewMonth, first.AddDate(0, 1, 0), cc.today, first, first)
 	for d := start; d.Before(end); d = addDays(d, 7) {
 		var w monthWeek
+		// The week's all-day and multi-day instances become bars, as many as fit; the rest
+		// stay in their days' lists.
+		var banners []calendar.Occurrence
+		var bannerIdx []int
+		seen := map[int]bool{}
+		for i := 0; i < 7; i++ {
+			for _, k := range byDay[dayKey(addDays(d, i))] {
+				if o := occ[k]; !seen[k] && isBanner(o, cc.loc) {
+					seen[k] = true
+					banners = append(banners, o)
+					bannerIdx = append(bannerIdx, k)
+				}
+			}
+		}
+		var overflow []int
+		w.Bars, w.BarLanes, overflow = placeBars(banners, cc.loc, d, 7, monthBarLanes)
+		inList := map[int]bool{}
+		for _, j := range overflow {
+			inList[bannerIdx[j]] = true
+		}
+		w.Style = template.CSS(fmt.Sprintf("--bar-lanes: %d", w.BarLanes))
 		for i := 0; i < 7; i++ {
 			dd := addDays(d, i)
 			md := monthDay{
@@ -67,14 +104,22 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 				Weekend: dd.Weekday() == time.Saturday || dd.Weekday() == time.Sunday,
 				NewURL:  newEventURL(dd, -1),
 			}
-			list := byDay[dayKey(dd)]
-			for k, i := range list {
-				if k == monthChips && len(list) > monthChips+1 {
-					md.More = len(list) - monthChips
-					md.MoreURL = calendarURL(viewAgenda, dd)
+			var list []int
+			for _, k := range byDay[dayKey(dd)] {
+				if seen[k] && !inList[k] {
+					md.Banners = append(md.Banners, newChip(occ[k], dd, cc.loc))
+					continue
+				}
+				list = append(list, k)
+			}
+			room := max(monthChips-w.BarLanes, 1)
+			for n, k := range list {
+				if n == room && len(list) > room+1 {
+					md.More = len(list) - room
+					md.MoreURL = calendarURL(viewDay, dd)
 					break
 				}
-				md.Chips = append(md.Chips, newChip(occ[i], dd, cc.loc))
+				md.Chips = append(md.Chips, newChip(occ[k], dd, cc.loc))
 			}
 			w.Days = append(w.Days, md)
 		}
@@ -112,6 +157,12 @@ func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Tim
 		}
 	}
 	return out
+}
+
+// isBanner reports whether an instance is drawn as a bar: all-day, or over more than a day.
+func isBanner(o calendar.Occurrence, loc *time.Location) bool {
+	f, l := daySpan(o, loc)
+	return o.AllDay || !f.Equal(l)
 }
 
 // dayKey names a day (a midnight) in the maps groupByDay builds.

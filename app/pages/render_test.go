@@ -21,7 +21,9 @@ func pageSamples() map[string]any {
 		Location: evil, Class: "ev ev-private ev-changed", Label: evil, Private: true, Changed: true, EventZone: "03:00 – 04:00 America/New_York"}
 	cal := calendarPage{Page: signedIn, View: viewMonth, Heading: "March 2026", Date: "2026-03-02", PrevURL: "/calendar?date=2026-02-01",
 		NextURL: "/calendar?date=2026-04-01", TodayURL: "/calendar", MonthURL: "/calendar", WeekURL: "/calendar?view=week",
-		AgendaURL: "/calendar?view=agenda", NewURL: "/events/new", ZoneName: "Europe/Berlin", Truncated: true}
+		AgendaURL: "/calendar?view=agenda", NewURL: "/events/new", ZoneName: "Europe/Berlin", Truncated: true,
+		Mini: newMiniMonth(viewMonth, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+			time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC))}
 	week := cal
 	week.View = viewWeek
 	agenda := cal
@@ -39,10 +41,13 @@ func pageSamples() map[string]any {
 	return map[string]any{
 		"login.html": loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
 		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
-			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda"}}}}},
-		"calendar_week.html": weekPage{calendarPage: week, Hours: []string{"09:00"}, GridStyle: "--hours: 1", Days: []weekDay{{Date: "2026-03-02", Short: "Mon 2",
-			Label: "Monday 2 March", Today: true, NewURL: "/events/new", AllDay: []chip{c}, Slots: []weekSlot{{URL: "/events/new", Label: "New"}},
-			Timed: []timedChip{{chip: c, Style: "--top: 1; --len: 1; --lane: 0; --lanes: 1"}}}}},
+			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda", Banners: []chip{c}}},
+			Bars: []bar{{chip: c, Style: "grid-column: 1 / span 1; grid-row: 1"}}, BarLanes: 1, Style: "--bar-lanes: 1"}}},
+		"calendar_week.html": gridPage{calendarPage: week, Hours: []string{"09:00"}, GridStyle: "--hours: 1", ZoneAbbr: evil,
+			Bars: []bar{{chip: c, Style: "grid-column: 1 / span 2; grid-row: 1", ContinuesAfter: true}}, BarLanes: 1,
+			Days: []gridDay{{Date: "2026-03-02", Short: "Mon 2", Label: "Monday 2 March", Today: true, NewURL: "/events/new", DayURL: "/calendar?view=day",
+				Slots: []weekSlot{{URL: "/events/new", Label: "New", Start: "2026-03-02T09:00"}},
+				Timed: []timedChip{{chip: c, Style: "--top: 1; --len: 1; --lane: 0; --lanes: 1"}}}}},
 		"calendar_agenda.html": agendaPage{calendarPage: agenda, Days: []agendaDay{{Label: "Monday 2 March", Today: true, Items: []chip{c}}}},
 		"event.html": eventPage{Page: signedIn, EventID: 1, Version: 2, Instance: "2026-03-02T08:00:00Z", Title: evil, Description: evil, Location: evil,
 			When: "Monday", ZoneName: "Europe/Berlin", EventWhen: "x", Repeats: evil, Recurring: true, Private: true,
