@@ -120,11 +120,21 @@ func TestKeyboardReachesInstancesAndShortcuts(t *testing.T) {
 	if !found {
 		t.Fatal("Tab never reaches an instance in the month view")
 	}
+	// Enter opens its quick card with the focus inside; Tab reaches the card's Open, which
+	// leads to the details page.
+	b.do(chromedp.KeyEvent(kb.Enter))
+	b.do(chromedp.WaitVisible(chromedp.CSS(cardSel)))
+	if !eval[bool](b, inCard) {
+		t.Fatal("Enter on an instance does not move the focus into its card")
+	}
+	for i := 0; i < 20 && !eval[bool](b, `document.activeElement.matches(".qcard .actions a.btn:last-child")`); i++ {
+		b.do(chromedp.KeyEvent(kb.Tab))
+	}
 	if _, err := chromedp.RunResponse(b.ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
 	if p := b.location().Path; !strings.HasPrefix(p, "/events/") {
-		t.Fatalf("Enter on an instance opens %s", p)
+		t.Fatalf("Open in the card opens %s", p)
 	}
 	// Shortcuts: n for the next month, t for today.
 	b.open("/calendar?date=2026-03-10")

@@ -86,7 +86,9 @@ func TestRepeatingEventScenario(t *testing.T) {
 
 	// The third instance, from the month view.
 	b.open("/calendar?date=" + day(2))
-	b.follow(`.day[data-date="` + day(2) + `"] a.ev[href^="` + eventPath + `?"]`)
+	b.do(chromedp.Click(chromedp.CSS(`.day[data-date="` + day(2) + `"] a.ev[href^="` + eventPath + `?"]`)))
+	b.do(chromedp.WaitVisible(chromedp.CSS(cardSel)))
+	b.follow(cardSel + ` .actions a.btn:last-child`)
 	if got := b.location().Query().Get("instance"); got != instanceKey(t, dates[2]) {
 		t.Fatalf("the chip opens instance %s, want %s", got, instanceKey(t, dates[2]))
 	}

@@ -10,17 +10,24 @@ import (
 // chip is one instance as the calendar views show it: a link to its details, coloured by what
 // is special about it.
 type chip struct {
-	URL       string
-	Title     string
-	Time      string // "09:00", "all day", or "" for a day the instance only continues
-	TimeRange string // "09:00 – 09:15" in the viewer's zone, or "All day"
-	Location  string
-	Class     string // CSS classes: ev-private, ev-changed, ev-declined, ev-maybe, ev-allday, ev-colour-red...
-	Label     string // what a screen reader says about it
-	Private   bool
-	Changed   bool
-	Declined  bool
-	Maybe     bool
+	URL string
+	// EventID, Instance (the original start, RFC 3339), OrganizerID, Recurring and AllDay
+	// are what the calendar's script needs to open the quick card and to move the instance.
+	EventID     int64
+	Instance    string
+	OrganizerID int64
+	Recurring   bool
+	AllDay      bool
+	Title       string
+	Time        string // "09:00", "all day", or "" for a day the instance only continues
+	TimeRange   string // "09:00 – 09:15" in the viewer's zone, or "All day"
+	Location    string
+	Class       string // CSS classes: ev-private, ev-changed, ev-declined, ev-maybe, ev-allday, ev-colour-red...
+	Label       string // what a screen reader says about it
+	Private     bool
+	Changed     bool
+	Declined    bool
+	Maybe       bool
 	// EventZone is the event's own zone and times when it differs from the viewer's.
 	EventZone string
 }
@@ -31,7 +38,9 @@ const timeLayout = "15:04"
 // newChip describes the instance o on the day (a midnight in loc).
 func newChip(o calendar.Occurrence, day time.Time, loc *time.Location) chip {
 	ch := chip{
-		URL:      instanceURL(o.EventID, o.OriginalStart),
+		URL:     instanceURL(o.EventID, o.OriginalStart),
+		EventID: o.EventID, Instance: o.OriginalStart.UTC().Format(time.RFC3339), OrganizerID: o.OrganizerID,
+		Recurring: o.IsRecurring, AllDay: o.AllDay,
 		Title:    o.Title,
 		Location: o.Location,
 		Private:  o.Privacy == calendar.Private,

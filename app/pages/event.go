@@ -91,15 +91,15 @@ func (h *Events) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.eventPage(c, le)
+	p, err := h.eventPage(c, le, h.pageWithFlash(c, le.instance.Title))
 	if err != nil {
 		return err
 	}
 	return h.pages.Render(c, http.StatusOK, "event.html", p)
 }
 
-// eventPage builds the details of the loaded instance for the viewer.
-func (h *Events) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
+// eventPage builds the details of the loaded instance for the viewer, on the page frame pg.
+func (h *Events) eventPage(c echo.Context, le loadedEvent, pg view.Page) (eventPage, error) {
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
 	cv := v.CalendarViewer()
@@ -108,7 +108,7 @@ func (h *Events) eventPage(c echo.Context, le loadedEvent) (eventPage, error) {
 	e := le.full
 	instanceOnly := e.InstanceOnly(cv)
 	p := eventPage{
-		Page:         h.pageWithFlash(c, oc.Title),
+		Page:         pg,
 		EventID:      e.ID,
 		Version:      e.Version,
 		Instance:     le.orig.Format(time.RFC3339),

@@ -51,5 +51,5 @@ func (h *Events) Delete(c echo.Context) error {
 	}
 	h.flash(c, msg)
 	first, _ := daySpan(le.instance, accounts.CurrentViewer(c).Location())
-	return c.Redirect(http.StatusSeeOther, calendarURL(viewMonth, first))
+	return c.Redirect(http.StatusSeeOther, backTo(c.FormValue("back"), calendarURL(viewMonth, first)))
 }

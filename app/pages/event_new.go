@@ -3,28 +3,97 @@ package pages
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
+	"intracal/app/view"
 	"intracal/calendar"
 )
 
-// New shows the form for a new event on ?date= (default today) at ?time= (HH:MM), in the
-// viewer's zone: where a click on an empty day or hour of the calendar leads.
+// New shows the form for a new event on ?date= (default today) at ?time= (HH:MM) until
+// ?end= (HH:MM, that day; default an hour later), or all day with ?allDay=1, in the viewer's
+// zone: where a click on an empty day or hour of the calendar leads, or a drag across hours.
 func (h *Events) New(c echo.Context) error {
+	f, day, err := h.newFormFromQuery(c)
+	if err != nil {
+		return err
+	}
+	return h.renderEventForm(c, http.StatusOK, h.newEventPage(c, f, day))
+}
+
+// newFormFromQuery is the new-event form the query asks for (see New).
+func (h *Events) newFormFromQuery(c echo.Context) (eventForm, time.Time, error) {
 	cc := calContextAt(c, h.now())
 	day := cc.today
 	if s := c.QueryParam("date"); s != "" {
 		d, err := time.Parse(dateOnly, s)
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The date must look like 2026-03-02.")
+		if err != nil || d.Year() < 1900 || d.Year() > 2199 {
+			return eventForm{}, day, echo.NewHTTPError(http.StatusBadRequest, "The date must look like 2026-03-02.")
 		}
 		day = d
 	}
-	f := newEventForm(day, c.QueryParam("time"), cc.loc.String())
-	return h.renderEventForm(c, http.StatusOK, h.newEventPage(c, f, day))
+	at := c.QueryParam("time")
+	if at != "" {
+		if _, err := time.Parse(timeLayout, at); err != nil {
+			return eventForm{}, day, echo.NewHTTPError(http.StatusBadRequest, "The time must look like 09:30.")
+		}
+	}
+	f := newEventForm(day, at, cc.loc.String())
+	if s := c.QueryParam("end"); s != "" {
+		end, err := time.Parse(timeLayout, s)
+		if err != nil && s != "24:00" {
+			return eventForm{}, day, echo.NewHTTPError(http.StatusBadRequest, "The end must look like 10:30.")
+		}
+		if s == "24:00" {
+			f.EndDate, f.EndTime = day.AddDate(0, 0, 1).Format(dateOnly), "00:00"
+		} else if e := end.Format(timeLayout); e > f.StartTime {
+			f.EndTime = e
+			f.EndDate = f.StartDate
+		}
+	}
+	f.Title = c.QueryParam("title")
+	if c.QueryParam("allDay") == "1" {
+		f.AllDay = true
+	}
+	return f, day, nil
+}
+
+// newCardPage is the data of fragment_new_card.html: the quick create of the calendar views,
+// a title for the time clicked or dragged over, with "More options" for the full form.
+type newCardPage struct {
+	view.Page
+	Form        eventForm
+	When        string
+	Back        string
+	MoreOptions string
+}
+
+// NewCard is GET /events/new/card: the quick create card for the time the query names (as
+// New), which the calendar's script shows in place.
+func (h *Events) NewCard(c echo.Context) error {
+	f, day, err := h.newFormFromQuery(c)
+	if err != nil {
+		return err
+	}
+	back := backTo(c.QueryParam("back"), calendarURL(viewMonth, day))
+	q := url.Values{}
+	for k, v := range c.QueryParams() {
+		if k != "back" {
+			q[k] = v
+		}
+	}
+	p := newCardPage{Page: h.page(c, "New event"), Form: f, Back: back, MoreOptions: "/events/new?" + q.Encode()}
+	d, _ := time.Parse(dateOnly, f.StartDate)
+	p.When = d.Format("Monday 2 January")
+	if f.AllDay {
+		p.When += ", all day"
+	} else {
+		p.When += ", " + f.StartTime + " – " + f.EndTime
+	}
+	return h.pages.Render(c, http.StatusOK, "fragment_new_card.html", p)
 }
 
 func (h *Events) newEventPage(c echo.Context, f eventForm, day time.Time) eventFormPage {
@@ -77,5 +146,5 @@ func (h *Events) Create(c echo.Context) error {
 	}
 	first, _ := e.Segments[0].Schedule().FirstStart()
 	h.flash(c, withAdjustments("Event created.", calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
-	return c.Redirect(http.StatusSeeOther, instanceURL(e.ID, first))
+	return c.Redirect(http.StatusSeeOther, backTo(c.FormValue("back"), instanceURL(e.ID, first)))
 }

@@ -39,5 +39,5 @@ func (h *Events) RSVP(c echo.Context) error {
 	what := map[calendar.Scope]string{calendar.ScopeInstance: "this date", calendar.ScopeFollowing: "this and following dates",
 		calendar.ScopeAll: "all dates"}[scope]
 	h.flash(c, "You answered "+word+" for "+what+".")
-	return c.Redirect(http.StatusSeeOther, instanceURL(le.full.ID, le.orig))
+	return c.Redirect(http.StatusSeeOther, backTo(c.FormValue("back"), instanceURL(le.full.ID, le.orig)))
 }

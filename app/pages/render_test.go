@@ -38,6 +38,12 @@ func pageSamples() map[string]any {
 	locked.RepeatLocked, locked.RepeatSummary, locked.Scope = true, evil, "instance"
 	tokens := []view.TokenRow{{ID: 7, Name: evil, Prefix: "cal_abcdefgh…", Created: "now", LastUsed: "never", Expires: "never"},
 		{ID: 8, Name: evil, Prefix: "cal_…", Created: "now", LastUsed: "now", Expires: "then", Expired: true}}
+	ev := eventPage{Page: signedIn, EventID: 1, Version: 2, Instance: "2026-03-02T08:00:00Z", Title: evil, Description: evil, Location: evil,
+		When: "Monday", ZoneName: "Europe/Berlin", EventWhen: "x", Repeats: evil, Recurring: true, Private: true,
+		Changes: []instanceChange{{"Title", evil}}, Organizer: accounts.Person{Name: evil}, Attendees: []attendeeRow{{Name: evil, Answer: "Going", Class: "ans-yes", Invited: true}},
+		MyAnswer: "yes", MyAnswerFrom: "for all dates", RSVPScopes: scopeChoices("instance"), Answers: []option{{"yes", "Yes", true}},
+		CanEdit: true, EditURL: "/events/1/edit", DayURL: "/calendar",
+		Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}}
 	return map[string]any{
 		"login.html": loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
 		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
@@ -48,14 +54,11 @@ func pageSamples() map[string]any {
 			Days: []gridDay{{Date: "2026-03-02", Short: "Mon 2", Label: "Monday 2 March", Today: true, NewURL: "/events/new", DayURL: "/calendar?view=day",
 				Slots: []weekSlot{{URL: "/events/new", Label: "New", Start: "2026-03-02T09:00"}},
 				Timed: []timedChip{{chip: c, Style: "--top: 1; --len: 1; --lane: 0; --lanes: 1"}}}}},
-		"calendar_agenda.html": agendaPage{calendarPage: agenda, Days: []agendaDay{{Label: "Monday 2 March", Today: true, Items: []chip{c}}}},
-		"event.html": eventPage{Page: signedIn, EventID: 1, Version: 2, Instance: "2026-03-02T08:00:00Z", Title: evil, Description: evil, Location: evil,
-			When: "Monday", ZoneName: "Europe/Berlin", EventWhen: "x", Repeats: evil, Recurring: true, Private: true,
-			Changes: []instanceChange{{"Title", evil}}, Organizer: accounts.Person{Name: evil}, Attendees: []attendeeRow{{Name: evil, Answer: "Going", Class: "ans-yes", Invited: true}},
-			MyAnswer: "yes", MyAnswerFrom: "for all dates", RSVPScopes: scopeChoices("instance"), Answers: []option{{"yes", "Yes", true}},
-			CanEdit: true, EditURL: "/events/1/edit", DayURL: "/calendar",
-			Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}},
-		"event_form.html": form,
+		"calendar_agenda.html":     agendaPage{calendarPage: agenda, Days: []agendaDay{{Label: "Monday 2 March", Today: true, Items: []chip{c}}}},
+		"event.html":               ev,
+		"fragment_event_card.html": cardPage{eventPage: ev, Back: "/calendar?date=2026-03-02", DetailsURL: "/events/1?instance=x", DeleteScopes: scopeChoices("instance")},
+		"fragment_new_card.html":   newCardPage{Page: signedIn, Form: form.Form, When: evil, Back: "/calendar", MoreOptions: "/events/new?date=2026-03-02"},
+		"event_form.html":          form,
 		"profile.html": profilePage{Page: signedIn, TimeZone: "Europe/Berlin", Zones: []string{"UTC"}, Now: "Monday", Error: evil,
 			HasPassword: true, PasswordErrors: map[string]string{"current": evil, "password": evil, "confirm": evil},
 			Tokens: []view.TokenRow{tokens[0]}, NewToken: evil, TokenErrors: map[string]string{"name": evil, "expiresInDays": evil},
