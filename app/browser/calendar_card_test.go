@@ -20,7 +20,7 @@ func (b box) cy() float64 { return b.Y + b.H/2 }
 // its box.
 func (b *tab) rect(sel string) box {
 	b.t.Helper()
-	r, err := chromedp.Run(b.ctx, chromedp.Evaluate[box](`(() => { const el = document.querySelector(` + jsString(sel) + `);
+	r, err := chromedp.Run(b.ctx, chromedp.Evaluate[box](`(() => { const el = document.querySelector(`+jsString(sel)+`);
 		if (!el) return null; el.scrollIntoView({block: "nearest", inline: "nearest"}); const r = el.getBoundingClientRect();
 		return {X: r.left, Y: r.top, W: r.width, H: r.height}; })()`))
 	if err != nil || r.W == 0 {
@@ -32,7 +32,7 @@ func (b *tab) rect(sel string) box {
 // place is the box of the first element matching sel where it is now, without scrolling.
 func (b *tab) place(sel string) box {
 	b.t.Helper()
-	r, err := chromedp.Run(b.ctx, chromedp.Evaluate[box](`(() => { const r = document.querySelector(` + jsString(sel) + `).getBoundingClientRect();
+	r, err := chromedp.Run(b.ctx, chromedp.Evaluate[box](`(() => { const r = document.querySelector(`+jsString(sel)+`).getBoundingClientRect();
 		return {X: r.left, Y: r.top, W: r.width, H: r.height}; })()`))
 	if err != nil {
 		b.t.Fatalf("no box for %s: %v", sel, err)
