@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ import (
 func TestFakeRestartedFromItsStateDuplicatesNothing(t *testing.T) {
 	addr := freeAddr(t)
 	args := []string{"--addr", addr, "--demo", "--demo-zone", "Europe/Berlin",
-		"--demo-users", "anna@example.com,ben@example.com", "--state", t.TempDir() + "/fakeoutlook.json"}
+		"--demo-users", "anna@example.com,ben@example.com", "--state", filepath.Join(t.TempDir(), "fakeoutlook.json")}
 	stop := runFake(t, addr, args)
 	d := newDeploymentAt(t, "http://"+addr)
 	anna := d.member("anna@example.com", "Anna Berg")

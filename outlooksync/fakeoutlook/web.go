@@ -134,11 +134,11 @@ func (w *web) fail(rw http.ResponseWriter, r *http.Request, user *MailboxInfo, s
 // failErr shows the error of an Outlook action: not found, or what the fake refused.
 func (w *web) failErr(rw http.ResponseWriter, r *http.Request, user *MailboxInfo, err error) {
 	var oe *opError
-	if errors.As(err, &oe) && oe.status == http.StatusNotFound {
+	switch {
+	case errors.As(err, &oe) && oe.status == http.StatusNotFound:
 		w.fail(rw, r, user, http.StatusNotFound, "The event is not in the calendar (any more).")
 		return
-	}
-	if errors.As(err, &oe) {
+	case oe != nil:
 		w.fail(rw, r, user, http.StatusBadRequest, oe.msg)
 		return
 	}
