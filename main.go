@@ -33,8 +33,9 @@ commands:
   token list [--user E|ID]             list API tokens (never their secrets)
   token revoke ID                      revoke an API token
   property list [Q] | get N | set N V  read or change System Properties (V "-": from stdin)
-  fakeoutlook [--addr A] [--demo-users a@x,b@y] [--demo]
-                                       run the fake Outlook (identity platform and Graph)
+  fakeoutlook [--addr A] [--demo-users a@x,b@y] [--demo] [--state F]
+                                       run the fake Outlook (identity platform, Graph and
+                                       its Outlook pages at /outlook/; --state keeps it in F)
   version                              print the version
 
 Configuration comes from CALENDAR_* environment variables; see README.md.

@@ -43,14 +43,23 @@ func newDeployment(t *testing.T) *deployment {
 	fake := fakeoutlook.New(fakeoutlook.Options{})
 	fsrv := httptest.NewServer(fake.Handler())
 	t.Cleanup(fsrv.Close)
+	d := newDeploymentAt(t, fsrv.URL)
+	d.fake = fake
+	return d
+}
+
+// newDeploymentAt is a deployment whose Microsoft is at fakeURL, a fake the test runs as a
+// program (d.fake is nil).
+func newDeploymentAt(t *testing.T, fakeURL string) *deployment {
+	t.Helper()
 	addr := freeAddr(t)
 	dir := t.TempDir()
-	d := &deployment{t: t, fake: fake, base: "http://" + addr, logs: &apptest.SyncBuffer{}, out: &apptest.SyncBuffer{}, env: map[string]string{
+	d := &deployment{t: t, base: "http://" + addr, logs: &apptest.SyncBuffer{}, out: &apptest.SyncBuffer{}, env: map[string]string{
 		config.EnvDataDir:    dir,
 		config.EnvDB:         "sqlite:" + filepath.Join(dir, "calendar.db"),
 		config.EnvAddr:       addr,
-		config.EnvMSLoginURL: fsrv.URL,
-		config.EnvMSGraphURL: fsrv.URL,
+		config.EnvMSLoginURL: fakeURL,
+		config.EnvMSGraphURL: fakeURL,
 		config.EnvLogLevel:   "debug",
 	}}
 	d.run(cli.RunUser, "correct horse\n", "add", "--email", "root@example.com", "--name", "Root", "--admin")
@@ -126,13 +135,16 @@ func (d *deployment) serve() {
 	d.t.Fatalf("the server did not start:\n%s", d.out.String())
 }
 
-// member creates an account and its Outlook mailbox, and returns an API client for it made
-// the way a script gets one: `calendar token create`.
+// member creates an account and its Outlook mailbox (in the in-process fake; a fake run as
+// a program has its own), and returns an API client for it made the way a script gets one:
+// `calendar token create`.
 func (d *deployment) member(email, name string) *client {
 	d.t.Helper()
 	d.run(cli.RunUser, "correct horse\n", "add", "--email", email, "--name", name)
-	if _, err := d.fake.AddMailbox(email, name); err != nil {
-		d.t.Fatal(err)
+	if d.fake != nil {
+		if _, err := d.fake.AddMailbox(email, name); err != nil {
+			d.t.Fatal(err)
+		}
 	}
 	token := strings.TrimSpace(d.run(cli.RunToken, "", "create", "--email", email))
 	return &client{t: d.t, d: d, token: token}

@@ -36,7 +36,6 @@ type syncState struct {
 	generation int
 	from, to   time.Time
 	expires    time.Time
-	userPath   string
 	// A page of a round: the round's items from offset on.
 	round  *deltaRound
 	offset int

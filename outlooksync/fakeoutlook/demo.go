@@ -12,7 +12,8 @@ import (
 // SeedDemo adds the demo content to the given mailboxes (created if
 // needed): each gets its own series and a single event, and the first
 // organizes two meetings with the second (and any others) as attendees. A
-// mailbox is seeded once.
+// mailbox is seeded once, and organizes the demo meetings once: a mailbox loaded
+// from a state file (LoadState) keeps what it has.
 func (s *Server) SeedDemo(emails ...string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -29,7 +30,8 @@ func (s *Server) SeedDemo(emails ...string) error {
 			return err
 		}
 	}
-	if len(boxes) >= 2 {
+	if len(boxes) >= 2 && !boxes[0].seededMeetings {
+		boxes[0].seededMeetings = true
 		return s.seedMeetingsLocked(boxes[0], boxes[1:])
 	}
 	return nil

@@ -1,7 +1,9 @@
 // Package fakeoutlook is an in-memory fake of the Microsoft identity platform
 // (v2 endpoints) and of the Microsoft Graph v1.0 calendar API, faithful enough
 // that the Outlook sync engine can be tested and demonstrated without a
-// Microsoft account.
+// Microsoft account. For the demo it also keeps its state in a file across
+// restarts (statefile.go) and serves pages where a person acts as the Outlook
+// user of a mailbox (web.go).
 //
 // Fidelity is the point: a fake that is kinder than Outlook makes a sync engine
 // that fails in production. The fake therefore reproduces Outlook's quirks as

@@ -20,6 +20,8 @@ type mailbox struct {
 
 	received MessageCounts // meeting messages this mailbox received
 	seeded   bool          // the demo content was added
+	// seededMeetings: the demo meetings this mailbox organizes were added (SeedDemo).
+	seededMeetings bool
 	// syncGeneration invalidates every delta token of the mailbox when it
 	// changes (ExpireDeltaTokens).
 	syncGeneration int

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -24,9 +25,12 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 //
 //	fakeoutlook --addr 127.0.0.1:9090 [--client-id ID --client-secret S --tenant GUID
 //	            [--multitenant] --redirect-uri URI ...] [--demo-users a@x,b@y] [--demo]
+//	            [--state FILE]
 //
 // Without an app registration it registers the demo app. It prints the app's
-// ids and the base URL at start-up.
+// ids and the base URL at start-up. With --state it loads the file if it
+// exists (mailboxes loaded are not seeded again) and saves the state to it
+// after requests and when it stops.
 func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("fakeoutlook", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -41,6 +45,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	demo := fs.Bool("demo", false, "fill mailboxes with demo series and meetings")
 	demoZone := fs.String("demo-zone", "UTC", "IANA time zone of the demo events")
 	baseURL := fs.String("base-url", "", "externally visible base URL, if not http://ADDR")
+	statePath := fs.String("state", "", "keep mailboxes and tokens in this file across restarts")
 	verbose := fs.Bool("v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -71,6 +76,16 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	opts.Logger = slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: level}))
 
 	s := New(opts)
+	if *statePath != "" {
+		switch err := s.LoadState(*statePath); {
+		case errors.Is(err, os.ErrNotExist):
+			fmt.Fprintf(stdout, "fake Outlook: no state file %s yet; it is created\n", *statePath)
+		case err != nil:
+			return err
+		default:
+			fmt.Fprintf(stdout, "fake Outlook: state loaded from %s\n", *statePath)
+		}
+	}
 	var users []string
 	for _, u := range strings.Split(*demoUsers, ",") {
 		if u = strings.TrimSpace(u); u != "" {
@@ -86,6 +101,16 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := s.SeedDemo(users...); err != nil {
 			return fmt.Errorf("fakeoutlook: seed demo: %w", err)
 		}
+	}
+
+	var saver *stateSaver
+	handler := s.Handler()
+	if *statePath != "" {
+		saver = newStateSaver(s, *statePath, opts.Logger)
+		if err := saver.save(); err != nil {
+			return err
+		}
+		handler = saver.wrap(handler)
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -106,20 +131,37 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "  mailboxes:     %s\n", strings.Join(users, ", "))
 	}
 
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	saverCtx, stopSaver := context.WithCancel(context.WithoutCancel(ctx))
+	saverDone := make(chan struct{})
+	go func() {
+		defer close(saverDone)
+		if saver != nil {
+			saver.run(saverCtx)
+		}
+	}()
+	// The last save comes after the last request, whatever ends the server.
+	finish := func(err error) error {
+		stopSaver()
+		<-saverDone
+		if saver != nil {
+			err = errors.Join(err, saver.save())
+		}
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("fakeoutlook: serve: %w", err)
+		return finish(fmt.Errorf("fakeoutlook: serve: %w", err))
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("fakeoutlook: shutdown: %w", err)
+		return finish(fmt.Errorf("fakeoutlook: shutdown: %w", err))
 	}
-	return nil
+	return finish(nil)
 }
 
 // tenantSegment is the {tenant} an app's users sign in through.

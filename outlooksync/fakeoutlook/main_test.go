@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -159,5 +161,114 @@ func TestMainValidatesTheAppRegistration(t *testing.T) {
 				t.Errorf("Main error %v, want one about %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// runMain starts Main with args on a free port and returns its base URL and a function
+// that stops it and returns what Main returned.
+func runMain(t *testing.T, args ...string) (base string, stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- Main(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), pw)
+		pw.Close()
+	}()
+	out := lines(pr)
+	for line := range out {
+		if b, ok := strings.CutPrefix(line, "fake Outlook listening on "); ok {
+			base = b
+			break
+		}
+	}
+	go func() {
+		for range out { // keep the pipe drained
+		}
+	}()
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("Main did not stop when its context ended")
+			return nil
+		}
+	}
+	t.Cleanup(func() { _ = stop() })
+	if base == "" {
+		t.Fatalf("Main did not start: %v", <-done)
+	}
+	return base, stop
+}
+
+func TestMainKeepsMailboxesAndTokensInItsStateFile(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "fakeoutlook.json")
+	args := []string{"--state", state, "--demo", "--demo-zone", "Europe/Berlin", "--demo-users", "ada@example.com,bob@example.com"}
+	base, stop := runMain(t, args...)
+	token := func(base string, form url.Values) map[string]any {
+		t.Helper()
+		form.Set("client_id", DemoClientID)
+		form.Set("client_secret", DemoClientSecret)
+		resp, err := http.PostForm(base+"/organizations/oauth2/v2.0/token", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("token: %d %s", resp.StatusCode, body)
+		}
+		return jsonObject(t, body)
+	}
+	events := func(base, access string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+"/v1.0/me/events?$top=100&$select=id,subject,changeKey", nil)
+		req.Header.Set("Authorization", "Bearer "+access)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("events: %d %s", resp.StatusCode, body)
+		}
+		return strings.ReplaceAll(string(body), base, "BASE")
+	}
+	granted := token(base, url.Values{"grant_type": {"password"}, "username": {"ada@example.com"}, "password": {"x"},
+		"scope": {"Calendars.ReadWrite offline_access"}})
+	before := events(base, granted["access_token"].(string))
+	if err := stop(); err != nil {
+		t.Fatalf("Main: %v", err)
+	}
+	if _, err := os.Stat(state); err != nil {
+		t.Fatalf("no state file after the stop: %v", err)
+	}
+
+	base, stop = runMain(t, args...)
+	refreshed := token(base, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {granted["refresh_token"].(string)}})
+	if after := events(base, refreshed["access_token"].(string)); after != before {
+		t.Errorf("the demo mailbox after a restart:\n%s\nwant what it was (seeded once):\n%s", after, before)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("Main: %v", err)
+	}
+
+	if err := os.WriteFile(state, []byte(`{"format": "intracal-fakeoutlook-state", "version": 99}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := Main(context.Background(), append([]string{"--addr", "127.0.0.1:0"}, args...), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), state) {
+		t.Fatalf("Main with a state file of another version: %v, want an error naming it", err)
+	}
+	if data, _ := os.ReadFile(state); !strings.Contains(string(data), `"version": 99`) {
+		t.Error("the refused state file was overwritten")
 	}
 }

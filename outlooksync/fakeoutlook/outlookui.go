@@ -55,7 +55,9 @@ type Change struct {
 	Sensitivity *string
 	Start       *time.Time
 	End         *time.Time
-	Categories  *[]string
+	// IsAllDay makes the event all-day (Start and End then at midnight in its zone) or timed.
+	IsAllDay   *bool
+	Categories *[]string
 	// IsReminderOn and ReminderMinutes are the reminder ("Remind me" in Outlook).
 	IsReminderOn    *bool
 	ReminderMinutes *int
@@ -116,7 +118,7 @@ func (s *Server) changePatch(ev *event, c Change) eventPatch {
 	if c.Location != nil {
 		p.location = &Location{DisplayName: *c.Location}
 	}
-	p.sensitivity = c.Sensitivity
+	p.sensitivity, p.isAllDay = c.Sensitivity, c.IsAllDay
 	p.categories, p.isReminderOn, p.reminderMinutes = c.Categories, c.IsReminderOn, c.ReminderMinutes
 	loc := ev.seriesLoc(s.zones)
 	if c.Start != nil {
@@ -327,6 +329,9 @@ func (s *Server) BeginSplitSeries(email, masterID string, originalStart time.Tim
 	}
 	if change.end != nil {
 		p.end = change.end
+	}
+	if change.isAllDay != nil {
+		p.isAllDay = change.isAllDay
 	}
 
 	// Cut the old series at the occurrence before the split.

@@ -21,7 +21,8 @@ func newPages() *pages {
 <body><h1>Fake Outlook</h1>
 <p>An in-memory fake of the Microsoft identity platform and the Graph calendar API, for tests and the demo.</p>
 <h2>Apps</h2><ul>{{range .Apps}}<li>client id <code>{{.ClientID}}</code>, tenant <code>{{.TenantID}}</code>{{if .Multitenant}} (multitenant){{end}}</li>{{end}}</ul>
-<h2>Mailboxes</h2><ul>{{range .Mailboxes}}<li>{{.Name}} &lt;{{.Email}}&gt;</li>{{else}}<li>none yet: a mailbox is created on its first sign-in</li>{{end}}</ul>
+<p><a href="/outlook/">Outlook on the web</a>: act as the Outlook user of a mailbox.</p>
+<h2>Mailboxes</h2><ul>{{range .Mailboxes}}<li>{{.Name}} &lt;{{.Email}}&gt; · <a href="/outlook/?mailbox={{.Email}}">open in Outlook on the web</a></li>{{else}}<li>none yet: a mailbox is created on its first sign-in</li>{{end}}</ul>
 </body></html>`)),
 		signIn: template.Must(template.New("signin").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in to your account</title></head>

@@ -24,6 +24,7 @@ type Server struct {
 	log   *slog.Logger
 	zones zones
 	pages *pages
+	web   *web // Outlook on the web, for the demo
 
 	mu        sync.Mutex
 	apps      map[string]App      // by client id
@@ -61,6 +62,7 @@ func New(opts Options) *Server {
 	for _, a := range opts.Apps {
 		s.apps[strings.ToLower(a.ClientID)] = a
 	}
+	s.web = newWeb(s)
 	return s
 }
 
@@ -71,11 +73,15 @@ func (s *Server) Apps() []App {
 
 func (s *Server) now() time.Time { return s.opts.Now().UTC() }
 
-// Handler serves the identity platform at /{tenant}/oauth2/v2.0/... and
-// Graph at /v1.0/....
+// Handler serves the identity platform at /{tenant}/oauth2/v2.0/..., Graph at
+// /v1.0/... and the Outlook pages for people at /outlook/.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p == "/outlook" || strings.HasPrefix(p, webPrefix) {
+		s.web.ServeHTTP(w, r) // pages for people: no Graph headers, request log or faults
+		return
+	}
 	ids := requestIDs{requestID: newGUID(), clientRequestID: r.Header.Get("client-request-id")}
 	if ids.clientRequestID == "" {
 		ids.clientRequestID = ids.requestID
