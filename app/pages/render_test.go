@@ -32,6 +32,9 @@ func pageSamples() map[string]any {
 		Form:   eventForm{Title: evil, Description: evil, Location: evil, StartDate: "2026-03-02", StartTime: "09:00", EndDate: "2026-03-02", EndTime: "10:00", TimeZone: "Europe/Berlin", Repeat: newRepeatForm(nil, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.UTC, 0)},
 		Errors: map[string]string{"title": evil, "rrule": evil, "interval": evil}, FormError: evil,
 		Frequencies: []option{{"weekly", "Weekly", true}}, WeekdayBoxes: []option{{"MO", "Monday", true}}, Zones: []string{"UTC"}}
+	newForm := form
+	newForm.IsNew, newForm.Recurring, newForm.Scope = true, false, ""
+	newForm.Form.Invitees, newForm.Errors = evil, map[string]string{"invitees": evil}
 	locked := form
 	locked.RepeatLocked, locked.RepeatSummary, locked.Scope = true, evil, "instance"
 	tokens := []view.TokenRow{{ID: 7, Name: evil, Prefix: "cal_abcdefgh…", Created: "now", LastUsed: "never", Expires: "never"},
@@ -57,6 +60,7 @@ func pageSamples() map[string]any {
 			TokenForm: tokenForm{Name: evil, Days: "30", Choices: tokenDayChoices("30")}},
 		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
 		"event_form.html#locked":  locked,
+		"event_form.html#new":     newForm,
 	}
 }
 
