@@ -36,6 +36,8 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/events/:id/rsvp", events.RSVP, accounts.RequireUser)
 	e.POST("/events/:id/delete", events.Delete, accounts.RequireUser)
 	e.POST("/events/:id/invite", events.Invite, accounts.RequireUser)
+	search := pages.NewSearch(a.pages, a.frame, a.store, a.now)
+	e.GET("/search", search.Show, accounts.RequireUser, a.limitListings)
 	settings := pages.NewSettings(a.pages, a.frame, a.users, a.tokens, a.accounts, a.now)
 	e.GET("/settings", settings.Show, accounts.RequireUser)
 	e.POST("/settings", settings.Save, accounts.RequireUser)
@@ -81,7 +83,7 @@ func (a *App) routes(e *echo.Echo) {
 	v1.POST("/tokens", tokenAPI.Create)
 	v1.DELETE("/tokens/:id", tokenAPI.Revoke)
 
-	eventAPI := api.NewEvents(a.store, a.people)
+	eventAPI := api.NewEvents(a.store, a.people, a.now)
 	v1.POST("/events", eventAPI.Create)
 	v1.GET("/events/:id", eventAPI.Get)
 	v1.PATCH("/events/:id", eventAPI.Edit)
@@ -89,6 +91,7 @@ func (a *App) routes(e *echo.Echo) {
 	v1.PUT("/events/:id/rsvp", eventAPI.RSVP)
 	v1.POST("/events/:id/invitations", eventAPI.Invite)
 	v1.GET("/occurrences", eventAPI.Occurrences, a.limitListings)
+	v1.GET("/search", eventAPI.Search, a.limitListings)
 
 	outlookAPI := outlook.NewAPI(a.outlook, a.sync)
 	v1.GET("/outlook/status", outlookAPI.Status)

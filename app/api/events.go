@@ -19,11 +19,13 @@ import (
 type Events struct {
 	cal    *calendar.Store
 	people *accounts.Directory
+	now    func() time.Time
 }
 
-// NewEvents is the event API on the calendar store and the people directory.
-func NewEvents(cal *calendar.Store, people *accounts.Directory) *Events {
-	return &Events{cal: cal, people: people}
+// NewEvents is the event API on the calendar store and the people directory; now tells
+// which instances a search finds to come and when an undo expires.
+func NewEvents(cal *calendar.Store, people *accounts.Directory, now func() time.Time) *Events {
+	return &Events{cal: cal, people: people, now: now}
 }
 
 // Create is POST /api/v1/events: a new event in the caller's My Calendar or another calendar

@@ -61,6 +61,11 @@ func pageSamples() map[string]any {
 		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
 		"event_form.html#locked":  locked,
 		"event_form.html#new":     newForm,
+		"search.html": searchPage{Page: signedIn, Query: evil, Searched: true, More: true, Max: 50, Results: []searchRow{
+			{URL: "/events/1?instance=x", Title: evil, When: "Monday", Location: evil, Snippet: evil, Upcoming: true, Private: true, Recurring: true},
+			{URL: "/events/2?instance=y", Title: evil, When: "Monday"}}},
+		"search.html#empty":   searchPage{Page: signedIn, Query: evil, Searched: true},
+		"search.html#message": searchPage{Page: signedIn, Message: evil, Error: evil},
 	}
 }
 
