@@ -15,7 +15,7 @@ import (
 // carry markup, which must come out escaped.
 func pageSamples() map[string]any {
 	v := &accounts.Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
-	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
+	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved.", Undo: &view.UndoNotice{Token: "UNDO", Seconds: 30}}
 	evil := "<b>Berg</b>"
 	c := chip{URL: "/events/1?instance=2026-03-02T08%3A00%3A00Z", Title: evil, Time: "09:00", TimeRange: "09:00 – 10:00",
 		Location: evil, Class: "ev ev-private ev-changed", Label: evil, Private: true, Changed: true, EventZone: "03:00 – 04:00 America/New_York"}
