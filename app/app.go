@@ -115,7 +115,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	if a.pages, err = view.NewRenderer(); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a.frame = view.NewFrame(view.NewFlash(cfg.SecureCookies()), a.outlook.Panel)
+	a.frame = view.NewFrame(view.NewFlash(cfg.SecureCookies(), a.now), a.outlook.Panel)
 	a.setupSync()
 	a.echo = a.newEcho()
 	return a, nil

@@ -27,7 +27,9 @@ func (a *App) routes(e *echo.Echo) {
 
 	// My Calendar, the event pages and the settings: forms POST with the CSRF token.
 	e.GET("/calendar", cal.Show, accounts.RequireUser, a.limitListings)
-	events := pages.NewEvents(a.pages, a.frame, a.store, a.users, a.people, a.now)
+	// The event pages and API undo deletes knowing which parts the Outlook sync still links.
+	undoable := a.store.WithPartCopies(a.syncStore)
+	events := pages.NewEvents(a.pages, a.frame, undoable, a.users, a.people, a.now)
 	e.GET("/events/new", events.New, accounts.RequireUser)
 	e.GET("/events/new/card", events.NewCard, accounts.RequireUser)
 	e.POST("/events/new", events.Create, accounts.RequireUser)
@@ -39,6 +41,9 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/events/:id/delete", events.Delete, accounts.RequireUser)
 	e.POST("/events/:id/move", events.Move, accounts.RequireUser)
 	e.POST("/events/:id/invite", events.Invite, accounts.RequireUser)
+	e.POST("/undo", events.Undo, accounts.RequireUser)
+	search := pages.NewSearch(a.pages, a.frame, a.store, a.now)
+	e.GET("/search", search.Show, accounts.RequireUser, a.limitListings)
 	settings := pages.NewSettings(a.pages, a.frame, a.users, a.tokens, a.accounts, a.now)
 	e.GET("/settings", settings.Show, accounts.RequireUser)
 	e.POST("/settings", settings.Save, accounts.RequireUser)
@@ -84,14 +89,16 @@ func (a *App) routes(e *echo.Echo) {
 	v1.POST("/tokens", tokenAPI.Create)
 	v1.DELETE("/tokens/:id", tokenAPI.Revoke)
 
-	eventAPI := api.NewEvents(a.store, a.people)
+	eventAPI := api.NewEvents(undoable, a.people, a.now)
 	v1.POST("/events", eventAPI.Create)
 	v1.GET("/events/:id", eventAPI.Get)
 	v1.PATCH("/events/:id", eventAPI.Edit)
 	v1.DELETE("/events/:id", eventAPI.Delete)
+	v1.POST("/undo/:token", eventAPI.Undo)
 	v1.PUT("/events/:id/rsvp", eventAPI.RSVP)
 	v1.POST("/events/:id/invitations", eventAPI.Invite)
 	v1.GET("/occurrences", eventAPI.Occurrences, a.limitListings)
+	v1.GET("/search", eventAPI.Search, a.limitListings)
 
 	outlookAPI := outlook.NewAPI(a.outlook, a.sync)
 	v1.GET("/outlook/status", outlookAPI.Status)

@@ -16,6 +16,8 @@ type Store struct {
 	now   func() time.Time
 	zones *zoneCache
 	cache *listCache // what listings read, by event version (store_cache.go)
+	// copies, when set, says which parts of an event are copied elsewhere (store_undo.go).
+	copies PartCopies
 }
 
 // NewStore returns a store on db.

@@ -20,7 +20,11 @@ const (
 // result. With no expected version a conflict from a concurrent change is retried for
 // changes that only add to the event (invitations); edits report it. Answers do not come
 // here: they write the answering person's rows alone (Store.Answer).
-func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, need access, retry bool, fn func(e *Event) error) (*Event, error) {
+//
+// also, when not nil, gives what else the save writes in its transaction (Store.save), for
+// the event as fn left it.
+func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, need access, retry bool, fn func(e *Event) error,
+	also func(e *Event) func(tx *gorm.DB) error) (*Event, error) {
 	for attempt := 0; ; attempt++ {
 		e, err := s.load(ctx, s.db, id)
 		if err != nil {
@@ -38,7 +42,11 @@ func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, nee
 		if err := fn(e); err != nil {
 			return nil, err
 		}
-		err = s.save(ctx, e, nil)
+		var write func(tx *gorm.DB) error
+		if also != nil {
+			write = also(e)
+		}
+		err = s.save(ctx, e, write)
 		if err == nil {
 			return e, nil
 		}
@@ -55,7 +63,7 @@ func (s *Store) Edit(ctx context.Context, v Viewer, id int64, expect *int, scope
 		var err error
 		res, err = e.Edit(scope, instance, ch)
 		return err
-	})
+	}, nil)
 	if err != nil {
 		return nil, res, err
 	}
@@ -69,7 +77,7 @@ func (s *Store) Delete(ctx context.Context, v Viewer, id int64, expect *int, sco
 		var err error
 		whole, err = e.Delete(scope, instance, s.now())
 		return err
-	})
+	}, nil)
 	return whole, err
 }
 
@@ -77,7 +85,7 @@ func (s *Store) Delete(ctx context.Context, v Viewer, id int64, expect *int, sco
 func (s *Store) Invite(ctx context.Context, v Viewer, id int64, userIDs []int64, scope Scope, instance time.Time) (*Event, error) {
 	e, err := s.mutate(ctx, v, id, nil, accessEdit, true, func(e *Event) error {
 		return e.Invite(userIDs, scope, instance)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

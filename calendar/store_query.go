@@ -158,10 +158,7 @@ func (s *Store) ListOccurrences(ctx context.Context, v Viewer, q Query) (*Occurr
 	m := MyCalendar
 	db := s.db.WithContext(ctx).Table("events").Where("events.deleted_at IS NULL")
 	if q.CalendarID == 0 || q.CalendarID == mine {
-		db = db.Where("events.organizer_id = ? OR events.id IN (?) OR (events.privacy = ? AND events.id IN (?))", v.UserID,
-			s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID),
-			string(Public),
-			s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)}))
+		db = s.inMyCalendar(db, v)
 	} else {
 		if _, err := s.CalendarByID(ctx, q.CalendarID); err != nil {
 			return nil, err
@@ -176,4 +173,15 @@ func (s *Store) ListOccurrences(ctx context.Context, v Viewer, q Query) (*Occurr
 		return nil, err
 	}
 	return listOccurrences(events, v, m, from, to, q.Max), nil
+}
+
+// inMyCalendar narrows a query of events to those of the viewer's My Calendar: the events
+// they organize, are invited to (to all instances or some), or said yes or maybe to (public
+// ones only). Another person's private event is among them only when the viewer is invited;
+// which of its instances they see is Event.includes's to say.
+func (s *Store) inMyCalendar(db *gorm.DB, v Viewer) *gorm.DB {
+	return db.Where("events.organizer_id = ? OR events.id IN (?) OR (events.privacy = ? AND events.id IN (?))", v.UserID,
+		s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID),
+		string(Public),
+		s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)}))
 }

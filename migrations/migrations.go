@@ -37,6 +37,7 @@ func All() []Migration {
 		{10, "answer indexes", answerIndexesUp},
 		{11, "outlook sync pending creates", syncPendingCreatesUp},
 		{12, "event labels", eventLabelsUp},
+		{13, "event undo", eventUndoUp},
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"intracal/calendar"
 )
 
 // Store keeps the sync's own state: links with their bases, delta cursors, history, leases.
@@ -279,4 +281,24 @@ func truncateRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+var _ calendar.PartCopies = (*Store)(nil)
+
+// KeptParts names the segments of an event that a link still names: an Outlook series stands
+// for each, and an undo that puts the event back keeps their UIDs, so the links still apply
+// (calendar.PartCopies). The links of a mailbox whose cycle is running are left out: that
+// cycle may be deleting the series of the event it read as deleted, and their parts must then
+// be made anew.
+func (s *Store) KeptParts(tx *gorm.DB, eventID int64) (map[string]bool, error) {
+	running := tx.Model(&leaseRow{}).Select("user_id").Where("holder LIKE ? AND expires_at > ?", "run:%", s.now().UTC())
+	var uids []string
+	if err := tx.Model(&linkRow{}).Where("event_id = ? AND user_id NOT IN (?)", eventID, running).Pluck("segment_uid", &uids).Error; err != nil {
+		return nil, fmt.Errorf("read the links of event %d: %w", eventID, err)
+	}
+	kept := make(map[string]bool, len(uids))
+	for _, u := range uids {
+		kept[u] = true
+	}
+	return kept, nil
 }

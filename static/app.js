@@ -86,3 +86,19 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// ---- Everyday features (issue 14): the Undo button after a delete ----
+// The server refuses an undo once its time is over (and says so to a browser without
+// JavaScript); here the button goes when that time comes, so that nobody clicks it in vain.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-undo-seconds]").forEach((form) => {
+    const seconds = Number(form.dataset.undoSeconds);
+    if (!(seconds > 0)) return;
+    setTimeout(() => {
+      const note = document.createElement("span");
+      note.className = "muted undo-over";
+      note.textContent = " (It can no longer be undone.)";
+      form.replaceWith(note);
+    }, seconds * 1000);
+  });
+});

@@ -19,11 +19,13 @@ import (
 type Events struct {
 	cal    *calendar.Store
 	people *accounts.Directory
+	now    func() time.Time
 }
 
-// NewEvents is the event API on the calendar store and the people directory.
-func NewEvents(cal *calendar.Store, people *accounts.Directory) *Events {
-	return &Events{cal: cal, people: people}
+// NewEvents is the event API on the calendar store and the people directory; now tells
+// which instances a search finds to come and when an undo expires.
+func NewEvents(cal *calendar.Store, people *accounts.Directory, now func() time.Time) *Events {
+	return &Events{cal: cal, people: people, now: now}
 }
 
 // Create is POST /api/v1/events: a new event in the caller's My Calendar or another calendar
@@ -177,9 +179,28 @@ func (h *Events) Delete(c echo.Context) error {
 		expect = &n
 	}
 	v := accounts.CurrentViewer(c)
-	whole, err := h.cal.Delete(c.Request().Context(), v.CalendarViewer(), id, expect, scope, at)
+	d, err := h.cal.DeleteUndoable(c.Request().Context(), v.CalendarViewer(), id, expect, scope, at, h.now())
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"deleted": true, "eventDeleted": whole})
+	return c.JSON(http.StatusOK, deleteJSON{Deleted: true, EventDeleted: d.Whole, UndoToken: d.Token, UndoUntil: utcString(d.Until)})
+}
+
+// deleteJSON is the answer of a delete: what went, and how to undo it for a short while.
+type deleteJSON struct {
+	Deleted      bool   `json:"deleted"`
+	EventDeleted bool   `json:"eventDeleted"`
+	UndoToken    string `json:"undoToken"`
+	UndoUntil    string `json:"undoUntil"`
+}
+
+// Undo is POST /api/v1/undo/{token}: the delete that answered the token undone, by the person
+// who made it, before undoUntil; the answer is the event as it is again.
+func (h *Events) Undo(c echo.Context) error {
+	v := accounts.CurrentViewer(c)
+	u, err := h.cal.Undo(c.Request().Context(), v.CalendarViewer(), c.Param("token"), h.now())
+	if err != nil {
+		return err
+	}
+	return h.respond(c, http.StatusOK, u.Event, v)
 }

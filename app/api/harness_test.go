@@ -46,7 +46,7 @@ func newHarness(t *testing.T, db *gorm.DB) *harness {
 		_ = c.JSON(e.Status, httpkit.ErrorBody{Error: httpkit.ErrorJSON{Code: e.Code, Message: e.Message, Fields: e.Fields}})
 	}
 	h.e.Use(auth.Authenticate)
-	events := NewEvents(h.cal, h.people)
+	events := NewEvents(h.cal, h.people, now)
 	v1 := h.e.Group("/api/v1", accounts.RequireUser)
 	v1.POST("/events", events.Create)
 	v1.PATCH("/events/:id", events.Edit)

@@ -71,11 +71,20 @@ func Classify(err error) *Error {
 		conflict *calendar.ConflictError
 		invalid  *calendar.ValidationError
 		forbid   *calendar.ForbiddenError
+		undo     *calendar.UndoError
 		tooBig   *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case errors.As(err, &undo):
+		switch undo.Reason {
+		case calendar.UndoExpired:
+			return NewError(http.StatusGone, "undo_expired", undo.Message)
+		case calendar.UndoChanged:
+			return NewError(http.StatusConflict, "conflict", undo.Message)
+		}
+		return NewError(http.StatusNotFound, "not_found", undo.Message)
 	case errors.As(err, &invalid):
 		return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid",
 			Message: invalid.Error(), Fields: invalid.Fields}

@@ -11,7 +11,8 @@ import (
 )
 
 // Delete deletes this instance, this and following, or the whole event (the options the
-// details page offers), then returns to the calendar at the instance's date.
+// details page offers), then returns to the calendar at the instance's date, whose flash
+// says what went with an Undo button (undo.go).
 func (h *Events) Delete(c echo.Context) error {
 	le, err := h.loadEvent(c, c.FormValue("instance"))
 	if err != nil {
@@ -37,10 +38,11 @@ func (h *Events) Delete(c echo.Context) error {
 		expect = &n
 	}
 	cv := accounts.CurrentViewer(c).CalendarViewer()
-	whole, err := h.cal.Delete(c.Request().Context(), cv, le.full.ID, expect, scope, le.orig)
+	d, err := h.cal.DeleteUndoable(c.Request().Context(), cv, le.full.ID, expect, scope, le.orig, h.now())
 	if err != nil {
 		return err
 	}
+	whole := d.Whole
 	msg := map[calendar.Scope]string{
 		calendar.ScopeInstance:  "Deleted “" + le.instance.Title + "” on " + le.instance.Start.In(accounts.CurrentViewer(c).Location()).Format("Monday 2 January") + ".",
 		calendar.ScopeFollowing: "Deleted “" + le.instance.Title + "” from " + le.instance.Start.In(accounts.CurrentViewer(c).Location()).Format("Monday 2 January") + " on.",
@@ -50,6 +52,7 @@ func (h *Events) Delete(c echo.Context) error {
 		msg = "Deleted the event “" + le.instance.Title + "”: it had no other instances."
 	}
 	h.flash(c, msg)
+	h.view.Flash.SetUndo(c, d.Token, d.Until)
 	first, _ := daySpan(le.instance, accounts.CurrentViewer(c).Location())
 	return c.Redirect(http.StatusSeeOther, backTo(c.FormValue("back"), calendarURL(viewMonth, first)))
 }

@@ -25,6 +25,8 @@ type eventForm struct {
 	Privacy     string
 	Labels      labelsForm
 	Repeat      repeatForm
+	// Invitees is the new-event form's "Invite people", as typed: addresses or names.
+	Invitees string
 }
 
 // readEventForm reads the posted form. Browsers send CRLF line ends from a textarea; they are
@@ -42,6 +44,7 @@ func readEventForm(c echo.Context) eventForm {
 		AllDay:      c.FormValue("allDay") != "",
 		TimeZone:    v("timeZone"),
 		Privacy:     v("privacy"),
+		Invitees:    v("invitees"),
 		Labels:      labelsForm{Colour: v("colour"), Reminder: v("reminder"), Others: c.Request().PostForm["categories"]},
 		Repeat: repeatForm{
 			Freq: v("freq"), Interval: v("interval"),
@@ -264,7 +267,7 @@ func (f eventForm) change(base eventForm, scope calendar.Scope) (calendar.Change
 func formErrors(fields map[string]string) (map[string]string, string) {
 	known := map[string]bool{
 		"title": true, "description": true, "location": true, "start": true, "end": true, "timeZone": true,
-		"allDay": true, "privacy": true, "categories": true, "reminder": true, "rrule": true, "freq": true, "interval": true, "weekdays": true,
+		"allDay": true, "privacy": true, "invitees": true, "categories": true, "reminder": true, "rrule": true, "freq": true, "interval": true, "weekdays": true,
 		"monthDay": true, "monthWeekday": true, "yearMonth": true, "yearDay": true, "yearWeekday": true,
 		"ends": true, "until": true, "count": true,
 	}

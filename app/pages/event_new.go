@@ -126,14 +126,45 @@ func (h *Events) Create(c echo.Context) error {
 		return h.renderEventForm(c, status, p)
 	}
 	in, errs := f.input()
-	if len(errs) > 0 {
-		return again(http.StatusUnprocessableEntity, errs, "")
-	}
 	calID, err := h.cal.MyCalendar(ctx, v.UserID)
 	if err != nil {
 		return err
 	}
-	e, err := calendar.NewEvent(calID, v.UserID, in)
+	var e *calendar.Event
+	if len(errs) == 0 {
+		e, err = calendar.NewEvent(calID, v.UserID, in)
+		var invalid *calendar.ValidationError
+		if errors.As(err, &invalid) {
+			errs = invalid.Fields
+		} else if err != nil {
+			return err
+		}
+	}
+	// The invitees are checked with the rest, so that one answer names every mistake.
+	invitees, msg, err := h.resolveInvitees(ctx, f.Invitees)
+	if err != nil {
+		return err
+	}
+	if msg != "" {
+		if errs == nil {
+			errs = map[string]string{}
+		}
+		errs["invitees"] = msg
+	}
+	if len(errs) > 0 {
+		return again(http.StatusUnprocessableEntity, errs, "")
+	}
+	// Invited before it is stored, as the API's create does: the event is created with its
+	// invitations in one write, so the Outlook sync sends one invitation, not a create and
+	// then an update.
+	var ids []int64
+	var names []string
+	for _, p := range invitees {
+		if p.ID != v.UserID { // the organizer is no invitee of their own event
+			ids, names = append(ids, p.ID), append(names, p.Name)
+		}
+	}
+	err = e.Invite(ids, calendar.ScopeAll, time.Time{})
 	if err == nil {
 		err = h.cal.Create(ctx, e)
 	}
@@ -144,7 +175,11 @@ func (h *Events) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	done := "Event created."
+	if len(names) > 0 {
+		done += " Invited " + namesInBrief(names) + "."
+	}
 	first, _ := e.Segments[0].Schedule().FirstStart()
-	h.flash(c, withAdjustments("Event created.", calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
+	h.flash(c, withAdjustments(done, calendar.TimeAdjustments(in.Start, in.End, in.TimeZone, in.AllDay, in.RRule)))
 	return c.Redirect(http.StatusSeeOther, backTo(c.FormValue("back"), instanceURL(e.ID, first)))
 }

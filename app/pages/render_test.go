@@ -15,7 +15,7 @@ import (
 // carry markup, which must come out escaped.
 func pageSamples() map[string]any {
 	v := &accounts.Viewer{UserID: 1, Email: "anna@example.com", Name: "Anna <b>Berg</b>", TimeZone: "Europe/Berlin", IsAdmin: true}
-	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved."}
+	signedIn := view.Page{Title: "T", Viewer: v, CSRFToken: "tok", Flash: "Saved.", Undo: &view.UndoNotice{Token: "UNDO", Seconds: 30}}
 	evil := "<b>Berg</b>"
 	c := chip{URL: "/events/1?instance=2026-03-02T08%3A00%3A00Z", Title: evil, Time: "09:00", TimeRange: "09:00 – 10:00",
 		Location: evil, Class: "ev ev-private ev-changed", Label: evil, Private: true, Changed: true, EventZone: "03:00 – 04:00 America/New_York"}
@@ -34,6 +34,9 @@ func pageSamples() map[string]any {
 		Form:   eventForm{Title: evil, Description: evil, Location: evil, StartDate: "2026-03-02", StartTime: "09:00", EndDate: "2026-03-02", EndTime: "10:00", TimeZone: "Europe/Berlin", Repeat: newRepeatForm(nil, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.UTC, 0)},
 		Errors: map[string]string{"title": evil, "rrule": evil, "interval": evil}, FormError: evil,
 		Frequencies: []option{{"weekly", "Weekly", true}}, WeekdayBoxes: []option{{"MO", "Monday", true}}, Zones: []string{"UTC"}}
+	newForm := form
+	newForm.IsNew, newForm.Recurring, newForm.Scope = true, false, ""
+	newForm.Form.Invitees, newForm.Errors = evil, map[string]string{"invitees": evil}
 	locked := form
 	locked.RepeatLocked, locked.RepeatSummary, locked.Scope = true, evil, "instance"
 	tokens := []view.TokenRow{{ID: 7, Name: evil, Prefix: "cal_abcdefgh…", Created: "now", LastUsed: "never", Expires: "never"},
@@ -65,6 +68,12 @@ func pageSamples() map[string]any {
 			TokenForm: tokenForm{Name: evil, Days: "30", Choices: tokenDayChoices("30")}},
 		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
 		"event_form.html#locked":  locked,
+		"event_form.html#new":     newForm,
+		"search.html": searchPage{Page: signedIn, Query: evil, Searched: true, More: true, Max: 50, Results: []searchRow{
+			{URL: "/events/1?instance=x", Title: evil, When: "Monday", Location: evil, Snippet: evil, Upcoming: true, Private: true, Recurring: true},
+			{URL: "/events/2?instance=y", Title: evil, When: "Monday"}}},
+		"search.html#empty":   searchPage{Page: signedIn, Query: evil, Searched: true},
+		"search.html#message": searchPage{Page: signedIn, Message: evil, Error: evil},
 	}
 }
 

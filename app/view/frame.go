@@ -28,9 +28,10 @@ func (f Frame) Page(c echo.Context, title string) Page {
 }
 
 // PageWithFlash is the common page data with the message left by the previous request,
-// which is shown once.
+// which is shown once, and the Undo button left with it.
 func (f Frame) PageWithFlash(c echo.Context, title string) Page {
 	p := f.Page(c, title)
 	p.Flash = f.Flash.Take(c)
+	p.Undo = f.Flash.TakeUndo(c)
 	return p
 }

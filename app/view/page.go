@@ -12,6 +12,7 @@ type Page struct {
 	Viewer    *accounts.Viewer // nil when nobody is signed in
 	CSRFToken string           // for forms that change state
 	Flash     string           // a one-line message shown above the content
+	Undo      *UndoNotice      // an Undo button shown with the flash (after a delete)
 	// outlook builds the Outlook connection panel, only when a page shows it (OutlookPanel).
 	outlook func() *OutlookPanel
 }

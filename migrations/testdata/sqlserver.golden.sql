@@ -96,3 +96,9 @@ CREATE UNIQUE INDEX "ux_sync_pending_creates_segment" ON "sync_pending_creates"(
 ALTER TABLE "events" ADD "categories" nvarchar(MAX) NOT NULL DEFAULT '';
 ALTER TABLE "events" ADD "reminder_minutes" bigint;
 
+-- 0013 event undo
+CREATE TABLE "event_undos" ("id" bigint IDENTITY(1,1),"token" nvarchar(32) NOT NULL,"event_id" bigint NOT NULL,"user_id" bigint NOT NULL,"scope" nvarchar(16) NOT NULL,"instance" datetimeoffset,"version" bigint NOT NULL,"answers" nvarchar(64) NOT NULL,"snapshot" nvarchar(MAX) NOT NULL,"created_at" datetimeoffset NOT NULL,"expires_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "ix_event_undos_expires" ON "event_undos"("expires_at");
+CREATE INDEX "ix_event_undos_event" ON "event_undos"("event_id");
+CREATE UNIQUE INDEX "ux_event_undos_token" ON "event_undos"("token");
+
