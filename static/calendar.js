@@ -6,7 +6,14 @@
 (() => {
   const csrf = document.querySelector("meta[name=csrf-token]")?.content || "";
   const back = location.pathname + location.search;
-  const instanceLink = (el) => el.closest("a[data-event][data-instance]");
+  // An instance's link is its details page, /events/ID?instance=ORIGINAL_START: the event and
+  // the instance are read from it.
+  const instanceLink = (el) => {
+    const a = el.closest("a.ev[href^='/events/'], a.agenda-item[href^='/events/']");
+    return a && /^\/events\/\d+$/.test(new URL(a.href).pathname) && new URL(a.href).searchParams.get("instance") ? a : null;
+  };
+  const eventOf = (a) => new URL(a.href).pathname.split("/")[2];
+  const instanceOf = (a) => new URL(a.href).searchParams.get("instance");
 
   // The card: one dialog at a time, placed by what opened it, closed by Escape, a click
   // outside or the close button, giving focus back to what opened it.
@@ -68,8 +75,7 @@
     }
   };
   const openInstance = (link) => {
-    const url = "/events/" + encodeURIComponent(link.dataset.event) + "/card?" +
-      new URLSearchParams({ instance: link.dataset.instance, back });
+    const url = "/events/" + eventOf(link) + "/card?" + new URLSearchParams({ instance: instanceOf(link), back });
     fetchCard(url, link, "select, button:not(.close), a.btn", link.href);
   };
   const openNew = (anchor, params, fallback) => {
@@ -102,11 +108,11 @@
   const errorHTML = () => `<div class="qcard-body"><h2 id="qcard-title">Not moved</h2><p class="error" role="alert"></p></div>`;
   const send = async (link, shift, scope) => {
     const body = new URLSearchParams({
-      csrf_token: csrf, instance: link.dataset.instance, back,
+      csrf_token: csrf, instance: instanceOf(link), back,
       days: shift.days || 0, minutes: shift.minutes || 0, endMinutes: shift.endMinutes ?? (shift.minutes || 0),
     });
     if (scope) body.set("scope", scope);
-    const res = await fetch("/events/" + encodeURIComponent(link.dataset.event) + "/move", {
+    const res = await fetch("/events/" + eventOf(link) + "/move", {
       method: "POST", credentials: "same-origin", redirect: "manual", body,
       headers: { "X-CSRF-Token": csrf },
     });

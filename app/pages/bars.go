@@ -19,11 +19,12 @@ type bar struct {
 	ContinuesBefore, ContinuesAfter bool
 }
 
-// placeBars lays out instances over the n days from start (midnights in loc): each becomes a
+// placeBars lays out instances over the n days from start (midnights in loc), for the
+// viewer: each becomes a
 // bar from its first to its last day in the row, in the first lane free over its days, longest
 // first. With maxLanes > 0, instances that would need more lanes are left out and returned as
 // overflow, by index into occ.
-func placeBars(occ []calendar.Occurrence, loc *time.Location, start time.Time, n, maxLanes int) ([]bar, int, []int) {
+func placeBars(occ []calendar.Occurrence, loc *time.Location, viewer int64, start time.Time, n, maxLanes int) ([]bar, int, []int) {
 	type span struct {
 		i, from, to   int // index in occ, first and last column
 		before, after bool
@@ -65,7 +66,7 @@ func placeBars(occ []calendar.Occurrence, loc *time.Location, start time.Time, n
 		} else {
 			laneEnds[lane] = s.to
 		}
-		b := bar{chip: newChip(occ[s.i], addDays(start, s.from), loc), ContinuesBefore: s.before, ContinuesAfter: s.after}
+		b := bar{chip: newChip(occ[s.i], addDays(start, s.from), loc, viewer), ContinuesBefore: s.before, ContinuesAfter: s.after}
 		if !occ[s.i].AllDay {
 			b.Class += " ev-multiday"
 		}

@@ -53,8 +53,6 @@ type calendarPage struct {
 	ZoneName  string // the viewer's zone, which every time on the page is in
 	Truncated bool   // more instances than a page shows
 	Mini      miniMonth
-	// ViewerID tells the script which instances the viewer organizes, and may drag.
-	ViewerID int64
 }
 
 // miniMonth is the small month beside the calendar: each day opens the view at that date.
@@ -188,7 +186,6 @@ func (h *Calendar) toolbar(c echo.Context, cc calContext, view, title string, da
 		AgendaURL: calendarURL(viewAgenda, day),
 		NewURL:    newEventURL(day, -1),
 		ZoneName:  cc.loc.String(),
-		ViewerID:  cc.viewer.UserID,
 	}
 }
 

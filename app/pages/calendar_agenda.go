@@ -29,7 +29,7 @@ func (h *Calendar) agendaView(c echo.Context, cc calContext, day time.Time) erro
 	if err != nil {
 		return err
 	}
-	byDay := groupByDay(occ, cc.loc, day, end)
+	byDay, _ := groupByDay(occ, cc.loc, day, end)
 	title := "Upcoming from " + day.Format("2 January 2006")
 	if day.Equal(cc.today) {
 		title = "Upcoming"
@@ -47,7 +47,7 @@ func (h *Calendar) agendaView(c echo.Context, cc calContext, day time.Time) erro
 			ad.Label = d.Format("Monday 2 January 2006")
 		}
 		for _, i := range list {
-			ad.Items = append(ad.Items, newChip(occ[i], d, cc.loc))
+			ad.Items = append(ad.Items, newChip(occ[i], d, cc.loc, cc.viewer.UserID))
 		}
 		p.Days = append(p.Days, ad)
 	}

@@ -63,7 +63,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 	if err != nil {
 		return err
 	}
-	byDay := groupByDay(occ, cc.loc, start, end)
+	byDay, banner := groupByDay(occ, cc.loc, start, end)
 
 	p := monthPage{
 		calendarPage: h.toolbar(c, cc, viewMonth, first.Format("January 2006"), day,
@@ -82,15 +82,15 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 		seen := map[int]bool{}
 		for i := 0; i < 7; i++ {
 			for _, k := range byDay[dayKey(addDays(d, i))] {
-				if o := occ[k]; !seen[k] && isBanner(o, cc.loc) {
+				if !seen[k] && banner[k] {
 					seen[k] = true
-					banners = append(banners, o)
+					banners = append(banners, occ[k])
 					bannerIdx = append(bannerIdx, k)
 				}
 			}
 		}
 		var overflow []int
-		w.Bars, w.BarLanes, overflow = placeBars(banners, cc.loc, d, 7, monthBarLanes)
+		w.Bars, w.BarLanes, overflow = placeBars(banners, cc.loc, cc.viewer.UserID, d, 7, monthBarLanes)
 		inList := map[int]bool{}
 		for _, j := range overflow {
 			inList[bannerIdx[j]] = true
@@ -107,7 +107,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 			var list []int
 			for _, k := range byDay[dayKey(dd)] {
 				if seen[k] && !inList[k] {
-					md.Banners = append(md.Banners, newChip(occ[k], dd, cc.loc))
+					md.Banners = append(md.Banners, newChip(occ[k], dd, cc.loc, cc.viewer.UserID))
 					continue
 				}
 				list = append(list, k)
@@ -119,7 +119,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 					md.MoreURL = calendarURL(viewDay, dd)
 					break
 				}
-				md.Chips = append(md.Chips, newChip(occ[k], dd, cc.loc))
+				md.Chips = append(md.Chips, newChip(occ[k], dd, cc.loc, cc.viewer.UserID))
 			}
 			w.Days = append(w.Days, md)
 		}
@@ -131,13 +131,15 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 // groupByDay files each instance, by its index in occ, under every day of [from, to) it
 // covers (keyed by the day's midnight in loc, see dayKey): all-day and multi-day instances
 // first, then by start. The instances come sorted by start, so each day's list is too; banners
-// are moved to the front without a sort.
-func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Time) map[int64][]int {
+// are moved to the front without a sort. It also says which instances are such banners.
+func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Time) (map[int64][]int, []bool) {
 	out := map[int64][]int{}
+	isBanner := make([]bool, len(occ)) // all-day or over several days: drawn as a bar
 	banners := map[int64]int{} // how many banners lead each day's list
 	for i, o := range occ {
 		first, last := daySpan(o, loc)
 		banner := o.AllDay || !first.Equal(last)
+		isBanner[i] = banner
 		if first.Before(from) {
 			first = from
 		}
@@ -156,13 +158,7 @@ func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Tim
 			out[k] = list
 		}
 	}
-	return out
-}
-
-// isBanner reports whether an instance is drawn as a bar: all-day, or over more than a day.
-func isBanner(o calendar.Occurrence, loc *time.Location) bool {
-	f, l := daySpan(o, loc)
-	return o.AllDay || !f.Equal(l)
+	return out, isBanner
 }
 
 // dayKey names a day (a midnight) in the maps groupByDay builds.

@@ -20,7 +20,7 @@ func TestGroupByDayListsBannersFirstThenByStart(t *testing.T) {
 		{Content: calendar.Content{Title: "offsite"}, AllDay: true, Start: time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)},
 		{Content: calendar.Content{Title: "late"}, Start: at(3, 18), End: at(3, 19)},
 	}
-	byDay := groupByDay(occ, berlin, at(2, 0), at(9, 0))
+	byDay, _ := groupByDay(occ, berlin, at(2, 0), at(9, 0))
 	titles := func(d int) []string {
 		var out []string
 		for _, i := range byDay[dayKey(at(d, 0))] {

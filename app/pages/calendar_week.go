@@ -130,7 +130,7 @@ func (h *Calendar) timeGrid(c echo.Context, cc calContext, p gridPage, day, star
 		}
 		lastHour = max(lastHour, endHour)
 	}
-	p.Bars, p.BarLanes, _ = placeBars(banners, cc.loc, start, n, 0)
+	p.Bars, p.BarLanes, _ = placeBars(banners, cc.loc, cc.viewer.UserID, start, n, 0)
 	rows := lastHour - firstHour
 	p.GridStyle = template.CSS(fmt.Sprintf("--hours: %d; --days: %d; --bar-lanes: %d", rows, n, p.BarLanes))
 	for h := firstHour; h < lastHour; h++ {
@@ -196,7 +196,7 @@ func (h *Calendar) timeGrid(c echo.Context, cc calContext, p gridPage, day, star
 			// Wall-clock hours, so that on a daylight-saving day the rows still line up.
 			top := float64(pc.from.Hour()-firstHour) + float64(pc.from.Minute())/60
 			height := max(pc.to.Sub(pc.from).Hours(), minChipHours)
-			tc := timedChip{chip: newChip(pc.o, d, cc.loc), Short: height < 0.75, Medium: height < 1.25}
+			tc := timedChip{chip: newChip(pc.o, d, cc.loc, cc.viewer.UserID), Short: height < 0.75, Medium: height < 1.25}
 			tc.Style = template.CSS(fmt.Sprintf("--top: %.3f; --len: %.3f; --lane: %d; --lanes: %d", top, height, pc.lane, max(pc.span, 1)))
 			wd.Timed = append(wd.Timed, tc)
 		}

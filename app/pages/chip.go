@@ -11,23 +11,21 @@ import (
 // is special about it.
 type chip struct {
 	URL string
-	// EventID, Instance (the original start, RFC 3339), OrganizerID, Recurring and AllDay
-	// are what the calendar's script needs to open the quick card and to move the instance.
-	EventID     int64
-	Instance    string
-	OrganizerID int64
-	Recurring   bool
-	AllDay      bool
-	Title       string
-	Time        string // "09:00", "all day", or "" for a day the instance only continues
-	TimeRange   string // "09:00 – 09:15" in the viewer's zone, or "All day"
-	Location    string
-	Class       string // CSS classes: ev-private, ev-changed, ev-declined, ev-maybe, ev-allday, ev-colour-red...
-	Label       string // what a screen reader says about it
-	Private     bool
-	Changed     bool
-	Declined    bool
-	Maybe       bool
+	// Recurring and Movable (the viewer organizes it) tell the calendar's script whether a
+	// move asks which dates and whether the instance may be dragged at all; the script reads
+	// the event and the instance from URL.
+	Recurring bool
+	Movable   bool
+	Title     string
+	Time      string // "09:00", "all day", or "" for a day the instance only continues
+	TimeRange string // "09:00 – 09:15" in the viewer's zone, or "All day"
+	Location  string
+	Class     string // CSS classes: ev-private, ev-changed, ev-declined, ev-maybe, ev-allday, ev-colour-red...
+	Label     string // what a screen reader says about it
+	Private   bool
+	Changed   bool
+	Declined  bool
+	Maybe     bool
 	// EventZone is the event's own zone and times when it differs from the viewer's.
 	EventZone string
 }
@@ -35,18 +33,18 @@ type chip struct {
 // timeLayout is how the pages write a time of day: 24-hour, as most intranets outside the US.
 const timeLayout = "15:04"
 
-// newChip describes the instance o on the day (a midnight in loc).
-func newChip(o calendar.Occurrence, day time.Time, loc *time.Location) chip {
+// newChip describes the instance o on the day (a midnight in loc) for the viewer.
+func newChip(o calendar.Occurrence, day time.Time, loc *time.Location, viewer int64) chip {
 	ch := chip{
-		URL:     instanceURL(o.EventID, o.OriginalStart),
-		EventID: o.EventID, Instance: o.OriginalStart.UTC().Format(time.RFC3339), OrganizerID: o.OrganizerID,
-		Recurring: o.IsRecurring, AllDay: o.AllDay,
-		Title:    o.Title,
-		Location: o.Location,
-		Private:  o.Privacy == calendar.Private,
-		Changed:  o.IsException,
-		Declined: o.RSVP == calendar.No,
-		Maybe:    o.RSVP == calendar.Maybe,
+		URL:       instanceURL(o.EventID, o.OriginalStart),
+		Recurring: o.IsRecurring,
+		Movable:   o.OrganizerID == viewer,
+		Title:     o.Title,
+		Location:  o.Location,
+		Private:   o.Privacy == calendar.Private,
+		Changed:   o.IsException,
+		Declined:  o.RSVP == calendar.No,
+		Maybe:     o.RSVP == calendar.Maybe,
 	}
 	first, last := daySpan(o, loc)
 	s, e := o.Start.In(loc), o.End.In(loc)
