@@ -143,7 +143,7 @@
 
   // The browser's own dragging of links would take over the pointer.
   document.addEventListener("dragstart", (ev) => {
-    if (instanceLink(ev.target) || ev.target.closest(".slot")) ev.preventDefault();
+    if (drag || instanceLink(ev.target) || ev.target.closest(".slot, .day-add")) ev.preventDefault();
   });
   let drag = null, dragged = false;
   document.addEventListener("pointerdown", (ev) => {
@@ -151,7 +151,9 @@
     const link = instanceLink(ev.target);
     if (link && "movable" in link.dataset && link.closest(".week-col, .month")) {
       drag = { link, x: ev.clientX, y: ev.clientY, resize: !!ev.target.closest(".resize"),
-        col: link.closest(".week-col"), day: link.closest(".day"), moved: false, shift: {} };
+        col: link.closest(".week-col"), moved: false, shift: {},
+        // A bar of the month lies over its days: the day under the pointer is where it is held.
+        day: link.closest(".day") || (link.closest(".month") && dayAt(ev.clientX, ev.clientY)) };
       return;
     }
     const slot = ev.target.closest(".week-col .slot");

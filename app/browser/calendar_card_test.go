@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -38,6 +39,19 @@ func (b *tab) place(sel string) box {
 		b.t.Fatalf("no box for %s: %v", sel, err)
 	}
 	return r
+}
+
+// mouseDrag presses the left button at one point, moves to the other in steps and releases
+// it there: plain mouse events, as a hand on a mouse sends them.
+func (b *tab) mouseDrag(x0, y0, x1, y1 float64, steps int) {
+	b.t.Helper()
+	acts := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x0, y0, chromedp.ButtonLeft, chromedp.ClickCount(1))}
+	for i := 1; i <= steps; i++ {
+		f := float64(i) / float64(steps)
+		acts = append(acts, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x0+(x1-x0)*f, y0+(y1-y0)*f, chromedp.ButtonLeft))
+	}
+	acts = append(acts, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x1, y1, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	b.do(acts...)
 }
 
 // eval runs a script on the page and returns its value.
@@ -247,5 +261,42 @@ func TestQuickCardAnswersAndOpensTheDetails(t *testing.T) {
 	}
 	if !strings.Contains(b.text(".rsvp"), "Yes") {
 		t.Error(fmt.Sprintf("the details page does not show the answer: %q", b.text(".rsvp")))
+	}
+}
+
+// TestMonthQuickCreateAndDragToAnotherDay creates an all-day event from an empty day of the
+// month and drags its bar two days on.
+func TestMonthQuickCreateAndDragToAnotherDay(t *testing.T) {
+	s := newSite(t)
+	b := newTab(t, s)
+	b.signIn("alice@example.com")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	now := time.Now().In(berlin)
+	// A Monday two weeks on, in the month shown.
+	day := time.Date(now.Year(), now.Month(), now.Day()+14-(int(now.Weekday())+6)%7, 0, 0, 0, 0, berlin)
+	from, to := day.Format("2006-01-02"), day.AddDate(0, 0, 2).Format("2006-01-02")
+	b.open("/calendar?date=" + from)
+	r := b.rect(`.day[data-date="` + from + `"]`)
+	b.do(chromedp.MouseClickXY(r.X+r.W/2, r.Y+r.H-8))
+	b.do(chromedp.WaitVisible(chromedp.CSS(cardSel)))
+	if got := b.text(cardSel); !strings.Contains(got, "all day") {
+		t.Fatalf("quick create on a day of the month: %q", got)
+	}
+	b.markPage()
+	b.do(chromedp.SendKeys(chromedp.CSS(cardSel+` input[name=title]`), "Conference"+kb.Enter))
+	b.waitNewPage()
+	bar := `.month-bars a.ev.bar[data-movable][aria-label^="Conference"]`
+	if !b.has(bar) {
+		t.Fatalf("no bar for the new all-day event:\n%s", b.text(".month"))
+	}
+	r = b.rect(bar)
+	target := b.place(`.day[data-date="` + to + `"]`)
+	b.markPage()
+	b.mouseDrag(r.X+10, r.cy(), target.cx(), r.cy(), 8)
+	b.waitNewPage()
+	style := eval[string](b, `(document.querySelector(`+jsString(bar)+`) || {getAttribute: () => ""}).getAttribute("style")`)
+	wd := int(day.AddDate(0, 0, 2).Weekday()+6)%7 + 1
+	if !strings.Contains(style, fmt.Sprintf("grid-column: %d / span 1", wd)) {
+		t.Fatalf("after the drag the bar is at %q, want column %d", style, wd)
 	}
 }
