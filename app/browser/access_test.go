@@ -66,7 +66,7 @@ func TestPagesFitAPhoneScreen(t *testing.T) {
 	}
 	b.signIn("alice@example.com")
 	event := b.firstEventPath()
-	fits("/calendar", "/calendar?view=week", "/calendar?view=agenda", event, strings.Replace(event, "?", "/edit?", 1), "/events/new", "/settings")
+	fits("/calendar", "/calendar?view=week", "/calendar?view=day", "/calendar?view=agenda", "/search?q=team", event, strings.Replace(event, "?", "/edit?", 1), "/events/new", "/settings")
 
 	// The month lists the days with events one under another, in a readable size.
 	b.open("/calendar")
@@ -78,6 +78,18 @@ func TestPagesFitAPhoneScreen(t *testing.T) {
 		t.Errorf("instances in the phone month are %.1f px, too small to read", size)
 	}
 	b.screenshot("phone-month.png")
+
+	// The week shows whole days: the space beside the hours holds a whole number of day
+	// columns (three), and a swipe stops at a day's start.
+	b.open("/calendar?view=week")
+	days := eval[float64](b, `(() => { const s = document.querySelector(".week-scroll"), c = document.querySelector(".week-col");
+		return (s.clientWidth - document.querySelector(".week-hours").offsetWidth) / c.getBoundingClientRect().width; })()`)
+	if days < 2.9 || days > 3.1 {
+		t.Errorf("the phone week shows %.2f days, want three whole ones", days)
+	}
+	if snap := eval[string](b, `getComputedStyle(document.querySelector(".week-scroll")).scrollSnapType`); !strings.HasPrefix(snap, "x") {
+		t.Errorf("the phone week does not stop at days: scroll-snap-type %q", snap)
+	}
 	b.signOut()
 
 	b.signIn("admin@example.com")
