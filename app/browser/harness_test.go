@@ -47,6 +47,8 @@ func findChromium(t *testing.T) string {
 type site struct {
 	app  *app.App
 	base string
+	// outlook is the fake Outlook's address, when the site syncs with it.
+	outlook string
 }
 
 func newSite(t *testing.T) *site {

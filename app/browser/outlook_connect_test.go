@@ -61,7 +61,7 @@ func newOutlookSite(t *testing.T) (*site, *fakeoutlook.Server) {
 	srv.Config.Handler = a.Handler()
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &site{app: a, base: base}, fake
+	return &site{app: a, base: base, outlook: fsrv.URL}, fake
 }
 
 // TestConnectToOutlookInTheBrowser is issue 5's flow in headless Chromium: sign in, click
