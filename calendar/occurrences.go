@@ -47,7 +47,7 @@ func (e *Event) includes(v Viewer, m Membership, orig time.Time) bool {
 	if !e.seesInstance(v, orig) {
 		return false
 	}
-	if m == AllVisible || e.OrganizerID == v.UserID || e.invitedTo(v.UserID, orig) {
+	if m == AllVisible || e.fromSpace || e.OrganizerID == v.UserID || e.invitedTo(v.UserID, orig) {
 		return true
 	}
 	if e.Privacy != Public {

@@ -30,7 +30,7 @@ func (s *Store) Search(ctx context.Context, v Viewer, q SearchQuery) (SearchResu
 	if max <= 0 || max > MaxSearchHits {
 		max = MaxSearchHits
 	}
-	db := s.inMyCalendar(s.db.WithContext(ctx).Model(&eventRow{}).Where("events.deleted_at IS NULL"), v)
+	db := s.inMyCalendar(s.visibleCalendars(s.db.WithContext(ctx).Model(&eventRow{}).Where("events.deleted_at IS NULL"), v), v)
 	for _, w := range words {
 		frag := asciiPart(w)
 		if frag == "" {
@@ -55,6 +55,9 @@ func (s *Store) Search(ctx context.Context, v Viewer, q SearchQuery) (SearchResu
 	// Only the viewer's invitations and answers: all that visibility and My Calendar need.
 	events, err := s.assemble(ctx, s.db, rows, childFilter{viewer: &v})
 	if err != nil {
+		return SearchResult{}, err
+	}
+	if err := s.markShown(ctx, v, events); err != nil {
 		return SearchResult{}, err
 	}
 	var hits []SearchHit
