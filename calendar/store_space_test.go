@@ -225,12 +225,26 @@ func TestSpaceEventVisibility(t *testing.T) {
 			t.Errorf("the space's calendar with show-in-My-Calendar off = %v", got)
 		}
 
-		// Removed from the private space, bob sees none of it.
+		// Removed from the private space, bob sees none of it, not even the event he organized
+		// there nor the one he was invited to.
+		if err := st.SetShowInCalendar(ctx, bob, board.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		spaceEvent(t, st, bob, board, calendar.EventInput{Title: "Bob's agenda", Start: "2026-03-12T10:00:00"})
+		if _, err := st.Invite(ctx, alice, secret.ID, []int64{bob.UserID}, calendar.ScopeAll, at("2026-03-10T09:00:00Z")); err != nil {
+			t.Fatal(err)
+		}
 		if err := st.RemoveSpaceMember(ctx, alice, board.ID, bob.UserID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.Get(ctx, bob, secret.ID); !errors.Is(err, calendar.ErrNotFound) {
 			t.Errorf("a former member reading a private space's event: %v, want not found", err)
+		}
+		if got := titles(t, st, bob, march); !slices.Equal(got, []string{"03-11 12:00 Team lunch"}) {
+			t.Errorf("a former member's My Calendar = %v, want the private space's events gone", got)
+		}
+		if search(bob, "agenda") != 0 || search(bob, "board") != 0 {
+			t.Errorf("a former member's search finds the private space's events")
 		}
 	})
 }
