@@ -100,6 +100,16 @@ func (a *App) routes(e *echo.Echo) {
 	v1.GET("/occurrences", eventAPI.Occurrences, a.limitListings)
 	v1.GET("/search", eventAPI.Search, a.limitListings)
 
+	spaceAPI := api.NewSpaces(a.store, a.people, a.props)
+	v1.POST("/spaces", spaceAPI.Create)
+	v1.GET("/spaces", spaceAPI.List)
+	v1.GET("/spaces/:id", spaceAPI.Get)
+	v1.PUT("/spaces/:id", spaceAPI.Update)
+	v1.POST("/spaces/:id/members", spaceAPI.AddMembers)
+	v1.DELETE("/spaces/:id/members/:userId", spaceAPI.RemoveMember)
+	v1.POST("/spaces/:id/join", spaceAPI.Join)
+	v1.PUT("/spaces/:id/show", spaceAPI.ShowInMyCalendar)
+
 	outlookAPI := outlook.NewAPI(a.outlook, a.sync)
 	v1.GET("/outlook/status", outlookAPI.Status)
 	v1.POST("/outlook/disconnect", outlookAPI.Disconnect)

@@ -164,6 +164,6 @@ func (s *Store) MayCreateSpaces(ctx context.Context, v accounts.Viewer) (bool, e
 	if v.IsAdmin {
 		return true, nil
 	}
-	val, err := s.Raw(ctx, PropEmployeesSpaces)
-	return val == "true", err
+	p, err := s.Get(ctx, PropEmployeesSpaces) // Get, not Raw: the default applies when unset
+	return p.Value == "true", err
 }
