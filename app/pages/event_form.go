@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"strconv"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +28,10 @@ type eventForm struct {
 	Repeat      repeatForm
 	// Invitees is the new-event form's "Invite people", as typed: addresses or names.
 	Invitees string
+	// CalendarID is the calendar a new event goes into: 0 for My Calendar, else a space's
+	// (the new-event links of a space's views carry it); Space names it on the form.
+	CalendarID int64
+	Space      *spaceBanner
 }
 
 // readEventForm reads the posted form. Browsers send CRLF line ends from a textarea; they are
@@ -56,6 +61,7 @@ func readEventForm(c echo.Context) eventForm {
 	if params, err := c.FormParams(); err == nil {
 		f.Repeat.Weekdays = params["weekdays"]
 	}
+	f.CalendarID, _ = strconv.ParseInt(v("calendarId"), 10, 64)
 	if f.EndDate == "" {
 		f.EndDate = f.StartDate
 	}
