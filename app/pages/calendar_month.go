@@ -135,7 +135,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 func groupByDay(occ []calendar.Occurrence, loc *time.Location, from, to time.Time) (map[int64][]int, []bool) {
 	out := map[int64][]int{}
 	isBanner := make([]bool, len(occ)) // all-day or over several days: drawn as a bar
-	banners := map[int64]int{} // how many banners lead each day's list
+	banners := map[int64]int{}         // how many banners lead each day's list
 	for i, o := range occ {
 		first, last := daySpan(o, loc)
 		banner := o.AllDay || !first.Equal(last)

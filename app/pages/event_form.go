@@ -1,8 +1,8 @@
 package pages
 
 import (
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
