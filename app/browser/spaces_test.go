@@ -43,4 +43,16 @@ func TestCreateASpaceAndSeeItsEventInMyCalendar(t *testing.T) {
 	if !strings.Contains(b.text(".cal-main"), "Seed swap") {
 		t.Error("My Calendar does not show the space's event")
 	}
+
+	// Every control of the spaces' pages has a label, and they fit a phone.
+	b.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile))
+	for _, path := range []string{"/spaces", "/spaces/new", space, space + "?view=week", space + "/members", space + "/settings"} {
+		b.open(path)
+		if bad := b.unlabelled(); len(bad) > 0 {
+			t.Errorf("%s has controls without a label: %q", path, bad)
+		}
+		if width := eval[int](b, "document.documentElement.scrollWidth"); width > 375 {
+			t.Errorf("%s is %d px wide on a 375 px screen", path, width)
+		}
+	}
 }
