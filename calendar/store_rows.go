@@ -197,3 +197,13 @@ type spaceMemberRow struct {
 }
 
 func (spaceMemberRow) TableName() string { return "space_members" }
+
+// spaceEventInviteRow marks an event to which its whole space is invited.
+type spaceEventInviteRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	EventID   int64 `gorm:"uniqueIndex:ux_space_event_invites_event;not null"`
+	SpaceID   int64 `gorm:"index:ix_space_event_invites_space;not null"`
+	CreatedAt time.Time
+}
+
+func (spaceEventInviteRow) TableName() string { return "space_event_invites" }

@@ -229,6 +229,7 @@ func (s *Store) AddSpaceMembers(ctx context.Context, v Viewer, id int64, userIDs
 	}
 	now := s.now().UTC()
 	return s.lockSpace(ctx, id, func(tx *gorm.DB) error {
+		var joined []int64
 		for _, uid := range userIDs {
 			var cur spaceMemberRow
 			err := tx.Where("space_id = ? AND user_id = ?", id, uid).First(&cur).Error
@@ -238,6 +239,7 @@ func (s *Store) AddSpaceMembers(ctx context.Context, v Viewer, id int64, userIDs
 				if err := tx.Create(&m).Error; err != nil {
 					return fmt.Errorf("add member %d to space %d: %w", uid, id, err)
 				}
+				joined = append(joined, uid)
 			case err != nil:
 				return fmt.Errorf("read member %d of space %d: %w", uid, id, err)
 			case cur.Role != string(role):
@@ -246,7 +248,10 @@ func (s *Store) AddSpaceMembers(ctx context.Context, v Viewer, id int64, userIDs
 				}
 			}
 		}
-		return keepsAnAdmin(tx, id)
+		if err := keepsAnAdmin(tx, id); err != nil {
+			return err
+		}
+		return s.inviteJoined(ctx, tx, id, joined)
 	})
 }
 
@@ -269,7 +274,10 @@ func (s *Store) RemoveSpaceMember(ctx context.Context, v Viewer, id, userID int6
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return keepsAnAdmin(tx, id)
+		if err := keepsAnAdmin(tx, id); err != nil {
+			return err
+		}
+		return s.dropLeaver(ctx, tx, sp, userID)
 	})
 }
 
@@ -287,15 +295,20 @@ func (s *Store) JoinSpace(ctx context.Context, v Viewer, id int64) error {
 	if sp.Visibility != SpacePublic {
 		return forbidden("This space is private: its administrators add its members.")
 	}
-	m := spaceMemberRow{SpaceID: id, UserID: v.UserID, Role: string(RoleMember), ShowInCalendar: true, CreatedAt: s.now().UTC()}
-	if err := s.db.WithContext(ctx).Create(&m).Error; err != nil {
-		// A second click that raced the first meets the unique key: the viewer is a member.
-		if again, err2 := s.Space(ctx, v, id); err2 == nil && again.Role != "" {
+	return s.lockSpace(ctx, id, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&spaceMemberRow{}).Where("space_id = ? AND user_id = ?", id, v.UserID).Count(&n).Error; err != nil {
+			return fmt.Errorf("read membership in space %d: %w", id, err)
+		}
+		if n > 0 { // a second click that waited for the first
 			return nil
 		}
-		return fmt.Errorf("join space %d: %w", id, err)
-	}
-	return nil
+		m := spaceMemberRow{SpaceID: id, UserID: v.UserID, Role: string(RoleMember), ShowInCalendar: true, CreatedAt: s.now().UTC()}
+		if err := tx.Create(&m).Error; err != nil {
+			return fmt.Errorf("join space %d: %w", id, err)
+		}
+		return s.inviteJoined(ctx, tx, id, []int64{v.UserID})
+	})
 }
 
 // SetShowInCalendar sets whether the space's events show in the viewer's My Calendar; the

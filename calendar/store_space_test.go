@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -261,4 +262,93 @@ func hasFields(err error, fields ...string) bool {
 		}
 	}
 	return true
+}
+
+func TestInviteTheWholeSpace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		st := calendar.NewStore(db)
+		ctx := context.Background()
+		team := newSpace(t, st, alice, "Team", calendar.SpacePublic)
+		if err := st.JoinSpace(ctx, bob, team.ID); err != nil {
+			t.Fatal(err)
+		}
+		invitees := func(id int64) []int64 {
+			t.Helper()
+			e, err := st.GetFull(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, in := range e.Invitations {
+				out = append(out, in.UserID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		e, err := calendar.NewEvent(team.CalendarID, alice.UserID, calendar.EventInput{Title: "All hands", Start: "2026-03-10T10:00:00", TimeZone: "Europe/Berlin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateInvitingSpace(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(e.ID); !slices.Equal(got, []int64{bob.UserID}) {
+			t.Fatalf("invited at creation: %v, want bob (the organizer is no invitee)", got)
+		}
+		if ok, _ := st.InvitesSpace(ctx, e.ID); !ok {
+			t.Error("the event does not say it invites its space")
+		}
+		// A member who joins later is invited; one who leaves is not any more.
+		if err := st.JoinSpace(ctx, carol, team.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(e.ID); !slices.Equal(got, []int64{bob.UserID, carol.UserID}) {
+			t.Fatalf("after carol joined: %v, want bob and carol", got)
+		}
+		dave := calendar.Viewer{UserID: 4}
+		if err := st.AddSpaceMembers(ctx, alice, team.ID, []int64{dave.UserID}, calendar.RoleMember); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(e.ID); !slices.Contains(got, dave.UserID) {
+			t.Errorf("a member added by an administrator is not invited: %v", got)
+		}
+		if err := st.RemoveSpaceMember(ctx, carol, team.ID, carol.UserID); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(e.ID); slices.Contains(got, carol.UserID) {
+			t.Errorf("a member who left is still invited: %v", got)
+		}
+
+		// An existing event: only its organizer (or a site administrator) invites the space.
+		later := spaceEvent(t, st, alice, team, calendar.EventInput{Title: "Retro", Start: "2026-03-12T10:00:00"})
+		if _, err := st.InviteSpace(ctx, bob, later.ID); !errors.Is(err, calendar.ErrForbidden) {
+			t.Errorf("a member inviting the space to another's event: %v, want forbidden", err)
+		}
+		if _, err := st.InviteSpace(ctx, alice, later.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(later.ID); !slices.Equal(got, []int64{bob.UserID, dave.UserID}) {
+			t.Errorf("invited to the existing event: %v, want bob and dave", got)
+		}
+		mine := create(t, st, alice, calendar.EventInput{Title: "Dentist", Start: "2026-03-12T08:00:00"})
+		if _, err := st.InviteSpace(ctx, alice, mine.ID); !hasFields(err, "space") {
+			t.Errorf("inviting a space to a My Calendar event: %v, want the space named", err)
+		}
+
+		// Removed from a private space, a member loses every invitation to its events.
+		board := newSpace(t, st, alice, "Board", calendar.SpacePrivate)
+		if err := st.AddSpaceMembers(ctx, alice, board.ID, []int64{bob.UserID}, calendar.RoleMember); err != nil {
+			t.Fatal(err)
+		}
+		secret := spaceEvent(t, st, alice, board, calendar.EventInput{Title: "Budget", Start: "2026-03-13T10:00:00"})
+		if _, err := st.Invite(ctx, alice, secret.ID, []int64{bob.UserID}, calendar.ScopeAll, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.RemoveSpaceMember(ctx, alice, board.ID, bob.UserID); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(secret.ID); len(got) != 0 {
+			t.Errorf("a former member of a private space is still invited: %v", got)
+		}
+	})
 }

@@ -10,7 +10,8 @@ import (
 // spacesUp adds spaces (calendar's space.go): a space is a calendar (a calendars row of kind
 // "space") with a name, a description, a visibility (public: everyone may see and join;
 // private: members only) and its members, each with a role and whether the space's events
-// show in their My Calendar. The structs are frozen copies of the store's rows.
+// show in their My Calendar, and the events to which the whole space is invited (its members
+// now and those who join later). The structs are frozen copies of the store's rows.
 func spacesUp(tx *gorm.DB) error {
 	type space struct {
 		ID          int64  `gorm:"primaryKey"`
@@ -29,10 +30,16 @@ func spacesUp(tx *gorm.DB) error {
 		ShowInCalendar bool   `gorm:"not null"`
 		CreatedAt      time.Time
 	}
+	type spaceEventInvite struct {
+		ID        int64 `gorm:"primaryKey"`
+		EventID   int64 `gorm:"uniqueIndex:ux_space_event_invites_event;not null"`
+		SpaceID   int64 `gorm:"index:ix_space_event_invites_space;not null"`
+		CreatedAt time.Time
+	}
 	for _, t := range []struct {
 		name  string
 		model any
-	}{{"spaces", &space{}}, {"space_members", &spaceMember{}}} {
+	}{{"spaces", &space{}}, {"space_members", &spaceMember{}}, {"space_event_invites", &spaceEventInvite{}}} {
 		if err := tx.Table(t.name).Migrator().CreateTable(t.model); err != nil {
 			return fmt.Errorf("create table %s: %w", t.name, err)
 		}
