@@ -125,6 +125,25 @@ func TestAPISpaces(t *testing.T) {
 			t.Errorf("after joining: %v", got)
 		}
 
+		// Inviting the whole space: its members now (and later, calendar's tests) are invited.
+		pubCal := int64(pub["calendarId"].(float64))
+		all := h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "All hands", "start": "2026-03-12T10:00:00",
+			"timeZone": "Europe/Berlin", "calendarId": pubCal, "inviteSpace": true}, http.StatusCreated)
+		if inv := all["invitations"].([]any); all["invitesSpace"] != true || len(inv) != 1 || inv[0].(map[string]any)["email"] != carol {
+			t.Errorf("an event inviting its space: %v", all)
+		}
+		if code, out := h.do(alice, "POST", "/api/v1/events", map[string]any{"title": "x", "start": "2026-03-12T10:00:00", "inviteSpace": true}); code != 422 {
+			t.Errorf("inviteSpace on a My Calendar event: %d %v, want 422", code, out)
+		}
+		other := h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Retro", "start": "2026-03-13T10:00:00", "calendarId": pubCal}, http.StatusCreated)
+		otherInv := fmt.Sprintf("/api/v1/events/%d/invitations", int64(other["id"].(float64)))
+		if code, _ := h.do(alice, "POST", otherInv, map[string]any{"space": true, "emails": []string{bob}}); code != 422 {
+			t.Errorf("the space and addresses at once: %d, want 422", code)
+		}
+		if got := h.mustDo(alice, "POST", otherInv, map[string]any{"space": true}, http.StatusOK); got["invitesSpace"] != true || len(got["invitations"].([]any)) != 1 {
+			t.Errorf("after inviting the space: %v", got)
+		}
+
 		// With the Control Panel switch off, only site administrators create spaces.
 		if err := h.app.props.Set(t.Context(), accounts.Viewer{UserID: h.userID("admin@example.com"), IsAdmin: true}, properties.PropEmployeesSpaces, "false"); err != nil {
 			t.Fatal(err)

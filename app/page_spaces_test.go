@@ -147,8 +147,48 @@ func TestPageSpaces(t *testing.T) {
 	if _, body := carol.page("/calendar?date=2026-03-02"); !strings.Contains(body, "Design review") {
 		t.Error("a new member's My Calendar does not show the space's event")
 	}
+
+	// Inviting the whole space from the event's page: Bob and Carol are invited, and whoever
+	// joins later; Carol leaving the public space takes her invitation with her.
+	_, body = alice.page(evURL)
+	if !strings.Contains(body, `<a href="`+space+`">Design team</a>`) || !strings.Contains(body, "Invite the whole space") {
+		t.Fatal("the event's page does not name its space or offer to invite it")
+	}
+	if res, _ := alice.submit("/events/"+evID+"/invite", url.Values{"space": {"yes"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite the space: %d", res.StatusCode)
+	}
+	invited := func() map[int64]bool {
+		out := map[int64]bool{}
+		for _, in := range h.reload(mustAtoi(t, evID)).Invitations {
+			out[in.UserID] = true
+		}
+		return out
+	}
+	if got := invited(); !got[h.users["bob@example.com"].ID] || !got[h.users["carol@example.com"].ID] {
+		t.Errorf("after inviting the space: %v, want bob and carol", got)
+	}
+	if _, body := alice.page(evURL); strings.Contains(body, "Invite the whole space") || !strings.Contains(body, "its members are invited") {
+		t.Error("the event's page still offers to invite the space, or does not say it is")
+	}
 	if res, _ := carol.submit(space+"/leave", nil); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("leave: %d", res.StatusCode)
+	}
+	if got := invited(); got[h.users["carol@example.com"].ID] {
+		t.Error("Carol left the space and is still invited")
+	}
+	// The new-event form of a space offers it too.
+	_, form = alice.page("/events/new?calendarId=" + calID)
+	if !strings.Contains(form, `name="inviteSpace"`) {
+		t.Error("the new-event form of a space does not offer to invite it")
+	}
+	res, _ = alice.submit("/events/new", url.Values{"title": {"Offsite"}, "startDate": {"2026-03-05"}, "startTime": {"10:00"},
+		"endDate": {"2026-03-05"}, "endTime": {"11:00"}, "timeZone": {"Europe/Berlin"}, "calendarId": {calID}, "inviteSpace": {"on"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create inviting the space: %d", res.StatusCode)
+	}
+	offsite := mustAtoi(t, strings.TrimPrefix(strings.SplitN(res.Header.Get("Location"), "?", 2)[0], "/events/"))
+	if ok, _ := h.app.store.InvitesSpace(t.Context(), offsite); !ok || len(h.reload(offsite).Invitations) != 1 {
+		t.Errorf("the event created inviting the space: invites it %v, invitations %v", ok, h.reload(offsite).Invitations)
 	}
 
 	// With Control Panel > General's switch off, employees cannot create spaces.

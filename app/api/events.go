@@ -77,7 +77,14 @@ func (h *Events) Create(c echo.Context) error {
 			return err
 		}
 	}
-	if err := h.cal.Create(ctx, e); err != nil {
+	create := h.cal.Create
+	if in.InviteSpace {
+		if _, err := h.cal.SpaceOfCalendar(ctx, v.CalendarViewer(), calID); err != nil {
+			return &calendar.ValidationError{Fields: map[string]string{"inviteSpace": "Only an event in a space's calendar can invite the space."}}
+		}
+		create = h.cal.CreateInvitingSpace
+	}
+	if err := create(ctx, e); err != nil {
 		return err
 	}
 	out, err := h.eventJSON(ctx, e.ViewFor(v.CalendarViewer()), v)

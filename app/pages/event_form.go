@@ -32,6 +32,8 @@ type eventForm struct {
 	// (the new-event links of a space's views carry it); Space names it on the form.
 	CalendarID int64
 	Space      *spaceBanner
+	// InviteSpace: the new event invites the members of its space, now and later.
+	InviteSpace bool
 }
 
 // readEventForm reads the posted form. Browsers send CRLF line ends from a textarea; they are
@@ -62,6 +64,7 @@ func readEventForm(c echo.Context) eventForm {
 		f.Repeat.Weekdays = params["weekdays"]
 	}
 	f.CalendarID, _ = strconv.ParseInt(v("calendarId"), 10, 64)
+	f.InviteSpace = c.FormValue("inviteSpace") != ""
 	if f.EndDate == "" {
 		f.EndDate = f.StartDate
 	}

@@ -208,7 +208,10 @@ func (h *Events) Create(c echo.Context) error {
 		}
 	}
 	err = e.Invite(ids, calendar.ScopeAll, time.Time{})
-	if err == nil {
+	if err == nil && f.InviteSpace && f.Space != nil {
+		err = h.cal.CreateInvitingSpace(ctx, e)
+		names = append(names, "the whole space")
+	} else if err == nil {
 		err = h.cal.Create(ctx, e)
 	}
 	var invalid *calendar.ValidationError

@@ -53,7 +53,9 @@ func pageSamples() map[string]any {
 	spaceCal := cal
 	spaceCal.Space, spaceCal.BaseURL = banner, "/spaces/4"
 	spaceNew := newForm
-	spaceNew.Form.CalendarID, spaceNew.Form.Space = 9, banner
+	spaceNew.Form.CalendarID, spaceNew.Form.Space, spaceNew.Form.InviteSpace = 9, banner, true
+	spaceEv := ev
+	spaceEv.Space = banner
 	return map[string]any{
 		"spaces.html":               spacesPage{Page: signedIn, Mine: []*spaceBanner{banner}, Others: []*spaceBanner{other}, CanCreate: true},
 		"spaces.html#empty":         spacesPage{Page: signedIn},
