@@ -30,7 +30,11 @@ func (s *Store) Search(ctx context.Context, v Viewer, q SearchQuery) (SearchResu
 	if max <= 0 || max > MaxSearchHits {
 		max = MaxSearchHits
 	}
-	db := s.inMyCalendar(s.visibleCalendars(s.db.WithContext(ctx).Model(&eventRow{}).Where("events.deleted_at IS NULL"), v), v)
+	sc, err := s.spaceScopeOf(ctx, v)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	db := s.inMyCalendar(s.visibleCalendars(s.db.WithContext(ctx).Model(&eventRow{}).Where("events.deleted_at IS NULL"), sc), sc)
 	for _, w := range words {
 		frag := asciiPart(w)
 		if frag == "" {
@@ -57,7 +61,7 @@ func (s *Store) Search(ctx context.Context, v Viewer, q SearchQuery) (SearchResu
 	if err != nil {
 		return SearchResult{}, err
 	}
-	if err := s.markShown(ctx, v, events); err != nil {
+	if err := s.markShown(ctx, sc, events); err != nil {
 		return SearchResult{}, err
 	}
 	var hits []SearchHit

@@ -16,9 +16,60 @@ func (s *Store) hiddenCalendars(v Viewer) *gorm.DB {
 		s.db.Model(&spaceMemberRow{}).Select("space_id").Where("user_id = ?", v.UserID))
 }
 
+// spaceScope is what a listing or search of one viewer needs of spaces, read once before it:
+// the calendars hidden from them and those they show in My Calendar. Both are short lists in
+// practice (none at all on a site without spaces), so they go into the listing's SQL as
+// literal lists, or not at all when empty, which keeps the listing's plan as it was before
+// spaces; a long list falls back to the subquery.
+type spaceScope struct {
+	v      Viewer
+	hidden []int64
+	shown  []int64
+	many   bool // a list too long to send as parameters: use the subqueries
+}
+
+// maxScopeIDs bounds the literal lists, well within every database's parameter limit.
+const maxScopeIDs = 200
+
+// spaceScopeOf reads the viewer's spaceScope, in one query.
+func (s *Store) spaceScopeOf(ctx context.Context, v Viewer) (spaceScope, error) {
+	sc := spaceScope{v: v}
+	rows, err := s.db.WithContext(ctx).Table("spaces").
+		Joins("LEFT JOIN space_members ON space_members.space_id = spaces.id AND space_members.user_id = ?", v.UserID).
+		Where("(spaces.visibility = ? AND space_members.id IS NULL) OR space_members.show_in_calendar = ?", string(SpacePrivate), true).
+		Select("spaces.calendar_id, CASE WHEN space_members.id IS NULL THEN 1 ELSE 0 END").Order("spaces.id").Limit(2*maxScopeIDs + 1).Rows()
+	if err != nil {
+		return sc, fmt.Errorf("read the viewer's spaces: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var calID int64
+		var outside int
+		if err := rows.Scan(&calID, &outside); err != nil {
+			return sc, fmt.Errorf("read the viewer's spaces: %w", err)
+		}
+		if outside == 1 {
+			sc.hidden = append(sc.hidden, calID)
+		} else {
+			sc.shown = append(sc.shown, calID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return sc, fmt.Errorf("read the viewer's spaces: %w", err)
+	}
+	sc.many = len(sc.hidden) > maxScopeIDs || len(sc.shown) > maxScopeIDs || len(sc.hidden)+len(sc.shown) > 2*maxScopeIDs
+	return sc, nil
+}
+
 // visibleCalendars narrows a query of events to those outside the viewer's hidden calendars.
-func (s *Store) visibleCalendars(db *gorm.DB, v Viewer) *gorm.DB {
-	return db.Where("events.calendar_id NOT IN (?)", s.hiddenCalendars(v))
+func (s *Store) visibleCalendars(db *gorm.DB, sc spaceScope) *gorm.DB {
+	switch {
+	case sc.many:
+		return db.Where("events.calendar_id NOT IN (?)", s.hiddenCalendars(sc.v))
+	case len(sc.hidden) > 0:
+		return db.Where("events.calendar_id NOT IN ?", sc.hidden)
+	}
+	return db
 }
 
 // calendarHidden reports whether the calendar is a private space the viewer is not a member of.
@@ -40,10 +91,12 @@ func (s *Store) shownSpaceCalendars(v Viewer) *gorm.DB {
 
 // markShown sets fromSpace on the listed events of the spaces the viewer shows in My Calendar,
 // so that Event.includes takes them into My Calendar.
-func (s *Store) markShown(ctx context.Context, v Viewer, events []*Event) error {
-	var ids []int64
-	if err := s.shownSpaceCalendars(v).WithContext(ctx).Pluck("calendar_id", &ids).Error; err != nil {
-		return fmt.Errorf("list shown spaces: %w", err)
+func (s *Store) markShown(ctx context.Context, sc spaceScope, events []*Event) error {
+	ids := sc.shown
+	if sc.many {
+		if err := s.shownSpaceCalendars(sc.v).WithContext(ctx).Pluck("calendar_id", &ids).Error; err != nil {
+			return fmt.Errorf("list shown spaces: %w", err)
+		}
 	}
 	if len(ids) == 0 {
 		return nil
