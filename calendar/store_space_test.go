@@ -126,6 +126,14 @@ func TestSpaceMembership(t *testing.T) {
 		if err := st.CheckWritable(ctx, carol, team.CalendarID); !errors.Is(err, calendar.ErrForbidden) {
 			t.Errorf("a non-member writing to a public space: %v, want forbidden", err)
 		}
+
+		// A deleted account leaves its spaces.
+		if _, err := st.RemovePerson(ctx, carol.UserID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.Space(ctx, alice, board.ID); err != nil || got.Members != 1 {
+			t.Errorf("the private space after its member's account was deleted: %+v, %v; want alice alone", got, err)
+		}
 	})
 }
 
