@@ -18,7 +18,7 @@ func TestAPISpaces(t *testing.T) {
 		h := newAPIHarness(t, db)
 		const alice, bob, carol = "alice@example.com", "bob@example.com", "carol@example.com"
 		sp := h.mustDo(alice, "POST", "/api/v1/spaces", map[string]any{"name": "Board", "description": "The board", "visibility": "private"}, http.StatusCreated)
-		if sp["role"] != "admin" || sp["visibility"] != "private" || sp["calendarId"] == nil || sp["id"] == nil {
+		if sp["role"] != "admin" || sp["canManage"] != true || sp["visibility"] != "private" || sp["calendarId"] == nil || sp["id"] == nil {
 			t.Fatalf("created space = %v", sp)
 		}
 		id, calID := int64(sp["id"].(float64)), int64(sp["calendarId"].(float64))

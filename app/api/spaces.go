@@ -44,6 +44,7 @@ type spaceJSON struct {
 	Members          int       `json:"members"`
 	Role             *string   `json:"role"` // null when the caller is not a member
 	ShowInMyCalendar bool      `json:"showInMyCalendar"`
+	CanManage        bool      `json:"canManage"` // the caller may change settings and members
 	CreatedAt        time.Time `json:"createdAt"`
 }
 
@@ -53,9 +54,9 @@ type memberJSON struct {
 	Since time.Time `json:"since"`
 }
 
-func spaceOut(sp calendar.Space) spaceJSON {
+func spaceOut(sp calendar.Space, v calendar.Viewer) spaceJSON {
 	out := spaceJSON{ID: sp.ID, CalendarID: sp.CalendarID, Name: sp.Name, Description: sp.Description,
-		Visibility: string(sp.Visibility), Members: sp.Members, ShowInMyCalendar: sp.ShowInCalendar, CreatedAt: sp.CreatedAt}
+		Visibility: string(sp.Visibility), Members: sp.Members, ShowInMyCalendar: sp.ShowInCalendar, CanManage: sp.CanManage(v), CreatedAt: sp.CreatedAt}
 	if sp.Role != "" {
 		r := string(sp.Role)
 		out.Role = &r
@@ -81,18 +82,19 @@ func (h *Spaces) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, spaceOut(sp))
+	return c.JSON(http.StatusCreated, spaceOut(sp, v.CalendarViewer()))
 }
 
 // List is GET /api/v1/spaces: the spaces the caller may see, with their role.
 func (h *Spaces) List(c echo.Context) error {
-	list, err := h.cal.Spaces(c.Request().Context(), accounts.CurrentViewer(c).CalendarViewer())
+	v := accounts.CurrentViewer(c).CalendarViewer()
+	list, err := h.cal.Spaces(c.Request().Context(), v)
 	if err != nil {
 		return err
 	}
 	out := make([]spaceJSON, len(list))
 	for i, sp := range list {
-		out[i] = spaceOut(sp)
+		out[i] = spaceOut(sp, v)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"spaces": out})
 }
@@ -229,7 +231,7 @@ func (h *Spaces) respond(c echo.Context, status int, id int64) error {
 	out := struct {
 		spaceJSON
 		MemberList []memberJSON `json:"memberList"`
-	}{spaceJSON: spaceOut(sp), MemberList: make([]memberJSON, 0, len(members))}
+	}{spaceJSON: spaceOut(sp, v), MemberList: make([]memberJSON, 0, len(members))}
 	for _, m := range members {
 		out.MemberList = append(out.MemberList, memberJSON{Person: people[m.UserID], Role: string(m.Role), Since: m.Since})
 	}
