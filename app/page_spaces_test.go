@@ -77,6 +77,14 @@ func TestPageSpaces(t *testing.T) {
 		}
 	}
 
+	// The quick card of a space's event returns to the space's page, never elsewhere.
+	if _, card := alice.page("/events/" + evID + "/card?back=" + url.QueryEscape(space+"?date=2026-03-02")); !strings.Contains(card, `name="back" value="`+space+`?date=2026-03-02"`) {
+		t.Error("the quick card does not return to the space's page")
+	}
+	if _, card := alice.page("/events/" + evID + "/card?back=" + url.QueryEscape("/spaces/x/../../evil")); strings.Contains(card, "evil") {
+		t.Error("the quick card returns to a path that is no calendar page")
+	}
+
 	// Bob is no member of the private space: it and its event are not found anywhere.
 	for _, path := range []string{space, space + "/members", evURL, "/events/" + evID + "/card", "/events/new?calendarId=" + calID} {
 		if status, _ := bob.page(path); status != 404 {
