@@ -133,6 +133,15 @@ func TestPageSpaces(t *testing.T) {
 		t.Errorf("a member saving the settings: %d, want 403", res.StatusCode)
 	}
 
+	// Roles change from the members list: the last administrator cannot be made a member.
+	_, body = alice.page(space + "/members")
+	if !strings.Contains(body, "Make administrator") || !strings.Contains(body, "Make member") {
+		t.Fatal("the members list offers no role changes")
+	}
+	if res, body := alice.submit(space+"/members", url.Values{"people": {"alice@example.com"}, "role": {"member"}}); res.StatusCode != http.StatusConflict || !strings.Contains(body, "at least one administrator") {
+		t.Errorf("the last administrator making herself a member: %d, want 409 saying why", res.StatusCode)
+	}
+
 	// The last administrator cannot leave; the settings change the space.
 	if res, body := alice.submit(space+"/leave", nil); res.StatusCode != http.StatusConflict || !strings.Contains(body, "at least one administrator") {
 		t.Errorf("the last administrator leaving: %d, want 409 saying why", res.StatusCode)

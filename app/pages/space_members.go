@@ -85,13 +85,13 @@ func (h *Spaces) AddMembers(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "The role must be member or admin.")
 	}
 	text := c.FormValue("people")
-	again := func(msg string) error {
+	again := func(status int, msg string) error {
 		p, err := h.membersPage(c, sp)
 		if err != nil {
 			return err
 		}
 		p.People, p.Role, p.Error = text, string(role), msg
-		return h.pages.Render(c, http.StatusUnprocessableEntity, "space_members.html", p)
+		return h.pages.Render(c, status, "space_members.html", p)
 	}
 	found, msg, err := resolvePeople(ctx, h.people, h.users, text)
 	if err != nil {
@@ -101,7 +101,7 @@ func (h *Spaces) AddMembers(c echo.Context) error {
 		msg = "Name at least one person."
 	}
 	if msg != "" {
-		return again(msg)
+		return again(http.StatusUnprocessableEntity, msg)
 	}
 	ids := make([]int64, len(found))
 	for i, p := range found {
@@ -110,7 +110,7 @@ func (h *Spaces) AddMembers(c echo.Context) error {
 	err = h.cal.AddSpaceMembers(ctx, v, sp.ID, ids, role)
 	var conflict *calendar.SpaceConflictError
 	if errors.As(err, &conflict) {
-		return again(conflict.Message)
+		return again(http.StatusConflict, conflict.Message)
 	}
 	if err != nil {
 		return err
