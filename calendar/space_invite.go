@@ -164,6 +164,34 @@ func (s *Store) dropLeaver(ctx context.Context, tx *gorm.DB, sp Space, uid int64
 	})
 }
 
+// dropOutsiders removes the invitations of non-members to the space's events (in tx, which
+// holds the space's row), when a public space becomes private.
+func (s *Store) dropOutsiders(ctx context.Context, tx *gorm.DB, sp Space) error {
+	members, err := memberIDs(tx, sp.ID)
+	if err != nil {
+		return err
+	}
+	member := make(map[int64]bool, len(members))
+	for _, id := range members {
+		member[id] = true
+	}
+	var ids []int64
+	q := tx.Model(&invitationRow{}).Distinct("event_id").Where("event_id IN (?)",
+		tx.Model(&eventRow{}).Select("id").Where("calendar_id = ? AND deleted_at IS NULL", sp.CalendarID))
+	if len(members) > 0 {
+		q = q.Where("user_id NOT IN (?)", tx.Model(&spaceMemberRow{}).Select("user_id").Where("space_id = ?", sp.ID))
+	}
+	if err := q.Pluck("event_id", &ids).Error; err != nil {
+		return fmt.Errorf("list outside invitations of space %d: %w", sp.ID, err)
+	}
+	slices.Sort(ids)
+	return s.In(tx).touchEvents(ctx, ids, func(e *Event) bool {
+		n := len(e.Invitations)
+		e.Invitations = slices.DeleteFunc(e.Invitations, func(in Invitation) bool { return !member[in.UserID] })
+		return len(e.Invitations) != n
+	})
+}
+
 // touchEvents loads each event whole, lets change change it and saves it when it says so; a
 // concurrent edit (a version conflict) is met by loading the event again.
 func (s *Store) touchEvents(ctx context.Context, ids []int64, change func(e *Event) bool) error {

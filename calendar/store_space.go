@@ -141,7 +141,8 @@ func (s *Store) CreateSpace(ctx context.Context, v Viewer, in SpaceInput) (Space
 }
 
 // UpdateSpace changes a space's name, description and visibility; space and site
-// administrators only.
+// administrators only. A public space made private drops the invitations of people who are
+// not its members to its events, as if they had left (they could not see them any more).
 func (s *Store) UpdateSpace(ctx context.Context, v Viewer, id int64, in SpaceInput) (Space, error) {
 	sp, err := s.Space(ctx, v, id)
 	if err != nil {
@@ -153,7 +154,12 @@ func (s *Store) UpdateSpace(ctx context.Context, v Viewer, id int64, in SpaceInp
 	if err := in.validate(); err != nil {
 		return Space{}, err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.lockSpace(ctx, id, func(tx *gorm.DB) error {
+		if sp.Visibility == SpacePublic && in.Visibility == SpacePrivate {
+			if err := s.dropOutsiders(ctx, tx, sp); err != nil {
+				return err
+			}
+		}
 		if err := tx.Model(&spaceRow{}).Where("id = ?", id).Updates(map[string]any{
 			"name": in.Name, "description": in.Description, "visibility": string(in.Visibility)}).Error; err != nil {
 			return fmt.Errorf("update space %d: %w", id, err)

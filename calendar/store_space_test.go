@@ -343,6 +343,18 @@ func TestInviteTheWholeSpace(t *testing.T) {
 			t.Errorf("inviting a space to a My Calendar event: %v, want the space named", err)
 		}
 
+		// A public space made private keeps only its members' invitations.
+		open := spaceEvent(t, st, alice, team, calendar.EventInput{Title: "Open house", Start: "2026-03-14T10:00:00"})
+		if _, err := st.Invite(ctx, alice, open.ID, []int64{bob.UserID, carol.UserID}, calendar.ScopeAll, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.UpdateSpace(ctx, alice, team.ID, calendar.SpaceInput{Name: "Team", Visibility: calendar.SpacePrivate}); err != nil {
+			t.Fatal(err)
+		}
+		if got := invitees(open.ID); !slices.Equal(got, []int64{bob.UserID}) {
+			t.Errorf("invitees after the space became private: %v, want bob alone (carol left)", got)
+		}
+
 		// Removed from a private space, a member loses every invitation to its events.
 		board := newSpace(t, st, alice, "Board", calendar.SpacePrivate)
 		if err := st.AddSpaceMembers(ctx, alice, board.ID, []int64{bob.UserID}, calendar.RoleMember); err != nil {
