@@ -78,3 +78,39 @@ func TestSpaceEventsInMyCalendarAreNotPushedToTheMembersOutlook(t *testing.T) {
 		}
 	})
 }
+
+// An event to which its whole space is invited reaches a member who joins later as an
+// invitation, like any other: the join bumps the event, the organizer's sync adds the
+// attendee, and the member's Outlook gets the meeting.
+func TestJoiningASpaceWithAWholeSpaceInvitationInvitesTheNewMember(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := newMeetingWorld(t, db, fakeoutlook.Options{})
+		ctx := context.Background()
+		sp, err := m.cal.CreateSpace(ctx, m.user, calendar.SpaceInput{Name: "Team", Visibility: calendar.SpacePublic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := calendar.NewEvent(sp.CalendarID, m.user.UserID, calendar.EventInput{Title: "All hands", Start: wall(m.at(3, 10, 0)),
+			End: wall(m.at(3, 11, 0)), TimeZone: "Europe/Berlin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.cal.CreateInvitingSpace(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		if _, err := m.fake.FindEvent(bobMail, "All hands"); err == nil {
+			t.Fatal("bob has the meeting before joining the space")
+		}
+		if err := m.cal.JoinSpace(ctx, m.bob.user, sp.ID); err != nil {
+			t.Fatal(err)
+		}
+		m.syncAll()
+		if responseOf(m.copyOf(mailbox, "All hands"), bobMail) == "(not an attendee)" {
+			t.Error("the organizer's Outlook meeting does not list bob after he joined")
+		}
+		if cp := m.copyOf(bobMail, "All hands"); cp.IsOrganizer {
+			t.Error("bob's copy claims he organizes it")
+		}
+	})
+}
