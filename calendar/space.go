@@ -11,7 +11,7 @@ import (
 // event is, and everyone may join it; a private space's events are seen by its members only,
 // whatever the event's own privacy says, and people join it only when a space administrator
 // adds them. The store applies this in every query that lists or loads events
-// (store_space.go: hiddenCalendars, calendarHidden).
+// (store_space_visibility.go: visibleCalendars, calendarHidden).
 type Space struct {
 	ID          int64
 	CalendarID  int64
