@@ -97,6 +97,14 @@ func TestPageSpaces(t *testing.T) {
 	if _, body := bob.page("/spaces"); strings.Contains(body, "Design") {
 		t.Error("a non-member's spaces list shows the private space")
 	}
+	for _, bad := range []string{"abc", "-1"} {
+		if res, _ := bob.submit("/events/new", url.Values{"title": {"x"}, "startDate": {"2026-03-04"}, "startTime": {"10:00"}, "timeZone": {"UTC"}, "calendarId": {bad}}); res.StatusCode != 400 {
+			t.Errorf("calendarId %q: %d, want 400", bad, res.StatusCode)
+		}
+		if status, _ := bob.page("/events/new?calendarId=" + bad); status != 400 {
+			t.Errorf("the form with calendarId %q: %d, want 400", bad, status)
+		}
+	}
 	if res, _ := bob.submit("/events/new", url.Values{"title": {"Planted"}, "startDate": {"2026-03-04"}, "startTime": {"10:00"}, "timeZone": {"UTC"}, "calendarId": {calID}}); res.StatusCode != 404 {
 		t.Errorf("a non-member creating in the private space: %d, want 404", res.StatusCode)
 	}

@@ -145,8 +145,8 @@ func (h *Events) newEventPage(c echo.Context, f eventForm, day time.Time) eventF
 	return p
 }
 
-// Create saves a new event in the viewer's My Calendar (or the space the form names) and opens it; a form with mistakes
-// comes back with a message next to each field.
+// Create saves a new event in the viewer's My Calendar, or in the space the form names, and
+// opens it; a form with mistakes comes back with a message next to each field.
 func (h *Events) Create(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
@@ -162,6 +162,9 @@ func (h *Events) Create(c echo.Context) error {
 			p.FormError = msg
 		}
 		return h.renderEventForm(c, status, p)
+	}
+	if s := c.FormValue("calendarId"); s != "" && f.CalendarID <= 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The calendarId must be a positive whole number.")
 	}
 	if err := h.targetCalendar(c, &f); err != nil {
 		return err
