@@ -58,6 +58,9 @@ func TestPageSpaces(t *testing.T) {
 	if !strings.Contains(form, `name="calendarId" value="`+calID+`"`) || !strings.Contains(form, `id="event-space"`) {
 		t.Fatal("the new-event form of a space does not carry the space")
 	}
+	if _, card := alice.page("/events/new/card?date=2026-03-04&time=10:00&calendarId=" + calID + "&back=" + url.QueryEscape(space)); !strings.Contains(card, `name="calendarId" value="`+calID+`"`) || !strings.Contains(card, "in Design") {
+		t.Error("the quick create of a space's calendar does not carry the space")
+	}
 	res, _ = alice.submit("/events/new", url.Values{"title": {"Design review"}, "startDate": {"2026-03-04"}, "startTime": {"10:00"},
 		"endDate": {"2026-03-04"}, "endTime": {"11:00"}, "timeZone": {"Europe/Berlin"}, "privacy": {"public"}, "calendarId": {calID}})
 	if res.StatusCode != http.StatusSeeOther {

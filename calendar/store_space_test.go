@@ -166,6 +166,9 @@ func TestSpaceEventVisibility(t *testing.T) {
 		if _, err := st.Get(ctx, bob, secret.ID); err != nil {
 			t.Errorf("a member reading a private space's event: %v", err)
 		}
+		if err := st.Answer(ctx, bob, secret.ID, calendar.ScopeAll, at("2026-03-10T09:00:00Z"), calendar.No); err != nil {
+			t.Errorf("a member answering a private space's event: %v", err)
+		}
 
 		// Non-members: the private space's events are nowhere; the public space's are visible
 		// on its calendar but not in their My Calendar.
