@@ -86,8 +86,9 @@ func TestAPISpaces(t *testing.T) {
 			t.Errorf("bob's listing of the space = %v", got)
 		}
 		mine := "/api/v1/occurrences?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z"
-		if got := occTitles(h.mustDo(bob, "GET", mine, nil, http.StatusOK)); len(got) != 1 {
-			t.Errorf("bob's My Calendar = %v, want the space's event", got)
+		myList := h.mustDo(bob, "GET", mine, nil, http.StatusOK)
+		if got := occTitles(myList); len(got) != 1 || int64(myList["occurrences"].([]any)[0].(map[string]any)["calendarId"].(float64)) != calID {
+			t.Errorf("bob's My Calendar = %v, want the space's event with the space's calendarId", myList)
 		}
 		h.mustDo(bob, "PUT", base+"/show", map[string]any{"showInMyCalendar": false}, http.StatusOK)
 		if got := occTitles(h.mustDo(bob, "GET", mine, nil, http.StatusOK)); len(got) != 0 {

@@ -201,6 +201,7 @@ func adjustedOf(adj []calendar.Adjustment) []adjustedJSON {
 
 type occurrenceJSON struct {
 	EventID       int64      `json:"eventId"`
+	CalendarID    int64      `json:"calendarId"`
 	OriginalStart string     `json:"originalStart"`
 	Start         string     `json:"start"`
 	End           string     `json:"end"`
