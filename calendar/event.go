@@ -149,6 +149,9 @@ type Event struct {
 
 	// partial marks an event loaded for a listing (some children left out): never saved.
 	partial bool
+	// fromSpace marks an event of a listing of My Calendar that is there because the viewer
+	// shows its space's events in My Calendar (Store.markShown).
+	fromSpace bool
 	// stored is what the store last read or wrote of the event's invitations and answers,
 	// with their row ids, so that a save writes only the difference (store_children.go);
 	// nil for an event the store has not seen. It is never changed, only replaced, so

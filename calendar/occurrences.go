@@ -12,6 +12,7 @@ import (
 // Occurrence is one instance of an event as a viewer sees it.
 type Occurrence struct {
 	EventID       int64
+	CalendarID    int64     // My Calendar of the organizer, or a space's calendar
 	OriginalStart time.Time // UTC: the key of the instance
 	Start, End    time.Time // in the event's zone (UTC midnights for all-day; End exclusive)
 	TimeZone      string
@@ -47,7 +48,7 @@ func (e *Event) includes(v Viewer, m Membership, orig time.Time) bool {
 	if !e.seesInstance(v, orig) {
 		return false
 	}
-	if m == AllVisible || e.OrganizerID == v.UserID || e.invitedTo(v.UserID, orig) {
+	if m == AllVisible || e.fromSpace || e.OrganizerID == v.UserID || e.invitedTo(v.UserID, orig) {
 		return true
 	}
 	if e.Privacy != Public {
@@ -370,6 +371,7 @@ func (e *Event) occurrence(i int, orig time.Time, o *Override) (Occurrence, bool
 	start, end := instanceTimes(seg, orig, o)
 	oc := Occurrence{
 		EventID:       e.ID,
+		CalendarID:    e.CalendarID,
 		OriginalStart: orig,
 		Start:         start.In(loc),
 		End:           end.In(loc),

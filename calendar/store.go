@@ -86,6 +86,13 @@ func (s *Store) CreateWith(ctx context.Context, e *Event, also func(tx *gorm.DB)
 	if e.ID != 0 {
 		return fmt.Errorf("create event: already has id %d", e.ID)
 	}
+	invitees := make([]int64, 0, len(e.Invitations))
+	for _, in := range e.Invitations {
+		invitees = append(invitees, in.UserID)
+	}
+	if err := s.checkSpaceInvitees(ctx, e.CalendarID, invitees); err != nil {
+		return err
+	}
 	now := s.now().UTC()
 	var written childWrite
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -117,10 +124,26 @@ func (s *Store) Get(ctx context.Context, v Viewer, id int64) (*Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !e.CanSee(v) {
-		return nil, ErrNotFound
+	if err := s.checkSees(ctx, s.db, v, e); err != nil {
+		return nil, err
 	}
 	return e.ViewFor(v), nil
+}
+
+// checkSees is ErrNotFound unless the viewer may see the event: Event.CanSee, and its
+// calendar is not a private space the viewer is not a member of.
+func (s *Store) checkSees(ctx context.Context, db *gorm.DB, v Viewer, e *Event) error {
+	if !e.CanSee(v) {
+		return ErrNotFound
+	}
+	hidden, err := s.calendarHidden(ctx, db, v, e.CalendarID)
+	if err != nil {
+		return err
+	}
+	if hidden {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // GetFull loads an event with everything, whatever the viewer; for the sync and other

@@ -47,6 +47,7 @@ type cachedSegment struct {
 	eventID     int64
 	version     int
 	organizerID int64
+	calendarID  int64
 	privacy     Privacy
 	categories  []string
 	seg         Segment

@@ -32,7 +32,7 @@ const listIDCols = "events.id, events.version, segments.id"
 
 // listCols are the columns a listing reads of the segments the cache lacks, events and
 // segments joined: only what the instances show and visibility needs.
-const listCols = "events.id, events.version, events.organizer_id, events.privacy, events.categories, " +
+const listCols = "events.id, events.version, events.organizer_id, events.calendar_id, events.privacy, events.categories, " +
 	"segments.id, segments.start_local, segments.time_zone, segments.duration_seconds, segments.all_day, " +
 	"segments.rrule, segments.title, segments.description, segments.location"
 
@@ -164,7 +164,7 @@ func (l *listing) segments(q *gorm.DB) error {
 		}
 		e := l.byID[r.eventID]
 		if e == nil {
-			e = &Event{ID: r.eventID, OrganizerID: c.organizerID, Privacy: c.privacy, Categories: c.categories, Version: c.version, partial: true}
+			e = &Event{ID: r.eventID, CalendarID: c.calendarID, OrganizerID: c.organizerID, Privacy: c.privacy, Categories: c.categories, Version: c.version, partial: true}
 			l.byID[r.eventID] = e
 			l.out = append(l.out, e)
 		}
@@ -189,7 +189,7 @@ func (l *listing) readSegments(ids []int64) (map[int64]*cachedSegment, error) {
 			c := &cachedSegment{}
 			var privacy, categories string
 			var sr segmentRow
-			if err := rows.Scan(&c.eventID, &c.version, &c.organizerID, &privacy, &categories,
+			if err := rows.Scan(&c.eventID, &c.version, &c.organizerID, &c.calendarID, &privacy, &categories,
 				&sr.ID, &sr.StartLocal, &sr.TimeZone, &sr.DurationSeconds, &sr.AllDay,
 				&sr.RRule, &sr.Title, &sr.Description, &sr.Location); err != nil {
 				rows.Close()

@@ -30,8 +30,8 @@ func (s *Store) mutate(ctx context.Context, v Viewer, id int64, expect *int, nee
 		if err != nil {
 			return nil, err
 		}
-		if !e.CanSee(v) {
-			return nil, ErrNotFound
+		if err := s.checkSees(ctx, s.db, v, e); err != nil {
+			return nil, err
 		}
 		if need == accessEdit && !e.CanEdit(v) {
 			return nil, forbidden("Only the organizer or a site administrator can change this event.")
@@ -84,6 +84,9 @@ func (s *Store) Delete(ctx context.Context, v Viewer, id int64, expect *int, sco
 // Invite invites users to all instances or to one.
 func (s *Store) Invite(ctx context.Context, v Viewer, id int64, userIDs []int64, scope Scope, instance time.Time) (*Event, error) {
 	e, err := s.mutate(ctx, v, id, nil, accessEdit, true, func(e *Event) error {
+		if err := s.checkSpaceInvitees(ctx, e.CalendarID, userIDs); err != nil {
+			return err
+		}
 		return e.Invite(userIDs, scope, instance)
 	}, nil)
 	if err != nil {

@@ -59,5 +59,10 @@ func (s *Store) RemovePerson(ctx context.Context, userID int64) (PersonRemoved, 
 		return out, fmt.Errorf("remove the answers of user %d: %w", userID, res.Error)
 	}
 	out.AnswersRemoved = res.RowsAffected
+	// Their memberships go too; a space they administered alone is looked after by the
+	// site administrators (Space.CanManage).
+	if err := db.Where("user_id = ?", userID).Delete(&spaceMemberRow{}).Error; err != nil {
+		return out, fmt.Errorf("remove the space memberships of user %d: %w", userID, err)
+	}
 	return out, nil
 }

@@ -155,13 +155,21 @@ func (s *Store) ListOccurrences(ctx context.Context, v Viewer, q Query) (*Occurr
 	if err != nil {
 		return nil, err
 	}
+	sc, err := s.spaceScopeOf(ctx, v)
+	if err != nil {
+		return nil, err
+	}
 	m := MyCalendar
-	db := s.db.WithContext(ctx).Table("events").Where("events.deleted_at IS NULL")
+	db := s.visibleCalendars(s.db.WithContext(ctx).Table("events").Where("events.deleted_at IS NULL"), sc)
 	if q.CalendarID == 0 || q.CalendarID == mine {
-		db = s.inMyCalendar(db, v)
+		db = s.inMyCalendar(db, sc)
 	} else {
 		if _, err := s.CalendarByID(ctx, q.CalendarID); err != nil {
 			return nil, err
+		}
+		// A private space's calendar is not found by those who are not its members.
+		if hidden, err := s.calendarHidden(ctx, s.db, v, q.CalendarID); err != nil || hidden {
+			return nil, cmpOr(err, ErrNotFound)
 		}
 		m = AllVisible
 		db = db.Where("events.calendar_id = ?", q.CalendarID).Where("events.privacy = ? OR events.organizer_id = ? OR events.id IN (?)", string(Public), v.UserID,
@@ -172,16 +180,36 @@ func (s *Store) ListOccurrences(ctx context.Context, v Viewer, q Query) (*Occurr
 	if err != nil {
 		return nil, err
 	}
+	if m == MyCalendar {
+		if err := s.markShown(ctx, sc, events); err != nil {
+			return nil, err
+		}
+	}
 	return listOccurrences(events, v, m, from, to, q.Max), nil
 }
 
 // inMyCalendar narrows a query of events to those of the viewer's My Calendar: the events
 // they organize, are invited to (to all instances or some), or said yes or maybe to (public
-// ones only). Another person's private event is among them only when the viewer is invited;
+// ones only), and those of the spaces they show in My Calendar (Space.ShowInCalendar). Another person's private event is among them only when the viewer is invited;
 // which of its instances they see is Event.includes's to say.
-func (s *Store) inMyCalendar(db *gorm.DB, v Viewer) *gorm.DB {
-	return db.Where("events.organizer_id = ? OR events.id IN (?) OR (events.privacy = ? AND events.id IN (?))", v.UserID,
-		s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID),
-		string(Public),
-		s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)}))
+func (s *Store) inMyCalendar(db *gorm.DB, sc spaceScope) *gorm.DB {
+	v := sc.v
+	invited := s.db.Model(&invitationRow{}).Select("event_id").Where("user_id = ?", v.UserID)
+	answered := s.db.Model(&rsvpRow{}).Select("event_id").Where("user_id = ? AND response IN ?", v.UserID, []string{string(Yes), string(Maybe)})
+	const mine = "events.organizer_id = ? OR events.id IN (?) OR (events.privacy = ? AND events.id IN (?))"
+	switch {
+	case sc.many:
+		return db.Where(mine+" OR events.calendar_id IN (?)", v.UserID, invited, string(Public), answered, s.shownSpaceCalendars(v))
+	case len(sc.shown) > 0:
+		return db.Where(mine+" OR events.calendar_id IN ?", v.UserID, invited, string(Public), answered, sc.shown)
+	}
+	return db.Where(mine, v.UserID, invited, string(Public), answered)
+}
+
+// cmpOr is err when there is one, else fallback.
+func cmpOr(err, fallback error) error {
+	if err != nil {
+		return err
+	}
+	return fallback
 }

@@ -173,3 +173,37 @@ func fromOverrideRow(r overrideRow) Override {
 	return Override{OriginalStart: r.OriginalStart.UTC(), Cancelled: r.Cancelled, Title: r.Title,
 		Description: r.Description, Location: r.Location, Start: utcPtr(r.StartUTC), End: utcPtr(r.EndUTC)}
 }
+
+// spaceRow and spaceMemberRow: migrations/0014_spaces.go holds frozen copies.
+type spaceRow struct {
+	ID          int64  `gorm:"primaryKey"`
+	CalendarID  int64  `gorm:"uniqueIndex:ux_spaces_calendar;not null"`
+	Name        string `gorm:"size:255;not null"`
+	Description string `gorm:"not null;default:''"`
+	Visibility  string `gorm:"size:16;not null"`
+	CreatedBy   int64  `gorm:"not null"`
+	CreatedAt   time.Time
+}
+
+func (spaceRow) TableName() string { return "spaces" }
+
+type spaceMemberRow struct {
+	ID             int64  `gorm:"primaryKey"`
+	SpaceID        int64  `gorm:"uniqueIndex:ux_space_members_key;not null"`
+	UserID         int64  `gorm:"uniqueIndex:ux_space_members_key;index:ix_space_members_user;not null"`
+	Role           string `gorm:"size:16;not null"`
+	ShowInCalendar bool   `gorm:"not null"`
+	CreatedAt      time.Time
+}
+
+func (spaceMemberRow) TableName() string { return "space_members" }
+
+// spaceEventInviteRow marks an event to which its whole space is invited.
+type spaceEventInviteRow struct {
+	ID        int64 `gorm:"primaryKey"`
+	EventID   int64 `gorm:"uniqueIndex:ux_space_event_invites_event;not null"`
+	SpaceID   int64 `gorm:"index:ix_space_event_invites_space;not null"`
+	CreatedAt time.Time
+}
+
+func (spaceEventInviteRow) TableName() string { return "space_event_invites" }

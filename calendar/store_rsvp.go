@@ -46,6 +46,9 @@ func (s *Store) Answer(ctx context.Context, v Viewer, id int64, scope Scope, ins
 			return err
 		}
 		e := evs[0]
+		if err := s.checkSees(ctx, tx, v, e); err != nil {
+			return err
+		}
 		if err := e.CheckRSVP(v, scope, instance); err != nil {
 			return err
 		}

@@ -30,7 +30,11 @@ func (s *Store) Search(ctx context.Context, v Viewer, q SearchQuery) (SearchResu
 	if max <= 0 || max > MaxSearchHits {
 		max = MaxSearchHits
 	}
-	db := s.inMyCalendar(s.db.WithContext(ctx).Model(&eventRow{}).Where("events.deleted_at IS NULL"), v)
+	sc, err := s.spaceScopeOf(ctx, v)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	db := s.inMyCalendar(s.visibleCalendars(s.db.WithContext(ctx).Model(&eventRow{}).Where("events.deleted_at IS NULL"), sc), sc)
 	for _, w := range words {
 		frag := asciiPart(w)
 		if frag == "" {
@@ -55,6 +59,9 @@ func (s *Store) Search(ctx context.Context, v Viewer, q SearchQuery) (SearchResu
 	// Only the viewer's invitations and answers: all that visibility and My Calendar need.
 	events, err := s.assemble(ctx, s.db, rows, childFilter{viewer: &v})
 	if err != nil {
+		return SearchResult{}, err
+	}
+	if err := s.markShown(ctx, sc, events); err != nil {
 		return SearchResult{}, err
 	}
 	var hits []SearchHit

@@ -116,6 +116,9 @@ func (s *Store) Undo(ctx context.Context, v Viewer, token string, now time.Time)
 	if err != nil {
 		return Undone{}, err
 	}
+	if hidden, err := s.calendarHidden(ctx, s.db, v, e.CalendarID); err != nil || hidden {
+		return Undone{}, cmpOr(err, undoRefused(UndoUnknown))
+	}
 	if !e.CanEdit(v) {
 		return Undone{}, forbidden("Only the organizer or a site administrator can change this event.")
 	}

@@ -38,6 +38,7 @@ func All() []Migration {
 		{11, "outlook sync pending creates", syncPendingCreatesUp},
 		{12, "event labels", eventLabelsUp},
 		{13, "event undo", eventUndoUp},
+		{14, "spaces", spacesUp},
 	}
 }
 

@@ -78,8 +78,11 @@
     const url = "/events/" + eventOf(link) + "/card?" + new URLSearchParams({ instance: instanceOf(link), back });
     fetchCard(url, link, "select, button:not(.close), a.btn", link.href);
   };
+  // A space's calendar says which it is: its new events go into it.
+  const calendarId = document.querySelector("[data-calendar-id]")?.dataset.calendarId;
   const openNew = (anchor, params, fallback) => {
-    fetchCard("/events/new/card?" + new URLSearchParams({ ...params, back }), anchor, "input[name=title]", fallback);
+    const target = calendarId ? { calendarId } : {};
+    fetchCard("/events/new/card?" + new URLSearchParams({ ...params, ...target, back }), anchor, "input[name=title]", fallback);
   };
   const plain = (ev) => ev.button === 0 && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey && !ev.altKey;
 
@@ -219,7 +222,7 @@
     if (d.create) {
       const date = d.col.dataset.date;
       const params = { date, time: clock(d.start), end: d.to >= 1440 ? "24:00" : clock(d.to) };
-      openNew(d.box, params, "/events/new?" + new URLSearchParams(params));
+      openNew(d.box, params, "/events/new?" + new URLSearchParams(calendarId ? { ...params, calendarId } : params));
       const box = d.box;
       const observer = setInterval(() => { if (!card) { box.remove(); clearInterval(observer); } }, 250);
       return;

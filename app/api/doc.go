@@ -1,5 +1,5 @@
 // Package api is the JSON API of the web app (docs/api.md): the events and their occurrence
-// listing (Events), the caller's personal API tokens (Tokens), the admin API of System
+// listing (Events), spaces and their members (Spaces), the caller's personal API tokens (Tokens), the admin API of System
 // Properties and audits (Admin), and who the caller is (Me). Each handler struct holds only
 // the stores it uses and is built by app's route table, which also applies the permissions.
 // The JSON shapes and the request parameters that are the API's own (scope, instants,

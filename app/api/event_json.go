@@ -31,7 +31,9 @@ type eventCreateJSON struct {
 	Privacy     string        `json:"privacy"`
 	CalendarID  int64         `json:"calendarId"`
 	Invitees    []inviteeJSON `json:"invitees"`
-	Categories  []string      `json:"categories"`
+	// InviteSpace invites the members of the event's space, now and later (a space's event only).
+	InviteSpace bool     `json:"inviteSpace"`
+	Categories  []string `json:"categories"`
 	// ReminderMinutes: absent for Outlook's default (15), null for none.
 	ReminderMinutes nullableInt `json:"reminderMinutes"`
 }
@@ -111,6 +113,7 @@ type rsvpJSON struct {
 
 type inviteJSON struct {
 	Emails   []string `json:"emails"`
+	Space    bool     `json:"space"` // the whole space of the event's calendar, now and later
 	Scope    string   `json:"scope"`
 	Instance *string  `json:"instance"`
 }
@@ -170,6 +173,8 @@ type eventJSON struct {
 	CreatedAt        string           `json:"createdAt"`
 	UpdatedAt        string           `json:"updatedAt"`
 	DroppedOverrides *int             `json:"droppedOverrides,omitempty"`
+	// InvitesSpace: the members of the event's space are invited, those who join later too.
+	InvitesSpace bool `json:"invitesSpace,omitempty"`
 	// Adjusted lists the given wall times that clocks skip or repeat and what was made of
 	// them (docs/api.md); only in the answer to the create or edit that gave them.
 	Adjusted []adjustedJSON `json:"adjusted,omitempty"`
@@ -196,6 +201,7 @@ func adjustedOf(adj []calendar.Adjustment) []adjustedJSON {
 
 type occurrenceJSON struct {
 	EventID       int64      `json:"eventId"`
+	CalendarID    int64      `json:"calendarId"`
 	OriginalStart string     `json:"originalStart"`
 	Start         string     `json:"start"`
 	End           string     `json:"end"`
@@ -266,6 +272,9 @@ func (h *Events) eventJSON(ctx context.Context, e *calendar.Event, v accounts.Vi
 		ReminderMinutes: reminderOut(e.Reminder), Recurring: e.IsRecurring(), InstanceOnly: e.InstanceOnly(v.CalendarViewer()),
 		Segments: []segmentJSON{}, Overrides: []overrideJSON{}, Invitations: []invitationJSON{}, RSVPs: []answerJSON{},
 		CreatedAt: utcString(e.CreatedAt), UpdatedAt: utcString(e.UpdatedAt),
+	}
+	if out.InvitesSpace, err = h.cal.InvitesSpace(ctx, e.ID); err != nil {
+		return eventJSON{}, err
 	}
 	for _, s := range e.Segments {
 		sj := segmentJSON{TimeZone: s.TimeZone, AllDay: s.AllDay, Title: s.Title, Description: s.Description, Location: s.Location}

@@ -77,7 +77,14 @@ func (h *Events) Create(c echo.Context) error {
 			return err
 		}
 	}
-	if err := h.cal.Create(ctx, e); err != nil {
+	create := h.cal.Create
+	if in.InviteSpace {
+		if _, err := h.cal.SpaceOfCalendar(ctx, v.CalendarViewer(), calID); err != nil {
+			return &calendar.ValidationError{Fields: map[string]string{"inviteSpace": "Only an event in a space's calendar can invite the space."}}
+		}
+		create = h.cal.CreateInvitingSpace
+	}
+	if err := create(ctx, e); err != nil {
 		return err
 	}
 	out, err := h.eventJSON(ctx, e.ViewFor(v.CalendarViewer()), v)
@@ -89,7 +96,8 @@ func (h *Events) Create(c echo.Context) error {
 }
 
 // writableCalendar resolves the calendar an event is created in: the caller's My Calendar
-// unless another calendar of theirs is named.
+// unless another calendar they may write is named (a space they are a member of;
+// calendar.Store.CheckWritable). One they may not see is "no such calendar".
 func (h *Events) writableCalendar(ctx context.Context, v accounts.Viewer, id int64) (int64, error) {
 	mine, err := h.cal.MyCalendar(ctx, v.UserID)
 	if err != nil {
@@ -98,17 +106,14 @@ func (h *Events) writableCalendar(ctx context.Context, v accounts.Viewer, id int
 	if id == 0 || id == mine {
 		return mine, nil
 	}
-	cal, err := h.cal.CalendarByID(ctx, id)
+	err = h.cal.CheckWritable(ctx, v.CalendarViewer(), id)
 	if errors.Is(err, calendar.ErrNotFound) {
 		return 0, &calendar.ValidationError{Fields: map[string]string{"calendarId": "No such calendar."}}
 	}
 	if err != nil {
 		return 0, err
 	}
-	if cal.Kind == "user" && cal.OwnerUserID != v.UserID && !v.IsAdmin {
-		return 0, &calendar.ForbiddenError{Message: "You cannot add events to another person's calendar."}
-	}
-	return cal.ID, nil
+	return id, nil
 }
 
 // Get is GET /api/v1/events/{id}: the event as the caller may see it.

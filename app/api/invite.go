@@ -23,6 +23,17 @@ func (h *Events) Invite(c echo.Context) error {
 	if err := httpkit.DecodeStrict(c.Request().Body, &in); err != nil {
 		return err
 	}
+	v := accounts.CurrentViewer(c)
+	if in.Space {
+		if len(in.Emails) > 0 || in.Instance != nil || (in.Scope != "" && in.Scope != string(calendar.ScopeAll)) {
+			return &calendar.ValidationError{Fields: map[string]string{"space": "The whole space is invited to every instance, alone: leave out emails, scope and instance."}}
+		}
+		e, err := h.cal.InviteSpace(c.Request().Context(), v.CalendarViewer(), id)
+		if err != nil {
+			return err
+		}
+		return h.respond(c, http.StatusOK, e, v)
+	}
 	if len(in.Emails) == 0 {
 		return &calendar.ValidationError{Fields: map[string]string{"emails": "Name at least one person to invite."}}
 	}
@@ -41,7 +52,6 @@ func (h *Events) Invite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := accounts.CurrentViewer(c)
 	e, err := h.cal.Invite(ctx, v.CalendarViewer(), id, ids, scope, at)
 	var invalid *calendar.ValidationError
 	if errors.As(err, &invalid) && invalid.Fields["invitees"] != "" {

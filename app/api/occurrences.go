@@ -96,7 +96,7 @@ func streamOccurrences(ctx context.Context, res *echo.Response, list *calendar.O
 // occurrenceOut is the JSON form of one instance.
 func occurrenceOut(o calendar.Occurrence, people map[int64]personJSON) occurrenceJSON {
 	out := occurrenceJSON{
-		EventID: o.EventID, OriginalStart: utcString(o.OriginalStart),
+		EventID: o.EventID, CalendarID: o.CalendarID, OriginalStart: utcString(o.OriginalStart),
 		Start: instantString(o.Start, o.AllDay, false), End: instantString(o.End, o.AllDay, true),
 		TimeZone: o.TimeZone, AllDay: o.AllDay, Title: o.Title, Description: o.Description, Location: o.Location,
 		Privacy: string(o.Privacy), Categories: o.Categories, Colour: calendar.Colour(o.Categories), IsException: o.IsException, IsRecurring: o.IsRecurring, Changed: o.Changed,

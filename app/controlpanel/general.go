@@ -15,6 +15,9 @@ type generalPage struct {
 	page
 	SyncEnabled bool
 	UpdatedAt   string // "2 March 2026 09:00 by Ada Admin", empty when never changed
+	// EmployeesSpaces: every employee may create spaces (else site administrators only).
+	EmployeesSpaces bool
+	SpacesUpdatedAt string
 }
 
 // General is System > General Settings.
@@ -34,25 +37,50 @@ func (h *General) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := generalPage{page: h.pageFor(c, "General Settings", "/cp/general"), SyncEnabled: prop.Value == "true"}
-	p.UpdatedAt = changedText(prop, accounts.CurrentViewer(c).Location())
+	spaces, err := h.props.Get(c.Request().Context(), properties.PropEmployeesSpaces)
+	if err != nil {
+		return err
+	}
+	loc := accounts.CurrentViewer(c).Location()
+	p := generalPage{page: h.pageFor(c, "General Settings", "/cp/general"), SyncEnabled: prop.Value == "true",
+		EmployeesSpaces: spaces.Value == "true"}
+	p.UpdatedAt, p.SpacesUpdatedAt = changedText(prop, loc), changedText(spaces, loc)
 	return h.pages.Render(c, http.StatusOK, "cp_general.html", p)
 }
 
 // Save is POST /cp/general: it stores "Enable calendar sync from 3rd party systems" (the property
-// EnableThirdPartyCalendarSync), audited like every property change.
+// EnableThirdPartyCalendarSync) and "Employees can create spaces" (EmployeesCreateSpaces),
+// audited like every property change. A form without the spaces switch (an older page)
+// leaves it as it is.
 func (h *General) Save(c echo.Context) error {
-	value := "false"
-	switch c.FormValue("enableThirdPartySync") {
-	case "yes":
-		value = "true"
-	case "no":
-	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "Choose Yes or No.")
-	}
-	if err := h.props.Set(c.Request().Context(), accounts.CurrentViewer(c), properties.PropEnableSync, value); err != nil {
+	sync, err := yesNo(c.FormValue("enableThirdPartySync"))
+	if err != nil {
 		return err
+	}
+	ctx, v := c.Request().Context(), accounts.CurrentViewer(c)
+	if err := h.props.Set(ctx, v, properties.PropEnableSync, sync); err != nil {
+		return err
+	}
+	if s := c.FormValue("employeesCreateSpaces"); s != "" {
+		spaces, err := yesNo(s)
+		if err != nil {
+			return err
+		}
+		if err := h.props.Set(ctx, v, properties.PropEmployeesSpaces, spaces); err != nil {
+			return err
+		}
 	}
 	h.flash(c, "System settings saved.")
 	return c.Redirect(http.StatusSeeOther, "/cp/general")
+}
+
+// yesNo reads a Yes/No switch as a boolean property's value.
+func yesNo(s string) (string, error) {
+	switch s {
+	case "yes":
+		return "true", nil
+	case "no":
+		return "false", nil
+	}
+	return "", echo.NewHTTPError(http.StatusBadRequest, "Choose Yes or No.")
 }

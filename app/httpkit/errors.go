@@ -72,6 +72,7 @@ func Classify(err error) *Error {
 		invalid  *calendar.ValidationError
 		forbid   *calendar.ForbiddenError
 		undo     *calendar.UndoError
+		spaceErr *calendar.SpaceConflictError
 		tooBig   *http.MaxBytesError
 	)
 	switch {
@@ -91,6 +92,8 @@ func Classify(err error) *Error {
 	case errors.As(err, &conflict):
 		v := conflict.CurrentVersion
 		return &Error{Status: http.StatusConflict, Code: "conflict", Message: conflict.Error(), CurrentVersion: &v}
+	case errors.As(err, &spaceErr):
+		return NewError(http.StatusConflict, "conflict", spaceErr.Message)
 	case errors.Is(err, calendar.ErrConflict):
 		return NewError(http.StatusConflict, "conflict", "The item was changed by someone else: reload it and try again.")
 	case errors.As(err, &forbid):

@@ -50,6 +50,9 @@ type calendarPage struct {
 	DayURL    string
 	AgendaURL string
 	NewURL    string
+	BaseURL   string // the views' path, where the date form goes
+	// Space is the space whose calendar this is; nil for My Calendar.
+	Space     *spaceBanner
 	ZoneName  string // the viewer's zone, which every time on the page is in
 	Truncated bool   // more instances than a page shows
 	Mini      miniMonth
@@ -72,12 +75,12 @@ type miniDay struct {
 	Shown  bool // inside what the page shows
 }
 
-// newMiniMonth is the month of day for the view, marking today and the days [from, to) the
-// page shows.
-func newMiniMonth(view string, day, today, from, to time.Time) miniMonth {
+// newMiniMonth is the month of day for the view of the target, marking today and the days
+// [from, to) the page shows.
+func newMiniMonth(t calTarget, view string, day, today, from, to time.Time) miniMonth {
 	first := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, day.Location())
 	m := miniMonth{Title: first.Format("January 2006"),
-		PrevURL: calendarURL(view, first.AddDate(0, -1, 0)), NextURL: calendarURL(view, first.AddDate(0, 1, 0))}
+		PrevURL: t.viewURL(view, first.AddDate(0, -1, 0)), NextURL: t.viewURL(view, first.AddDate(0, 1, 0))}
 	for _, d := range builderWeekdays() {
 		m.Weekdays = append(m.Weekdays, d.Short[:2])
 	}
@@ -86,7 +89,7 @@ func newMiniMonth(view string, day, today, from, to time.Time) miniMonth {
 		var week []miniDay
 		for i := 0; i < 7; i++ {
 			d := addDays(start, w*7+i)
-			week = append(week, miniDay{Number: d.Day(), Label: d.Format("Monday 2 January 2006"), URL: calendarURL(view, d),
+			week = append(week, miniDay{Number: d.Day(), Label: d.Format("Monday 2 January 2006"), URL: t.viewURL(view, d),
 				Other: d.Month() != first.Month(), Today: d.Equal(today), Shown: !d.Before(from) && d.Before(to)})
 		}
 		m.Weeks = append(m.Weeks, week)
@@ -97,11 +100,49 @@ func newMiniMonth(view string, day, today, from, to time.Time) miniMonth {
 	return m
 }
 
-// calContext is the viewer's frame for one calendar request: their zone and today's date.
+// calContext is the viewer's frame for one calendar request: their zone, today's date and
+// the calendar the views show.
 type calContext struct {
 	viewer accounts.Viewer
 	loc    *time.Location
 	today  time.Time // midnight in loc
+	calTarget
+}
+
+// calTarget is the calendar the views show and where their links lead: My Calendar (the zero
+// value) or a space's calendar, whose pages live under the space's address and whose new
+// events go into it. The views are the same; only the listing's calendar and the links differ.
+type calTarget struct {
+	calendarID int64  // 0: the viewer's My Calendar
+	base       string // the views' path: "" for /calendar
+	space      *spaceBanner
+}
+
+// path is the views' address.
+func (t calTarget) path() string {
+	if t.base == "" {
+		return "/calendar"
+	}
+	return t.base
+}
+
+// viewURL is the address of a view at a date.
+func (t calTarget) viewURL(view string, d time.Time) string {
+	q := url.Values{}
+	if view != viewMonth {
+		q.Set("view", view)
+	}
+	q.Set("date", d.Format(dateOnly))
+	return t.path() + "?" + q.Encode()
+}
+
+// newURL starts a new event in the target on a date, at a time of day when hour >= 0.
+func (t calTarget) newURL(d time.Time, hour int) string {
+	u := newEventURL(d, hour)
+	if t.calendarID != 0 {
+		u += "&calendarId=" + strconv.FormatInt(t.calendarID, 10)
+	}
+	return u
 }
 
 // calContextAt is the viewer's frame for a request made at now.
@@ -121,15 +162,8 @@ func addDays(t time.Time, n int) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day()+n, 0, 0, 0, 0, t.Location())
 }
 
-// calendarURL is the address of a view at a date.
-func calendarURL(view string, d time.Time) string {
-	q := url.Values{}
-	if view != viewMonth {
-		q.Set("view", view)
-	}
-	q.Set("date", d.Format(dateOnly))
-	return "/calendar?" + q.Encode()
-}
+// calendarURL is the address of a view of My Calendar at a date.
+func calendarURL(view string, d time.Time) string { return calTarget{}.viewURL(view, d) }
 
 // newEventURL starts a new event on a date, at a time of day when hour >= 0.
 func newEventURL(d time.Time, hour int) string {
@@ -148,7 +182,11 @@ func instanceURL(eventID int64, orig time.Time) string {
 // Show shows My Calendar in the view the query names (month by default) around
 // ?date= (today by default).
 func (h *Calendar) Show(c echo.Context) error {
-	cc := calContextAt(c, h.now())
+	return h.show(c, calContextAt(c, h.now()))
+}
+
+// show shows the calendar of cc (My Calendar or a space's) as Show does.
+func (h *Calendar) show(c echo.Context, cc calContext) error {
 	day := cc.today
 	if s := c.QueryParam("date"); s != "" {
 		d, err := time.ParseInLocation(dateOnly, s, cc.loc)
@@ -177,22 +215,25 @@ func (h *Calendar) toolbar(c echo.Context, cc calContext, view, title string, da
 		View:      view,
 		Heading:   title,
 		Date:      day.Format(dateOnly),
-		PrevURL:   calendarURL(view, prev),
-		NextURL:   calendarURL(view, next),
-		TodayURL:  calendarURL(view, cc.today),
-		MonthURL:  calendarURL(viewMonth, day),
-		WeekURL:   calendarURL(viewWeek, day),
-		DayURL:    calendarURL(viewDay, day),
-		AgendaURL: calendarURL(viewAgenda, day),
-		NewURL:    newEventURL(day, -1),
+		PrevURL:   cc.viewURL(view, prev),
+		NextURL:   cc.viewURL(view, next),
+		TodayURL:  cc.viewURL(view, cc.today),
+		MonthURL:  cc.viewURL(viewMonth, day),
+		WeekURL:   cc.viewURL(viewWeek, day),
+		DayURL:    cc.viewURL(viewDay, day),
+		AgendaURL: cc.viewURL(viewAgenda, day),
+		NewURL:    cc.newURL(day, -1),
+		BaseURL:   cc.path(),
+		Space:     cc.space,
 		ZoneName:  cc.loc.String(),
 	}
 }
 
-// occurrences lists the viewer's My Calendar instances in [from, to).
+// occurrences lists the instances of the target calendar (My Calendar or a space's) that the
+// viewer may see in [from, to).
 func (h *Calendar) occurrences(c echo.Context, cc calContext, from, to time.Time) ([]calendar.Occurrence, bool, error) {
 	return h.cal.Occurrences(c.Request().Context(), cc.viewer.CalendarViewer(),
-		calendar.Query{From: from, To: to, Max: maxPageInstances})
+		calendar.Query{From: from, To: to, Max: maxPageInstances, CalendarID: cc.calendarID})
 }
 
 // daySpan returns the first and last day (midnights in loc) an instance covers as the viewer

@@ -36,7 +36,7 @@ func (h *Calendar) agendaView(c echo.Context, cc calContext, day time.Time) erro
 	}
 	p := agendaPage{calendarPage: h.toolbar(c, cc, viewAgenda, title, day, addDays(day, -agendaDays), end)}
 	p.Truncated = truncated
-	p.Mini = newMiniMonth(viewAgenda, day, cc.today, day, end)
+	p.Mini = newMiniMonth(cc.calTarget, viewAgenda, day, cc.today, day, end)
 	for d := day; d.Before(end); d = addDays(d, 1) {
 		list := byDay[dayKey(d)]
 		if len(list) == 0 {

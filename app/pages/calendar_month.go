@@ -72,7 +72,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 	}
 	p.Truncated = truncated
 	// Next to a month, the small month is the one after it.
-	p.Mini = newMiniMonth(viewMonth, first.AddDate(0, 1, 0), cc.today, first, first)
+	p.Mini = newMiniMonth(cc.calTarget, viewMonth, first.AddDate(0, 1, 0), cc.today, first, first)
 	for d := start; d.Before(end); d = addDays(d, 7) {
 		var w monthWeek
 		// The week's all-day and multi-day instances become bars, as many as fit; the rest
@@ -102,7 +102,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 				Date: dd.Format(dateOnly), Number: dd.Day(), Weekday: dd.Format("Mon"), Label: dd.Format("Monday 2 January 2006"),
 				InMonth: dd.Month() == first.Month(), Today: dd.Equal(cc.today),
 				Weekend: dd.Weekday() == time.Saturday || dd.Weekday() == time.Sunday,
-				NewURL:  newEventURL(dd, -1),
+				NewURL:  cc.newURL(dd, -1),
 			}
 			var list []int
 			for _, k := range byDay[dayKey(dd)] {
@@ -116,7 +116,7 @@ func (h *Calendar) monthView(c echo.Context, cc calContext, day time.Time) error
 			for n, k := range list {
 				if n == room && len(list) > room+1 {
 					md.More = len(list) - room
-					md.MoreURL = calendarURL(viewDay, dd)
+					md.MoreURL = cc.viewURL(viewDay, dd)
 					break
 				}
 				md.Chips = append(md.Chips, newChip(occ[k], dd, cc.loc, cc.viewer.UserID))

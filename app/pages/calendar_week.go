@@ -94,7 +94,7 @@ func (h *Calendar) timeGrid(c echo.Context, cc calContext, p gridPage, day, star
 		return err
 	}
 	p.Truncated = truncated
-	p.Mini = newMiniMonth(p.View, day, cc.today, start, end)
+	p.Mini = newMiniMonth(cc.calTarget, p.View, day, cc.today, start, end)
 	p.ZoneAbbr, _ = start.Zone()
 	if abbr, _ := addDays(end, -1).Zone(); abbr != p.ZoneAbbr {
 		p.ZoneAbbr += "/" + abbr
@@ -141,10 +141,10 @@ func (h *Calendar) timeGrid(c echo.Context, cc calContext, p gridPage, day, star
 		wd := gridDay{
 			Date: d.Format(dateOnly), Short: d.Format("Mon 2"), Label: d.Format("Monday 2 January"),
 			Today: d.Equal(cc.today), Weekend: d.Weekday() == time.Saturday || d.Weekday() == time.Sunday,
-			DayURL: calendarURL(viewDay, d), NewURL: newEventURL(d, 9),
+			DayURL: cc.viewURL(viewDay, d), NewURL: cc.newURL(d, 9),
 		}
 		for h := firstHour; h < lastHour; h++ {
-			wd.Slots = append(wd.Slots, weekSlot{URL: newEventURL(d, h), Label: fmt.Sprintf("New event on %s at %02d:00", wd.Label, h),
+			wd.Slots = append(wd.Slots, weekSlot{URL: cc.newURL(d, h), Label: fmt.Sprintf("New event on %s at %02d:00", wd.Label, h),
 				Start: fmt.Sprintf("%sT%02d:00", wd.Date, h)})
 		}
 		ps := pieces[i]

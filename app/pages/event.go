@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -32,17 +33,21 @@ func NewEvents(pages *view.Renderer, fr view.Frame, cal *calendar.Store, users *
 // invite.
 type eventPage struct {
 	view.Page
-	EventID     int64
-	Version     int
-	Instance    string // original start, RFC 3339
-	Title       string
-	Description string
-	Location    string
-	When        string // in the viewer's zone
-	ZoneName    string
-	EventWhen   string // in the event's zone, when that differs
-	Repeats     string // the rule in words; empty for a single event and for an invitee of one instance
-	Recurring   bool   // offer scopes for answers and deletes
+	// Space is the space whose calendar holds the event, nil for My Calendar events;
+	// InvitesSpace says its members are invited (those who join later too).
+	Space        *spaceBanner
+	InvitesSpace bool
+	EventID      int64
+	Version      int
+	Instance     string // original start, RFC 3339
+	Title        string
+	Description  string
+	Location     string
+	When         string // in the viewer's zone
+	ZoneName     string
+	EventWhen    string // in the event's zone, when that differs
+	Repeats      string // the rule in words; empty for a single event and for an invitee of one instance
+	Recurring    bool   // offer scopes for answers and deletes
 	// InstanceOnly: the viewer was invited to single instances of a private event and sees
 	// this one as a single event.
 	InstanceOnly bool
@@ -142,6 +147,15 @@ func (h *Events) eventPage(c echo.Context, le loadedEvent, pg view.Page) (eventP
 	p.EditURL = eventURL(e.ID) + "/edit?" + url.Values{"instance": {p.Instance}}.Encode()
 	first, _ := daySpan(oc, loc)
 	p.DayURL = calendarURL(viewMonth, first)
+	if sp, err := h.cal.SpaceOfCalendar(ctx, cv, e.CalendarID); err == nil {
+		p.Space = bannerOf(sp, cv)
+		p.DayURL = calTarget{base: p.Space.URL}.viewURL(viewMonth, first)
+		if p.InvitesSpace, err = h.cal.InvitesSpace(ctx, e.ID); err != nil {
+			return p, err
+		}
+	} else if !errors.Is(err, calendar.ErrNotFound) {
+		return p, err
+	}
 
 	// People: the organizer, then everyone invited to or answering for this instance, as far
 	// as the viewer may see them.

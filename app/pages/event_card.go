@@ -44,13 +44,31 @@ func (h *Events) Card(c echo.Context) error {
 }
 
 // backTo is where a form returns after its change: the calendar page it was sent from, when
-// back names one of this site's calendar pages, else fallback. Anything else (another site,
-// a scheme, a path elsewhere) is ignored, so the parameter cannot redirect off the site.
+// back names one of this site's calendar pages (My Calendar's, or a space's /spaces/N),
+// else fallback. Anything else (another site, a scheme, a path elsewhere) is ignored, so the
+// parameter cannot redirect off the site.
 func backTo(back, fallback string) string {
 	u, err := url.Parse(back)
-	if back == "" || err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Path != "/calendar" ||
+	if back == "" || err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !calendarPath(u.Path) ||
 		strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
 		return fallback
 	}
-	return "/calendar?" + u.Query().Encode()
+	return u.Path + "?" + u.Query().Encode()
+}
+
+// calendarPath reports whether p is the path of a calendar page: /calendar or /spaces/N.
+func calendarPath(p string) bool {
+	if p == "/calendar" {
+		return true
+	}
+	id, ok := strings.CutPrefix(p, "/spaces/")
+	if !ok || id == "" || len(id) > 18 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

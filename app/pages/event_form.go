@@ -2,6 +2,7 @@ package pages
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,12 @@ type eventForm struct {
 	Repeat      repeatForm
 	// Invitees is the new-event form's "Invite people", as typed: addresses or names.
 	Invitees string
+	// CalendarID is the calendar a new event goes into: 0 for My Calendar, else a space's
+	// (the new-event links of a space's views carry it); Space names it on the form.
+	CalendarID int64
+	Space      *spaceBanner
+	// InviteSpace: the new event invites the members of its space, now and later.
+	InviteSpace bool
 }
 
 // readEventForm reads the posted form. Browsers send CRLF line ends from a textarea; they are
@@ -56,6 +63,8 @@ func readEventForm(c echo.Context) eventForm {
 	if params, err := c.FormParams(); err == nil {
 		f.Repeat.Weekdays = params["weekdays"]
 	}
+	f.CalendarID, _ = strconv.ParseInt(v("calendarId"), 10, 64)
+	f.InviteSpace = c.FormValue("inviteSpace") != ""
 	if f.EndDate == "" {
 		f.EndDate = f.StartDate
 	}

@@ -76,6 +76,18 @@ func (h *Events) Invite(c echo.Context) error {
 		return err
 	}
 	back := instanceURL(le.full.ID, le.orig)
+	if c.FormValue("space") == "yes" {
+		if _, err := h.cal.InviteSpace(c.Request().Context(), accounts.CurrentViewer(c).CalendarViewer(), le.full.ID); err != nil {
+			var invalid *calendar.ValidationError
+			if errors.As(err, &invalid) {
+				h.flash(c, "Nobody was invited: "+strings.Join(fieldMessages(invalid), " "))
+				return c.Redirect(http.StatusSeeOther, back)
+			}
+			return err
+		}
+		h.flash(c, "Invited the whole space: its members now and those who join later.")
+		return c.Redirect(http.StatusSeeOther, back)
+	}
 	params, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")

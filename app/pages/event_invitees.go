@@ -40,6 +40,12 @@ func splitInvitees(text string) []string {
 // start of an address). It returns the people in the field's order, or a message naming
 // every entry that fits nobody or more than one person.
 func (h *Events) resolveInvitees(ctx context.Context, text string) ([]accounts.Person, string, error) {
+	return resolvePeople(ctx, h.people, h.users, text)
+}
+
+// resolvePeople is resolveInvitees on the directory and the accounts (the space members
+// form reads people the same way).
+func resolvePeople(ctx context.Context, people *accounts.Directory, users *accounts.Users, text string) ([]accounts.Person, string, error) {
 	entries := splitInvitees(text)
 	if len(entries) == 0 {
 		return nil, "", nil
@@ -59,7 +65,7 @@ func (h *Events) resolveInvitees(ctx context.Context, text string) ([]accounts.P
 		}
 		emails = append(emails, addrs[i])
 	}
-	byEmail, err := h.people.UserIDs(ctx, emails)
+	byEmail, err := people.UserIDs(ctx, emails)
 	if err != nil {
 		return nil, "", err
 	}
@@ -75,7 +81,7 @@ func (h *Events) resolveInvitees(ctx context.Context, text string) ([]accounts.P
 			ids = append(ids, id)
 			continue
 		}
-		found, err := h.users.Search(ctx, en, inviteeMatches)
+		found, err := users.Search(ctx, en, inviteeMatches)
 		if err != nil {
 			return nil, "", err
 		}
@@ -101,7 +107,7 @@ func (h *Events) resolveInvitees(ctx context.Context, text string) ([]accounts.P
 	if len(msg) > 0 {
 		return nil, strings.Join(msg, " "), nil
 	}
-	byID, err := h.people.ByIDs(ctx, ids)
+	byID, err := people.ByIDs(ctx, ids)
 	if err != nil {
 		return nil, "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,28 @@ func (h *Events) New(c echo.Context) error {
 		return err
 	}
 	return h.renderEventForm(c, http.StatusOK, h.newEventPage(c, f, day))
+}
+
+// targetCalendar checks the calendar a new event's form names and fills its space: My
+// Calendar (0), or a space the viewer may add events to. A space they may not see is a 404,
+// one they have not joined a 403.
+func (h *Events) targetCalendar(c echo.Context, f *eventForm) error {
+	if f.CalendarID == 0 {
+		return nil
+	}
+	ctx, v := c.Request().Context(), accounts.CurrentViewer(c).CalendarViewer()
+	if err := h.cal.CheckWritable(ctx, v, f.CalendarID); err != nil {
+		return err
+	}
+	sp, err := h.cal.SpaceOfCalendar(ctx, v, f.CalendarID)
+	if errors.Is(err, calendar.ErrNotFound) {
+		return nil // a calendar that is no space: another person's, for a site administrator
+	}
+	if err != nil {
+		return err
+	}
+	f.Space = bannerOf(sp, v)
+	return nil
 }
 
 // newFormFromQuery is the new-event form the query asks for (see New).
@@ -57,6 +80,16 @@ func (h *Events) newFormFromQuery(c echo.Context) (eventForm, time.Time, error) 
 	f.Title = c.QueryParam("title")
 	if c.QueryParam("allDay") == "1" {
 		f.AllDay = true
+	}
+	if s := c.QueryParam("calendarId"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return eventForm{}, day, echo.NewHTTPError(http.StatusBadRequest, "The calendarId must be a positive whole number.")
+		}
+		f.CalendarID = id
+	}
+	if err := h.targetCalendar(c, &f); err != nil {
+		return eventForm{}, day, err
 	}
 	return f, day, nil
 }
@@ -97,7 +130,7 @@ func (h *Events) NewCard(c echo.Context) error {
 }
 
 func (h *Events) newEventPage(c echo.Context, f eventForm, day time.Time) eventFormPage {
-	return eventFormPage{
+	p := eventFormPage{
 		Page:      h.page(c, "New event"),
 		Heading:   "New event",
 		Action:    "/events/new",
@@ -105,10 +138,15 @@ func (h *Events) newEventPage(c echo.Context, f eventForm, day time.Time) eventF
 		IsNew:     true,
 		Form:      f,
 	}
+	if f.Space != nil {
+		p.Heading = "New event in " + f.Space.Name
+		p.CancelURL = calTarget{base: f.Space.URL}.viewURL(viewMonth, day)
+	}
+	return p
 }
 
-// Create saves a new event in the viewer's My Calendar and opens it; a form with mistakes
-// comes back with a message next to each field.
+// Create saves a new event in the viewer's My Calendar, or in the space the form names, and
+// opens it; a form with mistakes comes back with a message next to each field.
 func (h *Events) Create(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := accounts.CurrentViewer(c)
@@ -125,10 +163,18 @@ func (h *Events) Create(c echo.Context) error {
 		}
 		return h.renderEventForm(c, status, p)
 	}
-	in, errs := f.input()
-	calID, err := h.cal.MyCalendar(ctx, v.UserID)
-	if err != nil {
+	if s := c.FormValue("calendarId"); s != "" && f.CalendarID <= 0 {
+		return echo.NewHTTPError(http.StatusBadRequest, "The calendarId must be a positive whole number.")
+	}
+	if err := h.targetCalendar(c, &f); err != nil {
 		return err
+	}
+	in, errs := f.input()
+	calID := f.CalendarID
+	if calID == 0 {
+		if calID, err = h.cal.MyCalendar(ctx, v.UserID); err != nil {
+			return err
+		}
 	}
 	var e *calendar.Event
 	if len(errs) == 0 {
@@ -165,7 +211,10 @@ func (h *Events) Create(c echo.Context) error {
 		}
 	}
 	err = e.Invite(ids, calendar.ScopeAll, time.Time{})
-	if err == nil {
+	if err == nil && f.InviteSpace && f.Space != nil {
+		err = h.cal.CreateInvitingSpace(ctx, e)
+		names = append(names, "the whole space")
+	} else if err == nil {
 		err = h.cal.Create(ctx, e)
 	}
 	var invalid *calendar.ValidationError

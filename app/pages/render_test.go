@@ -22,7 +22,7 @@ func pageSamples() map[string]any {
 	cal := calendarPage{Page: signedIn, View: viewMonth, Heading: "March 2026", Date: "2026-03-02", PrevURL: "/calendar?date=2026-02-01",
 		NextURL: "/calendar?date=2026-04-01", TodayURL: "/calendar", MonthURL: "/calendar", WeekURL: "/calendar?view=week",
 		AgendaURL: "/calendar?view=agenda", NewURL: "/events/new", ZoneName: "Europe/Berlin", Truncated: true,
-		Mini: newMiniMonth(viewMonth, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
+		Mini: newMiniMonth(calTarget{}, viewMonth, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
 			time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC))}
 	week := cal
 	week.View = viewWeek
@@ -47,8 +47,24 @@ func pageSamples() map[string]any {
 		MyAnswer: "yes", MyAnswerFrom: "for all dates", RSVPScopes: scopeChoices("instance"), Answers: []option{{"yes", "Yes", true}},
 		CanEdit: true, EditURL: "/events/1/edit", DayURL: "/calendar",
 		Invite: invitePanel{Query: evil, Searched: true, Recurring: true, Date: "Monday", Results: []inviteCandidate{{ID: 2, Name: evil, Email: "b@example.com"}, {ID: 3, Name: evil, Already: "invited"}}}}
+	banner := &spaceBanner{ID: 4, Name: evil, Description: evil, Private: true, Members: 2, Role: "admin", CanManage: true,
+		ShowInCalendar: true, URL: "/spaces/4", MembersURL: "/spaces/4/members", SettingsURL: "/spaces/4/settings", CalendarID: 9}
+	other := &spaceBanner{ID: 5, Name: evil, Members: 1, CanJoin: true, URL: "/spaces/5"}
+	spaceCal := cal
+	spaceCal.Space, spaceCal.BaseURL = banner, "/spaces/4"
+	spaceNew := newForm
+	spaceNew.Form.CalendarID, spaceNew.Form.Space, spaceNew.Form.InviteSpace = 9, banner, true
+	spaceEv := ev
+	spaceEv.Space = banner
 	return map[string]any{
-		"login.html": loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
+		"spaces.html":               spacesPage{Page: signedIn, Mine: []*spaceBanner{banner}, Others: []*spaceBanner{other}, CanCreate: true},
+		"spaces.html#empty":         spacesPage{Page: signedIn},
+		"space_form.html":           spaceFormPage{Page: signedIn, Action: "/spaces/new", Name: evil, Description: evil, Errors: map[string]string{"name": evil, "visibility": evil}},
+		"space_form.html#edit":      spaceFormPage{Page: signedIn, Space: banner, Action: "/spaces/4/settings", Name: evil, Private: true},
+		"space_members.html":        membersPage{Page: signedIn, Space: banner, Members: []memberRow{{UserID: 1, Name: evil, Email: evil, Admin: true, Self: true, RemoveURL: "/spaces/4/members/1/remove"}}, People: evil, Role: "admin", Error: evil},
+		"calendar_month.html#space": monthPage{calendarPage: spaceCal, Weekdays: builderWeekdays()},
+		"event_form.html#space":     spaceNew,
+		"login.html":                loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
 		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
 			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda", Banners: []chip{c}}},
 			Bars: []bar{{chip: c, Style: "grid-column: 1 / span 1; grid-row: 1"}}, BarLanes: 1, Style: "--bar-lanes: 1"}}},

@@ -25,6 +25,7 @@ const (
 	PropOutlookSecret      = "OutlookApiClientSecret"
 	PropSAMLTenantID       = "SAMLTenantID"
 	PropUseSAMLTenantForMS = "UseSAMLtenantIDForOutlook"
+	PropEmployeesSpaces    = "EmployeesCreateSpaces"
 )
 
 // Kind says what a property holds, and so how it is validated and shown.
@@ -57,6 +58,8 @@ func propertyDefs() []propertyDef {
 			"Directory (tenant) ID of your organization in Microsoft Entra."},
 		{PropUseSAMLTenantForMS, KindBool, "true",
 			"Sign users in to Outlook through the SAMLTenantID tenant (single-tenant app). Turn off for a multitenant app."},
+		{PropEmployeesSpaces, KindBool, "true",
+			"Let every employee create spaces; when off, only site administrators can."},
 	}
 }
 

@@ -75,7 +75,7 @@ func TestPropertyListDefaultsAndSearch(t *testing.T) {
 		for _, p := range all {
 			defaults[p.Name] = p.Value
 		}
-		want := map[string]string{PropEnableSync: "false", PropOutlookClientID: "", PropOutlookSecret: "", PropSAMLTenantID: "", PropUseSAMLTenantForMS: "true"}
+		want := map[string]string{PropEnableSync: "false", PropOutlookClientID: "", PropOutlookSecret: "", PropSAMLTenantID: "", PropUseSAMLTenantForMS: "true", PropEmployeesSpaces: "true"}
 		if len(defaults) != len(want) {
 			t.Fatalf("listed %v, want %v", defaults, want)
 		}

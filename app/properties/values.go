@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"intracal/app/accounts"
 )
 
 // maxSecretLength bounds a pasted client secret; Entra's are 40 characters.
@@ -154,4 +156,14 @@ func (s *Store) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
 func (s *Store) SyncEnabled(ctx context.Context) (bool, error) {
 	v, err := s.Raw(ctx, PropEnableSync)
 	return v == "true", err
+}
+
+// MayCreateSpaces says whether the viewer may create a space: site administrators always,
+// employees when the General Settings switch EmployeesCreateSpaces is on (the default).
+func (s *Store) MayCreateSpaces(ctx context.Context, v accounts.Viewer) (bool, error) {
+	if v.IsAdmin {
+		return true, nil
+	}
+	p, err := s.Get(ctx, PropEmployeesSpaces) // Get, not Raw: the default applies when unset
+	return p.Value == "true", err
 }

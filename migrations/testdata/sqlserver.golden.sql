@@ -102,3 +102,13 @@ CREATE INDEX "ix_event_undos_expires" ON "event_undos"("expires_at");
 CREATE INDEX "ix_event_undos_event" ON "event_undos"("event_id");
 CREATE UNIQUE INDEX "ux_event_undos_token" ON "event_undos"("token");
 
+-- 0014 spaces
+CREATE TABLE "spaces" ("id" bigint IDENTITY(1,1),"calendar_id" bigint NOT NULL,"name" nvarchar(255) NOT NULL,"description" nvarchar(MAX) NOT NULL DEFAULT '',"visibility" nvarchar(16) NOT NULL,"created_by" bigint NOT NULL,"created_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ux_spaces_calendar" ON "spaces"("calendar_id");
+CREATE TABLE "space_members" ("id" bigint IDENTITY(1,1),"space_id" bigint NOT NULL,"user_id" bigint NOT NULL,"role" nvarchar(16) NOT NULL,"show_in_calendar" bit NOT NULL,"created_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "ix_space_members_user" ON "space_members"("user_id");
+CREATE UNIQUE INDEX "ux_space_members_key" ON "space_members"("space_id","user_id");
+CREATE TABLE "space_event_invites" ("id" bigint IDENTITY(1,1),"event_id" bigint NOT NULL,"space_id" bigint NOT NULL,"created_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "ix_space_event_invites_space" ON "space_event_invites"("space_id");
+CREATE UNIQUE INDEX "ux_space_event_invites_event" ON "space_event_invites"("event_id");
+
