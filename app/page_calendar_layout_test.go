@@ -105,3 +105,15 @@ func TestMiniMonthOpensTheViewAtADay(t *testing.T) {
 		}
 	}
 }
+
+// On the night the clocks go forward an instance from 01:30 to 03:30 wall time (an hour long)
+// covers the rows from 01:30 to 03:30, as its top is placed by the wall clock too.
+func TestWeekChipCoversItsWallClockHoursOnAClockChange(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	e := h.event("alice@example.com", calendar.EventInput{Title: "Night job", Start: "2026-03-29T01:30", End: "2026-03-29T03:30", TimeZone: "Europe/Berlin"})
+	_, body := h.as("alice@example.com").page("/calendar?view=day&date=2026-03-29")
+	m := regexp.MustCompile(`style="([^"]*)" href="/events/` + itoa64(e.ID) + `\?`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(m[1], "--top: 0.500; --len: 2.000") {
+		t.Fatalf("the night job is placed %v, want from 01:30 for two rows", m)
+	}
+}

@@ -158,6 +158,9 @@ func TestQuickCreateCard(t *testing.T) {
 			t.Errorf("new card lacks %q", want)
 		}
 	}
+	if _, body := alice.page("/events/new/card?date=2026-03-03&time=9:30&end=10:30"); !strings.Contains(body, "09:30 – 10:30") {
+		t.Error("a one-digit hour is not read as such")
+	}
 	_, form := alice.page("/events/new?date=2026-03-03&time=14:00&end=15:30&title=Retro")
 	if f := formOf(t, form); f.Get("endTime") != "15:30" || f.Get("title") != "Retro" {
 		t.Errorf("More options: end %q title %q", f.Get("endTime"), f.Get("title"))
@@ -166,5 +169,73 @@ func TestQuickCreateCard(t *testing.T) {
 		if code, _ := alice.page("/events/new/card?" + bad); code != http.StatusBadRequest {
 			t.Errorf("new card with %s: %d, want 400", bad, code)
 		}
+	}
+}
+
+// A drag to another day moves a weekly series' days with it: "this and following" from the
+// third Monday repeats on Tuesdays from there with the dates it had left, "all" moves every
+// date; a monthly pattern, whose days are dates, and "all" of an event with parts of their own
+// are refused with the reason.
+func TestMoveARepeatingEventToAnotherDay(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	alice := h.as("alice@example.com")
+	cv := calendar.Viewer{UserID: h.users["alice@example.com"].ID}
+	dates := func(id int64) string {
+		t.Helper()
+		occ, _, err := h.app.store.Occurrences(t.Context(), cv, calendar.Query{From: at("2026-03-01T00:00:00Z"), To: at("2026-07-01T00:00:00Z"), Max: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, o := range occ {
+			if o.EventID == id {
+				out = append(out, o.Start.Format("Mon 2 Jan 15:04"))
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	move := func(id int64, form url.Values) (int, string) {
+		t.Helper()
+		res, body := alice.submit("/events/"+itoa64(id)+"/move", form)
+		return res.StatusCode, body
+	}
+	weekly := func() *calendar.Event {
+		return h.event("alice@example.com", calendar.EventInput{Title: "Standup", Start: "2026-03-02T09:00", End: "2026-03-02T09:15",
+			TimeZone: "Europe/Berlin", RRule: "FREQ=WEEKLY;BYDAY=MO;COUNT=6"})
+	}
+
+	a := weekly()
+	if code, body := move(a.ID, url.Values{"instance": {"2026-03-16T08:00:00Z"}, "scope": {"following"}, "days": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("following: %d %s", code, body)
+	}
+	if got, want := dates(a.ID), "Mon 2 Mar 09:00, Mon 9 Mar 09:00, Tue 17 Mar 09:00, Tue 24 Mar 09:00, Tue 31 Mar 09:00, Tue 7 Apr 09:00"; got != want {
+		t.Errorf("this and following a day later:\n got %s\nwant %s", got, want)
+	}
+
+	b := weekly()
+	if code, body := move(b.ID, url.Values{"instance": {"2026-03-16T08:00:00Z"}, "scope": {"all"}, "days": {"1"}, "minutes": {"30"}}); code != http.StatusSeeOther {
+		t.Fatalf("all: %d %s", code, body)
+	}
+	if got, want := dates(b.ID), "Tue 3 Mar 09:30, Tue 10 Mar 09:30, Tue 17 Mar 09:30, Tue 24 Mar 09:30, Tue 31 Mar 09:30, Tue 7 Apr 09:30"; got != want {
+		t.Errorf("all a day and half an hour later:\n got %s\nwant %s", got, want)
+	}
+
+	monthly := h.event("alice@example.com", calendar.EventInput{Title: "Report", Start: "2026-03-02T09:00", End: "2026-03-02T10:00",
+		TimeZone: "Europe/Berlin", RRule: "FREQ=MONTHLY;BYMONTHDAY=2;COUNT=4"})
+	before := dates(monthly.ID)
+	if code, body := move(monthly.ID, url.Values{"instance": {"2026-04-02T07:00:00Z"}, "scope": {"following"}, "days": {"1"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "pattern keeps its days") {
+		t.Errorf("a monthly pattern dragged a day: %d", code)
+	}
+	if dates(monthly.ID) != before {
+		t.Error("a refused move changed the monthly series")
+	}
+
+	c := weekly()
+	title := "Standup (new)"
+	if _, _, err := h.app.store.Edit(t.Context(), cv, c.ID, nil, calendar.ScopeFollowing, at("2026-03-16T08:00:00Z"), calendar.Change{Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := move(c.ID, url.Values{"instance": {"2026-03-23T08:00:00Z"}, "scope": {"all"}, "minutes": {"30"}}); code != http.StatusUnprocessableEntity || !strings.Contains(body, "parts with times of their own") {
+		t.Errorf("all of an event with two parts: %d", code)
 	}
 }

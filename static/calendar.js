@@ -18,7 +18,7 @@
   // The card: one dialog at a time, placed by what opened it, closed by Escape, a click
   // outside or the close button, giving focus back to what opened it.
   let card = null, opener = null;
-  const closeCard = () => {
+  const closeCard = (giveBack = true) => {
     if (!card) return;
     // A move not made puts its instance back.
     document.querySelectorAll(".drag-ghost").forEach((el) => {
@@ -27,7 +27,7 @@
     });
     card.remove();
     card = null;
-    if (opener && document.contains(opener)) opener.focus();
+    if (giveBack && opener && document.contains(opener)) opener.focus();
     opener = null;
   };
   const showCard = (anchor, html, focusSel) => {
@@ -42,7 +42,7 @@
     close.className = "close";
     close.setAttribute("aria-label", "Close");
     close.textContent = "×";
-    close.addEventListener("click", closeCard);
+    close.addEventListener("click", () => closeCard());
     // The card's HTML comes from this site's own templates, which escape every value.
     const doc = new DOMParser().parseFromString(html, "text/html");
     card.append(close, ...doc.body.childNodes);
@@ -55,6 +55,10 @@
     card.style.left = left + window.scrollX + "px";
     card.style.top = Math.max(8, top) + window.scrollY + "px";
     opener = anchor;
+    // Tab out of the card (not into it, not to a click outside) closes it where the focus went.
+    card.addEventListener("focusout", (ev) => {
+      if (card && ev.relatedTarget && !card.contains(ev.relatedTarget)) closeCard(false);
+    });
     const first = focusSel && card.querySelector(focusSel);
     (first || card).focus();
   };
@@ -76,7 +80,8 @@
   };
   const openInstance = (link) => {
     const url = "/events/" + eventOf(link) + "/card?" + new URLSearchParams({ instance: instanceOf(link), back });
-    fetchCard(url, link, "select, button:not(.close), a.btn", link.href);
+    // The card itself takes the focus, not its first control: Enter twice must not delete.
+    fetchCard(url, link, null, link.href);
   };
   // A space's calendar says which it is: its new events go into it.
   const calendarId = document.querySelector("[data-calendar-id]")?.dataset.calendarId;
@@ -177,8 +182,10 @@
       const r = drag.col.getBoundingClientRect(), hh = hourHeight(drag.col);
       const first = parseInt(document.querySelector(".week").dataset.firstHour || "0", 10);
       const at = snap(((ev.clientY - r.top) / hh) * 60) + first * 60;
-      const start = Math.min(drag.from, at), end = Math.max(drag.from + 15, at);
-      drag.to = Math.max(end, start + 15);
+      const clampDay = (m) => Math.min(Math.max(m, 0), 1440);
+      const start = clampDay(Math.min(drag.from, at)), end = clampDay(Math.max(drag.from + 15, at));
+      drag.to = Math.min(Math.max(end, start + 15), 1440);
+      if (drag.to - start < 15) return;
       drag.start = start;
       let box = drag.box;
       if (!box) { box = drag.box = document.createElement("div"); box.className = "drag-new"; drag.col.append(box); }

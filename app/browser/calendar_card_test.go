@@ -230,9 +230,9 @@ func TestQuickCardAnswersAndOpensTheDetails(t *testing.T) {
 	b := newTab(t, s)
 	b.signIn("alice@example.com")
 	b.open("/calendar")
-	invited := `.month a.ev[data-recurring]:not([data-movable])`
+	invited := `.month a.ev[aria-label^="Lunch & learn"]`
 	if !b.has(invited) {
-		t.Fatal("the demo month has no repeating event alice is invited to")
+		t.Fatal("the demo month has no lunch & learn, the repeating event alice answered")
 	}
 	b.do(chromedp.Focus(chromedp.CSS(invited)), chromedp.KeyEvent(kb.Enter))
 	b.do(chromedp.WaitVisible(chromedp.CSS(cardSel + ` .qcard-rsvp`)))

@@ -195,7 +195,13 @@ func (h *Calendar) timeGrid(c echo.Context, cc calContext, p gridPage, day, star
 		for _, pc := range ps {
 			// Wall-clock hours, so that on a daylight-saving day the rows still line up.
 			top := float64(pc.from.Hour()-firstHour) + float64(pc.from.Minute())/60
-			height := max(pc.to.Sub(pc.from).Hours(), minChipHours)
+			// The height in wall-clock hours too, as the rows: on the night the clocks change an
+			// instance from 01:30 to 03:30 covers the rows from 01:30 to 03:30.
+			endWall := float64(pc.to.Hour()) + float64(pc.to.Minute())/60
+			if !pc.to.Before(addDays(d, 1)) {
+				endWall = 24
+			}
+			height := max(endWall-float64(pc.from.Hour())-float64(pc.from.Minute())/60, minChipHours)
 			tc := timedChip{chip: newChip(pc.o, d, cc.loc, cc.viewer.UserID), Short: height < 0.75, Medium: height < 1.25}
 			tc.Style = template.CSS(fmt.Sprintf("--top: %.3f; --len: %.3f; --lane: %d; --lanes: %d", top, height, pc.lane, max(pc.span, 1)))
 			wd.Timed = append(wd.Timed, tc)

@@ -37,7 +37,9 @@ const timeLayout = "15:04"
 func newChip(o calendar.Occurrence, day time.Time, loc *time.Location, viewer int64) chip {
 	ch := chip{
 		URL:       instanceURL(o.EventID, o.OriginalStart),
-		Recurring: o.IsRecurring,
+		// Only the organizer learns from the page that it repeats (an invitee of one date of a
+		// private series sees a single event, as its card and details page say).
+		Recurring: o.IsRecurring && o.OrganizerID == viewer,
 		Movable:   o.OrganizerID == viewer,
 		Title:     o.Title,
 		Location:  o.Location,

@@ -3,6 +3,7 @@ package pages
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -91,17 +92,34 @@ func (h *Events) Move(c echo.Context) error {
 	// The new start and end, as wall times in the zone of the part they belong to.
 	movedStart, movedEnd := start, end
 	zone := oc.Start.Location()
-	if scope == calendar.ScopeAll && le.full.IsRecurring() {
-		// All instances: the event's first instance moves by the same shift.
-		first := le.full.Segments[0]
-		fs, _ := first.Schedule().FirstStart()
-		zone = first.Start.Location()
-		start, end = shift(fs, minutes), shift(fs.Add(first.Duration), endMinutes)
+	var rule *calendar.RuleInput
+	if scope != calendar.ScopeInstance && le.full.IsRecurring() {
+		// The series from this date (or all of it) moves by the same shift from its own slot,
+		// the date's original start: not from where this one date may have been moved alone.
+		segIdx := oc.Segment
+		if scope == calendar.ScopeAll {
+			if len(le.full.Segments) > 1 {
+				return echo.NewHTTPError(http.StatusUnprocessableEntity, "This event has parts with times of their own: move this and following dates, or change all dates in the edit form.")
+			}
+			segIdx = 0
+		}
+		seg := le.full.Segments[segIdx]
+		from := le.orig
+		if scope == calendar.ScopeAll {
+			from, _ = seg.Schedule().FirstStart()
+		}
+		zone = seg.Start.Location()
+		start, end = shift(from, minutes), shift(from.Add(seg.Duration), endMinutes)
 		if oc.AllDay {
-			start, end = fs.AddDate(0, 0, days), fs.Add(first.Duration).AddDate(0, 0, days)
+			from = from.UTC()
+			start, end = from.AddDate(0, 0, days), from.Add(seg.Duration).AddDate(0, 0, days)
+		}
+		var err error
+		if rule, err = movedRule(seg, from, start, days, scope); err != nil {
+			return err
 		}
 	}
-	ch := calendar.Change{Start: wallIn(start, zone, oc.AllDay), End: wallIn(end, zone, oc.AllDay)}
+	ch := calendar.Change{Start: wallIn(start, zone, oc.AllDay), End: wallIn(end, zone, oc.AllDay), RRule: rule}
 	if oc.AllDay {
 		// The calendar reads an all-day end as the last day, as people type it.
 		ch.End = wallIn(end.AddDate(0, 0, -1), zone, true)
@@ -113,6 +131,46 @@ func (h *Events) Move(c echo.Context) error {
 		calendar.ScopeAll: " for all dates"}[scope]
 	h.flash(c, "Moved “"+oc.Title+"” to "+movedStart.In(loc).Format("Monday 2 January")+whenClock(movedStart, movedEnd, loc, oc.AllDay)+what+".")
 	return c.Redirect(http.StatusSeeOther, backTo(c.FormValue("back"), instanceURL(le.full.ID, le.orig)))
+}
+
+// movedRule is the pattern of seg once its instances from the original start from move to
+// start: a weekly pattern's days move with them (a Monday series dragged to Tuesday repeats on
+// Tuesdays), a daily one or a move by whole weeks keeps its pattern, and a monthly or yearly
+// pattern, whose days are dates of the month, is not moved by a drag: the edit form changes it.
+// A "this and following" move keeps the count of the dates left, as the edit form does. Nil
+// when the pattern stays.
+func movedRule(seg calendar.Segment, from, start time.Time, days int, scope calendar.Scope) (*calendar.RuleInput, error) {
+	r := seg.Rule
+	if r == nil || days == 0 {
+		return nil, nil
+	}
+	loc := seg.Start.Location()
+	if seg.AllDay {
+		loc = time.UTC
+	}
+	shift := (int(start.In(loc).Weekday()) - int(from.In(loc).Weekday()) + 7) % 7
+	switch {
+	case r.Freq == calendar.Daily && len(r.ByDay) == 0:
+		return nil, nil
+	case r.Freq == calendar.Weekly && shift == 0:
+		return nil, nil
+	case r.Freq == calendar.Weekly:
+	default:
+		return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, "A "+strings.ToLower(string(r.Freq))+" pattern keeps its days when dragged: move this date only, or change the pattern in the edit form.")
+	}
+	moved := *r
+	moved.ByDay = nil
+	for _, d := range r.ByDay {
+		if d.N != 0 {
+			return nil, echo.NewHTTPError(http.StatusUnprocessableEntity, "This pattern keeps its days when dragged: move this date only, or change the pattern in the edit form.")
+		}
+		moved.ByDay = append(moved.ByDay, calendar.WeekdayNum{Weekday: time.Weekday((int(d.Weekday) + shift) % 7)})
+	}
+	if scope == calendar.ScopeFollowing && r.Count > 0 {
+		moved.Count = r.Count - seg.Schedule().CountBefore(from)
+	}
+	in := calendar.ParseRuleInput(moved.String())
+	return &in, nil
 }
 
 // wallIn is t as a wall time in loc for the calendar's Change, a date for all-day.

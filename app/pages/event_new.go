@@ -60,9 +60,11 @@ func (h *Events) newFormFromQuery(c echo.Context) (eventForm, time.Time, error) 
 	}
 	at := c.QueryParam("time")
 	if at != "" {
-		if _, err := time.Parse(timeLayout, at); err != nil {
+		t, err := time.Parse(timeLayout, at)
+		if err != nil {
 			return eventForm{}, day, echo.NewHTTPError(http.StatusBadRequest, "The time must look like 09:30.")
 		}
+		at = t.Format(timeLayout) // 9:30 is 09:30
 	}
 	f := newEventForm(day, at, cc.loc.String())
 	if s := c.QueryParam("end"); s != "" {
