@@ -36,7 +36,7 @@ const timeLayout = "15:04"
 // newChip describes the instance o on the day (a midnight in loc) for the viewer.
 func newChip(o calendar.Occurrence, day time.Time, loc *time.Location, viewer int64) chip {
 	ch := chip{
-		URL:       instanceURL(o.EventID, o.OriginalStart),
+		URL: instanceURL(o.EventID, o.OriginalStart),
 		// Only the organizer learns from the page that it repeats (an invitee of one date of a
 		// private series sees a single event, as its card and details page say).
 		Recurring: o.IsRecurring && o.OrganizerID == viewer,
