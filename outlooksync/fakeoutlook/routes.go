@@ -109,6 +109,16 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 		r := opResponse(rerr)
 		return p, &r
 	}
+	need := "calendars.read"
+	switch {
+	case rt.endpoint == EndpointUser:
+		need = "user.read"
+	case call.method != http.MethodGet:
+		need = "calendars.readwrite"
+	}
+	if tok.appOnly {
+		return p, s.prepareAppOnlyLocked(p, need)
+	}
 	switch strings.ToLower(rt.userSeg) {
 	case "me", "me-token-to-replace":
 		p.target = user
@@ -122,13 +132,6 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 	if p.target != user {
 		r := errorResponse(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 		return p, &r
-	}
-	need := "calendars.read"
-	switch {
-	case rt.endpoint == EndpointUser:
-		need = "user.read"
-	case call.method != http.MethodGet:
-		need = "calendars.readwrite"
 	}
 	if !tok.hasScope(need) {
 		r := errorResponse(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")

@@ -33,6 +33,7 @@ type Server struct {
 	codes     map[string]*authCode
 	access    map[string]*accessToken
 	refresh   map[string]*refreshToken
+	consents  map[string][]string   // application permissions by consentKey
 	syncs     map[string]*syncState // delta and skip tokens
 	faults    []*faultRule
 	requests  []Request
@@ -55,6 +56,7 @@ func New(opts Options) *Server {
 		codes:     map[string]*authCode{},
 		access:    map[string]*accessToken{},
 		refresh:   map[string]*refreshToken{},
+		consents:  map[string][]string{},
 		syncs:     map[string]*syncState{},
 		inFlight:  map[string]int{},
 		inFlightC: make(chan struct{}),

@@ -33,6 +33,9 @@ type stateFile struct {
 	AccessTokens  []accessState  `json:"accessTokens"`
 	RefreshTokens []refreshState `json:"refreshTokens"`
 	DeltaTokens   []deltaState   `json:"deltaTokens"`
+	// AdminConsents are the tenants' grants of application permissions (absent in files
+	// written before app-only access; read as none).
+	AdminConsents []consentState `json:"adminConsents,omitempty"`
 }
 
 type mailboxState struct {
@@ -114,6 +117,15 @@ type accessState struct {
 	ClientID  string    `json:"clientId"`
 	Scopes    []string  `json:"scopes"`
 	Expires   time.Time `json:"expires"`
+	AppOnly   bool      `json:"appOnly,omitempty"`
+	TenantID  string    `json:"tenantId,omitempty"`
+	Roles     []string  `json:"roles,omitempty"`
+}
+
+// consentState is one tenant's admin consent for one app: its application permissions.
+type consentState struct {
+	Key   string   `json:"key"` // tenant/client, lower case
+	Roles []string `json:"roles"`
 }
 
 type refreshState struct {
@@ -153,8 +165,12 @@ func (s *Server) snapshotStateLocked() stateFile {
 	}
 	for tok, at := range s.access {
 		st.AccessTokens = append(st.AccessTokens, accessState{Token: tok, MailboxID: at.mailboxID, ClientID: at.clientID,
-			Scopes: at.scopes, Expires: at.expires})
+			Scopes: at.scopes, Expires: at.expires, AppOnly: at.appOnly, TenantID: at.tenantID, Roles: at.roles})
 	}
+	for key, roles := range s.consents {
+		st.AdminConsents = append(st.AdminConsents, consentState{Key: key, Roles: roles})
+	}
+	slices.SortFunc(st.AdminConsents, func(a, b consentState) int { return strings.Compare(a.Key, b.Key) })
 	for tok, rt := range s.refresh {
 		st.RefreshTokens = append(st.RefreshTokens, refreshState{Token: tok, MailboxID: rt.mailboxID, ClientID: rt.clientID,
 			Scopes: rt.scopes, Issued: rt.issued, Revoked: rt.revoked})
@@ -232,13 +248,21 @@ type loadedState struct {
 	access    map[string]*accessToken
 	refresh   map[string]*refreshToken
 	syncs     map[string]*syncState
+	consents  map[string][]string
 }
 
 // fromState checks a decoded state file and builds the fake's state from it. Every check is
 // something the fake relies on; a file that fails one is refused rather than half loaded.
 func (s *Server) fromState(st stateFile) (loadedState, error) {
 	ls := loadedState{mailboxes: map[string]*mailbox{}, byEmail: map[string]*mailbox{},
-		access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, syncs: map[string]*syncState{}}
+		access: map[string]*accessToken{}, refresh: map[string]*refreshToken{}, syncs: map[string]*syncState{},
+		consents: map[string][]string{}}
+	for _, c := range st.AdminConsents {
+		if tenant, client, ok := strings.Cut(c.Key, "/"); !ok || tenant == "" || client == "" {
+			return ls, fmt.Errorf("an admin consent of %q, not tenant/client", c.Key)
+		}
+		ls.consents[c.Key] = c.Roles
+	}
 	for _, ms := range st.Mailboxes {
 		if ms.ID == "" {
 			return ls, fmt.Errorf("mailbox %q has no id", ms.Email)
@@ -276,10 +300,14 @@ func (s *Server) fromState(st stateFile) (loadedState, error) {
 		return nil
 	}
 	for _, a := range st.AccessTokens {
-		if err := known("an access token", a.MailboxID); err != nil {
+		if a.AppOnly && a.TenantID == "" {
+			return ls, fmt.Errorf("an app-only access token without a tenant")
+		}
+		if err := known("an access token", a.MailboxID); err != nil && !a.AppOnly {
 			return ls, err
 		}
-		ls.access[a.Token] = &accessToken{mailboxID: a.MailboxID, clientID: a.ClientID, scopes: a.Scopes, expires: a.Expires}
+		ls.access[a.Token] = &accessToken{mailboxID: a.MailboxID, clientID: a.ClientID, scopes: a.Scopes, expires: a.Expires,
+			appOnly: a.AppOnly, tenantID: a.TenantID, roles: a.Roles}
 	}
 	for _, r := range st.RefreshTokens {
 		if err := known("a refresh token", r.MailboxID); err != nil {

@@ -37,6 +37,7 @@ func TestStateRoundTripsEveryField(t *testing.T) {
 	s.access = map[string]*accessToken{"access": at}
 	s.refresh = map[string]*refreshToken{"refresh": rt}
 	s.syncs = map[string]*syncState{"delta": ds}
+	s.consents = map[string][]string{consentKey("tenant", "client"): {"Calendars.ReadWrite"}}
 	path := filepath.Join(t.TempDir(), "state.json")
 	if err := s.SaveState(path); err != nil {
 		t.Fatal(err)
@@ -55,6 +56,7 @@ func TestStateRoundTripsEveryField(t *testing.T) {
 		{"access", s.access, g.access},
 		{"refresh", s.refresh, g.refresh},
 		{"syncs", s.syncs, g.syncs},
+		{"consents", s.consents, g.consents},
 	} {
 		diff(c.name, reflect.ValueOf(c.a), reflect.ValueOf(c.b), &diffs)
 	}

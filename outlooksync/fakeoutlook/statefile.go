@@ -80,6 +80,7 @@ func (s *Server) LoadState(path string) error {
 		return fmt.Errorf("fakeoutlook: state file %s: the fake has mailboxes already; load the state first", path)
 	}
 	s.mailboxes, s.byEmail, s.access, s.refresh, s.syncs = ls.mailboxes, ls.byEmail, ls.access, ls.refresh, ls.syncs
+	s.consents = ls.consents
 	return nil
 }
 

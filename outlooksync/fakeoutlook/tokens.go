@@ -23,6 +23,11 @@ type accessToken struct {
 	clientID  string
 	scopes    []string
 	expires   time.Time
+	// appOnly tokens come from the client credentials grant: no user, the tenant they were
+	// issued in, and the application permissions consented there as roles.
+	appOnly  bool
+	tenantID string
+	roles    []string
 }
 
 // refreshToken is an issued refresh token. Like Microsoft's, an old refresh
@@ -104,6 +109,11 @@ func (s *Server) token(w *statusWriter, r *http.Request, tenant string, body []b
 		grant, gerr = s.redeemRefreshLocked(app, form)
 	case "password":
 		grant, gerr = s.passwordGrantLocked(app, t, form)
+	case "client_credentials":
+		if e := s.clientCredentialsLocked(w, app, t, form); e != nil {
+			s.tokenError(w, e)
+		}
+		return
 	default:
 		gerr = &identityError{code: "unsupported_grant_type", aadsts: 70003,
 			msg: fmt.Sprintf("The app requested an unsupported grant type '%s'.", gt)}
@@ -298,7 +308,7 @@ func (s *Server) openIDConfiguration(w http.ResponseWriter, r *http.Request, ten
 	doc.add("issuer", fmt.Sprintf("%s/%s/v2.0", base, tenant))
 	doc.add("authorization_endpoint", fmt.Sprintf("%s/%s/oauth2/v2.0/authorize", base, tenant))
 	doc.add("code_challenge_methods_supported", []string{"S256"})
-	doc.add("grant_types_supported", []string{"authorization_code", "refresh_token", "password"})
+	doc.add("grant_types_supported", []string{"authorization_code", "refresh_token", "password", "client_credentials"})
 	s.write(w, jsonResponse(http.StatusOK, doc), ids)
 }
 
