@@ -2,7 +2,6 @@ package pages
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,13 +28,9 @@ func (h *Events) Delete(c echo.Context) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The scope must be instance, following or all.")
 	}
-	var expect *int
-	if s := c.FormValue("version"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The version must be a whole number.")
-		}
-		expect = &n
+	expect, err := formVersion(c)
+	if err != nil {
+		return err
 	}
 	cv := accounts.CurrentViewer(c).CalendarViewer()
 	d, err := h.cal.DeleteUndoable(c.Request().Context(), cv, le.full.ID, expect, scope, le.orig, h.now())

@@ -61,13 +61,9 @@ func (h *Events) Move(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var expect *int
-	if s := c.FormValue("version"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "The version must be a whole number.")
-		}
-		expect = &n
+	expect, err := formVersion(c)
+	if err != nil {
+		return err
 	}
 	oc := le.instance
 	if oc.AllDay {
@@ -171,6 +167,20 @@ func movedRule(seg calendar.Segment, from, start time.Time, days int, scope cale
 	}
 	in := calendar.ParseRuleInput(moved.String())
 	return &in, nil
+}
+
+// formVersion is the form's optional version field: the version of the event the change was
+// based on, nil when the form sent none.
+func formVersion(c echo.Context) (*int, error) {
+	s := c.FormValue("version")
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "The version must be a whole number.")
+	}
+	return &n, nil
 }
 
 // wallIn is t as a wall time in loc for the calendar's Change, a date for all-day.
