@@ -1,10 +1,13 @@
 package fakeoutlook
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -296,5 +299,34 @@ func TestMeetingFromASecondaryCalendar(t *testing.T) {
 	}
 	if m, _ := f.fake.MessagesReceived("ada@example.com"); m.Responses != 1 {
 		t.Errorf("ada received %d responses, want 1", m.Responses)
+	}
+}
+
+// A state file whose calendar has a name the mailbox already has, or whose delta token names a
+// calendar the mailbox does not have, is refused.
+func TestLoadStateRefusesCalendarsItCannotUse(t *testing.T) {
+	f := newFixture(t, Options{})
+	tok := f.token("ada@example.com")
+	calID := f.newCalendar(tok, "/me", "Space: Choir")
+	f.deltaRound(tok, "/me/calendars/"+url.PathEscape(calID)+"/calendarView/delta?"+deltaWindow, "")
+	good, err := f.fake.encodeState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"the default calendar's name", `"name": "Space: Choir"`, `"name": "calendar"`, "already in use"},
+		{"a delta token of no calendar", `"calendarId": "` + calID + `"`, `"calendarId": "nope"`, "unknown calendar"},
+	} {
+		data := bytes.Replace(good, []byte(tt.old), []byte(tt.new), 1)
+		if bytes.Equal(data, good) {
+			t.Fatalf("%s: the case did not change the file", tt.name)
+		}
+		path := filepath.Join(t.TempDir(), "state.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := New(Options{}).LoadState(path); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: LoadState: %v, want an error with %q", tt.name, err, tt.want)
+		}
 	}
 }
