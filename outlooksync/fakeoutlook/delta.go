@@ -33,6 +33,7 @@ import (
 // syncState is what a $skiptoken or $deltatoken stands for.
 type syncState struct {
 	mailboxID  string
+	calendarID string // the secondary calendar of the round; "" for the default calendar
 	generation int
 	from, to   time.Time
 	expires    time.Time
@@ -67,6 +68,9 @@ func (s *Server) ExpireDeltaTokens(email string) error {
 		return err
 	}
 	m.syncGeneration++
+	for _, c := range m.calendars {
+		c.store.syncGeneration++
+	}
 	return nil
 }
 
@@ -99,7 +103,7 @@ func (s *Server) delta(p *prepared) response {
 
 	if tok := firstNonEmpty(q.Get("$skiptoken"), q.Get("$deltatoken")); tok != "" {
 		st, ok := s.syncs[tok]
-		if !ok || st.mailboxID != mb.id || st.generation != mb.syncGeneration || !s.now().Before(st.expires) ||
+		if !ok || st.mailboxID != mb.id || st.calendarID != p.calendarKey() || st.generation != mb.syncGeneration || !s.now().Before(st.expires) ||
 			st.isDelta && mb.deltaRounds-st.roundNo > s.opts.DeltaGenerationsKept {
 			return syncStateNotFound()
 		}
@@ -155,9 +159,9 @@ func (s *Server) deltaPageLocked(p *prepared, mb *mailbox, from, to time.Time, r
 		s.dropExpiredSyncsLocked()
 		tok := newOpaqueToken(48)
 		mb.deltaRounds++
-		s.syncs[tok] = &syncState{mailboxID: mb.id, generation: mb.syncGeneration, from: from, to: to,
+		s.syncs[tok] = &syncState{mailboxID: mb.id, calendarID: p.calendarKey(), generation: mb.syncGeneration, from: from, to: to,
 			expires: s.now().Add(s.opts.DeltaTokenLifetime), isDelta: true, seq: round.seq, sent: round.sent, roundNo: mb.deltaRounds}
-		deltaLink = p.call.graphBase + "/" + p.userPath() + "/calendarView/delta?$deltatoken=" + tok
+		deltaLink = p.call.graphBase + "/" + p.userPath() + p.calendarPath() + "/calendarView/delta?$deltatoken=" + tok
 	}
 	return withPreferences(jsonResponse(http.StatusOK, deltaBody(p, next, deltaLink, items)), v)
 }
@@ -165,9 +169,9 @@ func (s *Server) deltaPageLocked(p *prepared, mb *mailbox, from, to time.Time, r
 func (s *Server) newSkipLocked(p *prepared, mb *mailbox, from, to time.Time, round *deltaRound, offset int) string {
 	s.dropExpiredSyncsLocked()
 	tok := newOpaqueToken(48)
-	s.syncs[tok] = &syncState{mailboxID: mb.id, generation: mb.syncGeneration, from: from, to: to,
+	s.syncs[tok] = &syncState{mailboxID: mb.id, calendarID: p.calendarKey(), generation: mb.syncGeneration, from: from, to: to,
 		expires: s.now().Add(s.opts.DeltaTokenLifetime), round: round, offset: offset}
-	return p.call.graphBase + "/" + p.userPath() + "/calendarView/delta?$skiptoken=" + tok
+	return p.call.graphBase + "/" + p.userPath() + p.calendarPath() + "/calendarView/delta?$skiptoken=" + tok
 }
 
 func (s *Server) dropExpiredSyncsLocked() {

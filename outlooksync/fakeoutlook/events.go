@@ -45,6 +45,9 @@ func (p *prepared) userPath() string {
 }
 
 func (p *prepared) contextURL(suffix string) string {
+	if p.calendar != nil {
+		suffix = "calendars('" + url.PathEscape(p.calendar.id) + "')/" + suffix
+	}
 	return fmt.Sprintf("%s/$metadata#users('%s')/%s", p.call.graphBase, url.PathEscape(p.target.id), suffix)
 }
 

@@ -17,6 +17,9 @@ type mailbox struct {
 	order  []string          // creation order, for listing
 	seq    int64             // change counter for delta
 	txns   map[string]string // transactionId -> event id
+	// calendars are the secondary calendars (calendars.go); the fields above are the default
+	// calendar's. A calendar's store is a mailbox of its own, without calendars.
+	calendars []*calendar
 
 	received MessageCounts // meeting messages this mailbox received
 	seeded   bool          // the demo content was added

@@ -51,7 +51,7 @@ func (s *Server) inviteLocked(org *mailbox, ev *event, attendees []Attendee) {
 	}
 	for _, a := range attendees {
 		att := s.byEmail[strings.ToLower(a.EmailAddress.Address)]
-		if att == nil || att == org {
+		if att == nil || att.id == org.id { // org may be the store of a secondary calendar
 			continue
 		}
 		if id, ok := ev.copies[att.id]; ok && att.events[id] != nil && !att.events[id].deleted {
@@ -317,7 +317,8 @@ func (s *Server) deliverResponseLocked(att *mailbox, t target, status ResponseSt
 		s.deliverOccurrenceResponseLocked(org, att, t.ev, status)
 		return
 	}
-	oev := org.events[t.ev.origin.eventID]
+	store := org.storeOf(t.ev.origin.eventID)
+	oev := store.events[t.ev.origin.eventID]
 	if oev == nil || oev.deleted {
 		return
 	}
@@ -335,7 +336,7 @@ func (s *Server) deliverResponseLocked(att *mailbox, t target, status ResponseSt
 			(*list)[i].Status = status
 		}
 	}
-	s.touchLocked(org, oev)
+	s.touchLocked(store, oev)
 	org.received.Responses++
 }
 

@@ -67,7 +67,7 @@ func (s *Server) propagateSingleCopiesLocked(org *mailbox, master *event, x *exc
 func (s *Server) inviteToOccurrenceLocked(org *mailbox, master *event, x *exception) {
 	for _, a := range x.attendees {
 		att := s.byEmail[strings.ToLower(a.EmailAddress.Address)]
-		if att == nil || att == org || hasAttendee(master.attendees, att.email) {
+		if att == nil || att.id == org.id || hasAttendee(master.attendees, att.email) {
 			continue
 		}
 		if liveEvent(att, x.invitees[att.id]) != nil {
@@ -126,7 +126,8 @@ func (s *Server) cancelSeriesSingleCopiesLocked(ev *event) {
 // The organizer receives the answer either way.
 func (s *Server) deliverOccurrenceResponseLocked(org, att *mailbox, cp *event, status ResponseStatus) {
 	org.received.Responses++
-	oev := liveEvent(org, cp.origin.eventID)
+	store := org.storeOf(cp.origin.eventID)
+	oev := liveEvent(store, cp.origin.eventID)
 	if oev == nil {
 		return
 	}
@@ -139,5 +140,5 @@ func (s *Server) deliverOccurrenceResponseLocked(org, att *mailbox, cp *event, s
 			x.attendees[i].Status = status
 		}
 	}
-	s.touchLocked(org, oev)
+	s.touchLocked(store, oev)
 }

@@ -71,13 +71,18 @@ func (s *Server) Events(email string) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.storeEventsLocked(mb), nil
+}
+
+// storeEventsLocked lists the live singles and series masters of a calendar's store.
+func (s *Server) storeEventsLocked(mb *mailbox) []Event {
 	var out []Event
 	for _, id := range mb.order {
 		if ev := mb.events[id]; !ev.deleted {
 			out = append(out, s.snapshot(seriesItem(ev)))
 		}
 	}
-	return out, nil
+	return out
 }
 
 // GetEvent returns one event, occurrence or exception by id.

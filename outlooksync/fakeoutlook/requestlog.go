@@ -26,6 +26,11 @@ const (
 	EndpointCalendarView      Endpoint = "calendarView"       // GET calendarView
 	EndpointDelta             Endpoint = "calendarView.delta" // GET calendarView/delta
 	EndpointBatch             Endpoint = "batch"              // POST $batch
+	EndpointListCalendars     Endpoint = "calendars.list"     // GET calendars
+	EndpointCreateCalendar    Endpoint = "calendars.create"   // POST calendars
+	EndpointGetCalendar       Endpoint = "calendars.get"      // GET calendars/{id}
+	EndpointUpdateCalendar    Endpoint = "calendars.update"   // PATCH calendars/{id}
+	EndpointDeleteCalendar    Endpoint = "calendars.delete"   // DELETE calendars/{id}
 )
 
 // Request is one entry of the request log.

@@ -24,8 +24,11 @@ type graphCall struct {
 type route struct {
 	userSeg  string // "me", or the {id or email} of /users/{...}
 	endpoint Endpoint
-	eventID  string
-	action   string // accept, tentativelyAccept, decline, cancel
+	// calendarID is the {id} of /calendars/{id}: the calendar the call reads or writes, or
+	// whose events it reaches (/calendars/{id}/events...); "" for the default calendar.
+	calendarID string
+	eventID    string
+	action     string // accept, tentativelyAccept, decline, cancel
 }
 
 // prepared is an authenticated, routed call.
@@ -34,7 +37,9 @@ type prepared struct {
 	route  route
 	token  *accessToken
 	user   *mailbox // the signed-in user
-	target *mailbox // the mailbox the path names
+	target *mailbox // the mailbox the path names, or the store of its calendar (calendars.go)
+	// calendar is the secondary calendar the path names, if any; target is then its store.
+	calendar *calendar
 }
 
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request, body []byte, ids requestIDs) {
@@ -117,7 +122,10 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 		need = "calendars.readwrite"
 	}
 	if tok.appOnly {
-		return p, s.prepareAppOnlyLocked(p, need)
+		if r := s.prepareAppOnlyLocked(p, need); r != nil {
+			return p, r
+		}
+		return p, s.selectCalendarLocked(p)
 	}
 	switch strings.ToLower(rt.userSeg) {
 	case "me", "me-token-to-replace":
@@ -137,7 +145,7 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 		r := errorResponse(http.StatusForbidden, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
 		return p, &r
 	}
-	return p, nil
+	return p, s.selectCalendarLocked(p)
 }
 
 // parseRoute maps a Graph path to an endpoint. Literal segments match
@@ -162,9 +170,6 @@ func parseRoute(method, escaped string) (route, error) {
 	default:
 		return route{}, segmentNotFound(segs)
 	}
-	if len(segs) > 0 && strings.EqualFold(segs[0], "calendar") {
-		segs = segs[1:] // the default calendar is the only one
-	}
 	is := func(i int, lit string) bool { return len(segs) > i && strings.EqualFold(segs[i], lit) }
 	allow := func(ep Endpoint, methods ...string) (route, error) {
 		for _, m := range methods {
@@ -175,6 +180,31 @@ func parseRoute(method, escaped string) (route, error) {
 		}
 		return route{}, &opError{status: http.StatusMethodNotAllowed, code: "BadRequest",
 			msg: fmt.Sprintf("The HTTP method '%s' is not allowed for this resource.", method)}
+	}
+	calendarResource := func() (route, error) {
+		switch method {
+		case http.MethodPatch:
+			return allow(EndpointUpdateCalendar, http.MethodPatch)
+		case http.MethodDelete:
+			return allow(EndpointDeleteCalendar, http.MethodDelete)
+		}
+		return allow(EndpointGetCalendar, http.MethodGet)
+	}
+	switch {
+	case is(0, "calendar") && len(segs) == 1:
+		return calendarResource() // the default calendar, with no id
+	case is(0, "calendar"):
+		segs = segs[1:] // the default calendar's events
+	case is(0, "calendars") && len(segs) == 1:
+		if method == http.MethodPost {
+			return allow(EndpointCreateCalendar, http.MethodPost)
+		}
+		return allow(EndpointListCalendars, http.MethodGet)
+	case is(0, "calendars") && len(segs) == 2:
+		rt.calendarID = segs[1]
+		return calendarResource()
+	case is(0, "calendars"):
+		rt.calendarID, segs = segs[1], segs[2:] // the events of one calendar
 	}
 	switch {
 	case len(segs) == 0:
@@ -253,6 +283,16 @@ func (s *Server) execute(ctx context.Context, p *prepared) (response, bool) {
 		resp = s.delta(p)
 	case EndpointAccept, EndpointTentativelyAccept, EndpointDecline, EndpointCancel:
 		resp = s.eventAction(p)
+	case EndpointListCalendars:
+		resp = s.listCalendars(p)
+	case EndpointCreateCalendar:
+		resp = s.createCalendar(p)
+	case EndpointGetCalendar:
+		resp = s.getCalendar(p)
+	case EndpointUpdateCalendar:
+		resp = s.updateCalendar(p)
+	case EndpointDeleteCalendar:
+		resp = s.deleteCalendar(p)
 	default:
 		resp = errorResponse(http.StatusNotImplemented, "NotImplemented", "The fake does not serve this endpoint.")
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // The fake's state as it is written to a state file (statefile.go): every mailbox with its
-// events, tombstones, exceptions, cancelled occurrences, meeting links and delta counters, the
+// events and secondary calendars, tombstones, exceptions, cancelled occurrences, meeting links and delta counters, the
 // issued access and refresh tokens, and the delta tokens. What a restart may forget is left
 // out: authorization codes (ten minutes), the pages of a delta round in progress ($skiptoken:
 // after a restart it answers 410 SyncStateNotFound, as Graph answers a sync state it lost),
@@ -49,6 +49,22 @@ type mailboxState struct {
 	Received       MessageCounts     `json:"received"`
 	Seeded         bool              `json:"seeded"`
 	SeededMeetings bool              `json:"seededMeetings"`
+	SyncGeneration int               `json:"syncGeneration"`
+	DeltaRounds    int               `json:"deltaRounds"`
+	// Calendars are the secondary calendars, in creation order (absent in files written
+	// before them; read as none).
+	Calendars []calendarState `json:"calendars,omitempty"`
+}
+
+// calendarState is a secondary calendar with its events and the counters of its own store.
+type calendarState struct {
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Color          string            `json:"color"`
+	ChangeKey      string            `json:"changeKey"`
+	Events         []eventState      `json:"events"` // in creation order, tombstones included
+	Seq            int64             `json:"seq"`
+	Transactions   map[string]string `json:"transactions"`
 	SyncGeneration int               `json:"syncGeneration"`
 	DeltaRounds    int               `json:"deltaRounds"`
 }
@@ -141,6 +157,7 @@ type refreshState struct {
 type deltaState struct {
 	Token      string                     `json:"token"`
 	MailboxID  string                     `json:"mailboxId"`
+	CalendarID string                     `json:"calendarId,omitempty"` // "" for the default calendar
 	Generation int                        `json:"generation"`
 	From       time.Time                  `json:"from"`
 	To         time.Time                  `json:"to"`
@@ -161,6 +178,15 @@ func (s *Server) snapshotStateLocked() stateFile {
 		for _, id := range m.order {
 			ms.Events = append(ms.Events, eventToState(m.events[id]))
 		}
+		for _, c := range m.calendars {
+			cs := calendarState{ID: c.id, Name: c.name, Color: c.color, ChangeKey: c.changeKey, Events: []eventState{},
+				Seq: c.store.seq, Transactions: c.store.txns, SyncGeneration: c.store.syncGeneration,
+				DeltaRounds: c.store.deltaRounds}
+			for _, id := range c.store.order {
+				cs.Events = append(cs.Events, eventToState(c.store.events[id]))
+			}
+			ms.Calendars = append(ms.Calendars, cs)
+		}
 		st.Mailboxes = append(st.Mailboxes, ms)
 	}
 	for tok, at := range s.access {
@@ -179,7 +205,7 @@ func (s *Server) snapshotStateLocked() stateFile {
 		if !ss.isDelta {
 			continue // a page of a round in progress: see the file comment
 		}
-		st.DeltaTokens = append(st.DeltaTokens, deltaState{Token: tok, MailboxID: ss.mailboxID, Generation: ss.generation,
+		st.DeltaTokens = append(st.DeltaTokens, deltaState{Token: tok, MailboxID: ss.mailboxID, CalendarID: ss.calendarID, Generation: ss.generation,
 			From: ss.from, To: ss.to, Expires: ss.expires, Seq: ss.seq, Sent: ss.sent, RoundNo: ss.roundNo})
 	}
 	// Sorted, so that an unchanged state encodes to the same bytes.
@@ -280,16 +306,16 @@ func (s *Server) fromState(st stateFile) (loadedState, error) {
 		if m.txns == nil {
 			m.txns = map[string]string{}
 		}
-		for _, es := range ms.Events {
-			ev, err := s.eventFromState(es)
+		seen := map[string]bool{}
+		if err := s.eventsFromState(m, ms.Events, seen); err != nil {
+			return ls, fmt.Errorf("mailbox %s: %w", ms.Email, err)
+		}
+		for _, cs := range ms.Calendars {
+			c, err := s.calendarFromState(m, cs, seen)
 			if err != nil {
 				return ls, fmt.Errorf("mailbox %s: %w", ms.Email, err)
 			}
-			if m.events[ev.id] != nil {
-				return ls, fmt.Errorf("mailbox %s: event %s appears twice", ms.Email, ev.id)
-			}
-			m.events[ev.id] = ev
-			m.order = append(m.order, ev.id)
+			m.calendars = append(m.calendars, c)
 		}
 		ls.mailboxes[m.id], ls.byEmail[key] = m, m
 	}
@@ -320,10 +346,57 @@ func (s *Server) fromState(st stateFile) (loadedState, error) {
 		if err := known("a delta token", d.MailboxID); err != nil {
 			return ls, err
 		}
-		ls.syncs[d.Token] = &syncState{mailboxID: d.MailboxID, generation: d.Generation, from: d.From, to: d.To,
+		if d.CalendarID != "" && calendarByID(ls.mailboxes[d.MailboxID], d.CalendarID) == nil {
+			return ls, fmt.Errorf("a delta token of unknown calendar %q", d.CalendarID)
+		}
+		ls.syncs[d.Token] = &syncState{mailboxID: d.MailboxID, calendarID: d.CalendarID, generation: d.Generation, from: d.From, to: d.To,
 			expires: d.Expires, isDelta: true, seq: d.Seq, sent: d.Sent, roundNo: d.RoundNo}
 	}
 	return ls, nil
+}
+
+// eventsFromState fills a calendar's store with its events; seen holds the ids of the whole
+// mailbox, which must not repeat across its calendars (meeting answers find an organizer's event
+// by id alone).
+func (s *Server) eventsFromState(store *mailbox, events []eventState, seen map[string]bool) error {
+	for _, es := range events {
+		ev, err := s.eventFromState(es)
+		if err != nil {
+			return err
+		}
+		if seen[ev.id] {
+			return fmt.Errorf("event %s appears twice", ev.id)
+		}
+		seen[ev.id] = true
+		store.events[ev.id] = ev
+		store.order = append(store.order, ev.id)
+	}
+	return nil
+}
+
+// calendarFromState checks a secondary calendar and builds it, with its store, for m.
+func (s *Server) calendarFromState(m *mailbox, cs calendarState, seen map[string]bool) (*calendar, error) {
+	if cs.ID == "" {
+		return nil, fmt.Errorf("a calendar %q has no id", cs.Name)
+	}
+	if calendarByID(m, cs.ID) != nil {
+		return nil, fmt.Errorf("calendar %s appears twice", cs.ID)
+	}
+	if err := checkCalendarNameLocked(m, cs.Name, nil); err != nil || strings.TrimSpace(cs.Name) != cs.Name {
+		return nil, fmt.Errorf("calendar %s: the name %q is empty, padded or already in use", cs.ID, cs.Name)
+	}
+	if !slices.Contains(calendarColors, cs.Color) {
+		return nil, fmt.Errorf("calendar %s: unknown color %q", cs.ID, cs.Color)
+	}
+	c := &calendar{id: cs.ID, name: cs.Name, color: cs.Color, changeKey: cs.ChangeKey, store: newStore(m)}
+	c.store.seq, c.store.syncGeneration, c.store.deltaRounds = cs.Seq, cs.SyncGeneration, cs.DeltaRounds
+	if cs.Transactions != nil {
+		c.store.txns = cs.Transactions
+	}
+	if err := s.eventsFromState(c.store, cs.Events, seen); err != nil {
+		return nil, fmt.Errorf("calendar %s: %w", cs.ID, err)
+	}
+	return c, nil
 }
 
 func (s *Server) eventFromState(es eventState) (*event, error) {
