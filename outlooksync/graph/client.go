@@ -103,6 +103,22 @@ var _ outlooksync.Graph = (*Client)(nil)
 // (https://graph.microsoft.com, a national cloud's, or the fake's), without /v1.0; hc carries
 // the requests (nil: http.DefaultTransport) and its Timeout bounds each one.
 func New(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Options) (*Client, error) {
+	// The core's URL middleware turns /users/me-token-to-replace into /me.
+	return newClient(baseURL, ts, hc, opts, "me-token-to-replace")
+}
+
+// NewForUser returns a client for the mailbox named by user (its object id or user principal
+// name) under /users/{user}: for an app signed in as itself (client credentials) with the
+// application permissions a tenant's administrator consented to, which may write into any
+// mailbox of the tenant (publishing a space's calendar into its members' Outlook).
+func NewForUser(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Options, user string) (*Client, error) {
+	if strings.TrimSpace(user) == "" || strings.ContainsAny(user, "/?#") {
+		return nil, fmt.Errorf("graph: user %q is not an object id or a user principal name", user)
+	}
+	return newClient(baseURL, ts, hc, opts, user)
+}
+
+func newClient(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Options, user string) (*Client, error) {
 	if ts == nil {
 		return nil, errors.New("graph: no token source")
 	}
@@ -153,7 +169,7 @@ func New(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Options) (
 	adapter.SetBaseUrl(u.String() + "/v1.0")
 	me := users.NewUserItemRequestBuilderInternal(map[string]string{
 		"baseurl":   adapter.GetBaseUrl(),
-		"user%2Did": "me-token-to-replace", // the core's URL middleware turns /users/me-token-to-replace into /me
+		"user%2Did": user,
 	}, adapter)
 	return &Client{adapter: adapter, me: me, opts: opts, zones: newZones(),
 		slots: semaphore.NewWeighted(int64(opts.MaxConcurrent))}, nil
