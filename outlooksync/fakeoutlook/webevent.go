@@ -147,20 +147,17 @@ func (w *web) update(rw http.ResponseWriter, r *http.Request, user MailboxInfo, 
 
 // deleteEvent deletes a single event or a whole series.
 func (w *web) deleteEvent(rw http.ResponseWriter, r *http.Request, user MailboxInfo) {
-	e, _, ok := w.action(rw, r, user, false, "singleInstance", "seriesMaster")
-	if !ok {
-		return
-	}
-	if err := w.s.DeleteEvent(user.Email, e.ID); err != nil {
-		w.failErr(rw, r, &user, err)
-		return
-	}
-	w.showDay(rw, r, e.Start, "deleted")
+	w.deleteOf(rw, r, user, "singleInstance", "seriesMaster")
 }
 
 // deleteOccurrence deletes one occurrence of a series.
 func (w *web) deleteOccurrence(rw http.ResponseWriter, r *http.Request, user MailboxInfo) {
-	e, _, ok := w.action(rw, r, user, false, "occurrence", "exception")
+	w.deleteOf(rw, r, user, "occurrence", "exception")
+}
+
+// deleteOf deletes the item the form names, if it is of one of the kinds, and shows its day.
+func (w *web) deleteOf(rw http.ResponseWriter, r *http.Request, user MailboxInfo, kinds ...string) {
+	e, _, ok := w.action(rw, r, user, false, kinds...)
 	if !ok {
 		return
 	}
