@@ -39,6 +39,7 @@ func All() []Migration {
 		{12, "event labels", eventLabelsUp},
 		{13, "event undo", eventUndoUp},
 		{14, "spaces", spacesUp},
+		{15, "outlook sync awaited splits", syncAwaitedSplitsUp},
 	}
 }
 

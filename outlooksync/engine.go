@@ -309,8 +309,12 @@ func (en *Engine) pass(ctx context.Context, job Job, w Window, seen touched, for
 	if err != nil {
 		return nil, err
 	}
+	awaited, err := en.Store.Awaited(ctx, job.UserID, en.Now().Add(-trimmedKept))
+	if err != nil {
+		return nil, err
+	}
 	plan := Reconcile(Input{UserID: job.UserID, CalendarID: job.CalendarID, Window: w, Now: en.Now(), Local: local, Remote: remote,
-		Links: links, Pending: pending, People: people})
+		Links: links, Pending: pending, Awaited: awaited, People: people})
 	if job.DryRun {
 		res.DryRunPlan += plan.Summary()
 		return nil, nil
@@ -431,6 +435,10 @@ func (en *Engine) apply(ctx context.Context, job Job, plan *Plan, res *Result) (
 		// What is sent as new is recorded first: should the cycle stop before the links are
 		// saved, the next one relinks the items with what was sent (pending.go).
 		if err := en.Store.SavePending(ctx, job.UserID, creates); err != nil {
+			return nil, err
+		}
+		// So are the deleted series whose new parts are awaited (awaited.go).
+		if err := en.Store.SaveAwaited(ctx, job.UserID, plan.Awaited, en.Now().Add(-trimmedKept)); err != nil {
 			return nil, err
 		}
 		sent := en.Now()

@@ -9,12 +9,12 @@ import (
 
 // ForgetUser removes, inside tx, everything the sync keeps of a user whose account is being
 // deleted: the Outlook connection with its sealed tokens, and the sync's links, cursor,
-// history, lease, pending creates and the meeting copies it tracks in their mailbox.
+// history, lease, pending creates, awaited splits and the meeting copies it tracks in their mailbox.
 // Unlike Disconnect it keeps no links for a later reconnect: nobody will reconnect that
 // account. Items already in the user's Outlook are not touched (the connection that could
 // reach them goes).
 func ForgetUser(ctx context.Context, tx *gorm.DB, userID int64) error {
-	for _, m := range []any{&connectionRow{}, &linkRow{}, &cursorRow{}, &historyRow{}, &leaseRow{}, &attendanceRow{}, &pendingRow{}} {
+	for _, m := range []any{&connectionRow{}, &linkRow{}, &cursorRow{}, &historyRow{}, &leaseRow{}, &attendanceRow{}, &pendingRow{}, &awaitedRow{}} {
 		if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(m).Error; err != nil {
 			return fmt.Errorf("forget the outlook sync of user %d: %w", userID, err)
 		}
@@ -46,6 +46,10 @@ func forgetSyncState(ctx context.Context, tx *gorm.DB, userID int64, mailboxChan
 	// Creates sent to the old mailbox: no item of the new one carries their marker.
 	if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(&pendingRow{}).Error; err != nil {
 		return fmt.Errorf("forget pending creates of user %d: %w", userID, err)
+	}
+	// Series of the old mailbox: no new series there carries one on.
+	if err := tx.WithContext(ctx).Where("user_id = ?", userID).Delete(&awaitedRow{}).Error; err != nil {
+		return fmt.Errorf("forget awaited splits of user %d: %w", userID, err)
 	}
 	return nil
 }

@@ -51,6 +51,9 @@ type Input struct {
 	// Pending are the bases of creates sent by cycles that may have stopped before saving
 	// their links (pending.go).
 	Pending []PendingCreate
+	// Awaited are Outlook series deleted by earlier cycles whose new parts may still come
+	// (awaited.go).
+	Awaited []AwaitedSplit
 	// People resolves invitees and attendees (empty: meetings are left as they are).
 	People People
 }
@@ -69,6 +72,9 @@ type Plan struct {
 	// so that a crash before the links are saved cannot leave parts here that the next
 	// cycle would match to Outlook's split again.
 	SplitLinks map[int64][]Link
+	// Awaited are the series this plan deletes whose new parts are awaited: saved before
+	// the deletions are sent.
+	Awaited []AwaitedSplit
 }
 
 // PlannedOp is one Graph operation and the link it serves.

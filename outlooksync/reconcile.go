@@ -234,6 +234,7 @@ func (r *reconciler) deleteRemote(e *calendar.Event, l *Link, why string) {
 	if rs != nil && r.cancelInstanceInvitations(e, lp, rs) {
 		return // the series itself goes in the next pass
 	}
+	r.awaitSplitOf(e, l, rs)
 	r.plan.Ops = append(r.plan.Ops, PlannedOp{Op: Op{Kind: OpDelete, ID: l.RemoteID}, Link: lp, Purpose: why})
 	r.history(e.ID, "to Outlook", why+": deleting it in Outlook", l.Base.Series.Subject)
 }

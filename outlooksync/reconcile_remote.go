@@ -52,6 +52,9 @@ func (r *reconciler) matchSplits() {
 		if r.trySplitOfUnseen(child, cseg, childFirst) {
 			continue
 		}
+		if r.trySplitOfRemoved(child, cseg, childFirst) {
+			continue
+		}
 	next:
 	}
 }

@@ -112,3 +112,7 @@ CREATE TABLE "space_event_invites" ("id" bigint IDENTITY(1,1),"event_id" bigint 
 CREATE INDEX "ix_space_event_invites_space" ON "space_event_invites"("space_id");
 CREATE UNIQUE INDEX "ux_space_event_invites_event" ON "space_event_invites"("event_id");
 
+-- 0015 outlook sync awaited splits
+CREATE TABLE "sync_awaited_splits" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"remote_id" nvarchar(512) NOT NULL,"event_id" bigint NOT NULL,"was" nvarchar(MAX) NOT NULL,"shortened" nvarchar(MAX) NOT NULL,"deleted_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "idx_sync_awaited_splits_user_id" ON "sync_awaited_splits"("user_id");
+

@@ -2,6 +2,7 @@ package synce2e
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,4 +129,97 @@ func TestStateMachineFoundAMiddlePartWithAPatternOfItsOwn(t *testing.T) {
 			w.wantSettled(t)
 		})
 	}
+}
+
+// split-of-a-part-removed-here: Outlook split a part of a series in two writes with a sync
+// between them, while My Calendar had removed that part: joined into the part before it (a
+// "this and all following" from that part's first occurrence makes one series to the end of
+// the last) or deleted with the event. The sync between the writes deleted the shortened
+// Outlook series with its link, and the new series that followed matched nothing: it was
+// imported, showing its days twice beside the joined part, or bringing back part of a
+// deleted event. Now a deleted Outlook series that Outlook had just shortened awaits its new
+// series for as long as a shortened one does, and that series goes too.
+func TestStateMachineFoundASplitOfAPartRemovedHere(t *testing.T) {
+	for _, deleted := range []bool{false, true} {
+		name := "joined into the part before"
+		if deleted {
+			name = "deleted with the event"
+		}
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, dbtest.SQLite(t))
+			ctx := context.Background()
+			start := w.at(0, 0, 0)
+			e := w.create(calendar.EventInput{Title: "Daily", Start: start.Format("2006-01-02"), End: start.Format("2006-01-02"), AllDay: true, RRule: "FREQ=DAILY;INTERVAL=2;COUNT=9"})
+			at := func(n int) time.Time {
+				return time.Date(start.Year(), start.Month(), start.Day()+2*n, 0, 0, 0, 0, time.UTC)
+			}
+			for _, n := range []int{3, 6} {
+				if _, _, err := w.cal.Edit(ctx, w.user, e.ID, nil, calendar.ScopeFollowing, at(n), calendar.Change{Location: ptr("Part " + strconv.Itoa(n))}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.sync()
+			last := lastPartSeries(t, w, e.ID)
+			if deleted {
+				if _, err := w.cal.Delete(ctx, w.user, e.ID, nil, calendar.ScopeAll, time.Time{}); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, _, err := w.cal.Edit(ctx, w.user, e.ID, nil, calendar.ScopeFollowing, at(3), calendar.Change{Title: ptr("Daily'"), Location: ptr("Room")}); err != nil {
+				t.Fatal(err)
+			}
+			from, to := w.span()
+			inst, err := w.fake.Instances(mailbox, last, from, to)
+			if err != nil || len(inst) != 3 {
+				t.Fatalf("the last part has %d instances in Outlook (%v), want 3", len(inst), err)
+			}
+			finish, err := w.fake.BeginSplitSeries(mailbox, last, inst[1].OriginalStart, fakeoutlook.Change{Location: ptr("Split")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.sync()
+			if _, err := finish(); err != nil {
+				t.Fatal(err)
+			}
+			w.sync()
+			w.sync()
+			if deleted {
+				if n, got := w.events(), w.outlook(); n != 0 || len(got) != 0 {
+					t.Fatalf("%d events here and %v in Outlook, want none", n, got)
+				}
+				return
+			}
+			if n := w.events(); n != 1 {
+				t.Errorf("%d events here, want 1\n%v", n, w.local())
+			}
+			if got := w.event(e.ID); len(got.Segments) != 2 {
+				t.Errorf("the event has %d parts, want 2", len(got.Segments))
+			}
+			local, outlook := w.allDayDates()
+			if strings.Join(local, "\n") != strings.Join(outlook, "\n") || len(local) != 9 {
+				t.Fatalf("want the same 9 days on both sides\nMy Calendar:\n  %s\nOutlook:\n  %s", strings.Join(local, "\n  "), strings.Join(outlook, "\n  "))
+			}
+			smNoDuplicateLines(t, "My Calendar", local)
+			if !w.historyHas("deleting the new part in Outlook too") {
+				t.Error("the history does not say why Outlook's new series was deleted")
+			}
+		})
+	}
+}
+
+// lastPartSeries returns the Outlook series of an event's last part.
+func lastPartSeries(t *testing.T, w *world, eventID int64) string {
+	t.Helper()
+	links, err := w.store.Links(context.Background(), w.user.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := w.event(eventID)
+	uid := e.Segments[len(e.Segments)-1].UID
+	for _, l := range links {
+		if l.EventID == eventID && l.SegmentUID == uid {
+			return l.RemoteID
+		}
+	}
+	t.Fatalf("the last part of event %d has no link", eventID)
+	return ""
 }
