@@ -130,13 +130,7 @@ func (r *reconciler) trySplitOfRemoved(child *RemoteSeries, cseg calendar.Segmen
 		if !bounded {
 			continue
 		}
-		var firstMissing time.Time
-		for _, s := range was.Schedule().Starts(last.Add(time.Second), last.AddDate(10, 0, 0), 0) {
-			if s.After(last) {
-				firstMissing = s
-				break
-			}
-		}
+		firstMissing := firstStartAfter(was, last)
 		if firstMissing.IsZero() || childFirst.Before(firstMissing) {
 			continue
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 // An awaited split is kept per user and Outlook series, a newer record of the same series
-// replacing the older, and is neither returned nor kept once it is older than asked.
+// replacing the older, is neither returned nor kept once it is older than asked, and goes
+// with a deleted user.
 func TestAwaitedSplitsAreReplacedAndExpire(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := t.Context()
@@ -64,6 +65,12 @@ func TestAwaitedSplitsAreReplacedAndExpire(t *testing.T) {
 		}
 		if got := subjects(2, at.Add(-trimmedKept)); len(got) != 1 {
 			t.Errorf("user 2's awaited splits = %v, want theirs untouched", got)
+		}
+		if err := ForgetUser(ctx, db, 2); err != nil {
+			t.Fatal(err)
+		}
+		if got := subjects(2, at.Add(-trimmedKept)); len(got) != 0 {
+			t.Errorf("a deleted user's awaited splits stayed: %v", got)
 		}
 	})
 }

@@ -132,14 +132,7 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		return false
 	}
 	// The first occurrence the base had after the parent's new last one.
-	missing := baseSeg.Schedule().Starts(pLast.Add(time.Second), pLast.AddDate(10, 0, 0), 0)
-	var firstMissing time.Time
-	for _, s := range missing {
-		if s.After(pLast) {
-			firstMissing = s
-			break
-		}
-	}
+	firstMissing := firstStartAfter(baseSeg, pLast)
 	if firstMissing.IsZero() || childFirst.Before(firstMissing) {
 		return false
 	}
@@ -178,6 +171,16 @@ func (r *reconciler) trySplit(e *calendar.Event, l *Link, child *RemoteSeries, c
 		l.Base.Trimmed, l.Base.TrimmedAt = &w, trimmedAt
 	}
 	return true
+}
+
+// firstStartAfter is the first start of seg after t (within ten years), or zero.
+func firstStartAfter(seg calendar.Segment, t time.Time) time.Time {
+	for _, s := range seg.Schedule().Starts(t.Add(time.Second), t.AddDate(10, 0, 0), 0) {
+		if s.After(t) {
+			return s
+		}
+	}
+	return time.Time{}
 }
 
 // standInInstances is what a series' base keeps of its instances when a split makes it
