@@ -40,6 +40,7 @@ func All() []Migration {
 		{13, "event undo", eventUndoUp},
 		{14, "spaces", spacesUp},
 		{15, "outlook sync awaited splits", syncAwaitedSplitsUp},
+		{16, "space publishing", spacePublishingUp},
 	}
 }
 

@@ -116,3 +116,13 @@ CREATE UNIQUE INDEX "ux_space_event_invites_event" ON "space_event_invites"("eve
 CREATE TABLE "sync_awaited_splits" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"remote_id" nvarchar(512) NOT NULL,"event_id" bigint NOT NULL,"was" nvarchar(MAX) NOT NULL,"shortened" nvarchar(MAX) NOT NULL,"deleted_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
 CREATE INDEX "idx_sync_awaited_splits_user_id" ON "sync_awaited_splits"("user_id");
 
+-- 0016 space publishing
+CREATE TABLE "space_publications" ("space_id" bigint,"enabled" bit NOT NULL,"updated_by" bigint NOT NULL,"updated_at" datetimeoffset,PRIMARY KEY ("space_id"));
+CREATE TABLE "space_publish_targets" ("id" bigint IDENTITY(1,1),"space_id" bigint NOT NULL,"user_id" bigint NOT NULL,"mailbox" nvarchar(320) NOT NULL DEFAULT '',"calendar_id" nvarchar(512) NOT NULL DEFAULT '',"holder" nvarchar(128) NOT NULL DEFAULT '',"lease_until" datetimeoffset,"due_at" datetimeoffset NOT NULL,"last_run_at" datetimeoffset,"last_ok_at" datetimeoffset,"last_error" nvarchar(MAX) NOT NULL DEFAULT '',"failures" bigint NOT NULL DEFAULT 0,"requests" bigint NOT NULL DEFAULT 0,"leaving" bit NOT NULL DEFAULT 0,PRIMARY KEY ("id"));
+CREATE INDEX "idx_space_publish_targets_due_at" ON "space_publish_targets"("due_at");
+CREATE UNIQUE INDEX "ux_space_publish_targets_key" ON "space_publish_targets"("space_id","user_id");
+CREATE TABLE "space_publish_items" ("id" bigint IDENTITY(1,1),"target_id" bigint NOT NULL,"event_id" bigint NOT NULL,"segment_uid" nvarchar(32) NOT NULL,"remote_id" nvarchar(512) NOT NULL,"change_key" nvarchar(255) NOT NULL DEFAULT '',"digest" nvarchar(64) NOT NULL,"schedule" nvarchar(64) NOT NULL,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ux_space_publish_items_key" ON "space_publish_items"("target_id","event_id","segment_uid");
+CREATE TABLE "space_publish_histories" ("id" bigint IDENTITY(1,1),"space_id" bigint NOT NULL,"user_id" bigint NOT NULL,"at" datetimeoffset NOT NULL,"event_id" bigint NOT NULL DEFAULT 0,"summary" nvarchar(MAX) NOT NULL,"detail" nvarchar(MAX) NOT NULL DEFAULT '',PRIMARY KEY ("id"));
+CREATE INDEX "idx_space_publish_histories_space_id" ON "space_publish_histories"("space_id");
+

@@ -130,6 +130,9 @@ func (c *Client) requestInfo(ctx context.Context, op outlooksync.Op) (*abs.Reque
 		}
 		h.Add("If-Match", tag)
 	}
+	if c.calendar != "" {
+		return c.calendarRequestInfo(ctx, op, h)
+	}
 	item := c.me.Events().ByEventId(op.ID)
 	switch op.Kind {
 	case outlooksync.OpCreate:

@@ -95,6 +95,9 @@ type Client struct {
 	zones   *zones
 	// slots bounds the requests at Outlook for this mailbox.
 	slots *semaphore.Weighted
+	// calendar, when set, is the mailbox's calendar whose events the client reads and
+	// writes (InCalendar); "" is the default calendar.
+	calendar string
 }
 
 var _ outlooksync.Graph = (*Client)(nil)

@@ -115,6 +115,9 @@ func (c *Client) Event(ctx context.Context, id string) (outlooksync.RemoteEvent,
 		return outlooksync.RemoteEvent{}, err
 	}
 	defer release()
+	if c.calendar != "" {
+		return c.calendarEvent(ctx, id)
+	}
 	ev, err := c.me.Events().ByEventId(id).Get(ctx, &users.ItemEventsEventItemRequestBuilderGetRequestConfiguration{
 		Headers: headers(),
 		QueryParameters: &users.ItemEventsEventItemRequestBuilderGetQueryParameters{
@@ -130,6 +133,9 @@ func (c *Client) Event(ctx context.Context, id string) (outlooksync.RemoteEvent,
 // Instances lists the occurrences and exceptions of a series master in the window, following
 // next links.
 func (c *Client) Instances(ctx context.Context, masterID string, w outlooksync.Window) ([]outlooksync.RemoteEvent, error) {
+	if c.calendar != "" {
+		return c.calendarInstances(ctx, masterID, w)
+	}
 	from, to := w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339)
 	builder := c.me.Events().ByEventId(masterID).Instances()
 	cfg := &users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{
