@@ -84,6 +84,15 @@ func newStore(m *mailbox) *mailbox {
 		events: map[string]*event{}, txns: map[string]string{}}
 }
 
+// itemStore is the store that holds an event, occurrence or exception id, so that the
+// Outlook-UI helpers (a member changing a copy in a space's calendar) reach any calendar.
+func (m *mailbox) itemStore(id string) *mailbox {
+	if masterID, _, ok := parseOccurrenceID(id); ok {
+		return m.storeOf(masterID)
+	}
+	return m.storeOf(id)
+}
+
 // storeOf is the store of the mailbox that holds an event id: the default calendar's or a
 // secondary calendar's. Meeting answers use it to reach an organizer's event wherever it is.
 func (m *mailbox) storeOf(eventID string) *mailbox {

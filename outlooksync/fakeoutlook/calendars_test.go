@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Tests of a mailbox's secondary calendars (calendars.go), after user-list-calendars.md,
@@ -328,5 +329,41 @@ func TestLoadStateRefusesCalendarsItCannotUse(t *testing.T) {
 		if err := New(Options{}).LoadState(path); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: LoadState: %v, want an error with %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// The Outlook-UI helpers reach items of a secondary calendar, as a member changing or
+// deleting a copy in a space's calendar does, and leave the default calendar alone.
+func TestOutlookUIChangesItemsOfASecondaryCalendar(t *testing.T) {
+	f := newFixture(t, Options{})
+	tok := f.token("ada@example.com")
+	calID := f.newCalendar(tok, "/me", "Space: Choir")
+	cal := "/users/ada@example.com/calendars/" + url.PathEscape(calID)
+	master := f.must(http.StatusCreated, call{method: "POST", path: cal + "/events", token: tok, body: weeklySeries("Rehearsal", "W. Europe Standard Time", nil)}).json(t)
+	id := master["id"].(string)
+	before, err := f.fake.GetEvent("ada@example.com", id)
+	if err != nil {
+		t.Fatalf("GetEvent of a secondary calendar's series: %v", err)
+	}
+	from, to := before.Start.Add(-time.Hour), before.Start.AddDate(0, 1, 0)
+	insts, err := f.fake.Instances("ada@example.com", id, from, to)
+	if err != nil || len(insts) < 3 {
+		t.Fatalf("Instances: %d %v", len(insts), err)
+	}
+	if _, err := f.fake.UpdateOccurrence("ada@example.com", id, insts[1].OriginalStart, Change{Subject: ptr("Rehearsal (hall)")}); err != nil {
+		t.Fatalf("UpdateOccurrence: %v", err)
+	}
+	if err := f.fake.DeleteOccurrence("ada@example.com", id, insts[2].OriginalStart); err != nil {
+		t.Fatalf("DeleteOccurrence: %v", err)
+	}
+	after, err := f.fake.GetEvent("ada@example.com", id)
+	if err != nil || after.ChangeKey == before.ChangeKey || len(after.CancelledOccurrences) != 1 {
+		t.Fatalf("after the member's changes: %+v %v, want a new change key and one deleted occurrence", after, err)
+	}
+	if err := f.fake.DeleteEvent("ada@example.com", id); err != nil {
+		t.Fatalf("DeleteEvent: %v", err)
+	}
+	if got, err := f.fake.EventsIn("ada@example.com", calID); err != nil || len(got) != 0 {
+		t.Fatalf("EventsIn after the delete: %+v %v", got, err)
 	}
 }

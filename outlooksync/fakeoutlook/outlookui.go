@@ -182,11 +182,11 @@ func (s *Server) UpdateEvent(email, id string, c Change) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
-	t, err := s.findLocked(mb, id)
+	t, err := s.findLocked(mb.itemStore(id), id)
 	if err != nil {
 		return Event{}, err
 	}
-	t, err = s.updateLocked(mb, id, s.changePatch(t.ev, c), "")
+	t, err = s.updateLocked(mb.itemStore(id), id, s.changePatch(t.ev, c), "")
 	if err != nil {
 		return Event{}, err
 	}
@@ -220,7 +220,7 @@ func (s *Server) DeleteEvent(email, id string) error {
 	if err != nil {
 		return err
 	}
-	return s.deleteLocked(mb, id)
+	return s.deleteLocked(mb.itemStore(id), id)
 }
 
 // ChangePattern gives a series a new recurrence. As in Outlook, a new

@@ -93,7 +93,7 @@ func (s *Server) GetEvent(email, id string) (Event, error) {
 	if err != nil {
 		return Event{}, err
 	}
-	t, err := s.findLocked(mb, id)
+	t, err := s.findLocked(mb.itemStore(id), id)
 	if err != nil {
 		return Event{}, err
 	}
@@ -124,7 +124,7 @@ func (s *Server) Instances(email, masterID string, from, to time.Time) ([]Event,
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.findLocked(mb, masterID)
+	t, err := s.findLocked(mb.itemStore(masterID), masterID)
 	if err != nil {
 		return nil, err
 	}
