@@ -9,6 +9,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"intracal/outlooksync"
+	"intracal/outlooksync/publish"
 )
 
 // The events of one of a mailbox's calendars, under /users/{id}/calendars/{id}/events
@@ -136,3 +137,8 @@ func (c *Client) calendarRequestInfo(ctx context.Context, op outlooksync.Op, h *
 	}
 	return nil, fmt.Errorf("graph %s: not an operation on a calendar's copies", op.Kind)
 }
+
+// Calendar is the events of the mailbox's calendar id, for publishing (publish.Mailbox).
+func (c *Client) Calendar(id string) publish.Calendar { return c.InCalendar(id) }
+
+var _ publish.Mailbox = (*Client)(nil)

@@ -1,0 +1,34 @@
+package publish
+
+import (
+	"context"
+
+	"intracal/outlooksync"
+)
+
+// Mailbox is what publishing needs of one member's mailbox, reached by the app signed in as
+// itself: the space's calendar there, found or made by name, and deleted when the member
+// loses it. outlooksync/graph implements it (a client from graph.NewForUser).
+type Mailbox interface {
+	// EnsureCalendar returns the id of the mailbox's calendar of that name (ignoring case),
+	// creating it when there is none.
+	EnsureCalendar(ctx context.Context, name string) (string, error)
+	// DeleteCalendar deletes a calendar and the items in it.
+	DeleteCalendar(ctx context.Context, id string) error
+	// Calendar is the events of one calendar of the mailbox.
+	Calendar(id string) Calendar
+}
+
+// Calendar is the events of one calendar of a mailbox.
+type Calendar interface {
+	// Items lists the series masters and single events with their change keys and markers;
+	// a calendar that is gone is outlooksync.ErrRemoteNotFound.
+	Items(ctx context.Context) ([]outlooksync.RemoteEvent, error)
+	// Instances lists a series' occurrences and exceptions in the window.
+	Instances(ctx context.Context, masterID string, w outlooksync.Window) ([]outlooksync.RemoteEvent, error)
+	// Apply creates, changes and deletes items there, batched as outlooksync.Graph.Apply.
+	Apply(ctx context.Context, ops []outlooksync.Op) []outlooksync.OpResult
+}
+
+// MailboxFactory reaches a member's mailbox by e-mail address.
+type MailboxFactory func(ctx context.Context, address string) (Mailbox, error)
