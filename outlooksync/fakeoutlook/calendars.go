@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A mailbox's calendars, in the shapes of api-reference/v1.0/api/user-list-calendars.md,
@@ -367,4 +368,24 @@ func (s *Server) EventsIn(email, calendarID string) ([]Event, error) {
 		return nil, fmt.Errorf("fake outlook: no calendar %q in %s", calendarID, email)
 	}
 	return s.storeEventsLocked(c.store), nil
+}
+
+// CalendarViewIn lists the instances of one calendar of a mailbox in [from, to), as
+// CalendarView does for the default calendar: what a member sees of a published space.
+func (s *Server) CalendarViewIn(email, calendarID string, from, to time.Time) ([]Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.mailboxLocked(email)
+	if err != nil {
+		return nil, err
+	}
+	c := calendarByID(m, calendarID)
+	if c == nil {
+		return nil, fmt.Errorf("fake outlook: no calendar %q in %s", calendarID, email)
+	}
+	var out []Event
+	for _, it := range s.viewInstancesLocked(c.store, from, to) {
+		out = append(out, s.snapshot(it))
+	}
+	return out, nil
 }

@@ -61,6 +61,10 @@ type Options struct {
 	// MaxBatchWait is the longest Retry-After of a throttled batch operation that Apply waits
 	// for itself; longer waits come back as *outlooksync.ThrottledError.
 	MaxBatchWait time.Duration
+	// MaxRetryWait, when set, is the longest Retry-After the SDK's retry handler waits for;
+	// a longer one comes back as the 429 or 503 (*outlooksync.ThrottledError), so that a
+	// caller working through many mailbox (publishing) moves on and comes back later.
+	MaxRetryWait time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -153,8 +157,10 @@ func newClient(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Opti
 	for i, m := range middleware {
 		if _, ok := m.(*khttp.RetryHandler); ok {
 			middleware[i] = khttp.NewRetryHandlerWithOptions(khttp.RetryHandlerOptions{
-				MaxRetries:  opts.MaxRetries,
-				ShouldRetry: func(time.Duration, int, *http.Request, *http.Response) bool { return true },
+				MaxRetries: opts.MaxRetries,
+				ShouldRetry: func(_ time.Duration, _ int, _ *http.Request, resp *http.Response) bool {
+					return opts.MaxRetryWait <= 0 || parseRetryAfter(resp.Header.Get("Retry-After")) <= opts.MaxRetryWait
+				},
 			})
 		}
 	}

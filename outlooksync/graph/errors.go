@@ -40,6 +40,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.kind }
 
+// HTTPStatus is the status Graph answered (publishing tells a refusal for want of consent,
+// 403, by it).
+func (e *Error) HTTPStatus() int { return e.Status }
+
 // classifyStatus gives the outlooksync error for a status and Graph error code, or a
 // *outlooksync.ThrottledError, or nil.
 func classifyStatus(status int, code string, retryAfter time.Duration) error {

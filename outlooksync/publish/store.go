@@ -184,12 +184,15 @@ func (s *Store) EnsureTarget(ctx context.Context, spaceID, userID int64, now tim
 	return nil
 }
 
-// Lease takes a due target for holder until until, unless another holder has it: one app
-// instance runs a target at a time.
-func (s *Store) Lease(ctx context.Context, id int64, holder string, now, until time.Time) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&targetRow{}).
-		Where("id = ? AND due_at <= ? AND (lease_until IS NULL OR lease_until < ? OR holder = ?)", id, now.UTC(), now.UTC(), holder).
-		Updates(map[string]any{"holder": holder, "lease_until": until.UTC()})
+// Lease takes a due target (any target with evenIfNotDue, one to tear down) for holder until
+// until, unless another holder has it: one app instance runs a target at a time.
+func (s *Store) Lease(ctx context.Context, id int64, holder string, now, until time.Time, evenIfNotDue bool) (bool, error) {
+	q := s.db.WithContext(ctx).Model(&targetRow{}).
+		Where("id = ? AND (lease_until IS NULL OR lease_until < ? OR holder = ?)", id, now.UTC(), holder)
+	if !evenIfNotDue {
+		q = q.Where("due_at <= ?", now.UTC())
+	}
+	res := q.Updates(map[string]any{"holder": holder, "lease_until": until.UTC()})
 	if res.Error != nil {
 		return false, fmt.Errorf("lease publish target %d: %w", id, res.Error)
 	}

@@ -33,10 +33,10 @@ func TestPublishStoreTargetsLeasesAndCopies(t *testing.T) {
 			t.Fatalf("targets %+v %v, want one", ts, err)
 		}
 		tg := ts[0]
-		if ok, err := st.Lease(ctx, tg.ID, "a", now, now.Add(time.Minute)); err != nil || !ok {
+		if ok, err := st.Lease(ctx, tg.ID, "a", now, now.Add(time.Minute), false); err != nil || !ok {
 			t.Fatalf("first lease: %v %v", ok, err)
 		}
-		if ok, err := st.Lease(ctx, tg.ID, "b", now, now.Add(time.Minute)); err != nil || ok {
+		if ok, err := st.Lease(ctx, tg.ID, "b", now, now.Add(time.Minute), false); err != nil || ok {
 			t.Fatalf("a second holder got the lease: %v %v", ok, err)
 		}
 		tg.Mailbox, tg.CalendarID, tg.LastOKAt = "anna@example.com", "CAL1", &now
@@ -44,7 +44,7 @@ func TestPublishStoreTargetsLeasesAndCopies(t *testing.T) {
 		if err := st.Finish(ctx, tg, first, []HistoryEntry{{UserID: 9, At: now, EventID: 1, Summary: "Published"}}, now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := st.Lease(ctx, tg.ID, "b", now.Add(time.Minute), now.Add(2*time.Minute)); err != nil || ok {
+		if ok, err := st.Lease(ctx, tg.ID, "b", now.Add(time.Minute), now.Add(2*time.Minute), false); err != nil || ok {
 			t.Fatalf("leased before it was due: %v %v", ok, err)
 		}
 		second := []Item{{EventID: 2, SegmentUID: "U2", RemoteID: "R2", ChangeKey: "K2", Digest: "d2", Schedule: "s2"}}
