@@ -20,6 +20,7 @@ import (
 	"intracal/config"
 	"intracal/config/secrets"
 	"intracal/outlooksync"
+	"intracal/outlooksync/publish"
 )
 
 // App is the web application: configuration, database, stores and the HTTP handler.
@@ -46,7 +47,9 @@ type App struct {
 	sync     *outlook.Sync
 	// syncStore is the sync's (links, cursors, history), kept for the tests that write history.
 	syncStore *outlooksync.Store
-	listings  *listingLimiter
+	// publish is what publishing spaces into the members' Outlook knows (outlooksync/publish).
+	publish  *publish.Store
+	listings *listingLimiter
 
 	echo *echo.Echo
 	now  func() time.Time
@@ -97,6 +100,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.throttle = accounts.NewThrottle(db, clock)
 	a.props = properties.NewStore(db, box, clock, a.users)
 	a.audit = accounts.NewAudit(db, clock)
+	a.publish = publish.NewStore(db)
 	a.outlook = outlook.New(cfg, db, box, a.props, a.users, log, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,
 		a.outlook.ForgetSignIns, outlooksync.ForgetUser)
@@ -126,6 +130,10 @@ func (a *App) Handler() http.Handler { return a.echo }
 
 // Store is the calendar store the app serves.
 func (a *App) Store() *calendar.Store { return a.store }
+
+// PublishStore is the store of publishing spaces into the members' Outlook: which spaces are
+// published, the member targets and the history.
+func (a *App) PublishStore() *publish.Store { return a.publish }
 
 // Secrets is the box that seals tokens and secrets at rest.
 func (a *App) Secrets() *secrets.Box { return a.box }

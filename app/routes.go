@@ -43,13 +43,14 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/events/:id/invite", events.Invite, accounts.RequireUser)
 	e.POST("/undo", events.Undo, accounts.RequireUser)
 	// Spaces: a space's page is its calendar's views; visibility is the calendar store's.
-	spaces := pages.NewSpaces(a.pages, a.frame, a.store, a.users, a.people, a.props, a.now)
+	spaces := pages.NewSpaces(a.pages, a.frame, a.store, a.users, a.people, a.props, a.publish, a.now)
 	e.GET("/spaces", spaces.List, accounts.RequireUser)
 	e.GET("/spaces/new", spaces.New, accounts.RequireUser)
 	e.POST("/spaces/new", spaces.Create, accounts.RequireUser)
 	e.GET("/spaces/:id", spaces.Show, accounts.RequireUser, a.limitListings)
 	e.GET("/spaces/:id/settings", spaces.Settings, accounts.RequireUser)
 	e.POST("/spaces/:id/settings", spaces.SaveSettings, accounts.RequireUser)
+	e.POST("/spaces/:id/outlook", spaces.SavePublishing, accounts.RequireUser)
 	e.GET("/spaces/:id/members", spaces.Members, accounts.RequireUser)
 	e.POST("/spaces/:id/members", spaces.AddMembers, accounts.RequireUser)
 	e.POST("/spaces/:id/members/:userId/remove", spaces.RemoveMember, accounts.RequireUser)
@@ -84,6 +85,10 @@ func (a *App) routes(e *echo.Echo) {
 	cp.POST("/people/:id/password", people.ResetPassword)
 	cp.POST("/people/:id/delete", people.Delete)
 	cp.POST("/people/:id/tokens/:token/revoke", people.RevokeToken)
+	cpSpaces := controlpanel.NewSpaces(a.pages, a.frame, a.store, a.people, a.publish, a.props, a.now)
+	cp.GET("/spaces", cpSpaces.List)
+	cp.GET("/spaces/:id", cpSpaces.Show)
+	cp.POST("/spaces/:id/publish-now", cpSpaces.PublishNow)
 
 	// Connect to Outlook and the sync page. The callback needs the session that started the
 	// sign-in; /metrics has its own bearer token (CALENDAR_METRICS_TOKEN), not a person's.
@@ -123,6 +128,11 @@ func (a *App) routes(e *echo.Echo) {
 	v1.DELETE("/spaces/:id/members/:userId", spaceAPI.RemoveMember)
 	v1.POST("/spaces/:id/join", spaceAPI.Join)
 	v1.PUT("/spaces/:id/show", spaceAPI.ShowInMyCalendar)
+	// Publishing a space into its members' Outlook: space and site administrators.
+	spaceOutlookAPI := api.NewSpaceOutlook(a.store, a.people, a.publish, a.now)
+	v1.GET("/spaces/:id/outlook", spaceOutlookAPI.Get)
+	v1.PUT("/spaces/:id/outlook", spaceOutlookAPI.Put)
+	v1.POST("/spaces/:id/outlook/run", spaceOutlookAPI.Run)
 
 	outlookAPI := outlook.NewAPI(a.outlook, a.sync)
 	v1.GET("/outlook/status", outlookAPI.Status)

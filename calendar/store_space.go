@@ -105,14 +105,20 @@ func (s *Store) Spaces(ctx context.Context, v Viewer) ([]Space, error) {
 
 // spaces reads the visible spaces that cond (when not nil) selects, with the viewer's role.
 func (s *Store) spaces(ctx context.Context, v Viewer, cond *gorm.DB) ([]Space, error) {
-	db := s.db.WithContext(ctx)
-	q := db.Model(&spaceRow{}).Where("visibility = ? OR id IN (?)", string(SpacePublic),
+	q := s.db.Model(&spaceRow{}).Where("visibility = ? OR id IN (?)", string(SpacePublic),
 		s.db.Model(&spaceMemberRow{}).Select("space_id").Where("user_id = ?", v.UserID))
 	if cond != nil {
 		q = q.Where(cond)
 	}
+	return s.spacesOf(ctx, v, q)
+}
+
+// spacesOf reads the spaces the query q of spaces selects, by name, with the viewer's role and
+// the members counted.
+func (s *Store) spacesOf(ctx context.Context, v Viewer, q *gorm.DB) ([]Space, error) {
+	db := s.db.WithContext(ctx)
 	var rows []spaceRow
-	if err := q.Order("name, id").Find(&rows).Error; err != nil {
+	if err := q.WithContext(ctx).Order("name, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list spaces: %w", err)
 	}
 	if len(rows) == 0 {

@@ -13,6 +13,11 @@ func (s *Store) SpaceMembers(ctx context.Context, v Viewer, id int64) ([]SpaceMe
 	if _, err := s.Space(ctx, v, id); err != nil {
 		return nil, err
 	}
+	return s.members(ctx, id)
+}
+
+// members lists a space's members, administrators first.
+func (s *Store) members(ctx context.Context, id int64) ([]SpaceMember, error) {
 	var rows []spaceMemberRow
 	if err := s.db.WithContext(ctx).Where("space_id = ?", id).Order("role, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list members of space %d: %w", id, err)

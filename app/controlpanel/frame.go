@@ -30,6 +30,7 @@ func navEntries() []navItem {
 		{Group: "System", Label: "System Properties", URL: "/cp/properties"},
 		{Group: "System", Label: "Outlook connections", URL: "/cp/connections"},
 		{Group: "Users", Label: "People", URL: "/cp/people"},
+		{Group: "Spaces", Label: "Spaces", URL: "/cp/spaces"},
 	}
 }
 

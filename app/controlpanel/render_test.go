@@ -31,6 +31,16 @@ func pageSamples() map[string]any {
 		"cp_properties.html": propertiesPage{page: frame, Query: evil, Properties: []propertyRow{{Name: "OutlookApiClientSecret", Kind: "secret", Set: true, Changed: evil, Error: evil},
 			{Name: "SAMLTenantID", Kind: "guid", Value: evil}, {Name: "UseSAMLtenantIDForOutlook", Kind: "bool", Value: "true"}},
 			Audit: []auditRow{{When: "now", Actor: evil, Property: "SAMLTenantID", Action: "set", Value: evil}}},
+		"cp_spaces.html": spacesPage{page: frame, Setup: &publishSetup{Missing: []string{evil}, ConsentMissing: true},
+			Spaces: []spaceRow{{Name: evil, URL: "/cp/spaces/4", Private: true, Members: 3, Published: true, MembersPublished: 1, Failing: 2, ConsentMissing: true},
+				{Name: evil, URL: "/cp/spaces/5", Members: 1}}},
+		"cp_spaces.html#empty": spacesPage{page: frame},
+		"cp_space.html": spacePage{page: frame, Setup: &publishSetup{ConsentMissing: true},
+			Space:   spaceRow{Name: evil, URL: "/cp/spaces/4", Members: 2, Published: true, MembersPublished: 1, Failing: 1, ConsentMissing: true},
+			Members: []view.PublishRow{{Name: evil, Email: evil, State: "consent missing", StateText: "Consent missing", Failing: true, LastPublished: "never", LastRun: "now", Failures: 1, Reason: evil}},
+			History: []publishLine{{When: "now", Member: evil, Summary: evil, Detail: evil, EventURL: "/events/3"}}, PublishNowURL: "/cp/spaces/4/publish-now"},
+		"cp_space.html#withheld": spacePage{page: frame, Space: spaceRow{Name: evil, URL: "/cp/spaces/4", Private: true}, Withheld: true,
+			History: []publishLine{{When: "now", Member: evil, Summary: evil}}},
 		"cp_connections.html": connectionsPage{page: frame, Missing: []string{evil}, Failing: 1, Connections: []connectionRow{
 			{User: evil, Account: evil, State: "needs_reconnect", StateText: "Needs reconnect", LastSync: "never", LastError: evil}}},
 	}

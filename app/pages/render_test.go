@@ -57,10 +57,16 @@ func pageSamples() map[string]any {
 	spaceEv := ev
 	spaceEv.Space = banner
 	return map[string]any{
-		"spaces.html":               spacesPage{Page: signedIn, Mine: []*spaceBanner{banner}, Others: []*spaceBanner{other}, CanCreate: true},
-		"spaces.html#empty":         spacesPage{Page: signedIn},
-		"space_form.html":           spaceFormPage{Page: signedIn, Action: "/spaces/new", Name: evil, Description: evil, Errors: map[string]string{"name": evil, "visibility": evil}},
-		"space_form.html#edit":      spaceFormPage{Page: signedIn, Space: banner, Action: "/spaces/4/settings", Name: evil, Private: true},
+		"spaces.html":          spacesPage{Page: signedIn, Mine: []*spaceBanner{banner}, Others: []*spaceBanner{other}, CanCreate: true},
+		"spaces.html#empty":    spacesPage{Page: signedIn},
+		"space_form.html":      spaceFormPage{Page: signedIn, Action: "/spaces/new", Name: evil, Description: evil, Errors: map[string]string{"name": evil, "visibility": evil}},
+		"space_form.html#edit": spaceFormPage{Page: signedIn, Space: banner, Action: "/spaces/4/settings", Name: evil, Private: true},
+		"space_form.html#outlook": spaceFormPage{Page: signedIn, Space: banner, Action: "/spaces/4/settings", Name: evil,
+			Outlook: &publishSection{On: true, Action: "/spaces/4/outlook", ConsentMissing: true, Members: []view.PublishRow{
+				{Name: evil, Email: evil, State: "consent missing", StateText: "Consent missing", Failing: true, LastPublished: "never", LastRun: "now", Failures: 2, Reason: evil},
+				{Name: evil, Email: evil, State: "pending", StateText: "Pending", LastPublished: "never", LastRun: "never"}}}},
+		"space_form.html#outlook-off": spaceFormPage{Page: signedIn, Space: banner, Action: "/spaces/4/settings", Name: evil,
+			Outlook: &publishSection{Action: "/spaces/4/outlook", SiteReady: true}},
 		"space_members.html":        membersPage{Page: signedIn, Space: banner, Members: []memberRow{{UserID: 1, Name: evil, Email: evil, Admin: true, Self: true, RemoveURL: "/spaces/4/members/1/remove"}}, People: evil, Role: "admin", Error: evil},
 		"calendar_month.html#space": monthPage{calendarPage: spaceCal, Weekdays: builderWeekdays()},
 		"event_form.html#space":     spaceNew,

@@ -14,6 +14,7 @@ import (
 	"intracal/app/properties"
 	"intracal/app/view"
 	"intracal/calendar"
+	"intracal/outlooksync/publish"
 )
 
 // Spaces is the spaces' pages: the list, a space's calendar (the views of Calendar with the
@@ -26,14 +27,17 @@ type Spaces struct {
 	people   *accounts.Directory
 	users    *accounts.Users
 	props    *properties.Store
+	publish  *publish.Store
 	now      func() time.Time
 }
 
 // NewSpaces is the spaces' pages on the calendar store, the accounts (the members form reads
-// names and addresses) and the System Properties (who may create spaces).
+// names and addresses), the System Properties (who may create spaces, whether the site is
+// set up for Outlook) and the publishing store (the settings' Outlook section).
 func NewSpaces(pages *view.Renderer, fr view.Frame, cal *calendar.Store, users *accounts.Users, people *accounts.Directory,
-	props *properties.Store, now func() time.Time) *Spaces {
-	return &Spaces{frame: frame{pages, fr}, cal: cal, calendar: NewCalendar(pages, fr, cal, now), people: people, users: users, props: props, now: now}
+	props *properties.Store, pub *publish.Store, now func() time.Time) *Spaces {
+	return &Spaces{frame: frame{pages, fr}, cal: cal, calendar: NewCalendar(pages, fr, cal, now), people: people, users: users,
+		props: props, publish: pub, now: now}
 }
 
 // spaceBanner is the head of a space's pages: what it is and what the viewer may do there.
@@ -99,6 +103,8 @@ type spaceFormPage struct {
 	Description string
 	Private     bool
 	Errors      map[string]string
+	// Outlook is the settings' section on publishing into the members' Outlook; nil for a new space.
+	Outlook *publishSection
 }
 
 // New is GET /spaces/new: the form for a new space.
@@ -177,7 +183,8 @@ func (h *Spaces) Show(c echo.Context) error {
 	return h.calendar.show(c, cc)
 }
 
-// Settings is GET /spaces/:id/settings: the form of name, description and visibility.
+// Settings is GET /spaces/:id/settings: the form of name, description and visibility, and
+// the switch of publishing into the members' Outlook.
 func (h *Spaces) Settings(c echo.Context) error {
 	sp, err := h.load(c)
 	if err != nil {
@@ -187,8 +194,11 @@ func (h *Spaces) Settings(c echo.Context) error {
 	if !b.CanManage {
 		return &calendar.ForbiddenError{Message: "Only the space's administrators can change its settings."}
 	}
-	p := spaceFormPage{Page: h.page(c, sp.Name+" · Settings"), Space: b, Action: b.SettingsURL, Name: sp.Name,
+	p := spaceFormPage{Page: h.pageWithFlash(c, sp.Name+" · Settings"), Space: b, Action: b.SettingsURL, Name: sp.Name,
 		Description: sp.Description, Private: b.Private}
+	if p.Outlook, err = h.publishSection(c, sp); err != nil {
+		return err
+	}
 	return h.pages.Render(c, http.StatusOK, "space_form.html", p)
 }
 
@@ -209,6 +219,9 @@ func (h *Spaces) SaveSettings(c echo.Context) error {
 		b := bannerOf(sp, v)
 		p := spaceFormPage{Page: h.page(c, sp.Name+" · Settings"), Space: b, Action: b.SettingsURL, Name: in.Name,
 			Description: in.Description, Private: in.Visibility == calendar.SpacePrivate, Errors: invalid.Fields}
+		if p.Outlook, err = h.publishSection(c, sp); err != nil {
+			return err
+		}
 		return h.pages.Render(c, http.StatusUnprocessableEntity, "space_form.html", p)
 	}
 	if err != nil {
