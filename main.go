@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -19,6 +20,7 @@ import (
 	"intracal/outlooksync"
 	"intracal/outlooksync/fakeoutlook"
 	"intracal/outlooksync/graph"
+	"intracal/outlooksync/publish"
 )
 
 const usage = `usage: calendar <command> [flags]
@@ -67,7 +69,7 @@ func run(args []string) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = cli.RunServeWith(app.WithGraph(newGraph))(ctx, std, rest)
+		err = cli.RunServeWith(app.WithGraph(newGraph), app.WithAppMailbox(newAppMailbox))(ctx, std, rest)
 	case "migrate":
 		err = cli.RunMigrate(ctx, std, rest)
 	case "user":
@@ -100,4 +102,11 @@ func run(args []string) int {
 // Graph SDK), so the web app and its tests build without it.
 func newGraph(baseURL string, ts oauth2.TokenSource, hc *http.Client) (outlooksync.Graph, error) {
 	return graph.New(baseURL, ts, hc, graph.Options{})
+}
+
+// newAppMailbox is the client of a member's mailbox reached by the app signed in as itself,
+// for publishing spaces. A Retry-After longer than a few seconds is not waited for: the
+// publisher moves on to other mailboxes and comes back to this one then.
+func newAppMailbox(baseURL string, ts oauth2.TokenSource, hc *http.Client, address string) (publish.Mailbox, error) {
+	return graph.NewForUser(baseURL, ts, hc, graph.Options{MaxRetryWait: 10 * time.Second}, address)
 }

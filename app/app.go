@@ -31,20 +31,22 @@ type App struct {
 	store *calendar.Store
 	box   *secrets.Box
 
-	users    *accounts.Users
-	people   *accounts.Directory
-	sessions *accounts.Sessions
-	tokens   *accounts.Tokens
-	throttle *accounts.Throttle
-	signIn   *accounts.SignIn
-	accounts *accounts.Lifecycle
-	auth     *accounts.Authenticator
-	pages    *view.Renderer
-	frame    view.Frame
-	props    *properties.Store
-	audit    *accounts.Audit
-	outlook  *outlook.Outlook
-	sync     *outlook.Sync
+	users  *accounts.Users
+	people *accounts.Directory
+	// publisher writes published spaces into members' Outlook; nil without Graph.
+	publisher *publish.Publisher
+	sessions  *accounts.Sessions
+	tokens    *accounts.Tokens
+	throttle  *accounts.Throttle
+	signIn    *accounts.SignIn
+	accounts  *accounts.Lifecycle
+	auth      *accounts.Authenticator
+	pages     *view.Renderer
+	frame     view.Frame
+	props     *properties.Store
+	audit     *accounts.Audit
+	outlook   *outlook.Outlook
+	sync      *outlook.Sync
 	// syncStore is the sync's (links, cursors, history), kept for the tests that write history.
 	syncStore *outlooksync.Store
 	// publish is what publishing spaces into the members' Outlook knows (outlooksync/publish).
@@ -121,6 +123,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	}
 	a.frame = view.NewFrame(view.NewFlash(cfg.SecureCookies(), a.now), a.outlook.Panel)
 	a.setupSync()
+	a.setupPublish()
 	a.echo = a.newEcho()
 	return a, nil
 }

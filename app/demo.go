@@ -231,6 +231,7 @@ func (d *demoSeeder) seed(ctx context.Context) error {
 		d.create(ctx, carol, calendar.EventInput{Title: "Month-end numbers", Start: wall(q), End: wall(q.Add(time.Hour)),
 			TimeZone: "America/New_York", RRule: "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;COUNT=12"}, alice)
 	}
+	d.spaces(ctx)
 	return d.err
 }
 

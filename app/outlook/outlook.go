@@ -17,6 +17,7 @@ import (
 	"intracal/config"
 	"intracal/config/secrets"
 	"intracal/outlooksync"
+	"intracal/outlooksync/publish"
 )
 
 // Connect to Outlook: the web app's side. Employees link My Calendar to their
@@ -37,6 +38,10 @@ type Outlook struct {
 	loginURL *url.URL // the identity platform's
 	graphURL *url.URL
 	newGraph outlooksync.GraphFactory
+	// newAppMailbox reaches a mailbox as the app itself (publishing), and appTokens is the
+	// app's own token shared by those mailboxes.
+	newAppMailbox publish.AppMailboxFactory
+	appTokens     appTokens
 	// http carries the requests to the identity platform and Graph.
 	http *http.Client
 	// syncNow runs one sync of a user's connection at once ("Sync now"); nil until the sync

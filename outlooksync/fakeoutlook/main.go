@@ -25,9 +25,10 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 //
 //	fakeoutlook --addr 127.0.0.1:9090 [--client-id ID --client-secret S --tenant GUID
 //	            [--multitenant] --redirect-uri URI ...] [--demo-users a@x,b@y] [--demo]
-//	            [--state FILE]
+//	            [--state FILE] [--admin-consent Calendars.ReadWrite,...]
 //
-// Without an app registration it registers the demo app. It prints the app's
+// Without an app registration it registers the demo app. --admin-consent grants the app
+// those application permissions in its tenant, as the tenant's administrator does once. It prints the app's
 // ids and the base URL at start-up. With --state it loads the file if it
 // exists (mailboxes loaded are not seeded again) and saves the state to it
 // after requests and when it stops.
@@ -44,6 +45,7 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 	demoUsers := fs.String("demo-users", "", "comma-separated mailboxes to create at start-up")
 	demo := fs.Bool("demo", false, "fill mailboxes with demo series and meetings")
 	demoZone := fs.String("demo-zone", "UTC", "IANA time zone of the demo events")
+	consent := fs.String("admin-consent", "", "comma-separated application permissions the tenant's administrator granted the app (e.g. Calendars.ReadWrite)")
 	baseURL := fs.String("base-url", "", "externally visible base URL, if not http://ADDR")
 	statePath := fs.String("state", "", "keep mailboxes and tokens in this file across restarts")
 	verbose := fs.Bool("v", false, "log every request")
@@ -84,6 +86,15 @@ func Main(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		default:
 			fmt.Fprintf(stdout, "fake Outlook: state loaded from %s\n", *statePath)
+		}
+	}
+	if roles := splitList(*consent); len(roles) > 0 {
+		app := DemoApp()
+		if len(opts.Apps) > 0 {
+			app = opts.Apps[0]
+		}
+		if err := s.GrantAdminConsent(app.TenantID, app.ClientID, roles...); err != nil {
+			return fmt.Errorf("fakeoutlook: %w", err)
 		}
 	}
 	var users []string
@@ -170,4 +181,15 @@ func tenantSegment(app App) string {
 		return "organizations"
 	}
 	return app.TenantID
+}
+
+// splitList splits a comma-separated flag, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -2,6 +2,9 @@ package publish
 
 import (
 	"context"
+	"net/http"
+
+	"golang.org/x/oauth2"
 
 	"intracal/outlooksync"
 )
@@ -32,3 +35,8 @@ type Calendar interface {
 
 // MailboxFactory reaches a member's mailbox by e-mail address.
 type MailboxFactory func(ctx context.Context, address string) (Mailbox, error)
+
+// AppMailboxFactory builds the client of a mailbox reached by the app signed in as itself:
+// the Graph base URL, the app's own token source, the HTTP client, the member's address
+// (outlooksync/graph.NewForUser, passed in by main).
+type AppMailboxFactory func(baseURL string, ts oauth2.TokenSource, hc *http.Client, address string) (Mailbox, error)

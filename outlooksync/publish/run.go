@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"intracal/calendar"
 	"intracal/outlooksync"
 )
 
@@ -147,13 +148,13 @@ func (r *run) reconcile(ctx context.Context, want map[key]wanted, remote []outlo
 		case !there:
 			delete(r.items, k)
 			creates = append(creates, k)
-			r.note(k.EventID, "Restored a copy the member deleted in Outlook", w.copy.Write.Subject)
+			r.note(k.EventID, "Restored a copy the member deleted in Outlook", shownTitle(w))
 			r.o.Restored++
 		case ev.ChangeKey != it.ChangeKey:
 			deletes = append(deletes, outlooksync.Op{Kind: outlooksync.OpDelete, ID: it.RemoteID})
 			delete(r.items, k)
 			creates = append(creates, k)
-			r.note(k.EventID, "Restored a copy the member changed in Outlook", w.copy.Write.Subject)
+			r.note(k.EventID, "Restored a copy the member changed in Outlook", shownTitle(w))
 			r.o.Restored++
 		case w.copy.Digest == it.Digest:
 		case w.copy.Schedule == it.Schedule:
@@ -310,4 +311,13 @@ func contains(ks []key, k key) bool {
 		}
 	}
 	return false
+}
+
+// shownTitle is what the history says of a copy: its title, unless the event is private
+// (the history is read by space and site administrators who may not see it).
+func shownTitle(w wanted) string {
+	if w.event.Privacy != calendar.Public {
+		return "a private event"
+	}
+	return w.copy.Write.Subject
 }

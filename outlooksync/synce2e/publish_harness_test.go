@@ -54,7 +54,7 @@ func newPublishWorld(t testing.TB, db *gorm.DB, consent bool) *publishWorld {
 	cc := &clientcredentials.Config{ClientID: fakeoutlook.DemoClientID, ClientSecret: fakeoutlook.DemoClientSecret,
 		TokenURL: m.srv.URL + "/" + fakeoutlook.DemoTenantID + "/oauth2/v2.0/token", Scopes: []string{"https://graph.microsoft.com/.default"}}
 	hctx := context.WithValue(context.Background(), oauth2.HTTPClient, m.srv.Client())
-	tokens := graph.NewAppTokens(hctx, cc)
+	tokens := publish.NewAppTokens(hctx, cc)
 	mailboxes := func(_ context.Context, address string) (publish.Mailbox, error) {
 		return graph.NewForUser(m.srv.URL, tokens, m.srv.Client(), graph.Options{MaxRetryWait: 10 * time.Second}, address)
 	}

@@ -1,4 +1,4 @@
-package graph
+package publish
 
 import (
 	"context"
@@ -48,5 +48,3 @@ func (a *AppTokens) Invalidate(accessToken string) {
 		a.tok = nil
 	}
 }
-
-var _ Invalidator = (*AppTokens)(nil)
