@@ -92,7 +92,9 @@ type job struct {
 	target   Target
 	address  string
 	teardown bool // the member left or the space is not published: the copies go
-	force    bool // run though not due (the space changed)
+	// force runs a target that is not due, because the space changed: it writes the change
+	// without listing the member's calendar first (the next due run looks for their edits).
+	force bool
 }
 
 // Cycle visits every space to publish or to clean up and runs its due targets, a few
@@ -216,7 +218,7 @@ func (p *Publisher) jobsOf(ctx context.Context, spaceID int64) ([]job, error) {
 		if t.DueAt.After(now) && !changed {
 			continue
 		}
-		jobs = append(jobs, job{space: space, target: t, address: addresses[t.UserID], force: changed})
+		jobs = append(jobs, job{space: space, target: t, address: addresses[t.UserID], force: changed && t.DueAt.After(now)})
 	}
 	return jobs, nil
 }

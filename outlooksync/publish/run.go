@@ -19,6 +19,9 @@ type run struct {
 	items   map[key]Item // the copies the calendar holds now, as far as we know
 	history []HistoryEntry
 	o       RunOutcome
+	// quick is a forced run that did not list the calendar: what was written stands for
+	// what is there.
+	quick bool
 }
 
 func (r *run) note(eventID int64, summary, detail string) {
@@ -56,7 +59,11 @@ func (p *Publisher) publish(ctx context.Context, j job, connected map[int64]bool
 	now := p.Now().UTC()
 	t = r.j.target
 	t.LastRunAt, t.LastOKAt, t.LastError, t.Failures = &now, &now, "", 0
-	r.o.Err = p.Store.Finish(ctx, t, list, r.history, now.Add(p.Interval))
+	due := now.Add(p.Interval)
+	if r.quick {
+		due = j.target.DueAt // the check for the member's edits stays when it was
+	}
+	r.o.Err = p.Store.Finish(ctx, t, list, r.history, due)
 	return r.o
 }
 
@@ -91,6 +98,11 @@ func (r *run) publish(ctx context.Context, connected map[int64]bool) error {
 func (r *run) open(ctx context.Context, mb Mailbox) ([]outlooksync.RemoteEvent, error) {
 	t := &r.j.target
 	name := r.j.space.Space.Name
+	if r.j.force && t.CalendarID != "" {
+		r.quick = true
+		r.cal = mb.Calendar(t.CalendarID)
+		return nil, nil
+	}
 	if t.CalendarID != "" {
 		remote, err := mb.Calendar(t.CalendarID).Items(ctx)
 		if err == nil {
@@ -129,6 +141,11 @@ func (r *run) reconcile(ctx context.Context, want map[key]wanted, remote []outlo
 	byID := map[string]outlooksync.RemoteEvent{}
 	for _, ev := range remote {
 		byID[ev.ID] = ev
+	}
+	if r.quick {
+		for _, it := range r.items {
+			byID[it.RemoteID] = outlooksync.RemoteEvent{ID: it.RemoteID, ChangeKey: it.ChangeKey}
+		}
 	}
 	known := map[string]bool{}
 	var deletes, patches []outlooksync.Op

@@ -29,7 +29,11 @@ type publishWorld struct {
 	pubStore  *publish.Store
 	connected map[int64]bool
 	left      map[int64]bool // members who left the space
+	tokens    *publish.AppTokens
 }
+
+// appTokens is the app's own token source, shared by the mailboxes.
+func (w *publishWorld) appTokens() *publish.AppTokens { return w.tokens }
 
 func newPublishWorld(t testing.TB, db *gorm.DB, consent bool) *publishWorld {
 	t.Helper()
@@ -55,6 +59,7 @@ func newPublishWorld(t testing.TB, db *gorm.DB, consent bool) *publishWorld {
 		TokenURL: m.srv.URL + "/" + fakeoutlook.DemoTenantID + "/oauth2/v2.0/token", Scopes: []string{"https://graph.microsoft.com/.default"}}
 	hctx := context.WithValue(context.Background(), oauth2.HTTPClient, m.srv.Client())
 	tokens := publish.NewAppTokens(hctx, cc)
+	w.tokens = tokens
 	mailboxes := func(_ context.Context, address string) (publish.Mailbox, error) {
 		return graph.NewForUser(m.srv.URL, tokens, m.srv.Client(), graph.Options{MaxRetryWait: 10 * time.Second}, address)
 	}
