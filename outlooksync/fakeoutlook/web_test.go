@@ -570,3 +570,22 @@ func TestWebRendersEveryPage(t *testing.T) {
 		t.Errorf("the fake's home page does not link ada's Outlook:\n%s", index.body)
 	}
 }
+
+// The calendar page lists the mailbox's calendars and shows a secondary one's events (a
+// published space's copies) on its own, not in the main calendar.
+func TestWebShowsASecondaryCalendar(t *testing.T) {
+	f, b := webFixture(t)
+	calID := f.newCalendar(f.token("ada@example.com"), "/me", "Engineering")
+	body := map[string]any{"subject": "Engineering demo", "start": map[string]any{"dateTime": "2025-01-10T14:00:00", "timeZone": "UTC"},
+		"end": map[string]any{"dateTime": "2025-01-10T15:00:00", "timeZone": "UTC"}}
+	f.must(http.StatusCreated, call{method: "POST", path: "/me/calendars/" + url.PathEscape(calID) + "/events", token: f.token("ada@example.com"), body: body})
+	p := b.get("/outlook/calendar?view=week&date=2025-01-08").must(t, http.StatusOK)
+	if strings.Contains(p.body, "Engineering demo") || !strings.Contains(p.body, "Calendars:") || !strings.Contains(p.body, ">Engineering</a>") {
+		t.Fatalf("the main calendar's week:\n%s", p.body)
+	}
+	p = b.get("/outlook/calendar?view=week&date=2025-01-08&cal=" + url.QueryEscape(calID)).must(t, http.StatusOK)
+	if !strings.Contains(p.body, "Engineering demo") || !strings.Contains(p.body, "<strong>Engineering</strong>") {
+		t.Fatalf("the Engineering calendar's week:\n%s", p.body)
+	}
+	b.get("/outlook/calendar?cal=nope").must(t, http.StatusBadRequest)
+}

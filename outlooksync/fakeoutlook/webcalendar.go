@@ -17,6 +17,14 @@ type calendarData struct {
 	Other             string // link to the other view of the same date
 	Date              string // yyyy-mm-dd, for "New event"
 	Days              []calendarDay
+	// Calendars are the mailbox's calendars, as links to their view (a published space's
+	// calendar among them); the one shown is Current.
+	Calendars []calendarLink
+}
+
+type calendarLink struct {
+	Name, Href string
+	Current    bool
 }
 
 type calendarDay struct {
@@ -63,7 +71,19 @@ func (w *web) calendarPage(rw http.ResponseWriter, r *http.Request, user Mailbox
 	}
 	// from and to are dates; the window is their midnights in the pages' zone.
 	local := func(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, w.zone) }
-	events, err := w.s.CalendarView(user.Email, local(from), local(to))
+	calID := q.Get("cal")
+	cals, err := w.s.Calendars(user.Email)
+	if err != nil {
+		w.failErr(rw, r, &user, err)
+		return
+	}
+	var events []Event
+	if calID == "" || (len(cals) > 0 && cals[0].ID == calID) {
+		calID = ""
+		events, err = w.s.CalendarView(user.Email, local(from), local(to))
+	} else {
+		events, err = w.s.CalendarViewIn(user.Email, calID, local(from), local(to))
+	}
 	if err != nil {
 		w.failErr(rw, r, &user, err)
 		return
@@ -104,7 +124,20 @@ func (w *web) calendarPage(rw http.ResponseWriter, r *http.Request, user Mailbox
 		days = kept
 	}
 	link := func(view string, d time.Time) string {
-		return webPrefix + "calendar?" + url.Values{"view": {view}, "date": {d.Format(dateLayout)}}.Encode()
+		v := url.Values{"view": {view}, "date": {d.Format(dateLayout)}}
+		if calID != "" {
+			v.Set("cal", calID)
+		}
+		return webPrefix + "calendar?" + v.Encode()
+	}
+	var links []calendarLink
+	for _, c := range cals {
+		v := url.Values{"view": {view}, "date": {day.Format(dateLayout)}}
+		if !c.IsDefault {
+			v.Set("cal", c.ID)
+		}
+		links = append(links, calendarLink{Name: c.Name, Href: webPrefix + "calendar?" + v.Encode(),
+			Current: (c.IsDefault && calID == "") || c.ID == calID})
 	}
 	other := "month"
 	if view == "month" {
@@ -112,5 +145,5 @@ func (w *web) calendarPage(rw http.ResponseWriter, r *http.Request, user Mailbox
 	}
 	w.render(rw, http.StatusOK, "calendar", calendarData{webPage: w.page("Calendar", &user, r), View: view, Heading: heading,
 		Prev: link(view, prev), Next: link(view, next), Today: link(view, dateOf(w.s.now().In(w.zone))), Other: link(other, day),
-		Date: day.Format(dateLayout), Days: days})
+		Date: day.Format(dateLayout), Days: days, Calendars: links})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"intracal/calendar"
@@ -42,7 +43,7 @@ func ours(spaceID int64, marker string) bool { return strings.HasPrefix(marker, 
 // event as a meeting in their main calendar and no copy; an occurrence someone is invited to
 // alone is cancelled in their copy (docs/architecture.md, "Which calendar holds an event").
 // A private event whose reader sees only some instances is left out: a copy is a series.
-func desired(sp *calendar.SpaceToPublish, userID int64, connected map[int64]bool, w outlooksync.Window) (map[key]wanted, error) {
+func desired(sp *calendar.SpaceToPublish, userID int64, connected map[int64]bool, w outlooksync.Window, cache *copyCache) (map[key]wanted, error) {
 	v := calendar.Viewer{UserID: userID}
 	out := map[key]wanted{}
 	for _, e := range sp.Events {
@@ -61,7 +62,7 @@ func desired(sp *calendar.SpaceToPublish, userID int64, connected map[int64]bool
 			}
 		}
 		for i, seg := range e.Segments {
-			c, ok, err := outlooksync.CopyOf(e, i, w, hidden)
+			c, ok, err := cache.copyOf(e, i, w, hidden)
 			if err != nil {
 				return nil, err
 			}
@@ -80,4 +81,44 @@ func invitedToAll(e *calendar.Event, userID int64) bool {
 		}
 	}
 	return false
+}
+
+// copyCache keeps the copies of one space's event parts for a cycle: most members see the
+// same copy of an event, so it is made once, not once per member.
+type copyCache struct {
+	mu sync.Mutex
+	m  map[string]cachedCopy
+}
+
+type cachedCopy struct {
+	c   outlooksync.SeriesCopy
+	ok  bool
+	err error
+}
+
+func newCopyCache() *copyCache { return &copyCache{m: map[string]cachedCopy{}} }
+
+// copyOf is outlooksync.CopyOf, once per event part and set of hidden occurrences. The
+// copies it returns are shared: their writes are cloned before a change.
+func (cc *copyCache) copyOf(e *calendar.Event, i int, w outlooksync.Window, hidden []time.Time) (outlooksync.SeriesCopy, bool, error) {
+	if cc == nil {
+		return outlooksync.CopyOf(e, i, w, hidden)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d/%d/%d", e.ID, e.Version, i)
+	for _, h := range hidden {
+		fmt.Fprintf(&b, "/%d", h.Unix())
+	}
+	k := b.String()
+	cc.mu.Lock()
+	got, ok := cc.m[k]
+	cc.mu.Unlock()
+	if ok {
+		return got.c, got.ok, got.err
+	}
+	c, okc, err := outlooksync.CopyOf(e, i, w, hidden)
+	cc.mu.Lock()
+	cc.m[k] = cachedCopy{c, okc, err}
+	cc.mu.Unlock()
+	return c, okc, err
 }

@@ -95,6 +95,8 @@ type job struct {
 	// force runs a target that is not due, because the space changed: it writes the change
 	// without listing the member's calendar first (the next due run looks for their edits).
 	force bool
+	// copies are the space's copies made so far in this cycle, shared by its jobs.
+	copies *copyCache
 }
 
 // Cycle visits every space to publish or to clean up and runs its due targets, a few
@@ -209,6 +211,7 @@ func (p *Publisher) jobsOf(ctx context.Context, spaceID int64) ([]job, error) {
 	// A space changed since the last cycle is published to every member now, not when each
 	// target is next due.
 	changed := space != nil && p.changed(spaceID, versionOf(space))
+	copies := newCopyCache()
 	var jobs []job
 	for _, t := range targets {
 		if !members[t.UserID] {
@@ -218,7 +221,7 @@ func (p *Publisher) jobsOf(ctx context.Context, spaceID int64) ([]job, error) {
 		if t.DueAt.After(now) && !changed {
 			continue
 		}
-		jobs = append(jobs, job{space: space, target: t, address: addresses[t.UserID], force: changed && t.DueAt.After(now)})
+		jobs = append(jobs, job{space: space, target: t, address: addresses[t.UserID], force: changed && t.DueAt.After(now), copies: copies})
 	}
 	return jobs, nil
 }

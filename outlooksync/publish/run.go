@@ -86,7 +86,7 @@ func (r *run) publish(ctx context.Context, connected map[int64]bool) error {
 	if err != nil {
 		return err
 	}
-	want, err := desired(r.j.space, t.UserID, connected, r.p.Window())
+	want, err := desired(r.j.space, t.UserID, connected, r.p.Window(), r.j.copies)
 	if err != nil {
 		return err
 	}
