@@ -583,7 +583,7 @@ func TestWebShowsASecondaryCalendar(t *testing.T) {
 	if strings.Contains(p.body, "Engineering demo") || !strings.Contains(p.body, "Calendars:") || !strings.Contains(p.body, ">Engineering</a>") {
 		t.Fatalf("the main calendar's week:\n%s", p.body)
 	}
-	p = b.get("/outlook/calendar?view=week&date=2025-01-08&cal=" + url.QueryEscape(calID)).must(t, http.StatusOK)
+	p = b.get("/outlook/calendar?view=week&date=2025-01-08&cal="+url.QueryEscape(calID)).must(t, http.StatusOK)
 	if !strings.Contains(p.body, "Engineering demo") || !strings.Contains(p.body, "<strong>Engineering</strong>") {
 		t.Fatalf("the Engineering calendar's week:\n%s", p.body)
 	}
