@@ -128,23 +128,14 @@ func (h *SpaceOutlook) manageable(c echo.Context) (calendar.Space, error) {
 
 func (h *SpaceOutlook) respond(c echo.Context, status int, sp calendar.Space) error {
 	ctx, v := c.Request().Context(), accounts.CurrentViewer(c).CalendarViewer()
-	on, err := h.publish.Published(ctx, sp.ID)
-	if err != nil {
-		return err
-	}
 	members, err := h.cal.SpaceMembers(ctx, v, sp.ID)
 	if err != nil {
 		return err
 	}
-	targets, err := h.publish.Targets(ctx, sp.ID)
+	on, roster, err := h.publish.Roster(ctx, sp.ID, members)
 	if err != nil {
 		return err
 	}
-	uids := make([]int64, len(members))
-	for i, m := range members {
-		uids[i] = m.UserID
-	}
-	roster := publish.Roster(sp.ID, on, uids, targets)
 	ids := make([]int64, len(roster))
 	for i, t := range roster {
 		ids[i] = t.UserID

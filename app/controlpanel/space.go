@@ -53,11 +53,7 @@ func (h *Spaces) Show(c echo.Context) error {
 	}
 	ctx, v := c.Request().Context(), accounts.CurrentViewer(c)
 	loc := v.Location()
-	on, err := h.publish.Published(ctx, sp.ID)
-	if err != nil {
-		return err
-	}
-	targets, err := h.publish.Targets(ctx, sp.ID)
+	on, roster, err := h.publish.Roster(ctx, sp.ID, members)
 	if err != nil {
 		return err
 	}
@@ -65,11 +61,6 @@ func (h *Spaces) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	uids := make([]int64, len(members))
-	for i, m := range members {
-		uids[i] = m.UserID
-	}
-	roster := publish.Roster(sp.ID, on, uids, targets)
 	ids := make([]int64, 0, len(roster)+len(history))
 	for _, t := range roster {
 		ids = append(ids, t.UserID)

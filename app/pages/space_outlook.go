@@ -26,10 +26,6 @@ type publishSection struct {
 // publishSection reads how the space's publication stands, for a viewer who manages it.
 func (h *Spaces) publishSection(c echo.Context, sp calendar.Space) (*publishSection, error) {
 	ctx, av := c.Request().Context(), accounts.CurrentViewer(c)
-	on, err := h.publish.Published(ctx, sp.ID)
-	if err != nil {
-		return nil, err
-	}
 	settings, err := h.props.OutlookSettings(ctx)
 	if err != nil {
 		return nil, err
@@ -38,15 +34,10 @@ func (h *Spaces) publishSection(c echo.Context, sp calendar.Space) (*publishSect
 	if err != nil {
 		return nil, err
 	}
-	targets, err := h.publish.Targets(ctx, sp.ID)
+	on, roster, err := h.publish.Roster(ctx, sp.ID, members)
 	if err != nil {
 		return nil, err
 	}
-	uids := make([]int64, len(members))
-	for i, m := range members {
-		uids[i] = m.UserID
-	}
-	roster := publish.Roster(sp.ID, on, uids, targets)
 	ids := make([]int64, len(roster))
 	for i, t := range roster {
 		ids[i] = t.UserID

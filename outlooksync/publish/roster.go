@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"intracal/calendar"
 )
 
 // MemberState is how a member's side of a published space stands, as the pages and the API
@@ -132,4 +134,21 @@ func (s *Store) Summaries(ctx context.Context) (map[int64]Summary, error) {
 		}
 	}
 	return out, nil
+}
+
+// Roster reads whether a space is published and its roster (Roster) for its members.
+func (s *Store) Roster(ctx context.Context, spaceID int64, members []calendar.SpaceMember) (bool, []Target, error) {
+	on, err := s.Published(ctx, spaceID)
+	if err != nil {
+		return false, nil, err
+	}
+	targets, err := s.Targets(ctx, spaceID)
+	if err != nil {
+		return false, nil, err
+	}
+	uids := make([]int64, len(members))
+	for i, m := range members {
+		uids[i] = m.UserID
+	}
+	return on, Roster(spaceID, on, uids, targets), nil
 }
