@@ -86,10 +86,7 @@ func (c *Client) readInstances(ctx context.Context, masters []string, w outlooks
 	from, to := w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339)
 	var reqs []*abs.RequestInformation
 	for _, id := range masters {
-		info, err := c.me.Events().ByEventId(id).Instances().ToGetRequestInformation(ctx, &users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{
-			Headers:         c.pageHeaders(),
-			QueryParameters: &users.ItemEventsItemInstancesRequestBuilderGetQueryParameters{StartDateTime: &from, EndDateTime: &to},
-		})
+		info, err := c.instancesRequest(ctx, id, from, to)
 		if err != nil {
 			return fmt.Errorf("graph read instances of %s: %w", id, err)
 		}
@@ -127,8 +124,7 @@ func (c *Client) readInstances(ctx context.Context, masters []string, w outlooks
 				continue
 			}
 			// Next links carry the window and the position; they are followed verbatim.
-			info, err := c.me.Events().ByEventId(id).Instances().WithUrl(link).ToGetRequestInformation(ctx,
-				&users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{Headers: c.pageHeaders()})
+			info, err := c.instancesPage(ctx, id, link)
 			if err != nil {
 				return fmt.Errorf("graph read instances of %s: %w", id, err)
 			}
@@ -138,6 +134,53 @@ func (c *Client) readInstances(ctx context.Context, masters []string, w outlooks
 		masters, reqs = next, nextReqs
 	}
 	return nil
+}
+
+// instancesRequest is the first page of a master's instances in [from, to), in the client's
+// calendar (InCalendar) or the default one.
+func (c *Client) instancesRequest(ctx context.Context, id, from, to string) (*abs.RequestInformation, error) {
+	if c.calendar != "" {
+		return c.calendarEvents().ByEventId(id).Instances().ToGetRequestInformation(ctx, &users.ItemCalendarsItemEventsItemInstancesRequestBuilderGetRequestConfiguration{
+			Headers:         c.pageHeaders(),
+			QueryParameters: &users.ItemCalendarsItemEventsItemInstancesRequestBuilderGetQueryParameters{StartDateTime: &from, EndDateTime: &to},
+		})
+	}
+	return c.me.Events().ByEventId(id).Instances().ToGetRequestInformation(ctx, &users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{
+		Headers:         c.pageHeaders(),
+		QueryParameters: &users.ItemEventsItemInstancesRequestBuilderGetQueryParameters{StartDateTime: &from, EndDateTime: &to},
+	})
+}
+
+// instancesPage is the page of a master's instances a next link names.
+func (c *Client) instancesPage(ctx context.Context, id, link string) (*abs.RequestInformation, error) {
+	if c.calendar != "" {
+		return c.calendarEvents().ByEventId(id).Instances().WithUrl(link).ToGetRequestInformation(ctx,
+			&users.ItemCalendarsItemEventsItemInstancesRequestBuilderGetRequestConfiguration{Headers: c.pageHeaders()})
+	}
+	return c.me.Events().ByEventId(id).Instances().WithUrl(link).ToGetRequestInformation(ctx,
+		&users.ItemEventsItemInstancesRequestBuilderGetRequestConfiguration{Headers: c.pageHeaders()})
+}
+
+// InstancesOf lists the instances in the window of several series masters at once, in
+// $batch requests of BatchSize (a round more per further page); a master that is gone is
+// outlooksync.ErrRemoteNotFound.
+func (c *Client) InstancesOf(ctx context.Context, masterIDs []string, w outlooksync.Window) (map[string][]outlooksync.RemoteEvent, error) {
+	series := make(map[string]*outlooksync.RemoteSeries, len(masterIDs))
+	var ids []string
+	for _, id := range masterIDs {
+		if series[id] == nil {
+			series[id] = &outlooksync.RemoteSeries{Master: outlooksync.RemoteEvent{ID: id}}
+			ids = append(ids, id)
+		}
+	}
+	if err := c.readInstances(ctx, ids, w, series); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]outlooksync.RemoteEvent, len(series))
+	for id, rs := range series {
+		out[id] = rs.Instances
+	}
+	return out, nil
 }
 
 // getAnswer is the status, headers and body of one GET sent in a $batch.

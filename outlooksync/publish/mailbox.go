@@ -29,6 +29,9 @@ type Calendar interface {
 	Items(ctx context.Context) ([]outlooksync.RemoteEvent, error)
 	// Instances lists a series' occurrences and exceptions in the window.
 	Instances(ctx context.Context, masterID string, w outlooksync.Window) ([]outlooksync.RemoteEvent, error)
+	// InstancesOf lists the occurrences and exceptions in the window of several series at
+	// once ($batch).
+	InstancesOf(ctx context.Context, masterIDs []string, w outlooksync.Window) (map[string][]outlooksync.RemoteEvent, error)
 	// Apply creates, changes and deletes items there, batched as outlooksync.Graph.Apply.
 	Apply(ctx context.Context, ops []outlooksync.Op) []outlooksync.OpResult
 }

@@ -259,13 +259,18 @@ func (r *run) instances(ctx context.Context, want map[key]wanted, series []key) 
 		return nil
 	}
 	w := r.p.Window()
+	ids := make([]string, len(series))
+	for i, k := range series {
+		ids[i] = r.items[k].RemoteID
+	}
+	all, err := r.cal.InstancesOf(ctx, ids, w)
+	if err != nil {
+		return fmt.Errorf("read the occurrences of the new series: %w", err)
+	}
 	var ops []outlooksync.Op
 	for _, k := range series {
 		it := r.items[k]
-		occ, err := r.cal.Instances(ctx, it.RemoteID, w)
-		if err != nil {
-			return fmt.Errorf("read the occurrences of %s: %w", it.RemoteID, err)
-		}
+		occ := all[it.RemoteID]
 		byStart := map[time.Time]outlooksync.RemoteEvent{}
 		for _, o := range occ {
 			if o.OriginalStart != nil {
