@@ -41,6 +41,7 @@ func All() []Migration {
 		{14, "spaces", spacesUp},
 		{15, "outlook sync awaited splits", syncAwaitedSplitsUp},
 		{16, "space publishing", spacePublishingUp},
+		{17, "space calendar name", spaceCalendarNameUp},
 	}
 }
 

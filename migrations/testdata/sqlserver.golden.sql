@@ -126,3 +126,6 @@ CREATE UNIQUE INDEX "ux_space_publish_items_key" ON "space_publish_items"("targe
 CREATE TABLE "space_publish_histories" ("id" bigint IDENTITY(1,1),"space_id" bigint NOT NULL,"user_id" bigint NOT NULL,"at" datetimeoffset NOT NULL,"event_id" bigint NOT NULL DEFAULT 0,"summary" nvarchar(MAX) NOT NULL,"detail" nvarchar(MAX) NOT NULL DEFAULT '',PRIMARY KEY ("id"));
 CREATE INDEX "idx_space_publish_histories_space_id" ON "space_publish_histories"("space_id");
 
+-- 0017 space calendar name
+ALTER TABLE "space_publish_targets" ADD "calendar_name" nvarchar(255) NOT NULL DEFAULT '';
+

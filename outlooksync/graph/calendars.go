@@ -74,6 +74,21 @@ func (c *Client) EnsureCalendar(ctx context.Context, name string) (string, error
 	return deref(created.GetId()), nil
 }
 
+// RenameCalendar gives one of the mailbox's calendars another name (calendar-update.md).
+func (c *Client) RenameCalendar(ctx context.Context, id, name string) error {
+	release, err := c.acquire(ctx, 1)
+	if err != nil {
+		return err
+	}
+	defer release()
+	body := models.NewCalendar()
+	body.SetName(&name)
+	if _, err := c.me.Calendars().ByCalendarId(id).Patch(ctx, body, nil); err != nil {
+		return mapError("rename calendar", err)
+	}
+	return nil
+}
+
 // DeleteCalendar deletes one of the mailbox's calendars and the events in it
 // (calendar-delete.md).
 func (c *Client) DeleteCalendar(ctx context.Context, id string) error {

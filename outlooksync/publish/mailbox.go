@@ -16,6 +16,8 @@ type Mailbox interface {
 	// EnsureCalendar returns the id of the mailbox's calendar of that name (ignoring case),
 	// creating it when there is none.
 	EnsureCalendar(ctx context.Context, name string) (string, error)
+	// RenameCalendar gives a calendar another name.
+	RenameCalendar(ctx context.Context, id, name string) error
 	// DeleteCalendar deletes a calendar and the items in it.
 	DeleteCalendar(ctx context.Context, id string) error
 	// Calendar is the events of one calendar of the mailbox.

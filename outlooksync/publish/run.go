@@ -98,6 +98,9 @@ func (r *run) publish(ctx context.Context, connected map[int64]bool) error {
 func (r *run) open(ctx context.Context, mb Mailbox) ([]outlooksync.RemoteEvent, error) {
 	t := &r.j.target
 	name := r.j.space.Space.Name
+	if t.CalendarID != "" && t.CalendarName != name {
+		r.rename(ctx, mb, name)
+	}
 	if r.j.force && t.CalendarID != "" {
 		r.quick = true
 		r.cal = mb.Calendar(t.CalendarID)
@@ -120,7 +123,7 @@ func (r *run) open(ctx context.Context, mb Mailbox) ([]outlooksync.RemoteEvent, 
 		return nil, fmt.Errorf("make the calendar %q in %s: %w", name, t.Mailbox, err)
 	}
 	fresh := t.CalendarID == ""
-	t.CalendarID = id
+	t.CalendarID, t.CalendarName = id, name
 	r.cal = mb.Calendar(id)
 	if fresh {
 		// A calendar just made is empty; one found by name may hold copies of a run that
@@ -132,6 +135,26 @@ func (r *run) open(ctx context.Context, mb Mailbox) ([]outlooksync.RemoteEvent, 
 		return remote, nil
 	}
 	return nil, nil
+}
+
+// rename gives the member's calendar the space's new name. A target from before names were
+// kept takes the name as it is; a refusal (the member has a calendar of that name) is said in
+// the history once, and the calendar keeps its name.
+func (r *run) rename(ctx context.Context, mb Mailbox, name string) {
+	t := &r.j.target
+	old := t.CalendarName
+	t.CalendarName = name
+	if old == "" {
+		return
+	}
+	if err := mb.RenameCalendar(ctx, t.CalendarID, name); err != nil {
+		if errors.Is(err, outlooksync.ErrRemoteNotFound) {
+			return // gone: the listing finds out and makes it again
+		}
+		r.note(0, "Could not rename the calendar in Outlook", fmt.Sprintf("%s to %s: %v", old, name, err))
+		return
+	}
+	r.note(0, "Renamed the calendar in Outlook", old+" to "+name)
 }
 
 // reconcile compares what is wanted with what was written and what Outlook holds, and

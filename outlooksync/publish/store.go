@@ -29,20 +29,21 @@ type publicationRow struct {
 func (publicationRow) TableName() string { return "space_publications" }
 
 type targetRow struct {
-	ID         int64 `gorm:"primaryKey"`
-	SpaceID    int64
-	UserID     int64
-	Mailbox    string
-	CalendarID string
-	Holder     string
-	LeaseUntil *time.Time
-	DueAt      time.Time
-	LastRunAt  *time.Time
-	LastOKAt   *time.Time `gorm:"column:last_ok_at"`
-	LastError  string
-	Failures   int
-	Requests   int
-	Leaving    bool
+	ID           int64 `gorm:"primaryKey"`
+	SpaceID      int64
+	UserID       int64
+	Mailbox      string
+	CalendarID   string
+	CalendarName string
+	Holder       string
+	LeaseUntil   *time.Time
+	DueAt        time.Time
+	LastRunAt    *time.Time
+	LastOKAt     *time.Time `gorm:"column:last_ok_at"`
+	LastError    string
+	Failures     int
+	Requests     int
+	Leaving      bool
 }
 
 func (targetRow) TableName() string { return "space_publish_targets" }
@@ -79,15 +80,17 @@ type Target struct {
 	UserID     int64
 	Mailbox    string // the address the copies were written to
 	CalendarID string // the calendar made in that mailbox; "" before the first run
-	DueAt      time.Time
-	LastRunAt  *time.Time
-	LastOKAt   *time.Time
-	LastError  string
-	Failures   int // runs failed in a row
+	// CalendarName is the name that calendar was given (the space's, then).
+	CalendarName string
+	DueAt        time.Time
+	LastRunAt    *time.Time
+	LastOKAt     *time.Time
+	LastError    string
+	Failures     int // runs failed in a row
 }
 
 func targetOf(r targetRow) Target {
-	return Target{ID: r.ID, SpaceID: r.SpaceID, UserID: r.UserID, Mailbox: r.Mailbox, CalendarID: r.CalendarID,
+	return Target{ID: r.ID, SpaceID: r.SpaceID, UserID: r.UserID, Mailbox: r.Mailbox, CalendarID: r.CalendarID, CalendarName: r.CalendarName,
 		DueAt: r.DueAt.UTC(), LastRunAt: r.LastRunAt, LastOKAt: r.LastOKAt, LastError: r.LastError, Failures: r.Failures}
 }
 
@@ -203,7 +206,7 @@ func (s *Store) Lease(ctx context.Context, id int64, holder string, now, until t
 // copies now written, and when it is due again.
 func (s *Store) Finish(ctx context.Context, t Target, items []Item, history []HistoryEntry, due time.Time) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		up := map[string]any{"mailbox": t.Mailbox, "calendar_id": t.CalendarID, "holder": "", "lease_until": nil,
+		up := map[string]any{"mailbox": t.Mailbox, "calendar_id": t.CalendarID, "calendar_name": t.CalendarName, "holder": "", "lease_until": nil,
 			"due_at": due.UTC(), "last_run_at": t.LastRunAt, "last_ok_at": t.LastOKAt, "last_error": t.LastError, "failures": t.Failures}
 		if err := tx.Model(&targetRow{}).Where("id = ?", t.ID).Updates(up).Error; err != nil {
 			return fmt.Errorf("finish publish target %d: %w", t.ID, err)

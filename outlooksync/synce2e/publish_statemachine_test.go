@@ -16,7 +16,7 @@ import (
 
 // TestPublishingStateMachine interleaves random changes of a published space, changes and
 // deletions members make to their copies in Outlook, members leaving and joining again, the
-// space unpublished and published again, a member connecting or disconnecting My Calendar,
+// space unpublished and published again or renamed, a member connecting or disconnecting My Calendar,
 // and publication cycles (some with every target due, some only with what changed). It
 // draws timed and all-day singles and series in several zones, public and private, changes
 // of all or one instance, cancelled instances, deletions, and invitations to a series or to
@@ -85,12 +85,20 @@ func (m *pubMachine) step() {
 			w.left[w.carol.user.UserID] = true
 		}
 	case 7:
-		if rapid.IntRange(0, 2).Draw(m.rt, "toggle") == 0 {
+		switch rapid.IntRange(0, 3).Draw(m.rt, "toggle") {
+		case 0:
 			m.published = !m.published
 			if err := w.pubStore.SetPublished(ctx, w.space.ID, w.user.UserID, m.published, time.Now()); err != nil {
 				m.rt.Fatalf("%v", err)
 			}
-		} else {
+		case 1:
+			m.n++
+			sp, err := w.cal.UpdateSpace(ctx, w.user, w.space.ID, calendar.SpaceInput{Name: fmt.Sprintf("Team %d", m.n), Visibility: calendar.SpacePublic})
+			if err != nil {
+				m.rt.Fatalf("rename the space: %v", err)
+			}
+			w.space = sp
+		default:
 			w.connected[w.bob.user.UserID] = !w.connected[w.bob.user.UserID]
 		}
 	default:
@@ -265,9 +273,23 @@ func (m *pubMachine) memberEdit() {
 	}
 }
 
-// check compares every mailbox's space calendar with the space.
+// check compares every mailbox's space calendar with the space: a member has one calendar
+// beside the main one, named after the space; anyone else none.
 func (m *pubMachine) check() {
 	w := m.w
+	for _, mb := range []*member{{user: w.user, email: mailbox}, w.bob, w.carol} {
+		cals, err := w.fake.Calendars(mb.email)
+		if err != nil {
+			m.rt.Fatalf("%v", err)
+		}
+		want := 2
+		if !m.published || w.left[mb.user.UserID] {
+			want = 1
+		}
+		if len(cals) != want {
+			m.rt.Fatalf("%s has calendars %+v, want %d (the space is %q)", mb.email, cals, want, w.space.Name)
+		}
+	}
 	if !m.published {
 		for _, mb := range []string{mailbox, bobMail, carolMail} {
 			if id := w.spaceCalendar(mb); id != "" {

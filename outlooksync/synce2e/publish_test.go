@@ -137,6 +137,21 @@ func TestPublishingASpaceIntoEveryMembersOutlook(t *testing.T) {
 			t.Fatalf("carol's copies after the change:\n%s", got)
 		}
 
+		// Renaming the space renames every member's calendar in the next cycle.
+		renamed, err := w.cal.UpdateSpace(ctx, w.user, w.space.ID, calendar.SpaceInput{Name: "Team Alpha", Visibility: calendar.SpacePublic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := w.space.Name
+		w.space = renamed
+		w.cycle()
+		for _, email := range []string{mailbox, bobMail, carolMail} {
+			if id := w.spaceCalendar(email); id == "" {
+				t.Errorf("%s has no calendar named %q after the rename from %q", email, renamed.Name, before)
+			}
+		}
+		w.samePublished()
+
 		// Carol leaves: her calendar goes. Then the space is unpublished: everyone's goes.
 		if err := w.cal.RemoveSpaceMember(ctx, w.user, w.space.ID, w.carol.user.UserID); err != nil {
 			t.Fatal(err)
