@@ -2,7 +2,9 @@ package synce2e
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +25,21 @@ import (
 // one occurrence (the meeting wins over the copy). After two final cycles every member's
 // space calendar equals what the space shows them, those who are not members (or everyone,
 // unpublished) have no space calendar, and the last cycle writes nothing.
+//
+// make test draws the same cases every time (smDefaultSeed, as TestSyncStateMachine); a run
+// with SYNC_RAPID_CHECKS set draws new ones, that many.
 func TestPublishingStateMachine(t *testing.T) {
+	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
+		if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
+			if err := f.Value.Set(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+	} else if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == f.DefValue {
+		if err := f.Value.Set(smDefaultSeed); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rapid.Check(t, func(rt *rapid.T) {
 		scope := &caseScope{TB: t}
 		defer scope.end()

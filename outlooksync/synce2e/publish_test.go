@@ -190,7 +190,7 @@ func TestPublishingASpaceIntoEveryMembersOutlook(t *testing.T) {
 func TestPublishingWaitsForConsentAndAThrottledMailboxDelaysNoOther(t *testing.T) {
 	db := dbtest.SQLite(t)
 	w := newPublishWorld(t, db, false)
-	w.spaceEvent(w.user, calendar.EventInput{Title: "Standup", Start: wall(w.at(0, 9, 0)), End: wall(w.at(0, 9, 15)), RRule: "FREQ=WEEKLY;COUNT=4"})
+	w.spaceEvent(w.user, calendar.EventInput{Title: "Standup", Start: wall(w.at(2, 9, 0)), End: wall(w.at(2, 9, 15)), RRule: "FREQ=WEEKLY;COUNT=4"})
 	if res := w.cycle(); res.Failed != 3 {
 		t.Fatalf("without consent: %+v, want three failed runs", res)
 	}
