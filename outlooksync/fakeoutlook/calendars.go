@@ -359,6 +359,15 @@ func (s *Server) Calendars(email string) ([]CalendarInfo, error) {
 func (s *Server) EventsIn(email, calendarID string) ([]Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	c, err := s.calendarLocked(email, calendarID)
+	if err != nil {
+		return nil, err
+	}
+	return s.storeEventsLocked(c.store), nil
+}
+
+// calendarLocked is one calendar of a mailbox, for the Go helpers.
+func (s *Server) calendarLocked(email, calendarID string) (*calendar, error) {
 	m, err := s.mailboxLocked(email)
 	if err != nil {
 		return nil, err
@@ -367,7 +376,7 @@ func (s *Server) EventsIn(email, calendarID string) ([]Event, error) {
 	if c == nil {
 		return nil, fmt.Errorf("fake outlook: no calendar %q in %s", calendarID, email)
 	}
-	return s.storeEventsLocked(c.store), nil
+	return c, nil
 }
 
 // CalendarViewIn lists the instances of one calendar of a mailbox in [from, to), as
@@ -375,13 +384,9 @@ func (s *Server) EventsIn(email, calendarID string) ([]Event, error) {
 func (s *Server) CalendarViewIn(email, calendarID string, from, to time.Time) ([]Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.mailboxLocked(email)
+	c, err := s.calendarLocked(email, calendarID)
 	if err != nil {
 		return nil, err
-	}
-	c := calendarByID(m, calendarID)
-	if c == nil {
-		return nil, fmt.Errorf("fake outlook: no calendar %q in %s", calendarID, email)
 	}
 	var out []Event
 	for _, it := range s.viewInstancesLocked(c.store, from, to) {

@@ -269,11 +269,8 @@ func (p *Publisher) failed(ctx context.Context, t Target, items []Item, history 
 
 // reason is what the Control Panel shows of a failure.
 func reason(err error) string {
-	switch {
-	case errors.Is(err, outlooksync.ErrReconnectNeeded) || isForbidden(err):
+	if errors.Is(err, outlooksync.ErrReconnectNeeded) || isForbidden(err) {
 		return ConsentMissing + ": " + err.Error()
-	case errors.Is(err, errNoAddress):
-		return err.Error()
 	}
 	return err.Error()
 }
