@@ -26,6 +26,8 @@ const (
 	EnvMSLoginURL       = "CALENDAR_MS_LOGIN_URL"
 	EnvMSGraphURL       = "CALENDAR_MS_GRAPH_URL"
 	EnvSyncInterval     = "CALENDAR_SYNC_INTERVAL"
+	EnvPushedInterval   = "CALENDAR_SYNC_PUSHED_INTERVAL"
+	EnvOutlookPush      = "CALENDAR_OUTLOOK_PUSH"
 	EnvTrustedProxies   = "CALENDAR_TRUSTED_PROXIES"
 	EnvMetricsToken     = "CALENDAR_METRICS_TOKEN"
 	EnvMetricsTokenFile = "CALENDAR_METRICS_TOKEN_FILE"
@@ -39,6 +41,9 @@ const (
 	DefaultMSLoginURL   = "https://login.microsoftonline.com"
 	DefaultMSGraphURL   = "https://graph.microsoft.com"
 	DefaultSyncInterval = 5 * time.Minute
+	// DefaultPushedInterval is how often a connection whose Outlook calendar sends change
+	// notifications is polled all the same (the backstop).
+	DefaultPushedInterval = 30 * time.Minute
 
 	// MinSyncInterval keeps a typo such as "5s" from hammering every mailbox.
 	MinSyncInterval = 30 * time.Second
@@ -77,6 +82,12 @@ type Config struct {
 	MSGraphURL *url.URL
 	// SyncInterval is how often each Outlook connection is synced.
 	SyncInterval time.Duration
+	// PushedInterval is how often a connection with a live change notification subscription
+	// is polled as the backstop; never shorter than SyncInterval.
+	PushedInterval time.Duration
+	// OutlookPush turns change notifications on (the default) or off: off, for a site Graph
+	// can never reach, polls only and says so on the Control Panel.
+	OutlookPush bool
 	// TrustedProxies are the networks whose X-Forwarded-For header is believed when finding a
 	// client's address (login throttling is per account and address). Empty: the peer address.
 	TrustedProxies []*net.IPNet
@@ -104,6 +115,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("ms_login_url", urlString(c.MSLoginURL)),
 		slog.String("ms_graph_url", urlString(c.MSGraphURL)),
 		slog.Duration("sync_interval", c.SyncInterval),
+		slog.Duration("pushed_interval", c.PushedInterval),
+		slog.Bool("outlook_push", c.OutlookPush),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 		slog.Bool("metrics_token", c.MetricsToken != ""),
 		slog.Int("max_listings", c.MaxListings),
@@ -164,6 +177,17 @@ func Load(env LookupEnv) (Config, error) {
 
 	if c.SyncInterval, err = parseInterval(get(EnvSyncInterval, DefaultSyncInterval.String())); err != nil {
 		fail(EnvSyncInterval, err)
+	}
+	if c.PushedInterval, err = parseInterval(get(EnvPushedInterval, DefaultPushedInterval.String())); err != nil {
+		fail(EnvPushedInterval, err)
+	}
+	c.PushedInterval = max(c.PushedInterval, c.SyncInterval)
+	switch strings.ToLower(get(EnvOutlookPush, "on")) {
+	case "on", "true", "1", "yes":
+		c.OutlookPush = true
+	case "off", "false", "0", "no":
+	default:
+		fail(EnvOutlookPush, errors.New("must be on or off"))
 	}
 
 	if c.TrustedProxies, err = parseNetworks(get(EnvTrustedProxies, "")); err != nil {

@@ -42,6 +42,7 @@ func All() []Migration {
 		{15, "outlook sync awaited splits", syncAwaitedSplitsUp},
 		{16, "space publishing", spacePublishingUp},
 		{17, "space calendar name", spaceCalendarNameUp},
+		{18, "outlook subscriptions", outlookSubscriptionsUp},
 	}
 }
 

@@ -31,6 +31,11 @@ func forgetSyncState(ctx context.Context, tx *gorm.DB, userID int64, mailboxChan
 	if err := st.ForgetCursor(ctx, userID); err != nil {
 		return err
 	}
+	// The subscription, if any, was deleted at Graph before (Push.Unsubscribe) or expires
+	// by itself; its notifications are now unknown and refused.
+	if err := forgetWatch(ctx, tx, WatchConnection, userID); err != nil {
+		return err
+	}
 	if !mailboxChanged {
 		return nil
 	}

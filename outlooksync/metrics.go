@@ -15,6 +15,10 @@ type Metrics struct {
 	items    *prometheus.CounterVec
 	requests *prometheus.CounterVec
 	duration prometheus.Histogram
+
+	notifications *prometheus.CounterVec
+	subscriptions *prometheus.CounterVec
+	reruns        prometheus.Counter
 }
 
 // NewMetrics registers the sync's metrics on reg.
@@ -28,9 +32,38 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "HTTP requests to Microsoft Graph, by status code."}, []string{"status"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "calendar_sync_cycle_seconds",
 			Help: "Duration of Outlook sync cycles.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 12)}),
+		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "calendar_sync_notifications_total",
+			Help: "Change and lifecycle notifications received from Graph, by outcome (accepted, lifecycle, refused)."}, []string{"outcome"}),
+		subscriptions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "calendar_sync_subscription_operations_total",
+			Help: "Graph subscriptions created, renewed and deleted, by operation and outcome."}, []string{"op", "outcome"}),
+		reruns: prometheus.NewCounter(prometheus.CounterOpts{Name: "calendar_sync_notified_reruns_total",
+			Help: "Cycles run again at once because notifications arrived during a cycle."}),
 	}
-	reg.MustRegister(m.cycles, m.items, m.requests, m.duration)
+	reg.MustRegister(m.cycles, m.items, m.requests, m.duration, m.notifications, m.subscriptions, m.reruns)
 	return m
+}
+
+func (m *Metrics) notifiedAgain() {
+	if m != nil {
+		m.reruns.Inc()
+	}
+}
+
+func (m *Metrics) notification(outcome string, n int) {
+	if m != nil && n > 0 {
+		m.notifications.WithLabelValues(outcome).Add(float64(n))
+	}
+}
+
+func (m *Metrics) subscriptionOp(op string, err error) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	m.subscriptions.WithLabelValues(op, outcome).Inc()
 }
 
 func (m *Metrics) cycle(res Result, err error, d time.Duration) {

@@ -37,8 +37,17 @@ type Scheduler struct {
 	Interval  time.Duration
 	Holder    string // this instance's name in the lease table
 	Workers   int    // connections synced at once
+	// PushedInterval, when longer than Interval, is how often the schedule polls a
+	// connection whose calendar has a live subscription (the backstop).
+	PushedInterval time.Duration
+	// Coalesce is how long a notification waits for the rest of its burst before its cycle
+	// (zero: DefaultCoalesce).
+	Coalesce time.Duration
 
 	mu       sync.Mutex
+	base     context.Context // Run's, for the cycles notifications start
+	kicks    map[int64]bool  // connections with a cycle on its way after a notification
+	notified chan struct{}   // bounds the cycles notifications run at once
 	backoff  map[int64]time.Time
 	failures map[int64]int
 	progress map[int64]int
@@ -52,6 +61,9 @@ var ErrBusy = errors.New("outlook sync: a cycle of this connection is already ru
 
 // Run syncs until ctx is done.
 func (s *Scheduler) Run(ctx context.Context) error {
+	s.mu.Lock()
+	s.base = ctx
+	s.mu.Unlock()
 	for {
 		s.tick(ctx)
 		wait := s.Interval/2 + rand.N(s.Interval) // jitter spreads the instances' cycles
@@ -114,18 +126,52 @@ func (s *Scheduler) SyncNow(ctx context.Context, uid int64) (Result, error) {
 }
 
 func (s *Scheduler) sync(ctx context.Context, uid int64, force bool) (Result, error) {
-	ok, err := s.Engine.Store.AcquireLease(ctx, uid, s.Holder, leaseTTL, force)
+	mode := LeaseScheduled
+	if force {
+		mode = LeaseNow
+	}
+	return s.syncAs(ctx, uid, mode)
+}
+
+// syncAs runs cycles of the connection under its lease, taken as mode allows: one, and
+// another as long as notifications arrived during the last.
+func (s *Scheduler) syncAs(ctx context.Context, uid int64, mode LeaseMode) (Result, error) {
+	ok, covered, err := s.Engine.Store.TakeLease(ctx, uid, s.Holder, leaseTTL, mode)
 	if err != nil {
 		return Result{}, err
 	}
 	if !ok {
 		return Result{}, ErrBusy
 	}
+	held := true
 	defer func() {
-		if err := s.Engine.Store.ReleaseLease(context.WithoutCancel(ctx), uid, s.Holder, s.Interval/2); err != nil {
+		if !held {
+			return
+		}
+		if err := s.Engine.Store.ReleaseLease(context.WithoutCancel(ctx), uid, s.Holder, s.rest(ctx, uid)); err != nil {
 			s.Log.Warn("release sync lease", "user", uid, "err", err)
 		}
 	}()
+	for {
+		res, err := s.cycle(ctx, uid)
+		if err != nil {
+			return res, err
+		}
+		again, wanted, err := s.Engine.Store.EndLease(context.WithoutCancel(ctx), uid, s.Holder, s.rest(ctx, uid), covered)
+		if err != nil {
+			return res, err
+		}
+		if !again {
+			held = false
+			return res, nil
+		}
+		covered = wanted
+		s.Metrics.notifiedAgain()
+	}
+}
+
+// cycle runs one cycle of a connection whose lease is held.
+func (s *Scheduler) cycle(ctx context.Context, uid int64) (Result, error) {
 	g, err := s.Conns.Graph(ctx, uid)
 	if err != nil {
 		s.after(ctx, uid, err)
@@ -146,6 +192,72 @@ func (s *Scheduler) sync(ctx context.Context, uid int64, force bool) (Result, er
 	}
 	return res, nil
 }
+
+// rest is how long the schedule leaves a connection alone after a cycle: half the interval,
+// or PushedInterval while its calendar has a live subscription (notifications bring its
+// changes; the schedule is the backstop).
+func (s *Scheduler) rest(ctx context.Context, uid int64) time.Duration {
+	if s.PushedInterval > s.Interval {
+		if ok, err := s.Engine.Store.Pushed(ctx, WatchConnection, uid); err == nil && ok {
+			return s.PushedInterval - s.Interval/2
+		}
+	}
+	return s.Interval / 2
+}
+
+// Notify is a change notification for the user's connection: it is counted in the database,
+// and after Coalesce (so that a burst is one cycle) a cycle runs here unless one on any
+// instance has begun since.
+func (s *Scheduler) Notify(ctx context.Context, uid int64) error {
+	if err := s.Engine.Store.Want(ctx, uid); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kicks == nil {
+		s.kicks = map[int64]bool{}
+	}
+	if s.kicks[uid] {
+		return nil // a cycle is on its way
+	}
+	s.kicks[uid] = true
+	base := s.base
+	if base == nil {
+		base = context.Background()
+	}
+	if s.notified == nil {
+		s.notified = make(chan struct{}, 2*max(s.Workers, 1))
+	}
+	slots := s.notified
+	time.AfterFunc(s.coalesce(), func() {
+		s.mu.Lock()
+		delete(s.kicks, uid)
+		s.mu.Unlock()
+		if base.Err() != nil || !s.due(uid) {
+			return // stopping, or backing off: the schedule covers it
+		}
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		case <-base.Done():
+			return
+		}
+		if _, err := s.syncAs(base, uid, LeaseWanted); err != nil && !errors.Is(err, ErrBusy) {
+			s.Log.Warn("outlook sync cycle after a notification failed", "user", uid, "err", err)
+		}
+	})
+	return nil
+}
+
+func (s *Scheduler) coalesce() time.Duration {
+	if s.Coalesce > 0 {
+		return s.Coalesce
+	}
+	return DefaultCoalesce
+}
+
+// DefaultCoalesce is how long a notification waits for the others of its burst.
+const DefaultCoalesce = 300 * time.Millisecond
 
 // after records a cycle's outcome and sets the connection's backoff.
 func (s *Scheduler) after(ctx context.Context, uid int64, err error) {

@@ -68,6 +68,8 @@ type leaseRow struct {
 	UserID    int64 `gorm:"primaryKey;autoIncrement:false"`
 	Holder    string
 	ExpiresAt time.Time
+	Wanted    int64 // notifications received for the connection
+	Covered   int64 // of those, how many a finished cycle began after
 }
 
 func (leaseRow) TableName() string { return "sync_leases" }
@@ -232,36 +234,66 @@ func (s *Store) History(ctx context.Context, userID int64, limit int) ([]History
 	return out, nil
 }
 
+// LeaseMode says when a cycle may take a connection's lease.
+type LeaseMode int
+
+const (
+	// LeaseScheduled is the schedule's: not while another cycle runs (on any instance), nor
+	// while the connection rests after a recent cycle.
+	LeaseScheduled LeaseMode = iota
+	// LeaseNow is an on-demand "Sync now": not while another cycle runs.
+	LeaseNow
+	// LeaseWanted is a notification's: as LeaseNow, and only while notifications wait that
+	// no cycle has covered yet, so that a burst received by several instances runs once.
+	LeaseWanted
+)
+
 // AcquireLease takes the right to sync a user's connection for ttl. It fails while another
 // cycle runs (on any instance), and while the connection rests after a recent cycle unless
 // force (an on-demand "Sync now"). Several app instances on one database thus sync each
 // connection once per interval.
 func (s *Store) AcquireLease(ctx context.Context, userID int64, holder string, ttl time.Duration, force bool) (bool, error) {
+	mode := LeaseScheduled
+	if force {
+		mode = LeaseNow
+	}
+	ok, _, err := s.TakeLease(ctx, userID, holder, ttl, mode)
+	return ok, err
+}
+
+// TakeLease takes the right to sync a user's connection for ttl, as mode allows, and returns
+// the count of notifications wanted when it was taken: the cycle that follows covers them.
+func (s *Store) TakeLease(ctx context.Context, userID int64, holder string, ttl time.Duration, mode LeaseMode) (bool, int64, error) {
 	now := s.now().UTC()
 	db := s.db.WithContext(ctx)
 	running := "run:" + holder
 	q := db.Model(&leaseRow{}).Where("user_id = ?", userID)
-	if force {
+	switch mode {
+	case LeaseNow:
 		q = q.Where("expires_at < ? OR holder LIKE ?", now, "done:%")
-	} else {
+	case LeaseWanted:
+		q = q.Where("(expires_at < ? OR holder LIKE ?) AND wanted > covered", now, "done:%")
+	default:
 		q = q.Where("expires_at < ?", now)
 	}
 	res := q.Updates(map[string]any{"holder": running, "expires_at": now.Add(ttl)})
 	if res.Error != nil {
-		return false, fmt.Errorf("take sync lease: %w", res.Error)
+		return false, 0, fmt.Errorf("take sync lease: %w", res.Error)
 	}
-	if res.RowsAffected == 1 {
-		return true, nil
-	}
-	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{UserID: userID, Holder: running, ExpiresAt: now.Add(ttl)}).Error
-	if err != nil {
-		return false, fmt.Errorf("take sync lease: %w", err)
+	if res.RowsAffected == 0 {
+		if mode == LeaseWanted {
+			return false, 0, nil // held, or nothing waits
+		}
+		err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{UserID: userID, Holder: running, ExpiresAt: now.Add(ttl)}).Error
+		if err != nil {
+			return false, 0, fmt.Errorf("take sync lease: %w", err)
+		}
 	}
 	var cur leaseRow
 	if err := db.Where("user_id = ?", userID).Take(&cur).Error; err != nil {
-		return false, fmt.Errorf("read sync lease: %w", err)
+		return false, 0, fmt.Errorf("read sync lease: %w", err)
 	}
-	return cur.Holder == running && cur.ExpiresAt.After(now), nil
+	return cur.Holder == running && cur.ExpiresAt.After(now), cur.Wanted, nil
 }
 
 // ReleaseLease ends a cycle's lease; the connection then rests for rest before another
@@ -271,6 +303,54 @@ func (s *Store) ReleaseLease(ctx context.Context, userID int64, holder string, r
 		Updates(map[string]any{"holder": "done:" + holder, "expires_at": s.now().UTC().Add(rest)}).Error
 	if err != nil {
 		return fmt.Errorf("release sync lease: %w", err)
+	}
+	return nil
+}
+
+// EndLease ends a cycle that began when covered notifications were wanted. When more
+// arrived meanwhile (on any instance, whose own try found the lease held), the lease is kept
+// and again is true with the new count: the holder runs another cycle, so that no
+// notification is left without a cycle that started after it.
+func (s *Store) EndLease(ctx context.Context, userID int64, holder string, rest time.Duration, covered int64) (again bool, wanted int64, err error) {
+	db := s.db.WithContext(ctx)
+	res := db.Model(&leaseRow{}).Where("user_id = ? AND holder = ? AND wanted = ?", userID, "run:"+holder, covered).
+		Updates(map[string]any{"holder": "done:" + holder, "expires_at": s.now().UTC().Add(rest), "covered": covered})
+	if res.Error != nil {
+		return false, 0, fmt.Errorf("release sync lease: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return false, covered, nil
+	}
+	var cur leaseRow
+	if err := db.Where("user_id = ?", userID).Take(&cur).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return false, 0, nil // disconnected meanwhile
+		}
+		return false, 0, fmt.Errorf("read sync lease: %w", err)
+	}
+	if cur.Holder != "run:"+holder {
+		return false, 0, nil // the lease ran out and another instance has it
+	}
+	return true, cur.Wanted, nil
+}
+
+// Want counts a notification for a user's connection: the next cycle to take the lease
+// covers it.
+func (s *Store) Want(ctx context.Context, userID int64) error {
+	db := s.db.WithContext(ctx)
+	res := db.Model(&leaseRow{}).Where("user_id = ?", userID).Update("wanted", gorm.Expr("wanted + 1"))
+	if res.Error != nil {
+		return fmt.Errorf("note a notification: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&leaseRow{UserID: userID, Holder: "", ExpiresAt: time.Unix(0, 0).UTC()}).Error
+	if err != nil {
+		return fmt.Errorf("note a notification: %w", err)
+	}
+	if err := db.Model(&leaseRow{}).Where("user_id = ?", userID).Update("wanted", gorm.Expr("wanted + 1")).Error; err != nil {
+		return fmt.Errorf("note a notification: %w", err)
 	}
 	return nil
 }

@@ -129,3 +129,11 @@ CREATE INDEX "idx_space_publish_histories_space_id" ON "space_publish_histories"
 -- 0017 space calendar name
 ALTER TABLE "space_publish_targets" ADD "calendar_name" nvarchar(255) NOT NULL DEFAULT '';
 
+-- 0018 outlook subscriptions
+CREATE TABLE "outlook_subscriptions" ("id" bigint IDENTITY(1,1),"owner_kind" nvarchar(16) NOT NULL,"owner_id" bigint NOT NULL,"subscription_id" nvarchar(128) NOT NULL DEFAULT '',"secret_hash" nvarchar(64) NOT NULL DEFAULT '',"expires_at" datetimeoffset,"mode" nvarchar(16) NOT NULL DEFAULT 'polling',"reason" nvarchar(500) NOT NULL DEFAULT '',"check_at" datetimeoffset NOT NULL,"holder" nvarchar(128) NOT NULL DEFAULT '',"lease_until" datetimeoffset,"failures" bigint NOT NULL DEFAULT 0,"notified" bigint NOT NULL DEFAULT 0,"last_notified_at" datetimeoffset,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "idx_outlook_subscriptions_check_at" ON "outlook_subscriptions"("check_at");
+CREATE INDEX "idx_outlook_subscriptions_subscription_id" ON "outlook_subscriptions"("subscription_id");
+CREATE UNIQUE INDEX "ux_outlook_subscriptions_owner" ON "outlook_subscriptions"("owner_kind","owner_id");
+ALTER TABLE "sync_leases" ADD "wanted" bigint NOT NULL DEFAULT 0;
+ALTER TABLE "sync_leases" ADD "covered" bigint NOT NULL DEFAULT 0;
+

@@ -14,6 +14,14 @@ import (
 // touchLocked records a change: a new change key and a place in the
 // mailbox's change sequence.
 func (s *Server) touchLocked(mb *mailbox, ev *event) {
+	change := "updated"
+	switch {
+	case ev.deleted:
+		change = "deleted"
+	case ev.seq == 0:
+		change = "created"
+	}
+	defer s.notifyChangeLocked(mb, ev, change)
 	mb.seq++
 	ev.seq, ev.visibleSeq = mb.seq, mb.seq
 	ev.changeKey = newChangeKey()

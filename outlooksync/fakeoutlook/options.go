@@ -2,6 +2,7 @@ package fakeoutlook
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -134,7 +135,13 @@ type Options struct {
 	// BaseURL is the externally visible base URL used in next links and
 	// delta links; empty means the scheme and host of each request.
 	BaseURL string
-	Quirks  Quirks
+	// NotificationClient carries the validation handshakes and the notifications to the
+	// subscribers' URLs; nil means a plain client.
+	NotificationClient *http.Client
+	// NotificationWindow is how long a notification waits for others to the same URL
+	// before it is delivered; zero means DefaultNotificationWindow.
+	NotificationWindow time.Duration
+	Quirks             Quirks
 }
 
 func (o Options) withDefaults() Options {

@@ -29,6 +29,8 @@ type route struct {
 	calendarID string
 	eventID    string
 	action     string // accept, tentativelyAccept, decline, cancel
+	// subscriptionID is the {id} of /subscriptions/{id}.
+	subscriptionID string
 }
 
 // prepared is an authenticated, routed call.
@@ -114,6 +116,9 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 		r := opResponse(rerr)
 		return p, &r
 	}
+	if isSubscriptionEndpoint(rt.endpoint) {
+		return p, s.prepareSubscriptionLocked(p)
+	}
 	need := "calendars.read"
 	switch {
 	case rt.endpoint == EndpointUser:
@@ -163,6 +168,8 @@ func parseRoute(method, escaped string) (route, error) {
 	}
 	var rt route
 	switch {
+	case len(segs) >= 1 && strings.EqualFold(segs[0], "subscriptions"):
+		return parseSubscriptionRoute(method, segs)
 	case len(segs) >= 1 && strings.EqualFold(segs[0], "me"):
 		rt.userSeg, segs = "me", segs[1:]
 	case len(segs) >= 2 && strings.EqualFold(segs[0], "users"):
@@ -293,6 +300,18 @@ func (s *Server) execute(ctx context.Context, p *prepared) (response, bool) {
 		resp = s.updateCalendar(p)
 	case EndpointDeleteCalendar:
 		resp = s.deleteCalendar(p)
+	case EndpointCreateSubscription:
+		resp = s.createSubscription(ctx, p)
+	case EndpointRenewSubscription:
+		resp = s.renewSubscription(p)
+	case EndpointGetSubscription:
+		resp = s.getSubscription(p)
+	case EndpointListSubscriptions:
+		resp = s.listSubscriptions(p)
+	case EndpointDeleteSubscription:
+		resp = s.deleteSubscription(p)
+	case EndpointReauthorize:
+		resp = s.reauthorize(p)
 	default:
 		resp = errorResponse(http.StatusNotImplemented, "NotImplemented", "The fake does not serve this endpoint.")
 	}

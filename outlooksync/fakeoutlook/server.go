@@ -37,8 +37,10 @@ type Server struct {
 	syncs     map[string]*syncState // delta and skip tokens
 	faults    []*faultRule
 	requests  []Request
-	inFlight  map[string]int // by mailbox id
-	inFlightC chan struct{}  // closed and replaced whenever inFlight changes
+	inFlight  map[string]int  // by mailbox id
+	inFlightC chan struct{}   // closed and replaced whenever inFlight changes
+	subs      []*subscription // change notification subscriptions, in creation order
+	notifier  *notifier
 }
 
 // New returns a fake with the given options. Without apps it registers the
@@ -60,6 +62,7 @@ func New(opts Options) *Server {
 		syncs:     map[string]*syncState{},
 		inFlight:  map[string]int{},
 		inFlightC: make(chan struct{}),
+		notifier:  newNotifier(opts.NotificationClient, opts.NotificationWindow),
 	}
 	for _, a := range opts.Apps {
 		s.apps[strings.ToLower(a.ClientID)] = a

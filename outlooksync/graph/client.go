@@ -102,6 +102,9 @@ type Client struct {
 	// calendar, when set, is the mailbox's calendar whose events the client reads and
 	// writes (InCalendar); "" is the default calendar.
 	calendar string
+	// user is the mailbox's segment of a Graph path: "me-token-to-replace" (delegated) or
+	// the user's id or principal name (NewForUser).
+	user string
 }
 
 var _ outlooksync.Graph = (*Client)(nil)
@@ -180,7 +183,7 @@ func newClient(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Opti
 		"baseurl":   adapter.GetBaseUrl(),
 		"user%2Did": user,
 	}, adapter)
-	return &Client{adapter: adapter, me: me, opts: opts, zones: newZones(),
+	return &Client{adapter: adapter, me: me, opts: opts, zones: newZones(), user: user,
 		slots: semaphore.NewWeighted(int64(opts.MaxConcurrent))}, nil
 }
 
