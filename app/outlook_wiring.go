@@ -43,9 +43,11 @@ func (a *App) OutlookTargets() outlooksync.Targets { return a.outlook.Targets() 
 // passes with WithGraph) and, when there is a scheduler, makes it background work.
 func (a *App) setupSync() {
 	a.syncStore = outlooksync.NewStore(a.db)
-	a.sync = outlook.NewSync(a.outlook, a.store, a.syncStore, a.people,
-		outlook.SyncConfig{Interval: a.cfg.SyncInterval, Log: a.log, Now: a.now})
+	a.sync = outlook.NewSync(a.outlook, a.store, a.syncStore, a.people, outlook.SyncConfig{
+		Interval: a.cfg.SyncInterval, PushedInterval: a.cfg.PushedInterval, Push: a.cfg.OutlookPush,
+		Log: a.log, Now: a.now})
 	if a.sync.Scheduled() {
 		a.Background("outlook sync", a.sync.Run)
+		a.Background("outlook subscriptions", a.sync.RunPush)
 	}
 }

@@ -75,7 +75,7 @@ func (a *App) routes(e *echo.Echo) {
 	props := controlpanel.NewProperties(a.pages, a.frame, a.props)
 	cp.GET("/properties", props.List)
 	cp.POST("/properties/:name", props.Save)
-	conns := controlpanel.NewConnections(a.pages, a.frame, a.outlook.Connections(), a.users, a.props)
+	conns := controlpanel.NewConnections(a.pages, a.frame, a.outlook.Connections(), a.syncStore, a.users, a.props)
 	cp.GET("/connections", conns.List)
 	people := controlpanel.NewPeople(a.pages, a.frame, a.users, a.tokens, a.audit, a.accounts, a.now)
 	cp.GET("/people", people.List)
@@ -99,6 +99,12 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/outlook/sync", outlookPages.SyncPage, accounts.RequireUser)
 	e.POST("/outlook/sync", outlookPages.SyncNow, accounts.RequireUser)
 	e.GET(outlook.MetricsPath, a.sync.Metrics(a.cfg.MetricsToken))
+	// Graph's change notifications: no session and no CSRF token, authenticated by the
+	// subscription's clientState (app/outlook/push.go).
+	if n := a.sync.Notifications(); n != nil {
+		e.POST(outlook.NotificationPath, n.Receive)
+		e.POST(outlook.LifecyclePath, n.Receive)
+	}
 
 	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
 	v1 := e.Group("/api/v1", accounts.RequireUser)

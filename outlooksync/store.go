@@ -22,6 +22,9 @@ type Store struct {
 // NewStore returns the sync store on db (migration 5 made its tables).
 func NewStore(db *gorm.DB) *Store { return &Store{db: db, now: time.Now} }
 
+// WithClock returns the store reading the time from now (tests with a moved clock).
+func (s *Store) WithClock(now func() time.Time) *Store { return &Store{db: s.db, now: now} }
+
 // InTx returns the store working inside the transaction tx (one My Calendar's store opened).
 func (s *Store) InTx(tx *gorm.DB) *Store { return &Store{db: tx, now: s.now} }
 

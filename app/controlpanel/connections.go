@@ -2,6 +2,7 @@ package controlpanel
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,8 @@ type connectionRow struct {
 	StateText string
 	LastSync  string
 	LastError string
+	Mode      string // push, polling
+	ModeText  string // how changes made in Outlook arrive, and why
 }
 
 // Connections is System > Outlook connections: every person's connection, those that need
@@ -35,14 +38,17 @@ type connectionRow struct {
 type Connections struct {
 	frame
 	conns *outlooksync.Connections
+	sync  *outlooksync.Store
 	users *accounts.Users
 	props *properties.Store
 }
 
-// NewConnections is the Outlook connections page on the connection store, the accounts and
-// the System Properties (whether the site is set up for Connect to Outlook).
-func NewConnections(pages *view.Renderer, fr view.Frame, conns *outlooksync.Connections, users *accounts.Users, props *properties.Store) *Connections {
-	return &Connections{frame: frame{pages, fr}, conns: conns, users: users, props: props}
+// NewConnections is the Outlook connections page on the connection store, the sync's store
+// (how each connection's changes arrive), the accounts and the System Properties (whether
+// the site is set up for Connect to Outlook).
+func NewConnections(pages *view.Renderer, fr view.Frame, conns *outlooksync.Connections, sync *outlooksync.Store,
+	users *accounts.Users, props *properties.Store) *Connections {
+	return &Connections{frame: frame{pages, fr}, conns: conns, sync: sync, users: users, props: props}
 }
 
 // List is GET /cp/connections.
@@ -57,6 +63,10 @@ func (h *Connections) List(c echo.Context) error {
 		return err
 	}
 	users, err := h.users.ByIDs(ctx, outlooksync.UserIDs(conns))
+	if err != nil {
+		return err
+	}
+	modes, err := h.sync.WatchStates(ctx, outlooksync.WatchConnection)
 	if err != nil {
 		return err
 	}
@@ -80,10 +90,28 @@ func (h *Connections) List(c echo.Context) error {
 		if conn.LastSyncAt != nil {
 			row.LastSync = conn.LastSyncAt.In(loc).Format("2 Jan 2006 15:04")
 		}
+		row.Mode, row.ModeText = modeOf(modes[conn.UserID], loc)
 		if conn.Failing() {
 			p.Failing++
 		}
 		p.Connections = append(p.Connections, row)
 	}
 	return h.pages.Render(c, http.StatusOK, "cp_connections.html", p)
+}
+
+// modeOf says how a connection's Outlook changes arrive: pushed by change notifications
+// (with the subscription's expiry and the last notification), or found by polling, and why.
+func modeOf(w outlooksync.WatchState, loc *time.Location) (mode, text string) {
+	if w.Mode == outlooksync.ModePush && w.Expires != nil {
+		text = "Push: Outlook notifies changes (subscription renewed before " + w.Expires.In(loc).Format("2 Jan 15:04") + ")"
+		if w.LastNotifiedAt != nil {
+			text += "; last notification " + w.LastNotifiedAt.In(loc).Format("2 Jan 15:04")
+		}
+		return outlooksync.ModePush, text + ". Polling continues as the backstop."
+	}
+	reason := w.Reason
+	if reason == "" {
+		reason = "not subscribed yet"
+	}
+	return outlooksync.ModePolling, "Polling: " + reason + "."
 }

@@ -146,6 +146,9 @@ func (h *Pages) Callback(c echo.Context) error {
 		return err
 	}
 	h.o.log.Info("outlook connected", "user", v.UserID, "account", acct.Label())
+	if h.o.connected != nil {
+		h.o.connected() // subscribe to the mailbox's changes now, not at the next pass
+	}
 	h.view.Flash.Set(c, "My Calendar is now connected to Outlook ("+acct.Label()+").")
 	return c.Redirect(http.StatusSeeOther, "/calendar")
 }

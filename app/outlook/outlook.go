@@ -47,6 +47,11 @@ type Outlook struct {
 	// syncNow runs one sync of a user's connection at once ("Sync now"); nil until the sync
 	// is wired in, and then the button answers that sync is not available yet.
 	syncNow func(ctx context.Context, userID int64) error
+	// unsubscribe deletes a user's change notification subscription before a disconnect
+	// forgets the tokens; nil without the sync.
+	unsubscribe func(ctx context.Context, userID int64) error
+	// connected is told of each new connection; nil without the sync.
+	connected func()
 }
 
 // New is the Outlook wiring of the site cfg describes (its address, Microsoft's endpoints),

@@ -71,6 +71,11 @@ func (o *Outlook) disconnect(c echo.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if o.unsubscribe != nil {
+		if err := o.unsubscribe(ctx, v.UserID); err != nil {
+			o.log.Warn("delete the outlook subscription before disconnecting", "user", v.UserID, "err", err)
+		}
+	}
 	if err := o.conns.Disconnect(ctx, v.UserID); err != nil {
 		return false, err
 	}

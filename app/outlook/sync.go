@@ -28,6 +28,8 @@ import (
 type Sync struct {
 	store    *outlooksync.Store
 	sched    *outlooksync.Scheduler
+	push     *outlooksync.Push
+	notify   *Notifications
 	registry *prometheus.Registry
 	now      func() time.Time
 
@@ -42,11 +44,14 @@ type syncOutcome struct {
 	Err    string
 }
 
-// SyncConfig is how the sync runs: its interval (zero: five minutes) and what it logs to.
+// SyncConfig is how the sync runs: its interval (zero: five minutes), the backstop's while
+// change notifications arrive, whether they are asked for, and what it logs to.
 type SyncConfig struct {
-	Interval time.Duration
-	Log      *slog.Logger
-	Now      func() time.Time
+	Interval       time.Duration
+	PushedInterval time.Duration
+	Push           bool
+	Log            *slog.Logger
+	Now            func() time.Time
 }
 
 // NewSync builds the sync of o's connections between the calendar store cal and Outlook,
@@ -71,10 +76,32 @@ func NewSync(o *Outlook, cal *calendar.Store, st *outlooksync.Store, people *acc
 	if s.sched.Interval <= 0 {
 		s.sched.Interval = 5 * time.Minute
 	}
+	s.sched.PushedInterval = cfg.PushedInterval
+	site := strings.TrimRight(o.siteURL.String(), "/")
+	s.push = &outlooksync.Push{
+		Store: st, Kinds: map[string]outlooksync.Watched{outlooksync.WatchConnection: s.sched.Watched()},
+		NotificationURL: site + NotificationPath, LifecycleURL: site + LifecyclePath,
+		Off:    pushMode(cfg.Push, o.siteURL, o.graphURL),
+		Holder: s.sched.Holder, Log: engine.Log.With("part", "push"), Metrics: metrics,
+	}
+	s.notify = NewNotifications(s.push, s.push.Log)
+	o.unsubscribe = func(ctx context.Context, userID int64) error {
+		return s.push.Unsubscribe(ctx, outlooksync.WatchConnection, userID)
+	}
+	o.connected = s.push.Kick
 	o.http = &http.Client{Transport: metrics.Transport(o.http.Transport), Timeout: o.http.Timeout}
 	o.SetSyncNow(s.syncNow)
 	return s
 }
+
+// Push is the change notification side of the sync, nil without a scheduler.
+func (s *Sync) Push() *outlooksync.Push { return s.push }
+
+// Notifications is the endpoint Graph posts to, nil without a scheduler.
+func (s *Sync) Notifications() *Notifications { return s.notify }
+
+// RunPush keeps the subscriptions until ctx is cancelled: background work of the server.
+func (s *Sync) RunPush(ctx context.Context) error { return s.push.Run(ctx) }
 
 // Scheduled reports whether there is a scheduler to run (the program has the Graph adapter).
 func (s *Sync) Scheduled() bool { return s.sched != nil }
