@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -72,7 +73,8 @@ type Push struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 
-	kick chan struct{}
+	kickOnce sync.Once
+	kick     chan struct{}
 }
 
 // Notification is one item of a notification POST from Graph; only what it is trusted for.
@@ -90,13 +92,15 @@ func (p *Push) lifetime() time.Duration {
 	return DefaultSubscriptionLifetime
 }
 
-// Kick asks the running maintenance for a pass soon.
+func (p *Push) kicks() chan struct{} {
+	p.kickOnce.Do(func() { p.kick = make(chan struct{}, 1) })
+	return p.kick
+}
+
+// Kick asks the maintenance for a pass soon.
 func (p *Push) Kick() {
-	if p.kick == nil {
-		return
-	}
 	select {
-	case p.kick <- struct{}{}:
+	case p.kicks() <- struct{}{}:
 	default:
 	}
 }
@@ -104,7 +108,7 @@ func (p *Push) Kick() {
 // Run maintains the subscriptions until ctx is done: a pass at once, then every half
 // minute and whenever a lifecycle event asks.
 func (p *Push) Run(ctx context.Context) error {
-	p.kick = make(chan struct{}, 1)
+	kick := p.kicks()
 	t := time.NewTicker(30 * time.Second)
 	defer t.Stop()
 	for {
@@ -115,7 +119,7 @@ func (p *Push) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-		case <-p.kick:
+		case <-kick:
 		}
 	}
 }

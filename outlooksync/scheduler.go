@@ -48,6 +48,7 @@ type Scheduler struct {
 	base     context.Context // Run's, for the cycles notifications start
 	kicks    map[int64]bool  // connections with a cycle on its way after a notification
 	notified chan struct{}   // bounds the cycles notifications run at once
+	pending  map[int64]int   // notified cycles on their way or running, by connection
 	backoff  map[int64]time.Time
 	failures map[int64]int
 	progress map[int64]int
@@ -61,9 +62,7 @@ var ErrBusy = errors.New("outlook sync: a cycle of this connection is already ru
 
 // Run syncs until ctx is done.
 func (s *Scheduler) Run(ctx context.Context) error {
-	s.mu.Lock()
-	s.base = ctx
-	s.mu.Unlock()
+	s.BindContext(ctx)
 	for {
 		s.tick(ctx)
 		wait := s.Interval/2 + rand.N(s.Interval) // jitter spreads the instances' cycles
@@ -221,6 +220,10 @@ func (s *Scheduler) Notify(ctx context.Context, uid int64) error {
 		return nil // a cycle is on its way
 	}
 	s.kicks[uid] = true
+	if s.pending == nil {
+		s.pending = map[int64]int{}
+	}
+	s.pending[uid]++
 	base := s.base
 	if base == nil {
 		base = context.Background()
@@ -233,6 +236,13 @@ func (s *Scheduler) Notify(ctx context.Context, uid int64) error {
 		s.mu.Lock()
 		delete(s.kicks, uid)
 		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			if s.pending[uid]--; s.pending[uid] <= 0 {
+				delete(s.pending, uid)
+			}
+			s.mu.Unlock()
+		}()
 		if base.Err() != nil || !s.due(uid) {
 			return // stopping, or backing off: the schedule covers it
 		}
@@ -247,6 +257,21 @@ func (s *Scheduler) Notify(ctx context.Context, uid int64) error {
 		}
 	})
 	return nil
+}
+
+// Pending reports whether a cycle that a notification asked for is on its way or running.
+func (s *Scheduler) Pending(uid int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pending[uid] > 0
+}
+
+// BindContext gives the cycles that notifications start their context, for a scheduler
+// that receives notifications without running its schedule (Run binds its own).
+func (s *Scheduler) BindContext(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.base = ctx
 }
 
 func (s *Scheduler) coalesce() time.Duration {

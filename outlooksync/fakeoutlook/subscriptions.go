@@ -63,11 +63,15 @@ type SubscriptionInfo struct {
 	NotificationURL string
 	LifecycleURL    string
 	Expires         time.Time
+	// ClientState is the secret each notification carries: what someone who captured one
+	// would know (tests replay it).
+	ClientState string
 }
 
 func (sub *subscription) info() SubscriptionInfo {
 	return SubscriptionInfo{ID: sub.id, Mailbox: sub.owner.email, Resource: sub.resource,
-		NotificationURL: sub.notifyURL, LifecycleURL: sub.lifecycle, Expires: sub.expires}
+		NotificationURL: sub.notifyURL, LifecycleURL: sub.lifecycle, Expires: sub.expires,
+		ClientState: sub.clientState}
 }
 
 // Subscriptions lists the live subscriptions, oldest first.
