@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -30,7 +31,7 @@ import (
 // directory, set up with the commands, then served with the Graph adapter, beside the fake
 // Outlook (in-process) that stands in for Microsoft.
 type deployment struct {
-	t    *testing.T
+	t    testing.TB
 	env  map[string]string
 	fake *fakeoutlook.Server
 	base string              // the web app, http://127.0.0.1:PORT
@@ -38,19 +39,26 @@ type deployment struct {
 	out  *apptest.SyncBuffer // everything it printed
 }
 
-func newDeployment(t *testing.T) *deployment {
+func newDeployment(t testing.TB) *deployment { return newDeploymentWith(t, nil) }
+
+// newDeploymentWith is a deployment with more environment variables (the sync interval).
+func newDeploymentWith(t testing.TB, env map[string]string) *deployment {
 	t.Helper()
 	fake := fakeoutlook.New(fakeoutlook.Options{})
 	fsrv := httptest.NewServer(fake.Handler())
 	t.Cleanup(fsrv.Close)
-	d := newDeploymentAt(t, fsrv.URL)
+	d := newDeploymentAtWith(t, fsrv.URL, env)
 	d.fake = fake
 	return d
 }
 
 // newDeploymentAt is a deployment whose Microsoft is at fakeURL, a fake the test runs as a
 // program (d.fake is nil).
-func newDeploymentAt(t *testing.T, fakeURL string) *deployment {
+func newDeploymentAt(t testing.TB, fakeURL string) *deployment {
+	return newDeploymentAtWith(t, fakeURL, nil)
+}
+
+func newDeploymentAtWith(t testing.TB, fakeURL string, env map[string]string) *deployment {
 	t.Helper()
 	addr := freeAddr(t)
 	dir := t.TempDir()
@@ -62,6 +70,7 @@ func newDeploymentAt(t *testing.T, fakeURL string) *deployment {
 		config.EnvMSGraphURL: fakeURL,
 		config.EnvLogLevel:   "debug",
 	}}
+	maps.Copy(d.env, env)
 	d.run(cli.RunUser, "correct horse\n", "add", "--email", "root@example.com", "--name", "Root", "--admin")
 	for name, value := range map[string]string{
 		"EnableThirdPartyCalendarSync": "true",
@@ -76,7 +85,7 @@ func newDeploymentAt(t *testing.T, fakeURL string) *deployment {
 }
 
 // freeAddr finds a free loopback port for the server.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -152,7 +161,7 @@ func (d *deployment) member(email, name string) *client {
 
 // client is a script with a personal API token; it never follows redirects by itself.
 type client struct {
-	t     *testing.T
+	t     testing.TB
 	d     *deployment
 	token string
 }

@@ -125,7 +125,7 @@ func runFake(t *testing.T, addr string, args []string) (stop func()) {
 
 // myCalendar counts a client's instances in My Calendar by title, from two weeks back to six
 // weeks ahead.
-func myCalendar(t *testing.T, c *client) map[string]int {
+func myCalendar(t testing.TB, c *client) map[string]int {
 	t.Helper()
 	from := time.Now().UTC().AddDate(0, 0, -14).Format(time.RFC3339)
 	to := time.Now().UTC().AddDate(0, 0, 42).Format(time.RFC3339)
