@@ -193,12 +193,14 @@ func (s *Scheduler) cycle(ctx context.Context, uid int64) (Result, error) {
 }
 
 // rest is how long the schedule leaves a connection alone after a cycle: half the interval,
-// or PushedInterval while its calendar has a live subscription (notifications bring its
-// changes; the schedule is the backstop).
+// or, while its calendar has a live subscription (notifications bring its changes; the
+// schedule is the backstop), so long that the next round after it, at most 1.5 intervals
+// later, comes within PushedInterval of the cycle: a lost notification's change arrives
+// within PushedInterval.
 func (s *Scheduler) rest(ctx context.Context, uid int64) time.Duration {
-	if s.PushedInterval > s.Interval {
+	if s.PushedInterval > 2*s.Interval {
 		if ok, err := s.Engine.Store.Pushed(ctx, WatchConnection, uid); err == nil && ok {
-			return s.PushedInterval - s.Interval/2
+			return s.PushedInterval - s.Interval*3/2
 		}
 	}
 	return s.Interval / 2

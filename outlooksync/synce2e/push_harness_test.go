@@ -62,7 +62,7 @@ type pushOptions struct {
 	run            bool // run the schedulers (the polling), not only the notified cycles
 }
 
-func newPushWorld(t *testing.T, db *gorm.DB, o pushOptions) *pushWorld {
+func newPushWorld(t testing.TB, db *gorm.DB, o pushOptions) *pushWorld {
 	t.Helper()
 	w := &pushWorld{}
 	w.site = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
