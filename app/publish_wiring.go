@@ -22,7 +22,7 @@ func (a *App) Publisher() *publish.Publisher { return a.publisher }
 // HTTP client are shared) and makes it background work.
 func (a *App) setupPublish() {
 	a.publisher = outlook.NewPublisher(a.outlook, a.store, a.publish, a.people, a.sync,
-		outlook.SyncConfig{Interval: a.cfg.SyncInterval, Log: a.log, Now: a.now})
+		outlook.SyncConfig{Interval: a.cfg.SyncInterval, PushedInterval: a.cfg.PushedInterval, Log: a.log, Now: a.now})
 	if a.publisher != nil {
 		a.Background("space publishing", a.publisher.Run)
 	}

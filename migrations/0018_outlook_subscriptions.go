@@ -12,7 +12,8 @@ import (
 // Graph's subscription id, a hash of its clientState, its expiry, the mode (push or polling)
 // and why, when to look at it next, and the lease that lets one app instance renew it; and
 // on each sync lease the counters of notifications wanted and covered, by which a burst of
-// notifications on any instance becomes one cycle.
+// notifications on any instance becomes one cycle; and on each publish target the count of
+// notifications, so that a run does not put off a target notified while it ran.
 func outlookSubscriptionsUp(tx *gorm.DB) error {
 	type outlookSubscription struct {
 		ID             int64  `gorm:"primaryKey"`
@@ -42,6 +43,12 @@ func outlookSubscriptionsUp(tx *gorm.DB) error {
 		if err := tx.Table("sync_leases").Migrator().AddColumn(&syncLease{}, col); err != nil {
 			return fmt.Errorf("add sync_leases.%s: %w", col, err)
 		}
+	}
+	type spacePublishTarget struct {
+		Wanted int64 `gorm:"not null;default:0"`
+	}
+	if err := tx.Table("space_publish_targets").Migrator().AddColumn(&spacePublishTarget{}, "Wanted"); err != nil {
+		return fmt.Errorf("add space_publish_targets.wanted: %w", err)
 	}
 	return nil
 }

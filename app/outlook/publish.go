@@ -92,5 +92,15 @@ func NewPublisher(o *Outlook, cal *calendar.Store, st *publish.Store, people *ac
 	host, _ := os.Hostname()
 	p.Holder = fmt.Sprintf("%s-%d", host, os.Getpid())
 	p.Tick = min(time.Minute, p.Interval)
+	if s.push != nil {
+		// Members' edits of the copies are notified too: the publisher is one more kind of
+		// watched calendar, checked every PushedInterval while subscribed.
+		s.push.Kinds[publish.WatchSpaceCalendar] = p.Watched()
+		p.PushedInterval = cfg.PushedInterval
+		p.Pushed = func(ctx context.Context, id int64) bool {
+			ok, err := s.store.Pushed(ctx, publish.WatchSpaceCalendar, id)
+			return err == nil && ok
+		}
+	}
 	return p
 }

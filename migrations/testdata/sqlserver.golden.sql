@@ -136,4 +136,5 @@ CREATE INDEX "idx_outlook_subscriptions_subscription_id" ON "outlook_subscriptio
 CREATE UNIQUE INDEX "ux_outlook_subscriptions_owner" ON "outlook_subscriptions"("owner_kind","owner_id");
 ALTER TABLE "sync_leases" ADD "wanted" bigint NOT NULL DEFAULT 0;
 ALTER TABLE "sync_leases" ADD "covered" bigint NOT NULL DEFAULT 0;
+ALTER TABLE "space_publish_targets" ADD "wanted" bigint NOT NULL DEFAULT 0;
 

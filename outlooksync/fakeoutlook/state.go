@@ -36,6 +36,24 @@ type stateFile struct {
 	// AdminConsents are the tenants' grants of application permissions (absent in files
 	// written before app-only access; read as none).
 	AdminConsents []consentState `json:"adminConsents,omitempty"`
+	// Subscriptions are the change notification subscriptions (absent in files written
+	// before them; read as none): Graph keeps them whatever happens to the app.
+	Subscriptions []subscriptionState `json:"subscriptions,omitempty"`
+}
+
+type subscriptionState struct {
+	ID          string    `json:"id"`
+	ClientID    string    `json:"clientId"`
+	AppOnly     bool      `json:"appOnly,omitempty"`
+	Creator     string    `json:"creator,omitempty"`
+	OwnerID     string    `json:"ownerId"`
+	CalendarID  string    `json:"calendarId,omitempty"` // "" for the default calendar
+	Resource    string    `json:"resource"`
+	ChangeTypes []string  `json:"changeTypes"`
+	NotifyURL   string    `json:"notificationUrl"`
+	Lifecycle   string    `json:"lifecycleNotificationUrl,omitempty"`
+	ClientState string    `json:"clientState,omitempty"`
+	Expires     time.Time `json:"expires"`
 }
 
 type mailboxState struct {
@@ -213,6 +231,17 @@ func (s *Server) snapshotStateLocked() stateFile {
 	slices.SortFunc(st.AccessTokens, func(a, b accessState) int { return strings.Compare(a.Token, b.Token) })
 	slices.SortFunc(st.RefreshTokens, func(a, b refreshState) int { return strings.Compare(a.Token, b.Token) })
 	slices.SortFunc(st.DeltaTokens, func(a, b deltaState) int { return strings.Compare(a.Token, b.Token) })
+	for _, sub := range s.subs { // in creation order already
+		ss := subscriptionState{ID: sub.id, ClientID: sub.clientID, AppOnly: sub.appOnly, Creator: sub.creator, OwnerID: sub.owner.id,
+			Resource: sub.resource, ChangeTypes: sub.changeTypes, NotifyURL: sub.notifyURL, Lifecycle: sub.lifecycle,
+			ClientState: sub.clientState, Expires: sub.expires}
+		for _, c := range sub.owner.calendars {
+			if c.store == sub.store {
+				ss.CalendarID = c.id
+			}
+		}
+		st.Subscriptions = append(st.Subscriptions, ss)
+	}
 	return st
 }
 
@@ -275,6 +304,7 @@ type loadedState struct {
 	refresh   map[string]*refreshToken
 	syncs     map[string]*syncState
 	consents  map[string][]string
+	subs      []*subscription
 }
 
 // fromState checks a decoded state file and builds the fake's state from it. Every check is
@@ -351,6 +381,23 @@ func (s *Server) fromState(st stateFile) (loadedState, error) {
 		}
 		ls.syncs[d.Token] = &syncState{mailboxID: d.MailboxID, calendarID: d.CalendarID, generation: d.Generation, from: d.From, to: d.To,
 			expires: d.Expires, isDelta: true, seq: d.Seq, sent: d.Sent, roundNo: d.RoundNo}
+	}
+	for _, ss := range st.Subscriptions {
+		if err := known("a subscription", ss.OwnerID); err != nil {
+			return ls, err
+		}
+		owner := ls.mailboxes[ss.OwnerID]
+		store := owner
+		if ss.CalendarID != "" {
+			c := calendarByID(owner, ss.CalendarID)
+			if c == nil {
+				return ls, fmt.Errorf("a subscription of unknown calendar %q", ss.CalendarID)
+			}
+			store = c.store
+		}
+		ls.subs = append(ls.subs, &subscription{id: ss.ID, clientID: ss.ClientID, appOnly: ss.AppOnly, creator: ss.Creator,
+			owner: owner, store: store, resource: ss.Resource, changeTypes: ss.ChangeTypes, notifyURL: ss.NotifyURL,
+			lifecycle: ss.Lifecycle, clientState: ss.ClientState, expires: ss.Expires})
 	}
 	return ls, nil
 }

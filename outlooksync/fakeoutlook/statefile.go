@@ -81,6 +81,7 @@ func (s *Server) LoadState(path string) error {
 	}
 	s.mailboxes, s.byEmail, s.access, s.refresh, s.syncs = ls.mailboxes, ls.byEmail, ls.access, ls.refresh, ls.syncs
 	s.consents = ls.consents
+	s.subs = ls.subs
 	return nil
 }
 

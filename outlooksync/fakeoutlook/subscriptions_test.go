@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -113,6 +114,19 @@ func TestSubscriptionHandshakeDeliveryAndExpiry(t *testing.T) {
 		t.Fatalf("the notification of a created event: %v", got)
 	}
 
+	// Graph keeps subscriptions whatever happens: a fake restarted from its state file too.
+	path := t.TempDir() + "/state.json"
+	if err := f.fake.SaveState(path); err != nil {
+		t.Fatal(err)
+	}
+	again := New(Options{Now: f.clock.Now})
+	if err := again.LoadState(path); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := again.Subscriptions(), f.fake.Subscriptions(); len(got) != 1 || got[0] != want[0] {
+		t.Fatalf("subscriptions after a restart: %+v, want %+v", got, want)
+	}
+
 	// Another app's or user's token does not see the subscription.
 	other := f.token("bob@contoso.example")
 	if r := f.do(call{method: http.MethodDelete, path: "/subscriptions/" + id, token: other}); r.status != http.StatusNotFound {
@@ -172,5 +186,33 @@ func TestLifecycleEventsReachTheLifecycleURL(t *testing.T) {
 	}
 	if subs := f.fake.Subscriptions(); len(subs) != 0 {
 		t.Fatalf("a removed subscription lives on: %v", subs)
+	}
+}
+
+// TestWebNotificationsPageSetsFaultsAndSendsLifecycleEvents is the demo's page: it lists the
+// subscription, loses the next notification, and sends a lifecycle event on request.
+func TestWebNotificationsPageSetsFaultsAndSendsLifecycleEvents(t *testing.T) {
+	f, b := webFixture(t)
+	rc := newReceiver(t)
+	id := f.subscribe(f.token("ada@example.com"), rc, f.clock.Now().Add(time.Hour)).json(t)["id"].(string)
+	if p := b.get("/outlook/notifications").must(t, http.StatusOK); !strings.Contains(p.body, "me/events") || !strings.Contains(p.body, "ada@example.com") {
+		t.Fatalf("the page does not list the subscription: %s", p.body)
+	}
+	b.post("/outlook/notifications/faults", url.Values{"lose": {"on"}}).must(t, http.StatusSeeOther)
+	if _, err := f.fake.CreateEvent("ada@example.com", EventSpec{Subject: "Quiet", Start: testNow().Add(time.Hour), End: testNow().Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	waitDelivered(t, f)
+	if n := len(rc.received()); n != 0 {
+		t.Fatalf("a notification arrived although they are lost: %d", n)
+	}
+	b.post("/outlook/notifications/faults", url.Values{}).must(t, http.StatusSeeOther)
+	b.post("/outlook/notifications/lifecycle", url.Values{"subscription": {id}, "event": {"missed"}}).must(t, http.StatusSeeOther)
+	waitDelivered(t, f)
+	if got := rc.received(); len(got) != 1 || got[0]["lifecycleEvent"] != "missed" {
+		t.Fatalf("lifecycle event from the page: %v", got)
+	}
+	if p := b.postRaw("/outlook/notifications/faults", url.Values{"lose": {"on"}}); p.status != http.StatusForbidden {
+		t.Fatalf("a form without the token: %d", p.status)
 	}
 }

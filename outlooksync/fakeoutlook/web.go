@@ -38,7 +38,7 @@ type web struct {
 }
 
 // webPages are the pages, each parsed with the layout.
-var webPages = []string{"signin", "calendar", "event", "new", "error"}
+var webPages = []string{"signin", "calendar", "event", "new", "error", "notifications"}
 
 func newWeb(s *Server) *web {
 	loc, _, err := s.zones.resolve(s.opts.DemoTimeZone)
@@ -76,6 +76,9 @@ func (w *web) routes() {
 	m.HandleFunc("POST /outlook/occurrence/delete", w.checked(w.user(w.deleteOccurrence)))
 	m.HandleFunc("POST /outlook/occurrence/split", w.checked(w.user(w.split)))
 	m.HandleFunc("POST /outlook/series/change", w.checked(w.user(w.changeSeries)))
+	m.HandleFunc("GET /outlook/notifications", w.notificationsPage)
+	m.HandleFunc("POST /outlook/notifications/faults", w.checked(w.setFaults))
+	m.HandleFunc("POST /outlook/notifications/lifecycle", w.checked(w.lifecycle))
 	m.HandleFunc("/outlook/", func(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, nil, http.StatusNotFound, "There is no such page.")
 	})
@@ -107,7 +110,7 @@ func (w *web) page(title string, user *MailboxInfo, r *http.Request) webPage {
 var doneMessages = map[string]string{
 	"created": "The event was created.", "changed": "Saved.", "unchanged": "Nothing was changed.",
 	"deleted": "Deleted.", "split": "The series was split: this is the new series, from the occurrence on.",
-	"responded": "Your answer was sent.",
+	"responded": "Your answer was sent.", "sent": "The lifecycle notification was sent.",
 }
 
 func (w *web) render(rw http.ResponseWriter, status int, name string, data any) {

@@ -43,9 +43,29 @@ type Publisher struct {
 	Workers int
 	// Tick is the pause between cycles of Run.
 	Tick time.Duration
+	// Pushed reports whether a target's calendar has a live change notification
+	// subscription (outlooksync.Store.Pushed); such a target is checked every PushedInterval
+	// instead of every Interval.
+	Pushed         func(ctx context.Context, targetID int64) bool
+	PushedInterval time.Duration
 
-	mu   sync.Mutex
-	seen map[int64]string // each space's version at the last cycle here
+	mu       sync.Mutex
+	seen     map[int64]string // each space's version at the last cycle here
+	kickOnce sync.Once
+	kick     chan struct{}
+}
+
+func (p *Publisher) kicks() chan struct{} {
+	p.kickOnce.Do(func() { p.kick = make(chan struct{}, 1) })
+	return p.kick
+}
+
+// Kick asks Run for a cycle now (a notified target is due).
+func (p *Publisher) Kick() {
+	select {
+	case p.kicks() <- struct{}{}:
+	default:
+	}
 }
 
 // NewPublisher returns a publisher with the sync's window and a five-minute interval.
@@ -295,6 +315,17 @@ func (p *Publisher) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(max(p.Tick, time.Second)):
+		case <-p.kicks():
+			// A burst of notifications is one cycle: wait for the rest of it.
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(outlooksync.DefaultCoalesce):
+			}
+			select {
+			case <-p.kicks():
+			default:
+			}
 		}
 	}
 }

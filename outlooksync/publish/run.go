@@ -60,6 +60,9 @@ func (p *Publisher) publish(ctx context.Context, j job, connected map[int64]bool
 	t = r.j.target
 	t.LastRunAt, t.LastOKAt, t.LastError, t.Failures = &now, &now, "", 0
 	due := now.Add(p.Interval)
+	if p.PushedInterval > p.Interval && p.Pushed != nil && p.Pushed(ctx, t.ID) {
+		due = now.Add(p.PushedInterval) // the member's edits are notified; this is the backstop
+	}
 	if r.quick {
 		due = j.target.DueAt // the check for the member's edits stays when it was
 	}

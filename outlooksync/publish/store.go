@@ -44,6 +44,7 @@ type targetRow struct {
 	Failures     int
 	Requests     int
 	Leaving      bool
+	Wanted       int64
 }
 
 func (targetRow) TableName() string { return "space_publish_targets" }
@@ -87,11 +88,14 @@ type Target struct {
 	LastOKAt     *time.Time
 	LastError    string
 	Failures     int // runs failed in a row
+	// Wanted counts the change notifications of the member's calendar; a run that finishes
+	// with a count other than the one it began with leaves the target due.
+	Wanted int64
 }
 
 func targetOf(r targetRow) Target {
 	return Target{ID: r.ID, SpaceID: r.SpaceID, UserID: r.UserID, Mailbox: r.Mailbox, CalendarID: r.CalendarID, CalendarName: r.CalendarName,
-		DueAt: r.DueAt.UTC(), LastRunAt: r.LastRunAt, LastOKAt: r.LastOKAt, LastError: r.LastError, Failures: r.Failures}
+		DueAt: r.DueAt.UTC(), LastRunAt: r.LastRunAt, LastOKAt: r.LastOKAt, LastError: r.LastError, Failures: r.Failures, Wanted: r.Wanted}
 }
 
 // Item is a copy written into a member's calendar: the Outlook item of one part of an event.
@@ -207,7 +211,7 @@ func (s *Store) Lease(ctx context.Context, id int64, holder string, now, until t
 func (s *Store) Finish(ctx context.Context, t Target, items []Item, history []HistoryEntry, due time.Time) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		up := map[string]any{"mailbox": t.Mailbox, "calendar_id": t.CalendarID, "calendar_name": t.CalendarName, "holder": "", "lease_until": nil,
-			"due_at": due.UTC(), "last_run_at": t.LastRunAt, "last_ok_at": t.LastOKAt, "last_error": t.LastError, "failures": t.Failures}
+			"due_at": gorm.Expr("CASE WHEN wanted = ? THEN ? ELSE due_at END", t.Wanted, due.UTC()), "last_run_at": t.LastRunAt, "last_ok_at": t.LastOKAt, "last_error": t.LastError, "failures": t.Failures}
 		if err := tx.Model(&targetRow{}).Where("id = ?", t.ID).Updates(up).Error; err != nil {
 			return fmt.Errorf("finish publish target %d: %w", t.ID, err)
 		}
@@ -266,6 +270,39 @@ func (s *Store) History(ctx context.Context, spaceID int64, limit int) ([]Histor
 		out[i] = HistoryEntry{UserID: r.UserID, At: r.At.UTC(), EventID: r.EventID, Summary: r.Summary, Detail: r.Detail}
 	}
 	return out, nil
+}
+
+// Target returns one target.
+func (s *Store) Target(ctx context.Context, id int64) (Target, error) {
+	var r targetRow
+	if err := s.db.WithContext(ctx).Take(&r, id).Error; err != nil {
+		return Target{}, fmt.Errorf("read publish target %d: %w", id, err)
+	}
+	return targetOf(r), nil
+}
+
+// Watchable lists the targets whose calendar exists in a published space's member's mailbox:
+// the calendars to watch for the member's changes.
+func (s *Store) Watchable(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.WithContext(ctx).Model(&targetRow{}).
+		Joins("JOIN space_publications ON space_publications.space_id = space_publish_targets.space_id").
+		Where("space_publications.enabled = ? AND space_publish_targets.calendar_id <> '' AND space_publish_targets.leaving = ?", true, false).
+		Order("space_publish_targets.id").Pluck("space_publish_targets.id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list watchable publish targets: %w", err)
+	}
+	return ids, nil
+}
+
+// Notified makes a target due now after a change notification of its calendar, and counts it.
+func (s *Store) Notified(ctx context.Context, id int64, now time.Time) error {
+	err := s.db.WithContext(ctx).Model(&targetRow{}).Where("id = ?", id).
+		Updates(map[string]any{"due_at": now.UTC(), "wanted": gorm.Expr("wanted + 1")}).Error
+	if err != nil {
+		return fmt.Errorf("note a notification of publish target %d: %w", id, err)
+	}
+	return nil
 }
 
 // RunNow makes a space's targets due now.
