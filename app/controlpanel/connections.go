@@ -103,7 +103,7 @@ func (h *Connections) List(c echo.Context) error {
 // (with the subscription's expiry and the last notification), or found by polling, and why.
 func modeOf(w outlooksync.WatchState, loc *time.Location) (mode, text string) {
 	if w.Mode == outlooksync.ModePush && w.Expires != nil {
-		text = "Push: Outlook notifies changes (subscription renewed before " + w.Expires.In(loc).Format("2 Jan 15:04") + ")"
+		text = "Push: Outlook notifies changes (the subscription runs to " + w.Expires.In(loc).Format("2 Jan 15:04") + " and is renewed well before)"
 		if w.LastNotifiedAt != nil {
 			text += "; last notification " + w.LastNotifiedAt.In(loc).Format("2 Jan 15:04")
 		}

@@ -55,6 +55,7 @@ type notification struct {
 	subID     string
 	lifecycle string
 	payload   map[string]any
+	faults    NotificationFaults // those set when the change was made
 }
 
 // notifier delivers notifications. It has its own lock: the server enqueues under s.mu, and
@@ -178,6 +179,7 @@ func (s *Server) notifyChangeLocked(store *mailbox, ev *event, change string) {
 func (n *notifier) enqueue(item notification) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	item.faults = n.faults
 	if n.inFlight == 0 && len(n.pending) == 0 {
 		n.idle = make(chan struct{})
 	}
@@ -189,14 +191,25 @@ func (n *notifier) enqueue(item notification) {
 	}
 }
 
-// flush delivers what waits for a URL, as the faults say.
+// flush delivers what waits for a URL, each run of notifications as the faults set when its
+// changes were made say.
 func (n *notifier) flush(target string) {
 	n.mu.Lock()
 	items := n.pending[target]
 	delete(n.pending, target)
-	f := n.faults
 	n.mu.Unlock()
 	defer n.done()
+	for len(items) > 0 {
+		i := 1
+		for i < len(items) && items[i].faults == items[0].faults {
+			i++
+		}
+		n.deliver(target, items[:i], items[0].faults)
+		items = items[i:]
+	}
+}
+
+func (n *notifier) deliver(target string, items []notification, f NotificationFaults) {
 	if f.Lose {
 		n.mu.Lock()
 		for _, it := range items {

@@ -1,0 +1,141 @@
+package synce2e
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"intracal/migrations/dbtest"
+	"intracal/outlooksync/fakeoutlook"
+)
+
+// TestPushStateMachine draws what Outlook and Graph do to a connection that two app
+// instances on one database watch by change notifications, with the schedule at 30 minutes
+// so that it never polls: events created, renamed and deleted in Outlook, several between
+// two deliveries; deliveries late, duplicated, out of order or lost; the lifecycle events
+// (missed, reauthorizationRequired, subscriptionRemoved) and the subscriptions' upkeep. Its
+// invariant: whenever the notifications have settled and none was lost since My Calendar
+// last matched, My Calendar equals Outlook without any poll; at the end, one poll (the
+// backstop) makes them equal whatever was lost.
+//
+// make test draws the same 20 cases every time (smDefaultSeed); SYNC_RAPID_CHECKS draws that
+// many new ones.
+func TestPushStateMachine(t *testing.T) {
+	checks := "20"
+	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
+		checks = s
+	}
+	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
+		if err := f.Value.Set(checks); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == f.DefValue && os.Getenv("SYNC_RAPID_CHECKS") == "" {
+		if err := f.Value.Set(smDefaultSeed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		scope := &caseScope{TB: t}
+		defer scope.end()
+		w := newPushWorld(scope, dbtest.SQLite(scope), pushOptions{instances: 2, coalesce: 50 * time.Millisecond})
+		w.world.t = rt
+		w.subscribed()
+		m := &pushMachine{w: w, rt: rt}
+		for range rapid.IntRange(3, 20).Draw(rt, "steps") {
+			m.step()
+		}
+		w.fake.SetNotificationFaults(fakeoutlook.NotificationFaults{})
+		w.maintain()
+		w.settle()
+		if !m.lossy {
+			w.same()
+		}
+		if _, err := w.instances[1].sched.SyncNow(context.Background(), w.user.UserID); err != nil {
+			rt.Fatalf("the backstop's poll: %v", err)
+		}
+		w.same()
+	})
+}
+
+type pushMachine struct {
+	w     *pushWorld
+	rt    *rapid.T
+	n     int
+	lose  bool // notifications are being lost now
+	lossy bool // one was lost (or a subscription was gone) since My Calendar last matched
+}
+
+func (m *pushMachine) step() {
+	w, rt := m.w, m.rt
+	switch rapid.IntRange(0, 9).Draw(rt, "action") {
+	case 0, 1, 2:
+		m.n++
+		w.createInOutlook(fmt.Sprintf("E%d", m.n), rapid.IntRange(0, 20).Draw(rt, "day"))
+		m.lossy = m.lossy || m.lose
+	case 3, 4:
+		if id, ok := m.pick(); ok {
+			m.n++
+			subject := fmt.Sprintf("E%d renamed", m.n)
+			if _, err := w.fake.UpdateEvent(mailbox, id, fakeoutlook.Change{Subject: &subject}); err != nil {
+				rt.Fatalf("rename in Outlook: %v", err)
+			}
+			m.lossy = m.lossy || m.lose
+		}
+	case 5:
+		if id, ok := m.pick(); ok {
+			if err := w.fake.DeleteEvent(mailbox, id); err != nil {
+				rt.Fatalf("delete in Outlook: %v", err)
+			}
+			m.lossy = m.lossy || m.lose
+		}
+	case 6:
+		f := fakeoutlook.NotificationFaults{
+			Duplicate: rapid.Bool().Draw(rt, "duplicate"),
+			Reorder:   rapid.Bool().Draw(rt, "reorder"),
+			Lose:      rapid.IntRange(0, 3).Draw(rt, "lose") == 0,
+			Delay:     time.Duration(rapid.IntRange(0, 2).Draw(rt, "delay")) * 100 * time.Millisecond,
+		}
+		m.lose = f.Lose
+		w.fake.SetNotificationFaults(f)
+	case 7:
+		subs := w.fake.Subscriptions()
+		if len(subs) == 0 {
+			w.maintain()
+			return
+		}
+		event := rapid.SampledFrom([]string{"missed", "reauthorizationRequired", "subscriptionRemoved"}).Draw(rt, "lifecycle")
+		if err := w.fake.SendLifecycle(subs[0].ID, event); err != nil {
+			rt.Fatalf("lifecycle: %v", err)
+		}
+		if m.lose && event == "subscriptionRemoved" {
+			// The removal's notice is lost too: nothing subscribes again until the upkeep
+			// finds out (its next renewal); meanwhile changes go unnotified.
+			m.lossy = true
+		}
+	case 8:
+		w.maintain()
+	case 9:
+		w.settle()
+		if !m.lossy {
+			w.same()
+		}
+	}
+}
+
+// pick draws one of the mailbox's live singles and series.
+func (m *pushMachine) pick() (string, bool) {
+	evs, err := m.w.fake.Events(mailbox)
+	if err != nil {
+		m.rt.Fatalf("%v", err)
+	}
+	if len(evs) == 0 {
+		return "", false
+	}
+	return evs[rapid.IntRange(0, len(evs)-1).Draw(m.rt, "event")].ID, true
+}
