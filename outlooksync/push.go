@@ -40,6 +40,7 @@ const (
 	DefaultSubscriptionRetry    = 15 * time.Minute
 	maxSubscriptionRetry        = 6 * time.Hour
 	watchLeaseTTL               = 2 * time.Minute
+	maintainWorkers             = 4
 )
 
 // Watched is one kind of watched calendar: whose, through which client, and what a
@@ -164,19 +165,34 @@ func (p *Push) maintainKind(ctx context.Context, kind string, w Watched) error {
 		if err != nil || len(due) == 0 {
 			return err
 		}
+		// A few at a time: each create waits for Graph's handshake with the site.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var errs []error
+		sem := make(chan struct{}, maintainWorkers)
 		for _, r := range due {
 			if !keep[r.OwnerID] {
 				continue
 			}
-			ok, err := p.Store.leaseWatch(ctx, r.ID, p.Holder, watchLeaseTTL)
-			if err != nil {
-				return err
-			}
-			if ok {
-				if err := p.maintainOne(ctx, w, r); err != nil {
-					return err
+			sem <- struct{}{}
+			wg.Add(1)
+			go func(r watchRow) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				cur, ok, err := p.Store.leaseWatch(ctx, r.ID, p.Holder, watchLeaseTTL)
+				if err == nil && ok {
+					err = p.maintainOne(ctx, w, cur)
 				}
-			}
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}(r)
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -91,16 +91,25 @@ func (s *Store) dueWatches(ctx context.Context, kind string, limit int) ([]watch
 	return rows, nil
 }
 
-// leaseWatch takes a row for ttl; false when another instance holds it.
-func (s *Store) leaseWatch(ctx context.Context, id int64, holder string, ttl time.Duration) (bool, error) {
+// leaseWatch takes a due row for ttl and returns it as it is now; false when another
+// instance holds it or has just seen to it.
+func (s *Store) leaseWatch(ctx context.Context, id int64, holder string, ttl time.Duration) (watchRow, bool, error) {
 	now := s.now().UTC()
 	until := now.Add(ttl)
-	res := s.db.WithContext(ctx).Model(&watchRow{}).Where("id = ? AND (lease_until IS NULL OR lease_until < ?)", id, now).
+	db := s.db.WithContext(ctx)
+	res := db.Model(&watchRow{}).Where("id = ? AND check_at <= ? AND (lease_until IS NULL OR lease_until < ?)", id, now, now).
 		Updates(map[string]any{"holder": holder, "lease_until": until})
 	if res.Error != nil {
-		return false, fmt.Errorf("lease outlook subscription %d: %w", id, res.Error)
+		return watchRow{}, false, fmt.Errorf("lease outlook subscription %d: %w", id, res.Error)
 	}
-	return res.RowsAffected == 1, nil
+	if res.RowsAffected != 1 {
+		return watchRow{}, false, nil
+	}
+	var r watchRow
+	if err := db.Take(&r, id).Error; err != nil {
+		return watchRow{}, false, fmt.Errorf("read outlook subscription %d: %w", id, err)
+	}
+	return r, true, nil
 }
 
 // saveWatch stores a row's new state and lets its lease go.

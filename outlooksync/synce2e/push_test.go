@@ -275,3 +275,26 @@ func TestTheValidationHandshakeEchoesTheDecodedToken(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoInstancesKeepOneSubscription: both instances run the upkeep at once, again and
+// again; the connection has one subscription, not one per instance.
+func TestTwoInstancesKeepOneSubscription(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		w := newPushWorld(t, db, pushOptions{instances: 2})
+		for range 3 {
+			errs := make(chan error, 2)
+			for _, in := range w.instances {
+				go func() { errs <- in.push.Maintain(context.Background()) }()
+			}
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if subs := w.fake.Subscriptions(); len(subs) != 1 {
+			t.Fatalf("%d subscriptions for one connection: %+v", len(subs), subs)
+		}
+		w.settle()
+	})
+}
