@@ -43,12 +43,10 @@ func TestConnectSyncReconnectDisconnectByHTTP(t *testing.T) {
 	if body := keep(res); res.StatusCode != http.StatusOK || !strings.Contains(body, `"lastSyncAt":"`) {
 		t.Fatalf("sync now: %d %s", res.StatusCode, body)
 	}
-	var summary struct {
-		FromOutlook int `json:"fromOutlook"`
-	}
-	anna.json(anna.get("/api/v1/outlook/sync"), &summary)
-	if summary.FromOutlook == 0 {
-		t.Errorf("the first sync imported nothing from the seeded mailbox")
+	// (The cycle that brought them may be the one the new subscription started, before Sync
+	// now: My Calendar is what to look at.)
+	if len(myCalendar(t, anna)) == 0 {
+		t.Errorf("the seeded mailbox's events are not in My Calendar")
 	}
 	if d.fake.GraphRequestCount(mailbox) == 0 {
 		t.Error("no Graph request reached the fake for the mailbox")

@@ -66,6 +66,19 @@ func TestOutlookChangesArriveByNotificationByHTTP(t *testing.T) {
 		t.Fatalf("the Control Panel does not say the connection is pushed: %d\n%s", res.StatusCode, page)
 	}
 
+	var list struct {
+		Connections []struct {
+			Changes struct {
+				Mode    string     `json:"mode"`
+				Expires *time.Time `json:"subscriptionExpires"`
+			} `json:"changes"`
+		} `json:"connections"`
+	}
+	root.json(root.get("/api/v1/admin/outlook/connections"), &list)
+	if len(list.Connections) != 1 || list.Connections[0].Changes.Mode != "push" || list.Connections[0].Changes.Expires == nil {
+		t.Fatalf("the admin API does not say the connection is pushed: %+v", list)
+	}
+
 	if res := anna.post("/api/v1/outlook/disconnect"); res.StatusCode != http.StatusOK {
 		t.Fatalf("disconnect: %d", res.StatusCode)
 	}
