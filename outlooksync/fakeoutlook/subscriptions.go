@@ -175,6 +175,16 @@ func (s *Server) prepareSubscriptionLocked(p *prepared) *response {
 	return nil
 }
 
+// ownedLocked is the live subscription a call names, if the caller owns it; otherwise the
+// 404 Graph answers.
+func (s *Server) ownedLocked(p *prepared) (*subscription, response) {
+	sub := s.subscriptionLocked(p.route.subscriptionID)
+	if sub == nil || !s.ownsLocked(p.token, sub) {
+		return nil, subscriptionNotFound(p.route.subscriptionID)
+	}
+	return sub, response{}
+}
+
 func (s *Server) ownsLocked(tok *accessToken, sub *subscription) bool {
 	if !strings.EqualFold(tok.clientID, sub.clientID) || tok.appOnly != sub.appOnly {
 		return false
@@ -379,9 +389,9 @@ func (s *Server) renewSubscription(p *prepared) response {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub := s.subscriptionLocked(p.route.subscriptionID)
-	if sub == nil || !s.ownsLocked(p.token, sub) {
-		return subscriptionNotFound(p.route.subscriptionID)
+	sub, missing := s.ownedLocked(p)
+	if sub == nil {
+		return missing
 	}
 	sub.expires = expires
 	return jsonResponse(http.StatusOK, renderSubscription(p, sub))
@@ -391,9 +401,9 @@ func (s *Server) renewSubscription(p *prepared) response {
 func (s *Server) reauthorize(p *prepared) response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub := s.subscriptionLocked(p.route.subscriptionID)
-	if sub == nil || !s.ownsLocked(p.token, sub) {
-		return subscriptionNotFound(p.route.subscriptionID)
+	sub, missing := s.ownedLocked(p)
+	if sub == nil {
+		return missing
 	}
 	return noContent(http.StatusOK)
 }
@@ -401,9 +411,9 @@ func (s *Server) reauthorize(p *prepared) response {
 func (s *Server) getSubscription(p *prepared) response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub := s.subscriptionLocked(p.route.subscriptionID)
-	if sub == nil || !s.ownsLocked(p.token, sub) {
-		return subscriptionNotFound(p.route.subscriptionID)
+	sub, missing := s.ownedLocked(p)
+	if sub == nil {
+		return missing
 	}
 	return jsonResponse(http.StatusOK, renderSubscription(p, sub))
 }
@@ -427,9 +437,9 @@ func (s *Server) listSubscriptions(p *prepared) response {
 func (s *Server) deleteSubscription(p *prepared) response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub := s.subscriptionLocked(p.route.subscriptionID)
-	if sub == nil || !s.ownsLocked(p.token, sub) {
-		return subscriptionNotFound(p.route.subscriptionID)
+	sub, missing := s.ownedLocked(p)
+	if sub == nil {
+		return missing
 	}
 	s.removeSubscriptionLocked(sub.id)
 	return noContent(http.StatusNoContent)

@@ -2,9 +2,7 @@ package synce2e
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -29,17 +27,7 @@ import (
 // make test draws the same cases every time (smDefaultSeed, as TestSyncStateMachine); a run
 // with SYNC_RAPID_CHECKS set draws new ones, that many.
 func TestPublishingStateMachine(t *testing.T) {
-	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
-		if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
-			if err := f.Value.Set(s); err != nil {
-				t.Fatal(err)
-			}
-		}
-	} else if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == f.DefValue {
-		if err := f.Value.Set(smDefaultSeed); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rapidCases(t, "100")
 	rapid.Check(t, func(rt *rapid.T) {
 		scope := &caseScope{TB: t}
 		defer scope.end()

@@ -2,9 +2,7 @@ package synce2e
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -26,20 +24,7 @@ import (
 // make test draws the same 20 cases every time (smDefaultSeed); SYNC_RAPID_CHECKS draws that
 // many new ones.
 func TestPushStateMachine(t *testing.T) {
-	checks := "20"
-	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
-		checks = s
-	}
-	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
-		if err := f.Value.Set(checks); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == f.DefValue && os.Getenv("SYNC_RAPID_CHECKS") == "" {
-		if err := f.Value.Set(smDefaultSeed); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rapidCases(t, "20")
 	rapid.Check(t, func(rt *rapid.T) {
 		scope := &caseScope{TB: t}
 		defer scope.end()

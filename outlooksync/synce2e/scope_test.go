@@ -1,8 +1,10 @@
 package synce2e
 
 import (
+	"flag"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -33,4 +35,33 @@ func (s *caseScope) end() {
 		fn()
 	}
 	s.cleanups = nil
+}
+
+// rapidCases sets how many cases a randomised test draws and from which seed: checks cases
+// from smDefaultSeed, so that make test fails only when the code does; with
+// SYNC_RAPID_CHECKS set (the long runs of docs/sync.md), that many new ones. -rapid.checks
+// and -rapid.seed given on the command line win.
+func rapidCases(t testing.TB, checks string) {
+	t.Helper()
+	given := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	seed := smDefaultSeed
+	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
+		if _, err := strconv.Atoi(s); err == nil {
+			checks, seed = s, ""
+		}
+	}
+	for name, v := range map[string]string{"rapid.checks": checks, "rapid.seed": seed} {
+		f := flag.Lookup(name)
+		if f == nil || given[name] {
+			continue
+		}
+		if v == "" {
+			v = f.DefValue
+		}
+		// Value.Set, not flag.Set: the next test's call still sees the flag as not given.
+		if err := f.Value.Set(v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
 }

@@ -2,7 +2,6 @@ package synce2e
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -40,25 +39,7 @@ import (
 // a day. SYNC_RAPID_CHECKS sets the number of cases (default 12; the long run in
 // docs/sync.md uses more).
 func TestSyncStateMachine(t *testing.T) {
-	checks := "12"
-	if s := os.Getenv("SYNC_RAPID_CHECKS"); s != "" {
-		if _, err := strconv.Atoi(s); err == nil {
-			checks = s
-		}
-	}
-	if f := flag.Lookup("rapid.checks"); f != nil && f.Value.String() == f.DefValue {
-		if err := f.Value.Set(checks); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// make test draws the same cases every time, so that it fails only when the code does;
-	// a run that sets SYNC_RAPID_CHECKS (the long run) draws new ones each time, and
-	// -rapid.seed replays one.
-	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == f.DefValue && os.Getenv("SYNC_RAPID_CHECKS") == "" {
-		if err := f.Value.Set(smDefaultSeed); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rapidCases(t, "12")
 	rapid.Check(t, func(rt *rapid.T) {
 		scope := &caseScope{TB: t}
 		defer scope.end()
