@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"intracal/app/accounts"
+	"intracal/app/feeds"
 	"intracal/app/outlook"
 	"intracal/app/properties"
 	"intracal/app/view"
@@ -51,6 +52,7 @@ type App struct {
 	syncStore *outlooksync.Store
 	// publish is what publishing spaces into the members' Outlook knows (outlooksync/publish).
 	publish  *publish.Store
+	feeds    *feeds.Store
 	listings *listingLimiter
 
 	echo *echo.Echo
@@ -105,7 +107,8 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.publish = publish.NewStore(db)
 	a.outlook = outlook.New(cfg, db, box, a.props, a.users, log, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,
-		a.outlook.ForgetSignIns, outlooksync.ForgetUser)
+		a.outlook.ForgetSignIns, outlooksync.ForgetUser, feeds.ForgetUser)
+	a.feeds = feeds.NewStore(db, box, clock)
 	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), outlook.MetricsPath)
 	total := cfg.MaxListings
 	if total <= 0 {

@@ -6,6 +6,7 @@ import (
 	"intracal/app/accounts"
 	"intracal/app/api"
 	"intracal/app/controlpanel"
+	"intracal/app/feeds"
 	"intracal/app/httpkit"
 	"intracal/app/outlook"
 	"intracal/app/pages"
@@ -59,12 +60,21 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/spaces/:id/show", spaces.ShowInCalendar, accounts.RequireUser)
 	search := pages.NewSearch(a.pages, a.frame, a.store, a.now)
 	e.GET("/search", search.Show, accounts.RequireUser, a.limitListings)
-	settings := pages.NewSettings(a.pages, a.frame, a.users, a.tokens, a.accounts, a.now)
+	feedHandlers := feeds.NewHandlers(a.feeds, a.store, a.people, a.users, a.cfg.SiteURL, a.now)
+	settings := pages.NewSettings(a.pages, a.frame, a.users, a.tokens, a.accounts, feedHandlers.Links, a.now)
 	e.GET("/settings", settings.Show, accounts.RequireUser)
 	e.POST("/settings", settings.Save, accounts.RequireUser)
 	e.POST("/settings/password", settings.ChangePassword, accounts.RequireUser)
 	e.POST("/settings/tokens", settings.CreateToken, accounts.RequireUser)
 	e.POST("/settings/tokens/:id/revoke", settings.RevokeToken, accounts.RequireUser)
+	// iCalendar: a person's feed (its address is its secret: no session), its settings, and
+	// the download of one event.
+	feedForms := feeds.NewForms(feedHandlers, a.frame.Flash)
+	e.POST("/settings/feed", feedForms.Regenerate, accounts.RequireUser)
+	e.POST("/settings/feed/off", feedForms.TurnOff, accounts.RequireUser)
+	e.POST("/settings/feed/private", feedForms.SetPrivate, accounts.RequireUser)
+	e.GET(feeds.Path+":token", feedHandlers.Serve)
+	e.GET("/events/:id/ics", feedHandlers.Download, accounts.RequireUser)
 
 	// Control Panel: site administrators only, pages and forms alike.
 	cp := e.Group("/cp", accounts.RequireAdmin)
@@ -109,6 +119,10 @@ func (a *App) routes(e *echo.Echo) {
 	// The JSON API (docs/api.md): a session with its CSRF token, or a personal API token.
 	v1 := e.Group("/api/v1", accounts.RequireUser)
 	v1.GET("/me", api.Me)
+	v1.GET("/me/feed", feedHandlers.GetMine)
+	v1.POST("/me/feed", feedHandlers.Regenerate)
+	v1.PUT("/me/feed", feedHandlers.SetPrivate)
+	v1.DELETE("/me/feed", feedHandlers.TurnOff)
 	tokenAPI := api.NewTokens(a.tokens, a.accounts, a.now)
 	v1.GET("/tokens", tokenAPI.List)
 	v1.POST("/tokens", tokenAPI.Create)

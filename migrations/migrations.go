@@ -43,6 +43,7 @@ func All() []Migration {
 		{16, "space publishing", spacePublishingUp},
 		{17, "space calendar name", spaceCalendarNameUp},
 		{18, "outlook subscriptions", outlookSubscriptionsUp},
+		{19, "calendar feeds", calendarFeedsUp},
 	}
 }
 

@@ -18,6 +18,8 @@ type cardPage struct {
 	Back string
 	// DetailsURL opens the full details page of the instance.
 	DetailsURL string
+	// DownloadURL is the event, with its series, as an .ics file.
+	DownloadURL string
 	// DeleteScopes are the dates a delete may cover (none for a single event).
 	DeleteScopes []scopeChoice
 }
@@ -36,7 +38,7 @@ func (h *Events) Card(c echo.Context) error {
 	}
 	first, _ := daySpan(le.instance, accounts.CurrentViewer(c).Location())
 	card := cardPage{eventPage: p, Back: backTo(c.QueryParam("back"), calendarURL(viewMonth, first)),
-		DetailsURL: instanceURL(le.full.ID, le.orig)}
+		DetailsURL: instanceURL(le.full.ID, le.orig), DownloadURL: eventURL(le.full.ID) + "/ics"}
 	if p.CanEdit && p.Recurring {
 		card.DeleteScopes = scopeChoices("instance")
 	}

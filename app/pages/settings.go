@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -19,14 +20,15 @@ type Settings struct {
 	users    *accounts.Users
 	tokens   *accounts.Tokens
 	accounts *accounts.Lifecycle
+	feed     func(ctx context.Context, userID int64) (view.FeedLinks, error)
 	now      func() time.Time
 }
 
 // NewSettings is the settings page on the account stores and the audited lifecycle that
 // changes passwords and issues and revokes tokens; now tells which tokens have expired.
 func NewSettings(pages *view.Renderer, fr view.Frame, users *accounts.Users, tokens *accounts.Tokens,
-	lifecycle *accounts.Lifecycle, now func() time.Time) *Settings {
-	return &Settings{frame: frame{pages, fr}, users: users, tokens: tokens, accounts: lifecycle, now: now}
+	lifecycle *accounts.Lifecycle, feed func(ctx context.Context, userID int64) (view.FeedLinks, error), now func() time.Time) *Settings {
+	return &Settings{frame: frame{pages, fr}, users: users, tokens: tokens, accounts: lifecycle, feed: feed, now: now}
 }
 
 // profilePage is the data of profile.html: the viewer's own settings, password and API
@@ -45,6 +47,8 @@ type profilePage struct {
 	TokenForm   tokenForm
 	TokenErrors map[string]string // by field: name, expiresInDays
 	NewToken    string            // the secret of the token just created, shown this once
+
+	Feed view.FeedLinks // the calendar feed's addresses
 }
 
 // tokenForm is what the new-token form was sent with, to show it again with its errors.
@@ -91,6 +95,9 @@ func (h *Settings) profilePage(c echo.Context, zone, msg string) (profilePage, e
 		return p, err
 	}
 	p.Tokens = view.TokenRows(rows, v.Location(), h.now(), "/settings/tokens")
+	if p.Feed, err = h.feed(ctx, v.UserID); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 

@@ -138,3 +138,8 @@ ALTER TABLE "sync_leases" ADD "wanted" bigint NOT NULL DEFAULT 0;
 ALTER TABLE "sync_leases" ADD "covered" bigint NOT NULL DEFAULT 0;
 ALTER TABLE "space_publish_targets" ADD "wanted" bigint NOT NULL DEFAULT 0;
 
+-- 0019 calendar feeds
+CREATE TABLE "calendar_feeds" ("id" bigint IDENTITY(1,1),"owner_kind" nvarchar(16) NOT NULL,"owner_id" bigint NOT NULL,"token_hash" nvarchar(64) NOT NULL,"token_sealed" nvarchar(512) NOT NULL,"private" nvarchar(16) NOT NULL DEFAULT 'busy',"created_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ux_calendar_feeds_token" ON "calendar_feeds"("token_hash");
+CREATE UNIQUE INDEX "ux_calendar_feeds_owner" ON "calendar_feeds"("owner_kind","owner_id");
+

@@ -1,0 +1,153 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"intracal/migrations/dbtest"
+)
+
+// feedGet fetches a feed's address as a calendar app does: no session, no token.
+func feedGet(t *testing.T, h *apiHarness, address string, header http.Header) *httptest.ResponseRecorder {
+	t.Helper()
+	u, err := url.Parse(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, u.RequestURI(), nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	h.app.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// TestCalendarFeedByAPI: a person turns their feed on, a calendar app reads it without a
+// session (series, the person's answers, their private event as busy, nobody else's
+// private event), revalidates it with its ETag (304), and the address stops when it is
+// regenerated or turned off.
+func TestCalendarFeedByAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		h := newAPIHarness(t, db)
+		const alice, bob, carol = "alice@example.com", "bob@example.com", "carol@example.com"
+		if out := h.mustDo(alice, "GET", "/api/v1/me/feed", nil, http.StatusOK); out["url"] != nil {
+			t.Fatalf("a feed before it was turned on: %v", out)
+		}
+		day := time.Now().AddDate(0, 0, 7).Format("2006-01-02")
+		at := func(hm string) string { return day + "T" + hm + ":00" }
+		standup := h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Standup", "start": at("09:00"), "end": at("09:15"),
+			"timeZone": "Europe/Berlin", "rrule": "FREQ=WEEKLY;COUNT=10"}, http.StatusCreated)
+		dentist := h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Dentist", "start": at("11:00"), "end": at("12:00"),
+			"timeZone": "Europe/Berlin", "privacy": "private"}, http.StatusCreated)
+		h.mustDo(bob, "POST", "/api/v1/events", map[string]any{"title": "Bob's appraisal", "start": at("13:00"), "end": at("14:00"),
+			"timeZone": "Europe/Berlin", "privacy": "private", "invitees": []map[string]any{{"email": alice}}}, http.StatusCreated)
+		lunch := h.mustDo(bob, "POST", "/api/v1/events", map[string]any{"title": "Team lunch", "start": at("12:00"), "end": at("13:00"),
+			"timeZone": "Europe/Berlin", "invitees": []map[string]any{{"email": alice}}}, http.StatusCreated)
+		h.mustDo(alice, "PUT", fmt.Sprintf("/api/v1/events/%v/rsvp", lunch["id"]), map[string]any{"response": "yes", "scope": "all"}, http.StatusOK)
+
+		on := h.mustDo(alice, "POST", "/api/v1/me/feed", nil, http.StatusCreated)
+		address, _ := on["url"].(string)
+		if !strings.HasPrefix(address, "http://127.0.0.1:8080/feeds/") || !strings.HasPrefix(on["webcal"].(string), "webcal://127.0.0.1:8080/feeds/") ||
+			on["private"] != "busy" {
+			t.Fatalf("feed: %v", on)
+		}
+		rec := feedGet(t, h, address, nil)
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/calendar") {
+			t.Fatalf("the feed: %d %s", rec.Code, body)
+		}
+		for _, want := range []string{"BEGIN:VCALENDAR", "SUMMARY:Standup", "RRULE:FREQ=WEEKLY;COUNT=10", "TZID:Europe/Berlin",
+			"SUMMARY:Team lunch", "PARTSTAT=ACCEPTED", "SUMMARY:Busy", "CLASS:PRIVATE"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the feed lacks %q", want)
+			}
+		}
+		for _, leak := range []string{"Dentist", "appraisal"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("the feed shows %q", leak)
+			}
+		}
+		etag := rec.Header().Get("ETag")
+		if etag == "" || rec.Header().Get("Last-Modified") == "" {
+			t.Fatalf("no validators: %v", rec.Header())
+		}
+		if again := feedGet(t, h, address, http.Header{"If-None-Match": {etag}}); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Fatalf("a revalidation: %d", again.Code)
+		}
+
+		h.mustDo(alice, "PUT", "/api/v1/me/feed", map[string]any{"private": "hidden"}, http.StatusOK)
+		if got := feedGet(t, h, address, nil).Body.String(); strings.Contains(got, "SUMMARY:Busy") || !strings.Contains(got, "SUMMARY:Standup") {
+			t.Fatalf("with private events left out:\n%s", got)
+		}
+		if code, out := h.do(alice, "PUT", "/api/v1/me/feed", map[string]any{"private": "loud"}); code != http.StatusBadRequest {
+			t.Fatalf("a wrong private mode: %d %v", code, out)
+		}
+
+		again := h.mustDo(alice, "POST", "/api/v1/me/feed", nil, http.StatusCreated)
+		if again["url"] == address {
+			t.Fatal("regenerating kept the address")
+		}
+		if rec := feedGet(t, h, address, nil); rec.Code != http.StatusNotFound {
+			t.Fatalf("the old address after a regeneration: %d", rec.Code)
+		}
+		if rec := feedGet(t, h, again["url"].(string), nil); rec.Code != http.StatusOK {
+			t.Fatalf("the new address: %d", rec.Code)
+		}
+		h.mustDo(alice, "DELETE", "/api/v1/me/feed", nil, http.StatusNoContent)
+		if rec := feedGet(t, h, again["url"].(string), nil); rec.Code != http.StatusNotFound {
+			t.Fatalf("the address after turning off: %d", rec.Code)
+		}
+		if rec := feedGet(t, h, "http://127.0.0.1:8080/feeds/not-a-token.ics", nil); rec.Code != http.StatusNotFound {
+			t.Fatalf("a made-up address: %d", rec.Code)
+		}
+
+		// One event to download, with its series; someone else's private one is not found.
+		dl := h.raw(alice, fmt.Sprintf("/events/%v/ics", standup["id"]))
+		if dl.Code != http.StatusOK || !strings.Contains(dl.Body.String(), "RRULE:FREQ=WEEKLY;COUNT=10") ||
+			!strings.Contains(dl.Header().Get("Content-Disposition"), `filename="Standup.ics"`) {
+			t.Fatalf("download: %d %v\n%s", dl.Code, dl.Header(), dl.Body.String())
+		}
+		if dl := h.raw(carol, fmt.Sprintf("/events/%v/ics", dentist["id"])); dl.Code != http.StatusNotFound {
+			t.Fatalf("carol downloads alice's private event: %d", dl.Code)
+		}
+	})
+}
+
+// TestCalendarFeedOnTheSettingsPage: the settings page turns the feed on and shows its
+// addresses, gives it a new one, and turns it off.
+func TestCalendarFeedOnTheSettingsPage(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	alice := h.as("alice@example.com")
+	if _, body := alice.page("/settings"); !strings.Contains(body, "Turn the feed on") {
+		t.Fatalf("the settings page offers no feed:\n%s", body)
+	}
+	if res, _ := alice.submit("/settings/feed", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("turn on: %d", res.StatusCode)
+	}
+	_, body := alice.page("/settings")
+	first := fieldValue(t, body, "feed-url")
+	if !strings.Contains(first, "/feeds/") || !strings.Contains(body, `href="webcal://`) || !strings.Contains(body, "is on") {
+		t.Fatalf("the settings page after turning the feed on:\n%s", body)
+	}
+	alice.submit("/settings/feed", nil)
+	_, body = alice.page("/settings")
+	if second := fieldValue(t, body, "feed-url"); second == first || !strings.Contains(body, "The old one no longer works") {
+		t.Fatalf("a new address: %q then %q", first, second)
+	}
+	alice.submit("/settings/feed/private", url.Values{"private": {"hidden"}})
+	if _, body = alice.page("/settings"); !strings.Contains(body, `value="hidden" checked`) {
+		t.Fatal("the private choice was not kept")
+	}
+	alice.submit("/settings/feed/off", nil)
+	if _, body = alice.page("/settings"); !strings.Contains(body, "Turn the feed on") || !strings.Contains(body, "is off") {
+		t.Fatalf("after turning off:\n%s", body)
+	}
+}
