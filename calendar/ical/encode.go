@@ -150,8 +150,11 @@ func writeSegment(f Feed, e *calendar.Event, i int) ([]*ics.VEvent, *time.Locati
 	if i+1 < len(e.Segments) {
 		next, _ = e.Segments[i+1].Schedule().FirstStart()
 	}
+	// An override's original start, and an instance's, is in this segment when it falls
+	// between its first start and the next segment's (overrides are kept for instances
+	// only, so no expansion is needed to tell).
 	inSegment := func(orig time.Time) bool {
-		return !orig.Before(first) && (next.IsZero() || orig.Before(next)) && sched.Contains(orig)
+		return !orig.Before(first) && (next.IsZero() || orig.Before(next))
 	}
 	busy := f.BusyOnly != nil && f.BusyOnly(e)
 
