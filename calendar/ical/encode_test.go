@@ -143,6 +143,37 @@ func ptr[T any](v T) *T { return &v }
 // instance, a split series, an all-day series, a monthly "last day" rule and singles in
 // several zones, and expands the file with rrule-go: the instances equal the calendar's.
 func TestAFeedExpandsToTheSameInstances(t *testing.T) {
+	events := sampleEvents(t)
+
+	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	if err := Write(&buf, Feed{Name: "My Calendar", Reader: 7, Events: events, From: from, To: to, Stamp: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	got := expandFeed(t, buf.Bytes(), from, to)
+	var want []string
+	for _, e := range events {
+		for _, oc := range e.Instances(calendar.Viewer{UserID: 7}, from, to, false) {
+			want = append(want, oc.Start.UTC().Format(time.RFC3339)+" "+oc.Title)
+		}
+	}
+	slices.Sort(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("the feed expands to\n  %s\nthe calendar has\n  %s\n\n%s", strings.Join(got, "\n  "), strings.Join(want, "\n  "), buf.String())
+	}
+	for _, part := range []string{"BEGIN:VTIMEZONE", "TZID:Europe/Berlin", "TZID:America/New_York", "TZID:Asia/Tokyo",
+		"DTSTART;VALUE=DATE:20260326", "RELATED-TO;RELTYPE=SIBLING:" + events[1].Segments[0].UID, `SUMMARY:Standup\, daily\; short`} {
+		if !strings.Contains(buf.String(), part) {
+			t.Errorf("the feed lacks %q", part)
+		}
+	}
+}
+
+func mustWall(_ *testing.T, s string) calendar.WallInput { return calendar.ParseWallInput(s) }
+
+// sampleEvents are series with a changed, a moved and a cancelled instance, a split series,
+// an all-day series, a monthly "last day" rule and a single, in several zones.
+func sampleEvents(t *testing.T) []*calendar.Event {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	standup := mustEvent(t, calendar.EventInput{Title: "Standup, daily; short", Start: "2026-03-23T09:00", End: "2026-03-23T09:15",
 		TimeZone: "Europe/Berlin", RRule: "FREQ=WEEKLY;BYDAY=MO,WE;COUNT=12"})
@@ -171,30 +202,5 @@ func TestAFeedExpandsToTheSameInstances(t *testing.T) {
 	rent := mustEvent(t, calendar.EventInput{Title: "Pay day", Start: "2026-01-31T08:00", End: "2026-01-31T08:30", TimeZone: "Asia/Tokyo",
 		RRule: "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;COUNT=6"})
 	call := mustEvent(t, calendar.EventInput{Title: "Call", Start: "2026-04-02T12:00", End: "2026-04-02T13:00", TimeZone: "UTC"})
-	events := []*calendar.Event{standup, review, offsite, rent, call}
-
-	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
-	var buf bytes.Buffer
-	if err := Write(&buf, Feed{Name: "My Calendar", Reader: 7, Events: events, From: from, To: to, Stamp: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	got := expandFeed(t, buf.Bytes(), from, to)
-	var want []string
-	for _, e := range events {
-		for _, oc := range e.Instances(calendar.Viewer{UserID: 7}, from, to, false) {
-			want = append(want, oc.Start.UTC().Format(time.RFC3339)+" "+oc.Title)
-		}
-	}
-	slices.Sort(want)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Fatalf("the feed expands to\n  %s\nthe calendar has\n  %s\n\n%s", strings.Join(got, "\n  "), strings.Join(want, "\n  "), buf.String())
-	}
-	for _, part := range []string{"BEGIN:VTIMEZONE", "TZID:Europe/Berlin", "TZID:America/New_York", "TZID:Asia/Tokyo",
-		"DTSTART;VALUE=DATE:20260326", "RELATED-TO;RELTYPE=SIBLING:" + review.Segments[0].UID, `SUMMARY:Standup\, daily\; short`} {
-		if !strings.Contains(buf.String(), part) {
-			t.Errorf("the feed lacks %q", part)
-		}
-	}
+	return []*calendar.Event{standup, review, offsite, rent, call}
 }
-
-func mustWall(_ *testing.T, s string) calendar.WallInput { return calendar.ParseWallInput(s) }
