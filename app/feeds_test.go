@@ -1,10 +1,14 @@
 package app
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +153,90 @@ func TestCalendarFeedOnTheSettingsPage(t *testing.T) {
 	alice.submit("/settings/feed/off", nil)
 	if _, body = alice.page("/settings"); !strings.Contains(body, "Turn the feed on") || !strings.Contains(body, "is off") {
 		t.Fatalf("after turning off:\n%s", body)
+	}
+}
+
+func importICS(t *testing.T, h *apiHarness, as, query string, body []byte) (int, map[string]any) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/imports"+query, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "text/calendar")
+	req.Header.Set("Authorization", "Bearer "+h.tokens[as])
+	rec := httptest.NewRecorder()
+	h.app.Handler().ServeHTTP(rec, req)
+	var out map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	return rec.Code, out
+}
+
+// TestImportAnICSFileByAPI imports a Google Calendar export: the events it can hold are in
+// My Calendar with their changed and cancelled instances, the others are listed with the
+// reason; the same file again changes nothing, a changed one updates its event.
+func TestImportAnICSFileByAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		h := newAPIHarness(t, db)
+		const alice = "alice@example.com"
+		file, err := os.ReadFile("../calendar/ical/testdata/google.ics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out := importICS(t, h, alice, "", file)
+		if code != http.StatusOK || out["imported"] != 4.0 || out["unchanged"] != 0.0 || len(out["refused"].([]any)) != 3 {
+			t.Fatalf("import: %d %v", code, out)
+		}
+		list := h.mustDo(alice, "GET", "/api/v1/occurrences?from=2026-03-16T00:00:00Z&to=2026-03-23T00:00:00Z", nil, http.StatusOK)
+		got := strings.Join(occTitles(list), "\n")
+		if !strings.Contains(got, "2026-03-16T09:00 Standup") || !strings.Contains(got, "2026-03-18T09:30 Standup (late)") {
+			t.Fatalf("the imported series in My Calendar:\n%s", got)
+		}
+		if code, out = importICS(t, h, alice, "", file); code != http.StatusOK || out["imported"] != 0.0 || out["unchanged"] != 4.0 {
+			t.Fatalf("the same file again: %d %v", code, out)
+		}
+		changed := bytes.Replace(file, []byte("SUMMARY:Quarterly review"), []byte("SUMMARY:Quarterly review (Q1)"), 1)
+		if code, out = importICS(t, h, alice, "", changed); code != http.StatusOK || out["updated"] != 1.0 || out["unchanged"] != 3.0 {
+			t.Fatalf("a changed file: %d %v", code, out)
+		}
+		list = h.mustDo(alice, "GET", "/api/v1/occurrences?from=2026-03-05T00:00:00Z&to=2026-03-06T00:00:00Z", nil, http.StatusOK)
+		if got := strings.Join(occTitles(list), "\n"); !strings.Contains(got, "Quarterly review (Q1)") || strings.Count(got, "Quarterly review") != 1 {
+			t.Fatalf("after the update:\n%s", got)
+		}
+		if code, _ := importICS(t, h, alice, "", []byte("this is not a calendar")); code != http.StatusBadRequest {
+			t.Fatalf("garbage: %d", code)
+		}
+		if code, _ := importICS(t, h, alice, "?calendarId=999999", file); code != http.StatusNotFound {
+			t.Fatalf("into a calendar that does not exist: %d", code)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/imports", bytes.NewReader(file))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+h.tokens[alice])
+		rec := httptest.NewRecorder()
+		h.app.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnsupportedMediaType {
+			t.Fatalf("JSON instead of a file: %d", rec.Code)
+		}
+	})
+}
+
+// TestImportAnICSFileOnThePage uploads a file with the import form (multipart, with the CSRF
+// token) and reads the summary page.
+func TestImportAnICSFileOnThePage(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	alice := h.as("alice@example.com")
+	if code, body := alice.page("/import"); code != http.StatusOK || !strings.Contains(body, `name="file"`) || !strings.Contains(body, "My Calendar") {
+		t.Fatalf("the import page: %d\n%s", code, body)
+	}
+	file, err := os.ReadFile("../calendar/ical/testdata/outlook.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf_token", alice.csrf())
+	fw, _ := mw.CreateFormFile("file", "outlook.ics")
+	_, _ = fw.Write(file)
+	_ = mw.Close()
+	res := alice.do(http.MethodPost, "/import", &buf, http.Header{"Content-Type": {mw.FormDataContentType()}})
+	body := readBody(res)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<strong>3</strong> imported") {
+		t.Fatalf("the summary page: %d\n%s", res.StatusCode, body)
 	}
 }

@@ -75,6 +75,9 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/settings/feed/private", feedForms.SetPrivate, accounts.RequireUser)
 	e.GET(feeds.Path+":token", feedHandlers.Serve)
 	e.GET("/events/:id/ics", feedHandlers.Download, accounts.RequireUser)
+	importPages := feeds.NewImportPages(feedHandlers, a.pages, a.frame)
+	e.GET(httpkit.ImportPagePath, importPages.Form, accounts.RequireUser)
+	e.POST(httpkit.ImportPagePath, importPages.Submit, accounts.RequireUser)
 
 	// Control Panel: site administrators only, pages and forms alike.
 	cp := e.Group("/cp", accounts.RequireAdmin)
@@ -123,6 +126,7 @@ func (a *App) routes(e *echo.Echo) {
 	v1.POST("/me/feed", feedHandlers.Regenerate)
 	v1.PUT("/me/feed", feedHandlers.SetPrivate)
 	v1.DELETE("/me/feed", feedHandlers.TurnOff)
+	v1.POST("/imports", feedHandlers.Import)
 	tokenAPI := api.NewTokens(a.tokens, a.accounts, a.now)
 	v1.GET("/tokens", tokenAPI.List)
 	v1.POST("/tokens", tokenAPI.Create)

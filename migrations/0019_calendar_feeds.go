@@ -23,5 +23,16 @@ func calendarFeedsUp(tx *gorm.DB) error {
 	if err := tx.Migrator().CreateTable(&calendarFeed{}); err != nil {
 		return fmt.Errorf("create calendar_feeds: %w", err)
 	}
+	type calendarImport struct {
+		ID         int64     `gorm:"primaryKey"`
+		CalendarID int64     `gorm:"uniqueIndex:ux_calendar_imports_uid;not null"`
+		UIDHash    string    `gorm:"column:uid_hash;uniqueIndex:ux_calendar_imports_uid;size:64;not null"`
+		EventID    int64     `gorm:"index;not null"`
+		Digest     string    `gorm:"size:64;not null"`
+		UpdatedAt  time.Time `gorm:"not null"`
+	}
+	if err := tx.Migrator().CreateTable(&calendarImport{}); err != nil {
+		return fmt.Errorf("create calendar_imports: %w", err)
+	}
 	return nil
 }

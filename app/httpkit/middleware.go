@@ -10,15 +10,29 @@ import (
 // MaxRequestBody bounds every request body; larger ones get 413.
 const MaxRequestBody = 1 << 20
 
+// MaxImportBody bounds the body of an iCalendar import (ImportPaths): a file of 10,000
+// events is a few megabytes.
+const MaxImportBody = 32 << 20
+
+// The paths whose bodies may be as large as MaxImportBody: the import form and its API.
+const (
+	ImportPagePath = "/import"
+	ImportAPIPath  = "/api/v1/imports"
+)
+
 // LimitBody answers 413 to a body that announces more than the limit and cuts off one that
-// sends more than it announced.
+// sends more than it announced. The limit is MaxRequestBody, MaxImportBody for the import paths.
 func LimitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if req.ContentLength > MaxRequestBody {
-			return NewError(http.StatusRequestEntityTooLarge, "too_large", "The request body is larger than 1 MiB.")
+		limit, what := int64(MaxRequestBody), "1 MiB"
+		if req.URL.Path == ImportPagePath || req.URL.Path == ImportAPIPath {
+			limit, what = MaxImportBody, "32 MiB"
 		}
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, MaxRequestBody)
+		if req.ContentLength > limit {
+			return NewError(http.StatusRequestEntityTooLarge, "too_large", "The request body is larger than "+what+".")
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 		return next(c)
 	}
 }

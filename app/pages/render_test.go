@@ -89,6 +89,8 @@ func pageSamples() map[string]any {
 			Tokens: []view.TokenRow{tokens[0]}, NewToken: evil, TokenErrors: map[string]string{"name": evil, "expiresInDays": evil},
 			TokenForm: tokenForm{Name: evil, Days: "30", Choices: tokenDayChoices("30")}},
 		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
+		"profile.html#feed": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"},
+			Feed: view.FeedLinks{On: true, HTTPS: "https://example.com/feeds/" + evil + ".ics", Webcal: "webcal://example.com/feeds/x.ics", Private: "hidden"}},
 		"event_form.html#locked":  locked,
 		"event_form.html#new":     newForm,
 		"search.html": searchPage{Page: signedIn, Query: evil, Searched: true, More: true, Max: 50, Results: []searchRow{
@@ -104,8 +106,9 @@ func TestEveryPageRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The Control Panel's pages render in its package's test, the error and sync pages in app's.
+	// The Control Panel's pages render in its package's test, the error and sync pages in
+	// app's, the import page in feeds'.
 	apptest.EveryPageRenders(t, r, pageSamples(), func(name string) bool {
-		return !strings.HasPrefix(name, "cp_") && name != "error.html" && name != "sync.html"
+		return !strings.HasPrefix(name, "cp_") && name != "error.html" && name != "sync.html" && name != "import.html"
 	})
 }

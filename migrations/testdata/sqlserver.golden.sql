@@ -142,4 +142,7 @@ ALTER TABLE "space_publish_targets" ADD "wanted" bigint NOT NULL DEFAULT 0;
 CREATE TABLE "calendar_feeds" ("id" bigint IDENTITY(1,1),"owner_kind" nvarchar(16) NOT NULL,"owner_id" bigint NOT NULL,"token_hash" nvarchar(64) NOT NULL,"token_sealed" nvarchar(512) NOT NULL,"private" nvarchar(16) NOT NULL DEFAULT 'busy',"created_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
 CREATE UNIQUE INDEX "ux_calendar_feeds_token" ON "calendar_feeds"("token_hash");
 CREATE UNIQUE INDEX "ux_calendar_feeds_owner" ON "calendar_feeds"("owner_kind","owner_id");
+CREATE TABLE "calendar_imports" ("id" bigint IDENTITY(1,1),"calendar_id" bigint NOT NULL,"uid_hash" nvarchar(64) NOT NULL,"event_id" bigint NOT NULL,"digest" nvarchar(64) NOT NULL,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "idx_calendar_imports_event_id" ON "calendar_imports"("event_id");
+CREATE UNIQUE INDEX "ux_calendar_imports_uid" ON "calendar_imports"("calendar_id","uid_hash");
 
