@@ -91,8 +91,8 @@ func pageSamples() map[string]any {
 		"profile.html#nopassword": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"}},
 		"profile.html#feed": profilePage{Page: signedIn, TimeZone: "UTC", Zones: []string{"UTC"},
 			Feed: view.FeedLinks{On: true, HTTPS: "https://example.com/feeds/" + evil + ".ics", Webcal: "webcal://example.com/feeds/x.ics", Private: "hidden"}},
-		"event_form.html#locked":  locked,
-		"event_form.html#new":     newForm,
+		"event_form.html#locked": locked,
+		"event_form.html#new":    newForm,
 		"search.html": searchPage{Page: signedIn, Query: evil, Searched: true, More: true, Max: 50, Results: []searchRow{
 			{URL: "/events/1?instance=x", Title: evil, When: "Monday", Location: evil, Snippet: evil, Upcoming: true, Private: true, Recurring: true},
 			{URL: "/events/2?instance=y", Title: evil, When: "Monday"}}},
