@@ -48,6 +48,16 @@ func (s *Store) Import(ctx context.Context, v Viewer, calendarID int64, uid, dig
 		return "", 0, fmt.Errorf("find an imported event: %w", err)
 	}
 	var old *Event
+	if found && row.Digest == digest {
+		// Unchanged in the file: a look at the event's row says whether it is still here.
+		var live int64
+		if err := db.Table("events").Where("id = ? AND deleted_at IS NULL", row.EventID).Count(&live).Error; err != nil {
+			return "", 0, fmt.Errorf("find an imported event: %w", err)
+		}
+		if live == 1 {
+			return Unchanged, row.EventID, nil
+		}
+	}
 	if found {
 		old, err = s.load(ctx, s.db, row.EventID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
