@@ -240,3 +240,45 @@ func TestImportAnICSFileOnThePage(t *testing.T) {
 		t.Fatalf("the summary page: %d\n%s", res.StatusCode, body)
 	}
 }
+
+// TestSpaceFeedByAPI: a space's administrator turns its feed on; the address shows the
+// space's public events, to everyone for a public space and to members only for a private
+// one; other members cannot manage it.
+func TestSpaceFeedByAPI(t *testing.T) {
+	h := newAPIHarness(t, dbtest.SQLite(t))
+	const alice, bob, carol = "alice@example.com", "bob@example.com", "carol@example.com"
+	day := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	for _, vis := range []string{"public", "private"} {
+		sp := h.mustDo(alice, "POST", "/api/v1/spaces", map[string]any{"name": "Team " + vis, "visibility": vis}, http.StatusCreated)
+		id, calID := int64(sp["id"].(float64)), int64(sp["calendarId"].(float64))
+		base := fmt.Sprintf("/api/v1/spaces/%d/feed", id)
+		h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Offsite " + vis, "start": day + "T09:00:00", "end": day + "T17:00:00",
+			"timeZone": "Europe/Berlin", "calendarId": calID}, http.StatusCreated)
+		h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Secret " + vis, "start": day + "T18:00:00", "end": day + "T19:00:00",
+			"timeZone": "Europe/Berlin", "calendarId": calID, "privacy": "private"}, http.StatusCreated)
+		if vis == "private" {
+			h.mustDo(alice, "POST", fmt.Sprintf("/api/v1/spaces/%d/members", id), map[string]any{"emails": []string{bob}}, http.StatusOK)
+		} else {
+			h.mustDo(bob, "POST", fmt.Sprintf("/api/v1/spaces/%d/join", id), nil, http.StatusOK)
+		}
+		if code, out := h.do(bob, "POST", base, nil); code != http.StatusForbidden {
+			t.Fatalf("%s: a member turns the feed on: %d %v", vis, code, out)
+		}
+		on := h.mustDo(alice, "POST", base, nil, http.StatusCreated)
+		if got := h.mustDo(bob, "GET", base, nil, http.StatusOK); got["url"] != on["url"] {
+			t.Fatalf("%s: bob sees %v, want %v", vis, got, on)
+		}
+		code, _ := h.do(carol, "GET", base, nil)
+		if want := map[string]int{"public": http.StatusOK, "private": http.StatusNotFound}[vis]; code != want {
+			t.Fatalf("%s: carol, no member, asks for the address: %d, want %d", vis, code, want)
+		}
+		body := feedGet(t, h, on["url"].(string), nil).Body.String()
+		if !strings.Contains(body, "SUMMARY:Offsite "+vis) || strings.Contains(body, "Secret") || !strings.Contains(body, "X-WR-CALNAME:Team "+vis) {
+			t.Fatalf("%s: the space's feed:\n%s", vis, body)
+		}
+		h.mustDo(alice, "DELETE", base, nil, http.StatusNoContent)
+		if rec := feedGet(t, h, on["url"].(string), nil); rec.Code != http.StatusNotFound {
+			t.Fatalf("%s: the address after turning off: %d", vis, rec.Code)
+		}
+	}
+}

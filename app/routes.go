@@ -151,6 +151,9 @@ func (a *App) routes(e *echo.Echo) {
 	v1.POST("/spaces/:id/members", spaceAPI.AddMembers)
 	v1.DELETE("/spaces/:id/members/:userId", spaceAPI.RemoveMember)
 	v1.POST("/spaces/:id/join", spaceAPI.Join)
+	v1.GET("/spaces/:id/feed", feedHandlers.GetSpace)
+	v1.POST("/spaces/:id/feed", feedHandlers.RegenerateSpace)
+	v1.DELETE("/spaces/:id/feed", feedHandlers.TurnOffSpace)
 	v1.PUT("/spaces/:id/show", spaceAPI.ShowInMyCalendar)
 	// Publishing a space into its members' Outlook: space and site administrators.
 	spaceOutlookAPI := api.NewSpaceOutlook(a.store, a.people, a.publish, a.now)

@@ -55,3 +55,16 @@ func (s *Store) feedEvents(ctx context.Context, db *gorm.DB, v Viewer, from, to 
 	}
 	return out, nil
 }
+
+// FeedSpace returns any space by id, whoever asks: for the space's feed, whose address is
+// the permission (only those who may see the space are shown it).
+func (s *Store) FeedSpace(ctx context.Context, id int64) (Space, error) {
+	list, err := s.spacesOf(ctx, Viewer{}, s.db.Model(&spaceRow{}).Where("id = ?", id))
+	if err != nil {
+		return Space{}, err
+	}
+	if len(list) == 0 {
+		return Space{}, ErrNotFound
+	}
+	return list[0], nil
+}

@@ -126,6 +126,9 @@ func (h *Handlers) build(ctx context.Context, f Feed) (builtFeed, error) {
 	if ok && now.Sub(b.at) < cacheFor && now.Sub(b.at) >= 0 {
 		return b, nil
 	}
+	if f.OwnerKind == KindSpace {
+		return h.buildSpace(ctx, f, key, now)
+	}
 	u, err := h.users.ByID(ctx, f.OwnerID)
 	if err != nil {
 		return builtFeed{}, err
@@ -153,15 +156,41 @@ func (h *Handlers) build(ctx context.Context, f Feed) (builtFeed, error) {
 	if err != nil {
 		return builtFeed{}, err
 	}
+	return h.keep(key, now, body, modified), nil
+}
+
+// buildSpace builds a space's feed: its public events, the same for every reader.
+func (h *Handlers) buildSpace(ctx context.Context, f Feed, key string, now time.Time) (builtFeed, error) {
+	sp, err := h.cal.FeedSpace(ctx, f.OwnerID)
+	if errors.Is(err, calendar.ErrNotFound) {
+		return builtFeed{}, errNoSuchFeed
+	}
+	if err != nil {
+		return builtFeed{}, err
+	}
+	from, to := now.Add(-feedBack), now.Add(feedAhead)
+	events, err := h.cal.CalendarFeedEvents(ctx, sp.CalendarID, from, to)
+	if err != nil {
+		return builtFeed{}, err
+	}
+	body, modified, err := h.write(ctx, sp.Name, 0, events, from, to, f.CreatedAt, nil)
+	if err != nil {
+		return builtFeed{}, err
+	}
+	return h.keep(key, now, body, modified), nil
+}
+
+// keep remembers a build for cacheFor.
+func (h *Handlers) keep(key string, now time.Time, body []byte, modified time.Time) builtFeed {
 	sum := sha256.Sum256(body)
-	b = builtFeed{at: now, body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, modified: modified}
+	b := builtFeed{at: now, body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, modified: modified}
 	h.mu.Lock()
+	defer h.mu.Unlock()
 	if len(h.built) > 10000 {
 		clear(h.built)
 	}
 	h.built[key] = b
-	h.mu.Unlock()
-	return b, nil
+	return b
 }
 
 // write writes events as an iCalendar file for the reader, naming the people in them; its

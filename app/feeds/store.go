@@ -18,7 +18,8 @@ import (
 
 // Owner kinds of a feed.
 const (
-	KindUser = "user"
+	KindUser  = "user"
+	KindSpace = "space"
 )
 
 // What a feed shows of its owner's private events.
