@@ -9,12 +9,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"intracal/calendar/ical/icaltest"
 	"intracal/migrations/dbtest"
 )
 
@@ -280,5 +282,56 @@ func TestSpaceFeedByAPI(t *testing.T) {
 		if rec := feedGet(t, h, on["url"].(string), nil); rec.Code != http.StatusNotFound {
 			t.Fatalf("%s: the address after turning off: %d", vis, rec.Code)
 		}
+	}
+}
+
+// TestAFeedEqualsTheOccurrencesAPI: the feed of a calendar with a split series, changed,
+// moved and cancelled instances, an all-day series, an answered invitation and events in
+// three zones, expanded by rrule-go as a subscribing app does, holds the instances
+// GET /api/v1/occurrences lists for the same span.
+func TestAFeedEqualsTheOccurrencesAPI(t *testing.T) {
+	h := newAPIHarness(t, dbtest.SQLite(t))
+	const alice, bob = "alice@example.com", "bob@example.com"
+	monday := time.Now().UTC().AddDate(0, 0, 7-int(time.Now().UTC().Weekday())+1).Truncate(24 * time.Hour)
+	d := func(days int, hm string) string { return monday.AddDate(0, 0, days).Format("2006-01-02") + "T" + hm + ":00" }
+	ev := h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Standup", "start": d(0, "09:00"), "end": d(0, "09:15"),
+		"timeZone": "Europe/Berlin", "rrule": "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=16"}, http.StatusCreated)
+	path := fmt.Sprintf("/api/v1/events/%v", ev["id"])
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	inst := func(days int) string {
+		day := monday.AddDate(0, 0, days)
+		return time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, berlin).UTC().Format(time.RFC3339)
+	}
+	h.mustDo(alice, "PATCH", path+"?scope=instance&instance="+inst(3), map[string]any{"title": "Standup (demo)", "version": 1}, http.StatusOK)
+	h.mustDo(alice, "DELETE", path+"?scope=instance&instance="+inst(7), nil, http.StatusOK)
+	h.mustDo(alice, "PATCH", path+"?scope=following&instance="+inst(21), map[string]any{"title": "Standup v2", "start": d(21, "10:00"), "end": d(21, "10:15"), "version": 3}, http.StatusOK)
+	h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Offsite", "start": monday.AddDate(0, 0, 2).Format("2006-01-02"),
+		"end": monday.AddDate(0, 0, 4).Format("2006-01-02"), "allDay": true, "rrule": "FREQ=MONTHLY;COUNT=4"}, http.StatusCreated)
+	h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Call New York", "start": d(1, "11:00"), "end": d(1, "12:00"),
+		"timeZone": "America/New_York", "rrule": "FREQ=DAILY;INTERVAL=3;COUNT=12"}, http.StatusCreated)
+	lunch := h.mustDo(bob, "POST", "/api/v1/events", map[string]any{"title": "Lunch", "start": d(2, "12:00"), "end": d(2, "13:00"),
+		"timeZone": "Asia/Tokyo", "invitees": []map[string]any{{"email": alice}}}, http.StatusCreated)
+	h.mustDo(alice, "PUT", fmt.Sprintf("/api/v1/events/%v/rsvp", lunch["id"]), map[string]any{"response": "yes", "scope": "all"}, http.StatusOK)
+
+	on := h.mustDo(alice, "POST", "/api/v1/me/feed", nil, http.StatusCreated)
+	from, to := monday.AddDate(0, 0, -7), monday.AddDate(0, 4, 0)
+	got := icaltest.Expand(t, feedGet(t, h, on["url"].(string), nil).Body.Bytes(), from, to)
+	list := h.mustDo(alice, "GET", "/api/v1/occurrences?from="+from.Format(time.RFC3339)+"&to="+to.Format(time.RFC3339), nil, http.StatusOK)
+	var want []string
+	for _, o := range list["occurrences"].([]any) {
+		m := o.(map[string]any)
+		layout := time.RFC3339
+		if len(m["start"].(string)) == len("2006-01-02") {
+			layout = "2006-01-02" // all-day: the date, as the feed's DATE values
+		}
+		start, err := time.Parse(layout, m["start"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, start.UTC().Format(time.RFC3339)+" "+m["title"].(string))
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || len(want) < 30 {
+		t.Fatalf("the feed expands to\n  %s\nthe occurrences API lists\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
