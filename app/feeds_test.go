@@ -293,7 +293,9 @@ func TestAFeedEqualsTheOccurrencesAPI(t *testing.T) {
 	h := newAPIHarness(t, dbtest.SQLite(t))
 	const alice, bob = "alice@example.com", "bob@example.com"
 	monday := time.Now().UTC().AddDate(0, 0, 7-int(time.Now().UTC().Weekday())+1).Truncate(24 * time.Hour)
-	d := func(days int, hm string) string { return monday.AddDate(0, 0, days).Format("2006-01-02") + "T" + hm + ":00" }
+	d := func(days int, hm string) string {
+		return monday.AddDate(0, 0, days).Format("2006-01-02") + "T" + hm + ":00"
+	}
 	ev := h.mustDo(alice, "POST", "/api/v1/events", map[string]any{"title": "Standup", "start": d(0, "09:00"), "end": d(0, "09:15"),
 		"timeZone": "Europe/Berlin", "rrule": "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=16"}, http.StatusCreated)
 	path := fmt.Sprintf("/api/v1/events/%v", ev["id"])
