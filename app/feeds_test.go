@@ -337,3 +337,36 @@ func TestAFeedEqualsTheOccurrencesAPI(t *testing.T) {
 		t.Fatalf("the feed expands to\n  %s\nthe occurrences API lists\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// TestSpaceFeedOnTheSpacePages: the space's administrator turns its feed on in the space's
+// settings; its page then offers "Subscribe" to whoever sees it; a member who is no
+// administrator cannot turn it off.
+func TestSpaceFeedOnTheSpacePages(t *testing.T) {
+	h := newPageHarness(t, dbtest.SQLite(t))
+	alice, bob := h.as("alice@example.com"), h.as("bob@example.com")
+	res, _ := alice.submit("/spaces/new", url.Values{"name": {"Design"}, "visibility": {"public"}})
+	id := spaceIDFrom(t, res)
+	if _, body := alice.page("/spaces/" + id + "/settings"); !strings.Contains(body, "Turn the feed on") {
+		t.Fatalf("the settings lack the feed:\n%s", body)
+	}
+	if res, _ := alice.submit("/spaces/"+id+"/feed", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("turn on: %d", res.StatusCode)
+	}
+	_, body := alice.page("/spaces/" + id + "/settings")
+	address := fieldValue(t, body, "space-feed-url")
+	if !strings.Contains(address, "/feeds/") {
+		t.Fatalf("no address in the settings:\n%s", body)
+	}
+	if _, body := bob.page("/spaces/" + id); !strings.Contains(body, `href="webcal://`) || !strings.Contains(body, ">Subscribe</a>") {
+		t.Fatalf("the space's page offers no subscription to bob:\n%s", body)
+	}
+	if res, _ := bob.submit("/spaces/"+id+"/feed/off", nil); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("bob turns the space's feed off: %d", res.StatusCode)
+	}
+	if res, _ := alice.submit("/spaces/"+id+"/feed/off", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("turn off: %d", res.StatusCode)
+	}
+	if _, body := bob.page("/spaces/" + id); strings.Contains(body, ">Subscribe</a>") {
+		t.Fatal("the space's page still offers the feed after it was turned off")
+	}
+}

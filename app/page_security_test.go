@@ -40,6 +40,7 @@ func TestPageFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
 		{"feed on", alice, "/settings/feed", nil},
 		{"feed off", alice, "/settings/feed/off", nil},
 		{"feed private", alice, "/settings/feed/private", url.Values{"private": {"hidden"}}},
+		{"import", alice, "/import", url.Values{"calendarId": {"0"}}},
 		{"disable", admin, "/cp/people/" + itoa64(h.users["bob@example.com"].ID) + "/disable", nil},
 		{"reset password", admin, "/cp/people/" + itoa64(h.users["bob@example.com"].ID) + "/password", nil},
 		{"delete account", admin, "/cp/people/" + itoa64(h.users["bob@example.com"].ID) + "/delete", url.Values{"confirm": {"bob@example.com"}}},

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -28,16 +29,18 @@ type Spaces struct {
 	users    *accounts.Users
 	props    *properties.Store
 	publish  *publish.Store
-	now      func() time.Time
+	// feed gives a space's calendar feed addresses (app/feeds).
+	feed func(ctx context.Context, spaceID int64) (view.FeedLinks, error)
+	now  func() time.Time
 }
 
 // NewSpaces is the spaces' pages on the calendar store, the accounts (the members form reads
 // names and addresses), the System Properties (who may create spaces, whether the site is
 // set up for Outlook) and the publishing store (the settings' Outlook section).
 func NewSpaces(pages *view.Renderer, fr view.Frame, cal *calendar.Store, users *accounts.Users, people *accounts.Directory,
-	props *properties.Store, pub *publish.Store, now func() time.Time) *Spaces {
+	props *properties.Store, pub *publish.Store, feed func(ctx context.Context, spaceID int64) (view.FeedLinks, error), now func() time.Time) *Spaces {
 	return &Spaces{frame: frame{pages, fr}, cal: cal, calendar: NewCalendar(pages, fr, cal, now), people: people, users: users,
-		props: props, publish: pub, now: now}
+		props: props, publish: pub, feed: feed, now: now}
 }
 
 // spaceBanner is the head of a space's pages: what it is and what the viewer may do there.
@@ -55,6 +58,8 @@ type spaceBanner struct {
 	MembersURL     string
 	SettingsURL    string
 	CalendarID     int64
+	// Feed is the space's calendar feed, for the banner's subscribe link.
+	Feed view.FeedLinks
 }
 
 func bannerOf(sp calendar.Space, v calendar.Viewer) *spaceBanner {
@@ -105,6 +110,8 @@ type spaceFormPage struct {
 	Errors      map[string]string
 	// Outlook is the settings' section on publishing into the members' Outlook; nil for a new space.
 	Outlook *publishSection
+	// Feed is the space's calendar feed; nil for a new space.
+	Feed *view.FeedLinks
 }
 
 // New is GET /spaces/new: the form for a new space.
@@ -179,6 +186,9 @@ func (h *Spaces) Show(c echo.Context) error {
 	}
 	cc := calContextAt(c, h.now())
 	b := bannerOf(sp, cc.viewer.CalendarViewer())
+	if b.Feed, err = h.feed(c.Request().Context(), sp.ID); err != nil {
+		return err
+	}
 	cc.calTarget = calTarget{calendarID: sp.CalendarID, base: b.URL, space: b}
 	return h.calendar.show(c, cc)
 }
@@ -199,6 +209,11 @@ func (h *Spaces) Settings(c echo.Context) error {
 	if p.Outlook, err = h.publishSection(c, sp); err != nil {
 		return err
 	}
+	feed, err := h.feed(c.Request().Context(), sp.ID)
+	if err != nil {
+		return err
+	}
+	p.Feed = &feed
 	return h.pages.Render(c, http.StatusOK, "space_form.html", p)
 }
 
