@@ -34,6 +34,12 @@ type Item struct {
 	Instances []Instance
 	// Refused, when set, says why the item was not read.
 	Refused string
+	// Parts are the later parts of a split series, read from the components that name the
+	// item as their sibling (RELATED-TO;RELTYPE=SIBLING, as Write relates a split event's
+	// parts): one event is made of them all.
+	Parts []Item
+
+	sibling string // the UID this item names as its sibling, if any
 }
 
 // Instance is the whole new state of one instance of an imported series.
@@ -90,9 +96,67 @@ func Read(r io.Reader, zone *time.Location) ([]Item, error) {
 		if err := readItem(&it, g.master, g.exceptions, zone); err != nil {
 			it.Refused = err.Error()
 		}
+		if g.master != nil {
+			if rel := g.master.GetProperty(ics.ComponentPropertyRelatedTo); rel != nil {
+				if rt := rel.ICalParameters[string(ics.ParameterReltype)]; len(rt) == 1 && strings.EqualFold(rt[0], "SIBLING") {
+					it.sibling = strings.TrimSpace(rel.Value)
+				}
+			}
+		}
 		out = append(out, it)
 	}
-	return out, nil
+	return joinParts(out), nil
+}
+
+// joinParts makes the parts of each split series one item: those naming another item of
+// the file as their sibling go into its Parts, in the order of their starts, and the item's
+// digest covers them all. A series whose part was refused is refused whole.
+func joinParts(items []Item) []Item {
+	byUID := map[string]int{}
+	for i, it := range items {
+		byUID[it.UID] = i
+	}
+	root := func(i int) int {
+		for seen := 0; items[i].sibling != "" && seen < len(items); seen++ {
+			j, ok := byUID[items[i].sibling]
+			if !ok || j == i {
+				break
+			}
+			i = j
+		}
+		return i
+	}
+	parts := map[int][]Item{}
+	keep := make([]bool, len(items))
+	for i := range items {
+		r := root(i)
+		if r == i {
+			keep[i] = true
+			continue
+		}
+		parts[r] = append(parts[r], items[i])
+	}
+	var out []Item
+	for i, it := range items {
+		if !keep[i] {
+			continue
+		}
+		ps := parts[i]
+		if len(ps) > 0 {
+			slices.SortFunc(ps, func(a, b Item) int { return strings.Compare(a.Input.Start, b.Input.Start) })
+			sum := sha256.New()
+			sum.Write([]byte(it.Digest))
+			for _, p := range ps {
+				sum.Write([]byte(p.Digest))
+				if p.Refused != "" && it.Refused == "" {
+					it.Refused = "a later part of it (from " + p.Input.Start + ", " + p.Title + ") " + strings.TrimPrefix(p.Refused, "it ")
+				}
+			}
+			it.Parts, it.Digest = ps, hex.EncodeToString(sum.Sum(nil))
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 func text(ev *ics.VEvent, p ics.ComponentProperty) string {
@@ -358,7 +422,22 @@ func (it Item) Event(calendarID, organizerID int64) (*calendar.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, inst := range it.Instances {
+	instances := it.Instances
+	if len(it.Parts) > 0 {
+		segs := []calendar.Segment{e.Segments[0]}
+		for _, p := range it.Parts {
+			pe, err := calendar.NewEvent(calendarID, organizerID, p.Input)
+			if err != nil {
+				return nil, fmt.Errorf("a later part of it (from %s): %w", p.Input.Start, err)
+			}
+			segs = append(segs, pe.Segments[0])
+			instances = append(instances, p.Instances...)
+		}
+		if e, err = calendar.NewImportedEvent(calendarID, organizerID, it.Input.Privacy, segs...); err != nil {
+			return nil, err
+		}
+	}
+	for _, inst := range instances {
 		if err := e.SetInstance(inst.OriginalStart, inst.Change); err != nil {
 			return nil, fmt.Errorf("a changed or cancelled instance (%s) is not one of the series'", inst.OriginalStart.Format(time.RFC3339))
 		}

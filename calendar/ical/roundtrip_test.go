@@ -22,8 +22,9 @@ func instanceLines(events []*calendar.Event, from, to time.Time) []string {
 }
 
 // TestWhatWeExportImportsBack: the feed of TestAFeedExpandsToTheSameInstances's events read
-// back gives events with the same instances (a split event comes back as its parts, one
-// event each), and reading it twice gives the same digests.
+// back gives the same events with the same instances (the split one as one event of two
+// segments again, from its parts' sibling relation), and reading it twice gives the same
+// digests.
 func TestWhatWeExportImportsBack(t *testing.T) {
 	events := sampleEvents(t)
 	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -45,6 +46,9 @@ func TestWhatWeExportImportsBack(t *testing.T) {
 			t.Fatalf("%s: %v", it.Title, err)
 		}
 		back = append(back, e)
+	}
+	if len(back) != len(events) || len(back[1].Segments) != 2 {
+		t.Fatalf("%d events came back (want %d), the split one with %d segments", len(back), len(events), len(back[1].Segments))
 	}
 	if got, want := instanceLines(back, from, to), instanceLines(events, from, to); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("imported back:\n  %s\nexported:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
