@@ -44,6 +44,8 @@ func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request, body []by
 		}
 	case len(segs) == 4 && segs[1] == "v2.0" && segs[2] == ".well-known" && segs[3] == "openid-configuration":
 		s.openIDConfiguration(sw, r, segs[0], ids)
+	case len(segs) == 4 && segs[1] == "discovery" && segs[2] == "v2.0" && segs[3] == "keys":
+		s.serveKeys(sw, ids)
 	default:
 		s.write(sw, errorResponse(http.StatusNotFound, "NotFound", "No such endpoint in the fake identity platform: "+r.URL.Path), ids)
 	}

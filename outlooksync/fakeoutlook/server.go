@@ -41,6 +41,7 @@ type Server struct {
 	inFlightC chan struct{}   // closed and replaced whenever inFlight changes
 	subs      []*subscription // change notification subscriptions, in creation order
 	notifier  *notifier
+	keys      signingKeys // of ID tokens (signing.go)
 }
 
 // New returns a fake with the given options. Without apps it registers the

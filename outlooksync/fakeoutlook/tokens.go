@@ -254,7 +254,12 @@ func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, app App, g 
 		if g.nonce != "" {
 			claims["nonce"] = g.nonce
 		}
-		resp.add("id_token", s.jwt(claims))
+		idToken, err := s.keys.sign(claims)
+		if err != nil {
+			s.tokenError(w, &identityError{status: http.StatusInternalServerError, code: "server_error", aadsts: 50000, msg: err.Error()})
+			return
+		}
+		resp.add("id_token", idToken)
 	}
 	data, _ := json.Marshal(resp)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -305,7 +310,17 @@ func (s *Server) openIDConfiguration(w http.ResponseWriter, r *http.Request, ten
 	doc.add("response_modes_supported", []string{"query", "fragment", "form_post"})
 	doc.add("response_types_supported", []string{"code"})
 	doc.add("scopes_supported", []string{"openid", "profile", "email", "offline_access"})
-	doc.add("issuer", fmt.Sprintf("%s/%s/v2.0", base, tenant))
+	issuer := fmt.Sprintf("%s/%s/v2.0", base, tenant)
+	if t := strings.ToLower(tenant); t == "common" || t == "organizations" || t == "consumers" {
+		// Entra's multitenant document names a template, not an issuer: each token's iss is
+		// its tenant's, which a relying party checks against the tenants it allows.
+		issuer = base + "/{tenantid}/v2.0"
+	}
+	doc.add("issuer", issuer)
+	doc.add("jwks_uri", fmt.Sprintf("%s/%s/discovery/v2.0/keys", base, tenant))
+	doc.add("id_token_signing_alg_values_supported", []string{"RS256"})
+	doc.add("subject_types_supported", []string{"pairwise"})
+	doc.add("claims_supported", []string{"sub", "iss", "aud", "exp", "iat", "nbf", "nonce", "oid", "tid", "name", "email", "preferred_username", "ver"})
 	doc.add("authorization_endpoint", fmt.Sprintf("%s/%s/oauth2/v2.0/authorize", base, tenant))
 	doc.add("code_challenge_methods_supported", []string{"S256"})
 	doc.add("grant_types_supported", []string{"authorization_code", "refresh_token", "password", "client_credentials"})
