@@ -45,7 +45,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.POST("/undo", events.Undo, accounts.RequireUser)
 	// Spaces: a space's page is its calendar's views; visibility is the calendar store's.
 	feedHandlers := feeds.NewHandlers(a.feeds, a.store, a.people, a.users, a.cfg.SiteURL, a.now)
-	spaces := pages.NewSpaces(a.pages, a.frame, a.store, a.users, a.people, a.props, a.publish, feedHandlers.SpaceLinks, a.now)
+	spaces := pages.NewSpaces(a.pages, a.frame, a.store, a.users, a.people, a.props, a.publish, a.syncStore, feedHandlers.SpaceLinks, a.now)
 	e.GET("/spaces", spaces.List, accounts.RequireUser)
 	e.GET("/spaces/new", spaces.New, accounts.RequireUser)
 	e.POST("/spaces/new", spaces.Create, accounts.RequireUser)
@@ -100,7 +100,7 @@ func (a *App) routes(e *echo.Echo) {
 	cp.POST("/people/:id/password", people.ResetPassword)
 	cp.POST("/people/:id/delete", people.Delete)
 	cp.POST("/people/:id/tokens/:token/revoke", people.RevokeToken)
-	cpSpaces := controlpanel.NewSpaces(a.pages, a.frame, a.store, a.people, a.publish, a.props, a.now)
+	cpSpaces := controlpanel.NewSpaces(a.pages, a.frame, a.store, a.people, a.publish, a.syncStore, a.props, a.now)
 	cp.GET("/spaces", cpSpaces.List)
 	cp.GET("/spaces/:id", cpSpaces.Show)
 	cp.POST("/spaces/:id/publish-now", cpSpaces.PublishNow)

@@ -74,7 +74,11 @@ func (h *Spaces) Show(c echo.Context) error {
 	}
 	sum := publish.SummaryOf(on, roster)
 	row := newSpaceRow(sp, sum)
-	p := spacePage{page: h.pageFor(c, sp.Name+" · Spaces", "/cp/spaces"), Space: row, Members: view.PublishRows(roster, people, loc),
+	modes, err := h.sync.WatchStates(ctx, publish.WatchSpaceCalendar)
+	if err != nil {
+		return err
+	}
+	p := spacePage{page: h.pageFor(c, sp.Name+" · Spaces", "/cp/spaces"), Space: row, Members: view.PublishRows(roster, people, loc, modes),
 		PublishNowURL: row.URL + "/publish-now", Withheld: sp.Visibility == calendar.SpacePrivate && sp.Role == ""}
 	for _, l := range history {
 		line := publishLine{When: l.At.In(loc).Format("2 Jan 2006 15:04"), Member: people[l.UserID].Name, Summary: l.Summary}

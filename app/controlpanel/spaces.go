@@ -12,6 +12,7 @@ import (
 	"intracal/app/properties"
 	"intracal/app/view"
 	"intracal/calendar"
+	"intracal/outlooksync"
 	"intracal/outlooksync/publish"
 )
 
@@ -26,6 +27,7 @@ type Spaces struct {
 	cal     *calendar.Store
 	people  *accounts.Directory
 	publish *publish.Store
+	sync    *outlooksync.Store // the push modes of the members' calendars
 	props   *properties.Store
 	now     func() time.Time
 }
@@ -34,8 +36,8 @@ type Spaces struct {
 // directory, the publishing store and the System Properties (whether the site has its
 // Outlook app registration).
 func NewSpaces(pages *view.Renderer, fr view.Frame, cal *calendar.Store, people *accounts.Directory, pub *publish.Store,
-	props *properties.Store, now func() time.Time) *Spaces {
-	return &Spaces{frame: frame{pages, fr}, cal: cal, people: people, publish: pub, props: props, now: now}
+	sync *outlooksync.Store, props *properties.Store, now func() time.Time) *Spaces {
+	return &Spaces{frame: frame{pages, fr}, cal: cal, people: people, publish: pub, sync: sync, props: props, now: now}
 }
 
 // spacesPage is the data of cp_spaces.html.

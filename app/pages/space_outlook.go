@@ -46,8 +46,12 @@ func (h *Spaces) publishSection(c echo.Context, sp calendar.Space) (*publishSect
 	if err != nil {
 		return nil, err
 	}
+	modes, err := h.sync.WatchStates(ctx, publish.WatchSpaceCalendar)
+	if err != nil {
+		return nil, err
+	}
 	s := &publishSection{On: on, Action: bannerOf(sp, av.CalendarViewer()).URL + "/outlook", SiteReady: settings.Ready(),
-		Members: view.PublishRows(roster, people, av.Location())}
+		Members: view.PublishRows(roster, people, av.Location(), modes)}
 	for _, t := range roster {
 		if publish.StateOf(t) == publish.MemberConsentMissing {
 			s.ConsentMissing = true

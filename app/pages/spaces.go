@@ -15,6 +15,7 @@ import (
 	"intracal/app/properties"
 	"intracal/app/view"
 	"intracal/calendar"
+	"intracal/outlooksync"
 	"intracal/outlooksync/publish"
 )
 
@@ -29,6 +30,7 @@ type Spaces struct {
 	users    *accounts.Users
 	props    *properties.Store
 	publish  *publish.Store
+	sync     *outlooksync.Store // the push modes of the members' calendars
 	// feed gives a space's calendar feed addresses (app/feeds).
 	feed func(ctx context.Context, spaceID int64) (view.FeedLinks, error)
 	now  func() time.Time
@@ -38,9 +40,10 @@ type Spaces struct {
 // names and addresses), the System Properties (who may create spaces, whether the site is
 // set up for Outlook) and the publishing store (the settings' Outlook section).
 func NewSpaces(pages *view.Renderer, fr view.Frame, cal *calendar.Store, users *accounts.Users, people *accounts.Directory,
-	props *properties.Store, pub *publish.Store, feed func(ctx context.Context, spaceID int64) (view.FeedLinks, error), now func() time.Time) *Spaces {
+	props *properties.Store, pub *publish.Store, sync *outlooksync.Store, feed func(ctx context.Context, spaceID int64) (view.FeedLinks, error),
+	now func() time.Time) *Spaces {
 	return &Spaces{frame: frame{pages, fr}, cal: cal, calendar: NewCalendar(pages, fr, cal, now), people: people, users: users,
-		props: props, publish: pub, feed: feed, now: now}
+		props: props, publish: pub, sync: sync, feed: feed, now: now}
 }
 
 // spaceBanner is the head of a space's pages: what it is and what the viewer may do there.

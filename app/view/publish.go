@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"intracal/app/accounts"
+	"intracal/outlooksync"
 	"intracal/outlooksync/publish"
 )
 
@@ -19,11 +20,15 @@ type PublishRow struct {
 	LastRun       string
 	Failures      int
 	Reason        string // the last run's error
+	// Changes says how the member's edits of the copies in Outlook are seen: pushed by
+	// change notifications, or found at the next check (and why).
+	Changes string
 }
 
 // PublishRows turns a space's roster (publish.Roster, failures first) into rows in the
 // viewer's zone, with the members' names and addresses from people.
-func PublishRows(roster []publish.Target, people map[int64]accounts.Person, loc *time.Location) []PublishRow {
+// modes are the targets' push modes (outlooksync.Store.WatchStates), by target id.
+func PublishRows(roster []publish.Target, people map[int64]accounts.Person, loc *time.Location, modes map[int64]outlooksync.WatchState) []PublishRow {
 	const layout = "2 Jan 2006 15:04"
 	when := func(t *time.Time) string {
 		if t == nil {
@@ -39,6 +44,15 @@ func PublishRows(roster []publish.Target, people map[int64]accounts.Person, loc 
 			LastPublished: when(t.LastOKAt), LastRun: when(t.LastRunAt), Failures: t.Failures, Reason: t.LastError}
 		if !known {
 			r.Name = "(deleted user)"
+		}
+		r.Changes = "Checked every interval"
+		if w, ok := modes[t.ID]; ok {
+			switch {
+			case w.Mode == outlooksync.ModePush && w.Expires != nil:
+				r.Changes = "Push: Outlook notifies the member's edits"
+			case w.Reason != "":
+				r.Changes = "Checked every interval: " + w.Reason
+			}
 		}
 		out[i] = r
 	}
