@@ -41,6 +41,13 @@ type RefusedItem struct {
 // importFile imports the file into the calendar for the viewer.
 func (h *Handlers) importFile(ctx context.Context, v accounts.Viewer, calendarID int64, r io.Reader) (ImportSummary, error) {
 	sum := ImportSummary{Refused: []RefusedItem{}}
+	select {
+	case h.imports <- struct{}{}:
+		defer func() { <-h.imports }()
+	default:
+		return sum, &httpkit.Error{Status: http.StatusServiceUnavailable, Code: "busy",
+			Message: "Other imports are running; try again in a minute."}
+	}
 	loc := v.Location()
 	items, err := ical.Read(r, loc)
 	if err != nil {

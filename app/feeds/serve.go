@@ -31,6 +31,9 @@ const (
 	cacheFor = time.Minute
 )
 
+// maxImportsAtOnce is how many imports the process runs at once; more get 503.
+const maxImportsAtOnce = 2
+
 // Path is where feeds are served: Path + token + ".ics".
 const Path = "/feeds/"
 
@@ -45,6 +48,10 @@ type Handlers struct {
 
 	mu    sync.Mutex
 	built map[string]builtFeed // by token
+
+	// imports bounds the imports running at once: a file of 32 MiB takes a few hundred
+	// megabytes while it is read.
+	imports chan struct{}
 }
 
 // builtFeed is a feed's last build.
@@ -58,7 +65,8 @@ type builtFeed struct {
 // NewHandlers serves the feeds of store, from the calendar cal, naming people from the
 // directory, for the site at site.
 func NewHandlers(store *Store, cal *calendar.Store, people *accounts.Directory, users *accounts.Users, site *url.URL, now func() time.Time) *Handlers {
-	return &Handlers{store: store, cal: cal, people: people, users: users, site: site, now: now, built: map[string]builtFeed{}}
+	return &Handlers{store: store, cal: cal, people: people, users: users, site: site, now: now, built: map[string]builtFeed{},
+		imports: make(chan struct{}, maxImportsAtOnce)}
 }
 
 // URLs are a feed's addresses: https for browsers and Google Calendar, webcal for the

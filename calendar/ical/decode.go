@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -54,7 +55,14 @@ const MaxItems = 20000
 // Read reads the VEVENTs of an iCalendar file. Times without a zone ("floating") are read in
 // zone. It fails only when the file is not iCalendar at all.
 func Read(r io.Reader, zone *time.Location) ([]Item, error) {
-	cal, err := ics.ParseCalendar(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read the file: %w", err)
+	}
+	if err := checkLines(data); err != nil {
+		return nil, err
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("the file is not an iCalendar file: %w", err)
 	}
@@ -413,6 +421,65 @@ func duration(s string) (time.Duration, error) {
 		d = -d
 	}
 	return d, nil
+}
+
+// Limits of one content line, checked before the file is parsed: the iCalendar library's
+// time grows with the square of a line's parameters (20,000 take a second), so a file made
+// to be slow is refused instead. Real files have a handful.
+const (
+	maxLineParams      = 100
+	maxLineParamValues = 1000
+	maxLineBytes       = 16 << 20
+)
+
+// checkLines refuses a file whose content lines (unfolded: a line that begins with a space
+// or a tab continues the one before) carry more parameters or parameter values than any
+// calendar writes, or are longer than maxLineBytes.
+func checkLines(data []byte) error {
+	lineNo, params, values, length := 0, 0, 0, 0
+	inValue, quoted := false, false
+	check := func() error {
+		switch {
+		case params > maxLineParams:
+			return fmt.Errorf("line %d has %d parameters; a calendar writes a handful", lineNo, params)
+		case values > maxLineParamValues:
+			return fmt.Errorf("line %d has %d parameter values; a calendar writes a handful", lineNo, values)
+		case length > maxLineBytes:
+			return fmt.Errorf("line %d is longer than %d bytes", lineNo, maxLineBytes)
+		}
+		return nil
+	}
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			if i+1 < len(data) && (data[i+1] == ' ' || data[i+1] == '\t') {
+				i++ // folded: the line goes on
+				continue
+			}
+			if err := check(); err != nil {
+				return err
+			}
+			lineNo++
+			params, values, length, inValue, quoted = 0, 0, 0, false, false
+			continue
+		}
+		length++
+		if inValue {
+			continue
+		}
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == ';':
+			params++
+		case c == ',':
+			values++
+		case c == ':':
+			inValue = true
+		}
+	}
+	return check()
 }
 
 // Event makes the event an item describes, in the calendar, organized by organizer; an

@@ -105,3 +105,33 @@ func TestImportOfAGoogleCalendarExport(t *testing.T) {
 		t.Error("a VTODO was read as an event")
 	}
 }
+
+// TestReadRefusesFilesMadeToBeSlow: a line with thousands of parameters or parameter values
+// (the parser's time grows with their square) is refused before parsing, with the line
+// named; long values, many lines, folding and long EXDATE lists are read.
+func TestReadRefusesFilesMadeToBeSlow(t *testing.T) {
+	wrap := func(line string) string {
+		return "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260101T100000Z\r\n" + line + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	}
+	for name, line := range map[string]string{
+		"parameters":        "SUMMARY" + strings.Repeat(";X-A=b", 20000) + ":x",
+		"parameter values":  "SUMMARY;X-A=" + strings.Repeat("b,", 20000) + ":x",
+		"folded parameters": "SUMMARY" + strings.Repeat(";X-A=b\r\n ", 5000) + ":x",
+	} {
+		_, err := Read(strings.NewReader(wrap(line)), time.UTC)
+		if err == nil || !strings.Contains(err.Error(), "line 4 has") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for name, line := range map[string]string{
+		"long value":        "SUMMARY:" + strings.Repeat("a", 200000),
+		"many lines":        strings.Repeat("X-A;B=c:d\r\n", 20000) + "SUMMARY:x",
+		"folded":            "SUMMARY:" + strings.Repeat("ab\r\n ", 50000),
+		"commas in a value": "DESCRIPTION:" + strings.Repeat("a, b; c: ", 20000),
+		"quoted":            "ATTENDEE;CN=\"Berg; Anna, Dr.\":mailto:anna@example.com\r\nSUMMARY:x",
+	} {
+		if _, err := Read(strings.NewReader(wrap(line)), time.UTC); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
