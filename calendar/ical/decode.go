@@ -49,8 +49,11 @@ type Instance struct {
 	Change        calendar.InstanceChange
 }
 
-// MaxItems bounds one file.
-const MaxItems = 20000
+// MaxItems bounds one file, MaxInstanceChanges one series' changed and cancelled instances.
+const (
+	MaxItems           = 20000
+	MaxInstanceChanges = 2000
+)
 
 // Read reads the VEVENTs of an iCalendar file. Times without a zone ("floating") are read in
 // zone. It fails only when the file is not iCalendar at all.
@@ -272,6 +275,9 @@ func readItem(it *Item, master *ics.VEvent, exceptions []*ics.VEvent, zone *time
 		}
 		it.Instances = append(it.Instances, inst)
 	}
+	if len(it.Instances) > MaxInstanceChanges {
+		return fmt.Errorf("it changes or cancels %d instances; at most %d are imported with one series", len(it.Instances), MaxInstanceChanges)
+	}
 	slices.SortFunc(it.Instances, func(a, b Instance) int { return a.OriginalStart.Compare(b.OriginalStart) })
 	for _, inst := range it.Instances {
 		c := inst.Change
@@ -393,28 +399,31 @@ func duration(s string) (time.Duration, error) {
 	inTime := false
 	units := map[byte]time.Duration{'W': 7 * 24 * time.Hour, 'D': 24 * time.Hour}
 	timeUnits := map[byte]time.Duration{'H': time.Hour, 'M': time.Minute, 'S': time.Second}
-	num := ""
+	from, read := 0, 0 // where the digits of the number being read begin; units read
 	for i := 0; i < len(rest); i++ {
 		c := rest[i]
 		switch {
-		case c == 'T':
-			inTime = true
+		case c == 'T' && i == from:
+			inTime, from = true, i+1
 		case c >= '0' && c <= '9':
-			num += string(c)
+			if i-from > 6 {
+				return 0, fmt.Errorf("not a duration")
+			}
 		default:
 			u, ok := units[c]
 			if inTime {
 				u, ok = timeUnits[c]
 			}
-			n, err := strconv.Atoi(num)
+			n, err := strconv.Atoi(rest[from:i])
 			if !ok || err != nil || n > 100000 {
 				return 0, fmt.Errorf("not a duration")
 			}
 			d += time.Duration(n) * u
-			num = ""
+			from = i + 1
+			read++
 		}
 	}
-	if num != "" {
+	if from != len(rest) || read == 0 {
 		return 0, fmt.Errorf("not a duration")
 	}
 	if neg {

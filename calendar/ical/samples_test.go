@@ -135,3 +135,22 @@ func TestReadRefusesFilesMadeToBeSlow(t *testing.T) {
 		}
 	}
 }
+
+// TestASeriesWithTooManyInstanceChangesIsRefused: EXDATE values are not parameters, so the
+// line check does not bound them; a series that cancels more instances than any calendar
+// would is refused with the reason, the file's other events read.
+func TestASeriesWithTooManyInstanceChangesIsRefused(t *testing.T) {
+	var ex strings.Builder
+	for i := range MaxInstanceChanges + 1 {
+		if i > 0 {
+			ex.WriteByte(',')
+		}
+		ex.WriteString(time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format("20060102T150405Z"))
+	}
+	in := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Daily\r\nDTSTART:20260101T100000Z\r\nRRULE:FREQ=DAILY\r\nEXDATE:" + ex.String() +
+		"\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Once\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	items, err := Read(strings.NewReader(in), time.UTC)
+	if err != nil || len(items) != 2 || !strings.Contains(items[0].Refused, "at most 2000") || items[1].Refused != "" {
+		t.Fatalf("%v %+v", err, items)
+	}
+}
