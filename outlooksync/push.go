@@ -298,9 +298,13 @@ func (p *Push) Receive(ctx context.Context, items []Notification) (refused int, 
 		row watchRow
 		ok  bool
 	}
+	type watched struct {
+		kind  string
+		owner int64
+	}
 	seen := map[string]known{}
 	counted := map[int64]int{}
-	changed := map[[2]any]bool{}
+	changed := map[watched]bool{}
 	accepted, lifecycle := 0, 0
 	for _, it := range items {
 		k, cached := seen[it.SubscriptionID]
@@ -322,7 +326,7 @@ func (p *Push) Receive(ctx context.Context, items []Notification) (refused int, 
 			continue
 		}
 		counted[k.row.ID]++
-		key := [2]any{k.row.OwnerKind, k.row.OwnerID}
+		key := watched{k.row.OwnerKind, k.row.OwnerID}
 		switch it.LifecycleEvent {
 		case "":
 			accepted++
@@ -353,8 +357,7 @@ func (p *Push) Receive(ctx context.Context, items []Notification) (refused int, 
 		}
 	}
 	for key := range changed {
-		kind, owner := key[0].(string), key[1].(int64)
-		if err := p.Kinds[kind].Changed(ctx, owner); err != nil {
+		if err := p.Kinds[key.kind].Changed(ctx, key.owner); err != nil {
 			return refused, err
 		}
 	}

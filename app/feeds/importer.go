@@ -65,9 +65,7 @@ func (h *Handlers) importFile(ctx context.Context, v accounts.Viewer, calendarID
 		var ve *calendar.ValidationError
 		var fe *calendar.ForbiddenError
 		switch {
-		case errors.As(err, &ve) || errors.As(err, &fe):
-			sum.Refused = append(sum.Refused, RefusedItem{UID: it.UID, Title: it.Title, Reason: err.Error()})
-		case err != nil && strings.Contains(err.Error(), "is not one of the series'"):
+		case errors.As(err, &ve) || errors.As(err, &fe) || errors.Is(err, ical.ErrNotAnInstance):
 			sum.Refused = append(sum.Refused, RefusedItem{UID: it.UID, Title: it.Title, Reason: err.Error()})
 		case err != nil:
 			return sum, fmt.Errorf("import %q: %w", it.UID, err)

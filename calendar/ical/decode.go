@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -48,6 +49,9 @@ type Instance struct {
 	OriginalStart time.Time
 	Change        calendar.InstanceChange
 }
+
+// ErrNotAnInstance means an item changes or cancels an instance its series does not have.
+var ErrNotAnInstance = errors.New("a changed or cancelled instance is not one of the series'")
 
 // MaxItems bounds one file, MaxInstanceChanges one series' changed and cancelled instances.
 const (
@@ -515,7 +519,7 @@ func (it Item) Event(calendarID, organizerID int64) (*calendar.Event, error) {
 	}
 	for _, inst := range instances {
 		if err := e.SetInstance(inst.OriginalStart, inst.Change); err != nil {
-			return nil, fmt.Errorf("a changed or cancelled instance (%s) is not one of the series'", inst.OriginalStart.Format(time.RFC3339))
+			return nil, fmt.Errorf("%w (%s)", ErrNotAnInstance, inst.OriginalStart.Format(time.RFC3339))
 		}
 	}
 	return e, nil

@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -152,5 +153,20 @@ func TestASeriesWithTooManyInstanceChangesIsRefused(t *testing.T) {
 	items, err := Read(strings.NewReader(in), time.UTC)
 	if err != nil || len(items) != 2 || !strings.Contains(items[0].Refused, "at most 2000") || items[1].Refused != "" {
 		t.Fatalf("%v %+v", err, items)
+	}
+}
+
+// TestAChangeOfAnInstanceTheSeriesLacksIsRefused: a RECURRENCE-ID that is not one of the
+// series' instances makes the item's event fail with ErrNotAnInstance (the import lists it as
+// refused).
+func TestAChangeOfAnInstanceTheSeriesLacksIsRefused(t *testing.T) {
+	in := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nSUMMARY:Weekly\r\nDTSTART:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:a\r\nRECURRENCE-ID:20260106T100000Z\r\nSUMMARY:Moved\r\nDTSTART:20260107T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	items, err := Read(strings.NewReader(in), time.UTC)
+	if err != nil || len(items) != 1 || items[0].Refused != "" {
+		t.Fatalf("%v %+v", err, items)
+	}
+	if _, err := items[0].Event(1, 7); !errors.Is(err, ErrNotAnInstance) {
+		t.Fatalf("event: %v", err)
 	}
 }

@@ -285,16 +285,12 @@ func (s *Server) expiryOf(raw *string) (time.Time, *response) {
 // here only on loopback.
 func checkDeliveryURL(name, raw string) *response {
 	u, err := url.Parse(raw)
-	bad := err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname())))
+	bad := err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())))
 	if bad {
 		r := invalidSubscription(fmt.Sprintf("The %s '%s' is invalid: it must be an absolute https URL.", name, raw))
 		return &r
 	}
 	return nil
-}
-
-func isLoopbackHost(h string) bool {
-	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 // createSubscription answers POST /subscriptions: after the validation handshake with the
