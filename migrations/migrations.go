@@ -44,6 +44,7 @@ func All() []Migration {
 		{17, "space calendar name", spaceCalendarNameUp},
 		{18, "outlook subscriptions", outlookSubscriptionsUp},
 		{19, "calendar feeds", calendarFeedsUp},
+		{20, "microsoft sign-in", microsoftSignInUp},
 	}
 }
 

@@ -26,6 +26,12 @@ const (
 	PropSAMLTenantID       = "SAMLTenantID"
 	PropUseSAMLTenantForMS = "UseSAMLtenantIDForOutlook"
 	PropEmployeesSpaces    = "EmployeesCreateSpaces"
+	// Sign in with Microsoft (app/signin), on the same app registration.
+	PropMicrosoftSignIn  = "MicrosoftSignIn"
+	PropMicrosoftCreates = "MicrosoftSignInCreatesAccounts"
+	PropMicrosoftTenants = "MicrosoftSignInTenants"
+	PropPasswordSignIn   = "PasswordSignIn"
+	PropBreakGlassAdmin  = "BreakGlassAdministrator"
 )
 
 // Kind says what a property holds, and so how it is validated and shown.
@@ -35,6 +41,8 @@ const (
 	KindBool   Kind = "bool"
 	KindGUID   Kind = "guid"
 	KindSecret Kind = "secret" // write-only: only "set" and "updated at" are readable
+	KindEmail  Kind = "email"
+	KindGUIDs  Kind = "guids" // a list of GUIDs, stored separated by ", "
 )
 
 // propertyDef describes one property.
@@ -60,6 +68,16 @@ func propertyDefs() []propertyDef {
 			"Sign users in to Outlook through the SAMLTenantID tenant (single-tenant app). Turn off for a multitenant app."},
 		{PropEmployeesSpaces, KindBool, "true",
 			"Let every employee create spaces; when off, only site administrators can."},
+		{PropMicrosoftSignIn, KindBool, "false",
+			"Offer Sign in with Microsoft on the login page, through the app registration of OutlookApiClientID (register the site's /oauth2/signin/callback as a redirect URI)."},
+		{PropMicrosoftCreates, KindBool, "true",
+			"Create an account at the first Sign in with Microsoft of someone who has none; when off, only people with an account can sign in."},
+		{PropMicrosoftTenants, KindGUIDs, "",
+			"For a multitenant app (UseSAMLtenantIDForOutlook off): the tenant IDs, besides SAMLTenantID, whose people may sign in with Microsoft, separated by commas."},
+		{PropPasswordSignIn, KindBool, "true",
+			"Let people sign in with an e-mail address and password. When off (Sign in with Microsoft must be on), only the BreakGlassAdministrator can."},
+		{PropBreakGlassAdmin, KindEmail, "",
+			"E-mail address of the site administrator who may still sign in with a password when PasswordSignIn is off, for when Microsoft cannot be reached."},
 	}
 }
 
@@ -256,6 +274,9 @@ func (s *Store) Set(ctx context.Context, actor accounts.Viewer, name, value stri
 	}
 	stored, err := normalizeProperty(d, value)
 	if err != nil {
+		return err
+	}
+	if err := s.checkSignInChange(ctx, d.Name, stored); err != nil {
 		return err
 	}
 	now := s.now()

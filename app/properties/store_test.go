@@ -75,7 +75,8 @@ func TestPropertyListDefaultsAndSearch(t *testing.T) {
 		for _, p := range all {
 			defaults[p.Name] = p.Value
 		}
-		want := map[string]string{PropEnableSync: "false", PropOutlookClientID: "", PropOutlookSecret: "", PropSAMLTenantID: "", PropUseSAMLTenantForMS: "true", PropEmployeesSpaces: "true"}
+		want := map[string]string{PropEnableSync: "false", PropOutlookClientID: "", PropOutlookSecret: "", PropSAMLTenantID: "", PropUseSAMLTenantForMS: "true", PropEmployeesSpaces: "true",
+			PropMicrosoftSignIn: "false", PropMicrosoftCreates: "true", PropMicrosoftTenants: "", PropPasswordSignIn: "true", PropBreakGlassAdmin: ""}
 		if len(defaults) != len(want) {
 			t.Fatalf("listed %v, want %v", defaults, want)
 		}

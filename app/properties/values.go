@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"intracal/app/accounts"
@@ -48,8 +51,50 @@ func normalizeProperty(d propertyDef, value string) (string, error) {
 			return "", propertyInvalid(d.Name, fmt.Sprintf("%s is longer than %d characters.", d.Name, maxSecretLength))
 		}
 		return v, nil
+	case KindEmail:
+		a, err := mail.ParseAddress(v)
+		if err != nil || a.Address != v || len(v) > 320 {
+			return "", propertyInvalid(d.Name, d.Name+" must be an e-mail address like admin@example.com.")
+		}
+		return strings.ToLower(v), nil
+	case KindGUIDs:
+		return normalizeGUIDs(d.Name, v)
 	}
 	return "", fmt.Errorf("property %s: unknown kind %q", d.Name, d.Kind)
+}
+
+// maxGUIDs bounds a list of tenants.
+const maxGUIDs = 100
+
+// normalizeGUIDs reads GUIDs separated by commas, semicolons or spaces, in braces or not, and
+// stores them lower-case, each once, separated by ", ".
+func normalizeGUIDs(name, v string) (string, error) {
+	fields := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })
+	var out []string
+	for _, f := range fields {
+		g := strings.ToLower(strings.Trim(f, "{}"))
+		if !guidPattern.MatchString(g) {
+			return "", propertyInvalid(name, fmt.Sprintf("%s must be tenant IDs (GUIDs like 00000000-0000-0000-0000-000000000000) separated by commas; %q is not one.", name, f))
+		}
+		if !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	if len(out) > maxGUIDs {
+		return "", propertyInvalid(name, fmt.Sprintf("%s holds at most %d tenant IDs.", name, maxGUIDs))
+	}
+	return strings.Join(out, ", "), nil
+}
+
+// SplitGUIDs reads a stored list of GUIDs.
+func SplitGUIDs(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // parseYesNo reads the ways a switch is written: true/false, yes/no, on/off, 1/0.
@@ -89,6 +134,12 @@ func (s OutlookSettings) Missing() []string {
 	if !s.SyncEnabled {
 		out = append(out, "turn on Enable calendar sync from 3rd party systems (Control Panel > System > General Settings > Advanced Settings)")
 	}
+	return append(out, s.appMissing()...)
+}
+
+// appMissing names what the app registration still lacks, in the order of the setup guide.
+func (s OutlookSettings) appMissing() []string {
+	var out []string
 	if s.ClientID == "" {
 		out = append(out, "set "+PropOutlookClientID+" in Control Panel > System > System Properties")
 	}
@@ -121,11 +172,35 @@ func (s OutlookSettings) Tenant() string {
 // secret key changed) reads as unset, so the site asks for it again instead of failing.
 func (s *Store) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
 	// One query for all of them: My Calendar reads these on every page view.
-	rows, err := s.rows(ctx)
+	get, err := s.values(ctx)
 	if err != nil {
 		return OutlookSettings{}, err
 	}
-	get := func(name string) (string, error) {
+	return outlookSettingsOf(get), nil
+}
+
+func outlookSettingsOf(get func(string) (string, error)) OutlookSettings {
+	out := OutlookSettings{secretReadable: true}
+	enabled, _ := get(PropEnableSync)
+	useSAML, _ := get(PropUseSAMLTenantForMS)
+	out.SyncEnabled, out.UseSAMLTenant = enabled == "true", useSAML == "true"
+	out.ClientID, _ = get(PropOutlookClientID)
+	out.SAMLTenantID, _ = get(PropSAMLTenantID)
+	var err error
+	if out.ClientSecret, err = get(PropOutlookSecret); err != nil {
+		out.ClientSecret, out.secretReadable = "", false
+	}
+	return out
+}
+
+// values reads every property in one query and returns their effective values (the default
+// when unset; a secret opened).
+func (s *Store) values(ctx context.Context) (func(string) (string, error), error) {
+	rows, err := s.rows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func(name string) (string, error) {
 		row := rows[name]
 		if row == nil || row.Value == "" {
 			d, _ := lookupProperty(name)
@@ -139,17 +214,7 @@ func (s *Store) OutlookSettings(ctx context.Context) (OutlookSettings, error) {
 			return "", fmt.Errorf("open property %s: %w", name, err)
 		}
 		return string(plain), nil
-	}
-	out := OutlookSettings{secretReadable: true}
-	enabled, _ := get(PropEnableSync)
-	useSAML, _ := get(PropUseSAMLTenantForMS)
-	out.SyncEnabled, out.UseSAMLTenant = enabled == "true", useSAML == "true"
-	out.ClientID, _ = get(PropOutlookClientID)
-	out.SAMLTenantID, _ = get(PropSAMLTenantID)
-	if out.ClientSecret, err = get(PropOutlookSecret); err != nil {
-		out.ClientSecret, out.secretReadable = "", false
-	}
-	return out, nil
+	}, nil
 }
 
 // SyncEnabled reads the General Settings switch.

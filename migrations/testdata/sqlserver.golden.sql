@@ -146,3 +146,10 @@ CREATE TABLE "calendar_imports" ("id" bigint IDENTITY(1,1),"calendar_id" bigint 
 CREATE INDEX "idx_calendar_imports_event_id" ON "calendar_imports"("event_id");
 CREATE UNIQUE INDEX "ux_calendar_imports_uid" ON "calendar_imports"("calendar_id","uid_hash");
 
+-- 0020 microsoft sign-in
+CREATE TABLE "user_identities" ("id" bigint IDENTITY(1,1),"user_id" bigint NOT NULL,"tenant_id" nvarchar(64) NOT NULL,"object_id" nvarchar(64) NOT NULL,"username" nvarchar(320) NOT NULL,"linked_at" datetimeoffset NOT NULL,"last_sign_in_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"),CONSTRAINT "fk_user_identities_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX "ux_user_identities_subject" ON "user_identities"("tenant_id","object_id");
+CREATE UNIQUE INDEX "ux_user_identities_user" ON "user_identities"("user_id");
+CREATE TABLE "signin_states" ("id" nvarchar(64),"binding" nvarchar(64) NOT NULL,"nonce_hash" nvarchar(64) NOT NULL,"verifier" nvarchar(MAX) NOT NULL,"tenant" nvarchar(64) NOT NULL,"next" nvarchar(2048) NOT NULL,"connect" bit NOT NULL,"created_at" datetimeoffset NOT NULL,"expires_at" datetimeoffset NOT NULL,"used_at" datetimeoffset,PRIMARY KEY ("id"));
+CREATE INDEX "ix_signin_states_expires" ON "signin_states"("expires_at");
+
