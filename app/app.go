@@ -16,6 +16,7 @@ import (
 	"intracal/app/feeds"
 	"intracal/app/outlook"
 	"intracal/app/properties"
+	"intracal/app/signin"
 	"intracal/app/view"
 	"intracal/calendar"
 	"intracal/config"
@@ -40,6 +41,8 @@ type App struct {
 	tokens    *accounts.Tokens
 	throttle  *accounts.Throttle
 	signIn    *accounts.SignIn
+	// microsoft is Sign in with Microsoft (app/signin).
+	microsoft *signin.Handlers
 	accounts  *accounts.Lifecycle
 	auth      *accounts.Authenticator
 	pages     *view.Renderer
@@ -107,7 +110,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.publish = publish.NewStore(db)
 	a.outlook = outlook.New(cfg, db, box, a.props, a.users, log, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,
-		a.outlook.ForgetSignIns, outlooksync.ForgetUser, feeds.ForgetUser)
+		a.outlook.ForgetSignIns, outlooksync.ForgetUser, feeds.ForgetUser, signin.ForgetUser)
 	a.feeds = feeds.NewStore(db, box, clock)
 	a.auth = accounts.NewAuthenticator(a.users, a.sessions, a.tokens, log, cfg.SecureCookies(), outlook.MetricsPath)
 	total := cfg.MaxListings
@@ -125,6 +128,12 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	a.frame = view.NewFrame(view.NewFlash(cfg.SecureCookies(), a.now), a.outlook.Panel)
+	a.microsoft = signin.New(signin.Options{
+		Pages: a.pages, Frame: a.frame, DB: db, Box: box, Props: a.props, Users: a.users, Audit: a.audit,
+		SignIn: a.signIn, Auth: a.auth, Outlook: a.outlook, Log: log, SiteURL: cfg.SiteURL,
+		LoginURL: cfg.MSLoginURL, HTTP: a.outlook.HTTPClient(), Secure: cfg.SecureCookies(), Now: clock,
+	})
+	a.outlook.SetMicrosoftAccount(a.microsoft.Identities().Account)
 	a.setupSync()
 	a.setupPublish()
 	a.echo = a.newEcho()

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 
 	"intracal/app/accounts"
@@ -10,6 +12,8 @@ import (
 	"intracal/app/httpkit"
 	"intracal/app/outlook"
 	"intracal/app/pages"
+	"intracal/app/properties"
+	"intracal/app/signin"
 )
 
 // routes is the one route table of the web app. Permissions are applied here, where each
@@ -18,10 +22,13 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/static/*", a.pages.ServeStatic)
 	e.GET("/healthz", a.health)
 
-	login := pages.NewLogin(a.pages, a.frame, a.signIn, a.sessions, a.auth)
+	login := pages.NewLogin(a.pages, a.frame, a.signIn, a.sessions, a.auth, a.signInOptions)
 	e.GET("/login", login.Form)
 	e.POST("/login", login.SignIn)
 	e.POST("/logout", login.SignOut, accounts.RequireUser)
+	// Sign in with Microsoft: the callback needs no session, its state is bound to the browser.
+	e.GET(signin.StartPath, a.microsoft.Start)
+	e.GET(signin.CallbackPath, a.microsoft.Callback)
 
 	cal := pages.NewCalendar(a.pages, a.frame, a.store, a.now)
 	e.GET("/", cal.Show, accounts.RequireUser)
@@ -178,6 +185,16 @@ func (a *App) routes(e *echo.Echo) {
 	admin.GET("/audit/properties", adminAPI.PropertyAudit)
 	admin.GET("/audit/accounts", adminAPI.AccountAudit)
 	admin.GET("/outlook/connections", outlookAPI.Connections)
+}
+
+// signInOptions are how people may sign in (the login page's pages.SignInOptions).
+func (a *App) signInOptions(ctx context.Context) (properties.SignInSettings, bool, error) {
+	s, err := a.props.SignInSettings(ctx)
+	if err != nil {
+		return s, false, err
+	}
+	outlook, err := a.outlook.ConnectReady(ctx)
+	return s, outlook, err
 }
 
 // newEcho builds the server: middleware in the order each request meets it, then the routes.

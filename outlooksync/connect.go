@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"golang.org/x/oauth2"
@@ -96,4 +97,26 @@ func TokenTenant(tok *oauth2.Token) string {
 		return ""
 	}
 	return strings.ToLower(claims.TID)
+}
+
+// aadstsCode finds Microsoft's AADSTS error number in an error description.
+var aadstsCode = regexp.MustCompile(`AADSTS(\d+)`)
+
+// AADSTS is the identity platform's error number in an error description ("50020" of
+// "AADSTS50020: User account ..."), or "".
+func AADSTS(description string) string {
+	if m := aadstsCode.FindStringSubmatch(description); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// WrongTenant reports whether an authorization error (its OAuth code and AADSTS number)
+// means an account or app of another tenant than the one signed in to.
+func WrongTenant(code, aadsts string) bool {
+	switch aadsts {
+	case "50020", "90072", "700016", "50194", "90002", "500200":
+		return true
+	}
+	return code == "invalid_tenant"
 }

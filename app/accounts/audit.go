@@ -21,6 +21,8 @@ const (
 	AuditUserDeleted     = "user_deleted"
 	AuditPasswordChanged = "password_changed" // by the owner
 	AuditPasswordReset   = "password_reset"   // by an administrator or the command line
+	AuditUserCreated     = "user_created"     // at a first Sign in with Microsoft
+	AuditMicrosoftLinked = "microsoft_linked" // a Microsoft account linked at its first sign-in
 )
 
 // auditActionText is how each action reads on the pages.
@@ -32,6 +34,8 @@ var auditActionText = map[string]string{
 	AuditUserDeleted:     "account deleted",
 	AuditPasswordChanged: "password changed",
 	AuditPasswordReset:   "password reset",
+	AuditUserCreated:     "account created at its first Sign in with Microsoft",
+	AuditMicrosoftLinked: "Microsoft account linked",
 }
 
 // AccountChange is one entry of the account audit.

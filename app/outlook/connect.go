@@ -3,7 +3,6 @@ package outlook
 import (
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -49,20 +48,16 @@ func (h *Pages) Connect(c echo.Context) error {
 	if h.o.newGraph == nil {
 		return errNoGraph
 	}
-	tenant := settings.Tenant()
+	tenant, hint, err := h.o.signInHint(ctx, settings, v)
+	if err != nil {
+		return err
+	}
 	state, verifier, err := h.o.states.create(ctx, v.UserID, bindingOf(c), tenant)
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusFound, h.o.oauthApp(settings, tenant).AuthCodeURL(state, verifier, v.Email))
+	return c.Redirect(http.StatusFound, h.o.oauthApp(settings, tenant).AuthCodeURL(state, verifier, hint))
 }
-
-// aadstsCode finds Microsoft's AADSTS error number in an error description.
-var aadstsCode = regexp.MustCompile(`AADSTS(\d+)`)
-
-// wrongTenantCodes are the identity platform's answers for an account or app of another
-// tenant than the one signed in to.
-var wrongTenantCodes = map[string]bool{"50020": true, "90072": true, "700016": true, "50194": true, "90002": true, "500200": true}
 
 // Callback is GET /oauth2/outlook/callback: it checks the state, redeems the code,
 // reads the mailbox's identity and stores the connection. Every failure ends on a page that
@@ -120,34 +115,17 @@ func (h *Pages) Callback(c echo.Context) error {
 				"You signed in with an account of another Microsoft 365 organization (tenant) than the one this site is set up for. Sign in with your work account of this organization."+again)
 		}
 	}
-	if h.o.newGraph == nil {
-		return errNoGraph
-	}
-	g, err := h.o.newGraph(h.o.graphURL.String(), staticToken(tok), h.o.http)
-	if err != nil {
-		return err
-	}
-	acct, err := g.Me(ctx)
-	if err != nil {
-		h.o.log.Warn("outlook callback: reading the mailbox failed", "user", v.UserID, "err", err)
+	acct, err := h.o.connectWithToken(ctx, v.UserID, tok, row.Tenant)
+	var unreadable *errMailboxUnreadable
+	switch {
+	case errors.As(err, &unreadable):
 		return h.message(c, http.StatusBadGateway, "Your Outlook account could not be read",
 			"Microsoft signed you in, but reading your mailbox's profile failed. Try again in a few minutes; if it keeps failing, tell your site administrator."+again)
-	}
-	tenant := outlooksync.TokenTenant(tok)
-	if tenant == "" && isTenantID(row.Tenant) {
-		tenant = strings.ToLower(row.Tenant)
-	}
-	err = h.o.conns.Connect(ctx, v.UserID, acct, tenant, tok)
-	if errors.Is(err, outlooksync.ErrAccountTaken) {
+	case errors.Is(err, outlooksync.ErrAccountTaken):
 		return h.message(c, http.StatusConflict, "This Outlook account is connected to someone else",
 			"The Outlook account "+acct.Label()+" is already connected to another person's My Calendar on this site. Each Outlook account can be connected to one person only."+again)
-	}
-	if err != nil {
+	case err != nil:
 		return err
-	}
-	h.o.log.Info("outlook connected", "user", v.UserID, "account", acct.Label())
-	if h.o.connected != nil {
-		h.o.connected() // subscribe to the mailbox's changes now, not at the next pass
 	}
 	h.view.Flash.Set(c, "My Calendar is now connected to Outlook ("+acct.Label()+").")
 	return c.Redirect(http.StatusSeeOther, "/calendar")
@@ -155,12 +133,9 @@ func (h *Pages) Callback(c echo.Context) error {
 
 // refused explains an error that Microsoft sent back instead of a code.
 func (h *Pages) refused(c echo.Context, code, description, again string) error {
-	aadsts := ""
-	if m := aadstsCode.FindStringSubmatch(description); m != nil {
-		aadsts = m[1]
-	}
+	aadsts := outlooksync.AADSTS(description)
 	switch {
-	case wrongTenantCodes[aadsts] || code == "invalid_tenant":
+	case outlooksync.WrongTenant(code, aadsts):
 		return h.message(c, http.StatusForbidden, "That account belongs to another organization",
 			"Microsoft did not let this account use the site's app: the account or the app belongs to another Microsoft 365 organization (tenant) than the one signed in to. Sign in with your work account; if you did, your administrator must check SAMLTenantID and UseSAMLtenantIDForOutlook."+again)
 	case aadsts == "65001" || aadsts == "90094" || aadsts == "90095":

@@ -52,6 +52,8 @@ type Outlook struct {
 	unsubscribe func(ctx context.Context, userID int64) error
 	// connected is told of each new connection; nil without the sync.
 	connected func()
+	// msAccount finds the Microsoft account a person signs in with; nil without the sign-in.
+	msAccount MicrosoftAccount
 }
 
 // New is the Outlook wiring of the site cfg describes (its address, Microsoft's endpoints),
@@ -80,6 +82,9 @@ func (o *Outlook) HasGraph() bool { return o.newGraph != nil }
 
 // SetHTTPClient sets the client of the requests to Microsoft (tests, proxies).
 func (o *Outlook) SetHTTPClient(hc *http.Client) { o.http = hc }
+
+// HTTPClient is the client of the requests to Microsoft.
+func (o *Outlook) HTTPClient() *http.Client { return o.http }
 
 // Connections is the store of users' Outlook connections.
 func (o *Outlook) Connections() *outlooksync.Connections { return o.conns }

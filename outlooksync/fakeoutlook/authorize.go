@@ -77,6 +77,12 @@ func (s *Server) authorize(w *statusWriter, r *http.Request, tenant string, body
 		return
 	}
 
+	if r.Method == http.MethodPost && q.Get("decline") != "" {
+		// Cancel on the sign-in page: Entra answers a declined sign-in or consent so.
+		s.redirectError(w, r, back, &identityError{code: "access_denied", aadsts: 65004,
+			msg: "User declined to consent to access the app."})
+		return
+	}
 	login := strings.TrimSpace(q.Get("login"))
 	prompt := q.Get("prompt")
 	if login == "" && prompt != "login" && prompt != "select_account" {
@@ -98,6 +104,11 @@ func (s *Server) authorize(w *statusWriter, r *http.Request, tenant string, body
 	}
 	if e := userMayUse(m, app, t); e != nil {
 		s.errorPage(w, e)
+		return
+	}
+	if s.disabled[m.id] {
+		s.errorPage(w, &identityError{code: "invalid_grant", aadsts: 50057,
+			msg: "The user account is disabled. The account has been disabled by an administrator."})
 		return
 	}
 	w.mailbox = m.email

@@ -31,7 +31,7 @@ type App struct {
 }
 
 // DemoApp returns the demo app registration. It is multitenant, and its
-// redirect URIs are the web app's callback on loopback: like Microsoft's
+// redirect URIs are the web app's callbacks (Connect to Outlook, Sign in with Microsoft) on loopback: like Microsoft's
 // identity platform, the fake ignores the port of a loopback redirect URI, so
 // the web app may listen on any local port.
 func DemoApp() App {
@@ -43,6 +43,8 @@ func DemoApp() App {
 		RedirectURIs: []string{
 			"http://localhost/oauth2/outlook/callback",
 			"http://127.0.0.1/oauth2/outlook/callback",
+			"http://localhost/oauth2/signin/callback",
+			"http://127.0.0.1/oauth2/signin/callback",
 		},
 	}
 }

@@ -33,6 +33,10 @@ func newPages() *pages {
 {{range .Hidden}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
 {{end}}<label>Email <input type="email" name="login" value="{{.Login}}" required autofocus></label>
 <button type="submit">Sign in</button>
+</form>
+<form method="post" action="{{.Action}}">
+{{range .Hidden}}<input type="hidden" name="{{.Name}}" value="{{.Value}}">
+{{end}}<button type="submit" name="decline" value="1">Cancel</button>
 </form></body></html>`)),
 		formPost: template.Must(template.New("formpost").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Working...</title></head>

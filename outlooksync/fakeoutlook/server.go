@@ -42,6 +42,11 @@ type Server struct {
 	subs      []*subscription // change notification subscriptions, in creation order
 	notifier  *notifier
 	keys      signingKeys // of ID tokens (signing.go)
+	// idFault spoils the next ID token and lastIDToken is the one issued last
+	// (signin_faults.go); disabled are the mailboxes whose accounts are disabled.
+	idFault     IDTokenFault
+	lastIDToken string
+	disabled    map[string]bool
 }
 
 // New returns a fake with the given options. Without apps it registers the
@@ -60,6 +65,7 @@ func New(opts Options) *Server {
 		access:    map[string]*accessToken{},
 		refresh:   map[string]*refreshToken{},
 		consents:  map[string][]string{},
+		disabled:  map[string]bool{},
 		syncs:     map[string]*syncState{},
 		inFlight:  map[string]int{},
 		inFlightC: make(chan struct{}),

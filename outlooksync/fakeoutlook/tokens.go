@@ -254,7 +254,7 @@ func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, app App, g 
 		if g.nonce != "" {
 			claims["nonce"] = g.nonce
 		}
-		idToken, err := s.keys.sign(claims)
+		idToken, err := s.idTokenLocked(claims)
 		if err != nil {
 			s.tokenError(w, &identityError{status: http.StatusInternalServerError, code: "server_error", aadsts: 50000, msg: err.Error()})
 			return
