@@ -386,3 +386,46 @@ func (e *outlookEnv) mustUser(email string) accounts.User {
 	}
 	return u
 }
+
+// TestControlPanelSignInPage: the page names the redirect URI to register; turning password
+// sign-in off without a break-glass administrator is refused on the form with why, while all
+// three in one submit are stored in an order that never locks anyone out, each audited; a
+// form without its CSRF token changes nothing.
+func TestControlPanelSignInPage(t *testing.T) {
+	e := newOutlookEnv(t) // Microsoft sign-in off
+	b := newBrowser(t, e.a)
+	b.login("root@example.com", "correct horse")
+	status, page := b.page("/cp/signin")
+	if status != http.StatusOK || !strings.Contains(page, outlookSite+signin.CallbackPath) || !strings.Contains(page, `href="/cp/signin"`) {
+		t.Fatalf("page %d", status)
+	}
+	form := url.Values{"microsoft": {"no"}, "createAccounts": {"yes"}, "password": {"no"}, "breakGlass": {""}, "tenants": {""}}
+	res, body := b.submit("/cp/signin", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Password sign-in can be off only while") {
+		t.Fatalf("password off alone: %d", res.StatusCode)
+	}
+	res = b.postForm("/cp/signin", url.Values{"microsoft": {"yes"}, "createAccounts": {"no"}, "password": {"yes"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("without CSRF: %d", res.StatusCode)
+	}
+	form = url.Values{"microsoft": {"yes"}, "createAccounts": {"no"}, "password": {"no"}, "breakGlass": {"root@example.com"}, "tenants": {""}}
+	if res, body := b.submit("/cp/signin", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("all at once: %d %s", res.StatusCode, body)
+	}
+	s, err := e.a.props.SignInSettings(t.Context())
+	if err != nil || !s.Microsoft || s.CreateAccounts || s.Password || s.BreakGlass != "root@example.com" || !s.PasswordOff() {
+		t.Fatalf("stored %v %v", s, err)
+	}
+	changes, err := e.a.props.Audit(t.Context(), 10)
+	if err != nil || len(changes) < 4 || changes[0].Property != properties.PropPasswordSignIn {
+		t.Fatalf("audit %+v %v", changes, err)
+	}
+	// And back: password sign-in on first, then Microsoft off.
+	form = url.Values{"microsoft": {"no"}, "createAccounts": {"no"}, "password": {"yes"}, "breakGlass": {""}, "tenants": {""}}
+	if res, body := b.submit("/cp/signin", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("back: %d %s", res.StatusCode, body)
+	}
+	if s, _ := e.a.props.SignInSettings(t.Context()); s.Microsoft || !s.Password || s.BreakGlass != "" {
+		t.Fatalf("back to passwords: %v", s)
+	}
+}

@@ -28,6 +28,7 @@ func navEntries() []navItem {
 	return []navItem{
 		{Group: "System", Label: "General Settings", URL: "/cp/general"},
 		{Group: "System", Label: "System Properties", URL: "/cp/properties"},
+		{Group: "System", Label: "Sign-in", URL: "/cp/signin"},
 		{Group: "System", Label: "Outlook connections", URL: "/cp/connections"},
 		{Group: "Users", Label: "People", URL: "/cp/people"},
 		{Group: "Spaces", Label: "Spaces", URL: "/cp/spaces"},

@@ -71,6 +71,7 @@ func pageSamples() map[string]any {
 		"calendar_month.html#space": monthPage{calendarPage: spaceCal, Weekdays: builderWeekdays()},
 		"event_form.html#space":     spaceNew,
 		"login.html":                loginPage{Page: view.Page{Title: "Sign in"}, Email: "a@example.com", Next: "/x", Error: "Wrong."},
+		"login.html#microsoft":      loginPage{Page: view.Page{Title: "Sign in"}, Email: evil, Next: evil, Error: evil, Microsoft: true, Outlook: true, PasswordOff: true},
 		"calendar_month.html": monthPage{calendarPage: cal, Weekdays: builderWeekdays(), Weeks: []monthWeek{{Days: []monthDay{
 			{Date: "2026-03-02", Number: 2, Weekday: "Mon", Label: "Monday 2 March 2026", InMonth: true, Today: true, NewURL: "/events/new?date=2026-03-02", Chips: []chip{c}, More: 3, MoreURL: "/calendar?view=agenda", Banners: []chip{c}}},
 			Bars: []bar{{chip: c, Style: "grid-column: 1 / span 1; grid-row: 1"}}, BarLanes: 1, Style: "--bar-lanes: 1"}}},
@@ -107,8 +108,8 @@ func TestEveryPageRenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The Control Panel's pages render in its package's test, the error and sync pages in
-	// app's, the import page in feeds'.
+	// app's, the import page in feeds', the sign-in's in signin's.
 	apptest.EveryPageRenders(t, r, pageSamples(), func(name string) bool {
-		return !strings.HasPrefix(name, "cp_") && name != "error.html" && name != "sync.html" && name != "import.html"
+		return !strings.HasPrefix(name, "cp_") && name != "error.html" && name != "sync.html" && name != "import.html" && name != "signin_error.html"
 	})
 }
