@@ -29,6 +29,7 @@ run: build
 	bin/calendar property set OutlookApiClientID 8f0c2a71-5d3e-4b6a-9c1f-2e7d4a6b9c30; \
 	printf '%s\n' 'fake8Q~outlook-demo-secret-not-a-real-one' | bin/calendar property set OutlookApiClientSecret -; \
 	bin/calendar property set SAMLTenantID 3c9d1e5f-7a2b-4c8d-9e0f-1a2b3c4d5e6f; \
+	bin/calendar property set MicrosoftSignIn true; \
 	bin/calendar serve --demo
 
 # Forget the demo: the app's database in data/ (people, events, Outlook connections) and the
