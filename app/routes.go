@@ -102,7 +102,8 @@ func (a *App) routes(e *echo.Echo) {
 	cp.POST("/properties/:name", props.Save)
 	conns := controlpanel.NewConnections(a.pages, a.frame, a.outlook.Connections(), a.syncStore, a.users, a.props)
 	cp.GET("/connections", conns.List)
-	people := controlpanel.NewPeople(a.pages, a.frame, a.users, a.tokens, a.audit, a.accounts, a.now)
+	people := controlpanel.NewPeople(a.pages, a.frame, a.users, a.tokens, a.audit, a.accounts, a.now).
+		ShowMicrosoftAccounts(a.microsoft.Identities().Account)
 	cp.GET("/people", people.List)
 	cp.GET("/people/:id", people.Show)
 	cp.POST("/people/:id/disable", people.Disable)

@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,11 @@ func TestMicrosoftSignInLinksAndCreatesAccounts(t *testing.T) {
 	id, err := e.a.microsoft.Identities().ForUser(t.Context(), alice.ID)
 	if err != nil || id.TenantID != fakeoutlook.DemoTenantID || id.ObjectID == "" || id.Username != "alice@example.com" {
 		t.Fatalf("identity %+v %v", id, err)
+	}
+	admin := newBrowser(t, e.a)
+	admin.login("root@example.com", "correct horse")
+	if _, page := admin.page("/cp/people/" + strconv.FormatInt(alice.ID, 10)); !strings.Contains(page, "as alice@example.com (tenant "+fakeoutlook.DemoTenantID+")") {
+		t.Fatal("the Control Panel does not say which Microsoft account Alice signs in with")
 	}
 	audit, err := e.a.audit.List(t.Context(), alice.ID, 10)
 	if err != nil || len(audit) == 0 || audit[0].Action != accounts.AuditMicrosoftLinked {

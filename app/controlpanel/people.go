@@ -26,6 +26,18 @@ type People struct {
 	audit    *accounts.Audit
 	accounts *accounts.Lifecycle
 	now      func() time.Time
+	// microsoft finds the Microsoft account a person signs in with; nil shows none.
+	microsoft MicrosoftAccounts
+}
+
+// MicrosoftAccounts finds the Microsoft account a person signs in with (app/signin's
+// Identities.Account).
+type MicrosoftAccounts func(ctx context.Context, userID int64) (tenant, username string, ok bool, err error)
+
+// ShowMicrosoftAccounts makes each person's page say which Microsoft account they sign in with.
+func (h *People) ShowMicrosoftAccounts(f MicrosoftAccounts) *People {
+	h.microsoft = f
+	return h
 }
 
 // NewPeople is the People pages on the account stores and the audited lifecycle; now tells
@@ -69,10 +81,12 @@ type accountChange struct {
 // personPage is the data of cp_person.html: one account.
 type personPage struct {
 	page
-	Person            personRow
-	Self              bool
-	Created           string
-	DisabledSince     string
+	Person        personRow
+	Self          bool
+	Created       string
+	DisabledSince string
+	// Microsoft is the Microsoft account the person signs in with, "" when none is linked.
+	Microsoft         string
 	Tokens            []view.TokenRow
 	Audit             []accountChange
 	GeneratedPassword string            // a reset's one-time password, shown once

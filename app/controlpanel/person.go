@@ -56,6 +56,15 @@ func (h *People) personPage(c echo.Context, u accounts.User) (personPage, error)
 	if p.Audit, err = h.accountChanges(ctx, u.ID, loc); err != nil {
 		return p, err
 	}
+	if h.microsoft != nil {
+		tenant, username, ok, err := h.microsoft(ctx, u.ID)
+		if err != nil {
+			return p, err
+		}
+		if ok {
+			p.Microsoft = username + " (tenant " + tenant + ")"
+		}
+	}
 	return p, nil
 }
 

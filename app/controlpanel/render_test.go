@@ -26,7 +26,7 @@ func pageSamples() map[string]any {
 		"cp_person.html": personPage{page: frame, Person: person, Created: "1 March 2026", DisabledSince: "2 March 2026", Tokens: tokens,
 			GeneratedPassword: evil, Errors: map[string]string{"password": evil, "confirm": evil, "delete": evil},
 			Audit: []accountChange{{When: "now", Actor: evil, Subject: evil, Action: evil, Detail: evil}}},
-		"cp_person.html#self": personPage{page: frame, Person: personRow{ID: 1, Name: evil, Email: evil, Admin: true, URL: "/cp/people/1"}, Self: true},
+		"cp_person.html#self": personPage{page: frame, Person: personRow{ID: 1, Name: evil, Email: evil, Admin: true, URL: "/cp/people/1"}, Self: true, Microsoft: evil},
 		"cp_general.html":     generalPage{page: frame, SyncEnabled: true, UpdatedAt: evil},
 		"cp_signin.html": signInPage{page: frame, Missing: []string{evil}, RedirectURI: evil, Multitenant: true, SAMLTenant: evil,
 			BreakGlass: evil, Tenants: evil, Error: evil},
