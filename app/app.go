@@ -35,6 +35,8 @@ type App struct {
 
 	users  *accounts.Users
 	people *accounts.Directory
+	// profiles are the directory's fields (job title, department, phones).
+	profiles *accounts.Profiles
 	// publisher writes published spaces into members' Outlook; nil without Graph.
 	publisher *publish.Publisher
 	sessions  *accounts.Sessions
@@ -107,6 +109,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.throttle = accounts.NewThrottle(db, clock)
 	a.props = properties.NewStore(db, box, clock, a.users)
 	a.audit = accounts.NewAudit(db, clock)
+	a.profiles = accounts.NewProfiles(db, a.audit, clock)
 	a.publish = publish.NewStore(db)
 	a.outlook = outlook.New(cfg, db, box, a.props, a.users, log, clock)
 	a.accounts = accounts.NewLifecycle(db, a.store, a.users, a.sessions, a.tokens, a.throttle, a.audit, log, clock,

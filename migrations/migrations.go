@@ -45,6 +45,7 @@ func All() []Migration {
 		{18, "outlook subscriptions", outlookSubscriptionsUp},
 		{19, "calendar feeds", calendarFeedsUp},
 		{20, "microsoft sign-in", microsoftSignInUp},
+		{21, "directory", directoryUp},
 	}
 }
 

@@ -23,6 +23,7 @@ const (
 	AuditPasswordReset   = "password_reset"   // by an administrator or the command line
 	AuditUserCreated     = "user_created"     // at a first Sign in with Microsoft
 	AuditMicrosoftLinked = "microsoft_linked" // a Microsoft account linked at its first sign-in
+	AuditProfileChanged  = "profile_changed"  // directory fields or their locks, by an administrator
 )
 
 // auditActionText is how each action reads on the pages.
@@ -36,6 +37,7 @@ var auditActionText = map[string]string{
 	AuditPasswordReset:   "password reset",
 	AuditUserCreated:     "account created at its first Sign in with Microsoft",
 	AuditMicrosoftLinked: "Microsoft account linked",
+	AuditProfileChanged:  "profile changed by an administrator",
 }
 
 // AccountChange is one entry of the account audit.

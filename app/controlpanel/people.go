@@ -22,6 +22,7 @@ import (
 type People struct {
 	frame
 	users    *accounts.Users
+	profiles *accounts.Profiles
 	tokens   *accounts.Tokens
 	audit    *accounts.Audit
 	accounts *accounts.Lifecycle
@@ -40,11 +41,11 @@ func (h *People) ShowMicrosoftAccounts(f MicrosoftAccounts) *People {
 	return h
 }
 
-// NewPeople is the People pages on the account stores and the audited lifecycle; now tells
+// NewPeople is the People pages on the account stores, the profiles and the audited lifecycle; now tells
 // which tokens have expired.
-func NewPeople(pages *view.Renderer, fr view.Frame, users *accounts.Users, tokens *accounts.Tokens, audit *accounts.Audit,
+func NewPeople(pages *view.Renderer, fr view.Frame, users *accounts.Users, profiles *accounts.Profiles, tokens *accounts.Tokens, audit *accounts.Audit,
 	lifecycle *accounts.Lifecycle, now func() time.Time) *People {
-	return &People{frame: frame{pages, fr}, users: users, tokens: tokens, audit: audit, accounts: lifecycle, now: now}
+	return &People{frame: frame{pages, fr}, users: users, profiles: profiles, tokens: tokens, audit: audit, accounts: lifecycle, now: now}
 }
 
 // maxPeopleListed bounds the People page; a search narrows it.
@@ -86,7 +87,9 @@ type personPage struct {
 	Created       string
 	DisabledSince string
 	// Microsoft is the Microsoft account the person signs in with, "" when none is linked.
-	Microsoft         string
+	Microsoft string
+	// Profile is the directory fields with their locks and errors.
+	Profile           []view.ProfileRow
 	Tokens            []view.TokenRow
 	Audit             []accountChange
 	GeneratedPassword string            // a reset's one-time password, shown once

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -56,6 +57,11 @@ func (h *People) personPage(c echo.Context, u accounts.User) (personPage, error)
 	if p.Audit, err = h.accountChanges(ctx, u.ID, loc); err != nil {
 		return p, err
 	}
+	prof, err := h.profiles.Get(ctx, u.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Profile = view.ProfileRows(prof, nil, nil)
 	if h.microsoft != nil {
 		tenant, username, ok, err := h.microsoft(ctx, u.ID)
 		if err != nil {
@@ -130,6 +136,45 @@ func (h *People) ResetPassword(c echo.Context) error {
 		p.GeneratedPassword = generated
 		p.Flash = "Password of " + u.Name + " reset: they were signed out everywhere. Give them the new password below; it is not shown again."
 	})
+}
+
+// SaveProfile is POST /cp/people/{id}/profile: the directory fields and their locks (the
+// lock boxes ticked), audited.
+func (h *People) SaveProfile(c echo.Context) error {
+	u, err := h.personParam(c)
+	if err != nil {
+		return err
+	}
+	if err := c.Request().ParseForm(); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	form := c.Request().Form
+	edit := accounts.ProfileEdit{Values: map[string]string{}, Lock: map[string]bool{}}
+	for _, f := range accounts.ProfileFields() {
+		if v, ok := form[f.Name]; ok && len(v) > 0 {
+			edit.Values[f.Name] = v[0]
+		}
+		edit.Lock[f.Name] = slices.Contains(form["lock"], f.Name)
+	}
+	_, err = h.profiles.Update(c.Request().Context(), accounts.CurrentViewer(c), u, edit, true)
+	var invalid *calendar.ValidationError
+	if errors.As(err, &invalid) {
+		p, perr := h.personPage(c, u)
+		if perr != nil {
+			return perr
+		}
+		stored, perr := h.profiles.Get(c.Request().Context(), u.ID)
+		if perr != nil {
+			return perr
+		}
+		p.Profile = view.ProfileRows(stored, edit.Values, invalid.Fields)
+		return h.pages.Render(c, http.StatusUnprocessableEntity, "cp_person.html", p)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "Profile of "+u.Name+" saved.")
+	return c.Redirect(http.StatusSeeOther, newPersonRow(u, 0).URL+"#profile")
 }
 
 // Delete is POST /cp/people/{id}/delete. The form must repeat the account's address

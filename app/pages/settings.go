@@ -14,10 +14,12 @@ import (
 	"intracal/calendar"
 )
 
-// Settings is Your settings: the time zone, the password and the personal API tokens.
+// Settings is Your settings: the time zone, the directory profile, the password and the
+// personal API tokens.
 type Settings struct {
 	frame
 	users    *accounts.Users
+	profiles *accounts.Profiles
 	tokens   *accounts.Tokens
 	accounts *accounts.Lifecycle
 	feed     func(ctx context.Context, userID int64) (view.FeedLinks, error)
@@ -26,9 +28,9 @@ type Settings struct {
 
 // NewSettings is the settings page on the account stores and the audited lifecycle that
 // changes passwords and issues and revokes tokens; now tells which tokens have expired.
-func NewSettings(pages *view.Renderer, fr view.Frame, users *accounts.Users, tokens *accounts.Tokens,
+func NewSettings(pages *view.Renderer, fr view.Frame, users *accounts.Users, profiles *accounts.Profiles, tokens *accounts.Tokens,
 	lifecycle *accounts.Lifecycle, feed func(ctx context.Context, userID int64) (view.FeedLinks, error), now func() time.Time) *Settings {
-	return &Settings{frame: frame{pages, fr}, users: users, tokens: tokens, accounts: lifecycle, feed: feed, now: now}
+	return &Settings{frame: frame{pages, fr}, users: users, profiles: profiles, tokens: tokens, accounts: lifecycle, feed: feed, now: now}
 }
 
 // profilePage is the data of profile.html: the viewer's own settings, password and API
@@ -49,6 +51,8 @@ type profilePage struct {
 	NewToken    string            // the secret of the token just created, shown this once
 
 	Feed view.FeedLinks // the calendar feed's addresses
+
+	Profile []view.ProfileRow // the directory fields
 }
 
 // tokenForm is what the new-token form was sent with, to show it again with its errors.
@@ -98,6 +102,11 @@ func (h *Settings) profilePage(c echo.Context, zone, msg string) (profilePage, e
 	if p.Feed, err = h.feed(ctx, v.UserID); err != nil {
 		return p, err
 	}
+	prof, err := h.profiles.Get(ctx, v.UserID)
+	if err != nil {
+		return p, err
+	}
+	p.Profile = view.ProfileRows(prof, nil, nil)
 	return p, nil
 }
 

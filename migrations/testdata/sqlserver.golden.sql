@@ -153,3 +153,7 @@ CREATE UNIQUE INDEX "ux_user_identities_user" ON "user_identities"("user_id");
 CREATE TABLE "signin_states" ("id" nvarchar(64),"binding" nvarchar(64) NOT NULL,"nonce_hash" nvarchar(64) NOT NULL,"verifier" nvarchar(MAX) NOT NULL,"tenant" nvarchar(64) NOT NULL,"next" nvarchar(2048) NOT NULL,"connect" bit NOT NULL,"created_at" datetimeoffset NOT NULL,"expires_at" datetimeoffset NOT NULL,"used_at" datetimeoffset,PRIMARY KEY ("id"));
 CREATE INDEX "ix_signin_states_expires" ON "signin_states"("expires_at");
 
+-- 0021 directory
+CREATE TABLE "user_profiles" ("user_id" bigint,"job_title" nvarchar(255) NOT NULL,"department" nvarchar(255) NOT NULL,"office_location" nvarchar(255) NOT NULL,"office_phone" nvarchar(64) NOT NULL,"mobile_phone" nvarchar(64) NOT NULL,"locked" nvarchar(255) NOT NULL,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("user_id"),CONSTRAINT "fk_user_profiles_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE INDEX "ix_user_profiles_department" ON "user_profiles"("department");
+
