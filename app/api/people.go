@@ -72,7 +72,7 @@ func (h *People) List(c echo.Context) error {
 	}
 	out := struct {
 		People []directoryPersonJSON `json:"people"`
-		Total  int64        `json:"total"`
+		Total  int64                 `json:"total"`
 	}{People: []directoryPersonJSON{}, Total: total}
 	for _, e := range entries {
 		out.People = append(out.People, directoryPersonJSON{ID: e.User.ID, Name: e.User.Name, Email: e.User.Email, profileJSON: profileOf(e.Profile)})
