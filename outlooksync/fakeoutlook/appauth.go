@@ -105,6 +105,14 @@ func (t *accessToken) hasRole(want string) bool {
 			if r == "user.read.all" || r == "user.readbasic.all" || r == "user.readwrite.all" || r == "directory.read.all" {
 				return true
 			}
+		case "contacts.read":
+			if r == "contacts.read" || r == "contacts.readwrite" {
+				return true
+			}
+		case "contacts.readwrite":
+			if r == "contacts.readwrite" {
+				return true
+			}
 		}
 	}
 	return false

@@ -50,6 +50,14 @@ func (t *accessToken) hasScope(want string) bool {
 			if strings.HasPrefix(sc, "user.") {
 				return true
 			}
+		case "contacts.read":
+			if sc == "contacts.read" || sc == "contacts.readwrite" {
+				return true
+			}
+		case "contacts.readwrite":
+			if sc == "contacts.readwrite" {
+				return true
+			}
 		}
 	}
 	return false

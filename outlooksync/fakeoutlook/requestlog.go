@@ -31,7 +31,22 @@ const (
 	EndpointGetCalendar       Endpoint = "calendars.get"      // GET calendars/{id}
 	EndpointUpdateCalendar    Endpoint = "calendars.update"   // PATCH calendars/{id}
 	EndpointDeleteCalendar    Endpoint = "calendars.delete"   // DELETE calendars/{id}
+
+	EndpointListContactFolders  Endpoint = "contactFolders.list"   // GET contactFolders
+	EndpointCreateContactFolder Endpoint = "contactFolders.create" // POST contactFolders
+	EndpointGetContactFolder    Endpoint = "contactFolders.get"    // GET contactFolders/{id}
+	EndpointUpdateContactFolder Endpoint = "contactFolders.update" // PATCH contactFolders/{id}
+	EndpointDeleteContactFolder Endpoint = "contactFolders.delete" // DELETE contactFolders/{id}
+	EndpointListContacts        Endpoint = "contacts.list"         // GET [contactFolders/{id}/]contacts
+	EndpointCreateContact       Endpoint = "contacts.create"       // POST [contactFolders/{id}/]contacts
+	EndpointGetContact          Endpoint = "contacts.get"          // GET contacts/{id}
+	EndpointUpdateContact       Endpoint = "contacts.update"       // PATCH contacts/{id}
+	EndpointDeleteContact       Endpoint = "contacts.delete"       // DELETE contacts/{id}
+	EndpointContactsDelta       Endpoint = "contacts.delta"        // GET contactFolders/{id}/contacts/delta
 )
+
+// isContactEndpoint reports whether an endpoint is of contacts or contact folders.
+func isContactEndpoint(e Endpoint) bool { return strings.HasPrefix(string(e), "contact") }
 
 // Request is one entry of the request log.
 type Request struct {

@@ -31,6 +31,8 @@ type route struct {
 	action     string // accept, tentativelyAccept, decline, cancel
 	// subscriptionID is the {id} of /subscriptions/{id}.
 	subscriptionID string
+	// folderID and contactID are the {id}s of /contactFolders/{id} and /contacts/{id}.
+	folderID, contactID string
 }
 
 // prepared is an authenticated, routed call.
@@ -123,6 +125,10 @@ func (s *Server) prepare(call graphCall) (*prepared, *response) {
 	switch {
 	case rt.endpoint == EndpointUser:
 		need = "user.read"
+	case isContactEndpoint(rt.endpoint) && call.method != http.MethodGet:
+		need = "contacts.readwrite"
+	case isContactEndpoint(rt.endpoint):
+		need = "contacts.read"
 	case call.method != http.MethodGet:
 		need = "calendars.readwrite"
 	}
@@ -197,6 +203,9 @@ func parseRoute(method, escaped string) (route, error) {
 		}
 		return allow(EndpointGetCalendar, http.MethodGet)
 	}
+	if is(0, "contactFolders") || is(0, "contacts") {
+		return parseContactRoute(rt, segs, allow)
+	}
 	switch {
 	case is(0, "calendar") && len(segs) == 1:
 		return calendarResource() // the default calendar, with no id
@@ -251,6 +260,62 @@ func parseRoute(method, escaped string) (route, error) {
 		return allow(EndpointDelta, http.MethodGet)
 	}
 	return route{}, segmentNotFound(segs)
+}
+
+// parseContactRoute maps the contact paths: contactFolders[/{id}[/contacts[/delta|/{id}]]]
+// and contacts[/{id}].
+func parseContactRoute(rt route, segs []string, allow func(Endpoint, ...string) (route, error)) (route, error) {
+	is := func(i int, lit string) bool { return len(segs) > i && strings.EqualFold(segs[i], lit) }
+	if is(0, "contactFolders") {
+		switch {
+		case len(segs) == 1:
+			return allowOne(allow, EndpointListContactFolders, EndpointCreateContactFolder)
+		case len(segs) == 2:
+			rt.folderID = segs[1]
+			return allowItem(allow, &rt, EndpointGetContactFolder, EndpointUpdateContactFolder, EndpointDeleteContactFolder)
+		case is(2, "contacts"):
+			rt.folderID, segs = segs[1], segs[2:]
+		default:
+			return route{}, segmentNotFound(segs)
+		}
+	}
+	// segs is contacts[/{id}|/delta] now.
+	switch {
+	case len(segs) == 1:
+		r, err := allowOne(allow, EndpointListContacts, EndpointCreateContact)
+		r.folderID = rt.folderID
+		return r, err
+	case len(segs) == 2 && rt.folderID != "" && (is(1, "delta") || is(1, "delta()")):
+		r, err := allow(EndpointContactsDelta, http.MethodGet)
+		r.folderID = rt.folderID
+		return r, err
+	case len(segs) == 2:
+		rt.contactID = segs[1]
+		return allowItem(allow, &rt, EndpointGetContact, EndpointUpdateContact, EndpointDeleteContact)
+	}
+	return route{}, segmentNotFound(segs)
+}
+
+// allowOne routes a collection: GET lists, POST creates.
+func allowOne(allow func(Endpoint, ...string) (route, error), list, create Endpoint) (route, error) {
+	if r, err := allow(create, http.MethodPost); err == nil {
+		return r, nil
+	}
+	return allow(list, http.MethodGet)
+}
+
+// allowItem routes an item: GET, PATCH, DELETE, keeping its ids.
+func allowItem(allow func(Endpoint, ...string) (route, error), rt *route, get, update, del Endpoint) (route, error) {
+	for _, c := range []struct {
+		ep     Endpoint
+		method string
+	}{{update, http.MethodPatch}, {del, http.MethodDelete}, {get, http.MethodGet}} {
+		if r, err := allow(c.ep, c.method); err == nil {
+			r.folderID, r.contactID = rt.folderID, rt.contactID
+			return r, nil
+		}
+	}
+	return allow(get, http.MethodGet)
 }
 
 func segmentNotFound(segs []string) *opError {
@@ -312,6 +377,20 @@ func (s *Server) execute(ctx context.Context, p *prepared) (response, bool) {
 		resp = s.deleteSubscription(p)
 	case EndpointReauthorize:
 		resp = s.reauthorize(p)
+	case EndpointListContactFolders:
+		resp = s.listContactFolders(p)
+	case EndpointCreateContactFolder:
+		resp = s.createContactFolder(p)
+	case EndpointGetContactFolder, EndpointUpdateContactFolder, EndpointDeleteContactFolder:
+		resp = s.contactFolderCall(p)
+	case EndpointListContacts:
+		resp = s.listContacts(p)
+	case EndpointCreateContact:
+		resp = s.createContact(p)
+	case EndpointGetContact, EndpointUpdateContact, EndpointDeleteContact:
+		resp = s.contactCall(p)
+	case EndpointContactsDelta:
+		resp = s.contactsDelta(p)
 	default:
 		resp = errorResponse(http.StatusNotImplemented, "NotImplemented", "The fake does not serve this endpoint.")
 	}

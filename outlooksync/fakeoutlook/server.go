@@ -47,6 +47,10 @@ type Server struct {
 	idFault     IDTokenFault
 	lastIDToken string
 	disabled    map[string]bool
+	// contactBooks are the mailboxes' contacts and contactDeltas their delta tokens, by
+	// mailbox id and by token (contacts.go).
+	contactBooks  map[string]*contactBook
+	contactDeltas map[string]*contactDelta
 }
 
 // New returns a fake with the given options. Without apps it registers the
@@ -54,18 +58,19 @@ type Server struct {
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{
-		opts:      opts,
-		log:       opts.Logger,
-		zones:     newZones(opts.Quirks.AcceptAnyIANAZone),
-		pages:     newPages(),
-		apps:      map[string]App{},
-		mailboxes: map[string]*mailbox{},
-		byEmail:   map[string]*mailbox{},
-		codes:     map[string]*authCode{},
-		access:    map[string]*accessToken{},
-		refresh:   map[string]*refreshToken{},
-		consents:  map[string][]string{},
-		disabled:  map[string]bool{},
+		opts:         opts,
+		log:          opts.Logger,
+		zones:        newZones(opts.Quirks.AcceptAnyIANAZone),
+		pages:        newPages(),
+		apps:         map[string]App{},
+		mailboxes:    map[string]*mailbox{},
+		byEmail:      map[string]*mailbox{},
+		codes:        map[string]*authCode{},
+		access:       map[string]*accessToken{},
+		refresh:      map[string]*refreshToken{},
+		consents:     map[string][]string{},
+		disabled:     map[string]bool{},
+		contactBooks: map[string]*contactBook{}, contactDeltas: map[string]*contactDelta{},
 		syncs:     map[string]*syncState{},
 		inFlight:  map[string]int{},
 		inFlightC: make(chan struct{}),
