@@ -18,6 +18,7 @@ import (
 	"intracal/app"
 	"intracal/app/cli"
 	"intracal/outlooksync"
+	"intracal/outlooksync/contacts"
 	"intracal/outlooksync/fakeoutlook"
 	"intracal/outlooksync/graph"
 	"intracal/outlooksync/publish"
@@ -69,7 +70,7 @@ func run(args []string) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = cli.RunServeWith(app.WithGraph(newGraph), app.WithAppMailbox(newAppMailbox))(ctx, std, rest)
+		err = cli.RunServeWith(app.WithGraph(newGraph), app.WithAppMailbox(newAppMailbox), app.WithContactMailbox(newContactMailbox))(ctx, std, rest)
 	case "migrate":
 		err = cli.RunMigrate(ctx, std, rest)
 	case "user":
@@ -108,5 +109,11 @@ func newGraph(baseURL string, ts oauth2.TokenSource, hc *http.Client) (outlooksy
 // for publishing spaces. A Retry-After longer than a few seconds is not waited for: the
 // publisher moves on to other mailboxes and comes back to this one then.
 func newAppMailbox(baseURL string, ts oauth2.TokenSource, hc *http.Client, address string) (publish.Mailbox, error) {
+	return graph.NewForUser(baseURL, ts, hc, graph.Options{MaxRetryWait: 10 * time.Second}, address)
+}
+
+// newContactMailbox is the client of a mailbox's contacts reached by the app signed in as
+// itself, for contact lists.
+func newContactMailbox(baseURL string, ts oauth2.TokenSource, hc *http.Client, address string) (contacts.Mailbox, error) {
 	return graph.NewForUser(baseURL, ts, hc, graph.Options{MaxRetryWait: 10 * time.Second}, address)
 }

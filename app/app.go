@@ -22,6 +22,7 @@ import (
 	"intracal/config"
 	"intracal/config/secrets"
 	"intracal/outlooksync"
+	"intracal/outlooksync/contacts"
 	"intracal/outlooksync/publish"
 )
 
@@ -59,6 +60,11 @@ type App struct {
 	publish  *publish.Store
 	feeds    *feeds.Store
 	listings *listingLimiter
+	// contactLists are the contact lists; contactPusher pushes them (nil without Graph),
+	// through mailboxes contactMailbox makes.
+	contactLists   *contacts.Store
+	contactPusher  *contacts.Pusher
+	contactMailbox contacts.AppMailboxFactory
 
 	echo *echo.Echo
 	now  func() time.Time
@@ -139,6 +145,7 @@ func New(cfg config.Config, log *slog.Logger, db *gorm.DB, opts ...Option) (*App
 	a.outlook.SetMicrosoftAccount(a.microsoft.Identities().Account)
 	a.setupSync()
 	a.setupPublish()
+	a.setupContacts()
 	a.echo = a.newEcho()
 	return a, nil
 }

@@ -170,3 +170,13 @@ func keepsAnAdmin(tx *gorm.DB, id int64) error {
 	}
 	return nil
 }
+
+// SpaceMemberIDs lists the user ids of a space's members, for background work that acts for
+// the site (contact lists): no viewer, so no visibility check. An unknown space has none.
+func (s *Store) SpaceMemberIDs(ctx context.Context, id int64) ([]int64, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Model(&spaceMemberRow{}).Where("space_id = ?", id).Order("user_id").Pluck("user_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("list the members of space %d: %w", id, err)
+	}
+	return ids, nil
+}

@@ -46,6 +46,7 @@ func All() []Migration {
 		{19, "calendar feeds", calendarFeedsUp},
 		{20, "microsoft sign-in", microsoftSignInUp},
 		{21, "directory", directoryUp},
+		{22, "contact lists", contactListsUp},
 	}
 }
 

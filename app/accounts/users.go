@@ -391,3 +391,12 @@ func (s *Users) update(ctx context.Context, cond string, id int64, what string, 
 	}
 	return nil
 }
+
+// AllActiveIDs lists every account that is neither disabled nor deleted, by id.
+func (s *Users) AllActiveIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Model(&User{}).Where(activeUsers).Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("list active users: %w", err)
+	}
+	return ids, nil
+}

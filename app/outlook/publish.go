@@ -44,21 +44,33 @@ func (o *Outlook) Mailboxes() publish.MailboxFactory {
 		if o.newAppMailbox == nil {
 			return nil, errNoGraph
 		}
-		settings, err := o.props.OutlookSettings(ctx)
+		ts, err := o.AppTokenSource(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if !settings.Ready() {
-			return nil, fmt.Errorf("outlook: the app registration is not set up: %v", settings.Missing())
-		}
-		tenant := strings.TrimSpace(settings.SAMLTenantID)
-		if tenant == "" {
-			return nil, errNoTenant
-		}
-		ts := o.appTokens.of(o, settings.ClientID, settings.ClientSecret, tenant)
 		return o.newAppMailbox(o.graphURL.String(), ts, o.http, address)
 	}
 }
+
+// AppTokenSource is the app's own token (client credentials through the tenant of
+// SAMLTenantID), shared by every mailbox the app writes into as itself.
+func (o *Outlook) AppTokenSource(ctx context.Context) (oauth2.TokenSource, error) {
+	settings, err := o.props.OutlookSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !settings.Ready() {
+		return nil, fmt.Errorf("outlook: the app registration is not set up: %v", settings.Missing())
+	}
+	tenant := strings.TrimSpace(settings.SAMLTenantID)
+	if tenant == "" {
+		return nil, errNoTenant
+	}
+	return o.appTokens.of(o, settings.ClientID, settings.ClientSecret, tenant), nil
+}
+
+// GraphURL is the Graph base address.
+func (o *Outlook) GraphURL() string { return o.graphURL.String() }
 
 func (t *appTokens) of(o *Outlook, clientID, secret, tenant string) oauth2.TokenSource {
 	t.mu.Lock()

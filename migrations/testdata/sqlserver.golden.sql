@@ -157,3 +157,14 @@ CREATE INDEX "ix_signin_states_expires" ON "signin_states"("expires_at");
 CREATE TABLE "user_profiles" ("user_id" bigint,"job_title" nvarchar(255) NOT NULL,"department" nvarchar(255) NOT NULL,"office_location" nvarchar(255) NOT NULL,"office_phone" nvarchar(64) NOT NULL,"mobile_phone" nvarchar(64) NOT NULL,"locked" nvarchar(255) NOT NULL,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("user_id"),CONSTRAINT "fk_user_profiles_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
 CREATE INDEX "ix_user_profiles_department" ON "user_profiles"("department");
 
+-- 0022 contact lists
+CREATE TABLE "contact_lists" ("id" bigint IDENTITY(1,1),"name" nvarchar(255) NOT NULL,"source_kind" nvarchar(16) NOT NULL,"source_value" nvarchar(255) NOT NULL,"target_kind" nvarchar(16) NOT NULL,"target_value" nvarchar(255) NOT NULL,"folder" nvarchar(16) NOT NULL,"write_fields" nvarchar(255) NOT NULL,"overwrite_fields" nvarchar(255) NOT NULL,"interval_minutes" bigint NOT NULL,"next_run_at" datetimeoffset NOT NULL,"lease_holder" nvarchar(100) NOT NULL,"lease_until" datetimeoffset,"last_run_at" datetimeoffset,"created_at" datetimeoffset NOT NULL,"updated_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "ix_contact_lists_next" ON "contact_lists"("next_run_at");
+CREATE UNIQUE INDEX "ux_contact_lists_name" ON "contact_lists"("name");
+CREATE TABLE "contact_list_people" ("list_id" bigint,"user_id" bigint,"role" nvarchar(16) NOT NULL,PRIMARY KEY ("list_id","user_id"),CONSTRAINT "fk_contact_list_people_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE);
+CREATE TABLE "contact_list_targets" ("id" bigint IDENTITY(1,1),"list_id" bigint NOT NULL,"user_id" bigint NOT NULL,"folder_id" nvarchar(512) NOT NULL,"leaving" bit NOT NULL,"last_run_at" datetimeoffset,"last_error" nvarchar(1000) NOT NULL,"failures" bigint NOT NULL,"created_at" datetimeoffset NOT NULL,PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ux_contact_list_targets" ON "contact_list_targets"("list_id","user_id");
+CREATE TABLE "contact_list_items" ("target_id" bigint,"person_id" bigint,"contact_id" nvarchar(512) NOT NULL,"digest" nvarchar(64) NOT NULL,PRIMARY KEY ("target_id","person_id"));
+CREATE TABLE "contact_list_runs" ("id" bigint IDENTITY(1,1),"list_id" bigint NOT NULL,"kind" nvarchar(16) NOT NULL,"started_at" datetimeoffset NOT NULL,"finished_at" datetimeoffset NOT NULL,"targets" bigint NOT NULL,"created" bigint NOT NULL,"updated" bigint NOT NULL,"restored" bigint NOT NULL,"removed" bigint NOT NULL,"failed" bigint NOT NULL,"detail" nvarchar(1000) NOT NULL,PRIMARY KEY ("id"));
+CREATE INDEX "ix_contact_list_runs_list" ON "contact_list_runs"("list_id");
+

@@ -156,6 +156,9 @@ func readContact(body []byte) (map[string]any, []ExtendedProperty, *opError) {
 	fields := map[string]any{}
 	var props []ExtendedProperty
 	for k, v := range raw {
+		if strings.HasPrefix(k, "@odata.") {
+			continue // annotations, such as the SDK's @odata.type
+		}
 		if k == "singleValueExtendedProperties" {
 			var ps []struct{ ID, Value string }
 			if err := json.Unmarshal(v, &ps); err != nil {
