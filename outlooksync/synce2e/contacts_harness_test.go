@@ -103,7 +103,7 @@ func newContactsWorld(t testing.TB, db *gorm.DB, people int) *contactsWorld {
 		t.Fatal(err)
 	}
 	w := &contactsWorld{t: t, db: db, fake: fake, srv: srv, clock: clock, store: contacts.NewStore(db),
-		dir: &testDirectory{people: map[int64]contacts.Person{}, groups: map[string][]int64{}, active: map[int64]bool{}},
+		dir:   &testDirectory{people: map[int64]contacts.Person{}, groups: map[string][]int64{}, active: map[int64]bool{}},
 		users: accounts.NewUsers(db, clock.Now)}
 	w.users.Cost = bcrypt.MinCost
 	deps := []string{"Sales", "Finance", "IT"}
