@@ -37,6 +37,7 @@ func (a *App) setupContacts() {
 	host, _ := os.Hostname()
 	a.contactPusher = contacts.NewPusher(a.contactLists, &directory{a: a}, mailboxes,
 		a.log.With("component", "contact lists"), a.now, fmt.Sprintf("%s-%d", host, os.Getpid()))
+	a.profiles.OnChange = a.contactPusher.Kick
 	a.Background("contact lists", a.contactPusher.Run)
 }
 

@@ -115,6 +115,8 @@ type Profiles struct {
 	db    *gorm.DB
 	audit *Audit
 	now   func() time.Time
+	// OnChange is told of every stored change (contact lists push it at once); nil for none.
+	OnChange func()
 }
 
 // NewProfiles is the store on db; administrators' changes go to the account audit.
@@ -223,6 +225,9 @@ func (s *Profiles) Update(ctx context.Context, actor Viewer, subject User, edit 
 	})
 	if err != nil {
 		return Profile{}, err
+	}
+	if s.OnChange != nil {
+		s.OnChange()
 	}
 	return p, nil
 }

@@ -31,6 +31,7 @@ func navEntries() []navItem {
 		{Group: "System", Label: "Sign-in", URL: "/cp/signin"},
 		{Group: "System", Label: "Outlook connections", URL: "/cp/connections"},
 		{Group: "Users", Label: "People", URL: "/cp/people"},
+		{Group: "Users", Label: "Contact lists", URL: "/cp/contacts"},
 		{Group: "Spaces", Label: "Spaces", URL: "/cp/spaces"},
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"intracal/app/internal/apptest"
 	"intracal/config"
 	"intracal/outlooksync"
+	"intracal/outlooksync/contacts"
 	"intracal/outlooksync/fakeoutlook"
 	"intracal/outlooksync/graph"
 )
@@ -126,7 +127,12 @@ func (d *deployment) serve() {
 	newGraph := func(base string, ts oauth2.TokenSource, hc *http.Client) (outlooksync.Graph, error) {
 		return graph.New(base, ts, hc, graph.Options{})
 	}
-	go func() { done <- cli.RunServeWith(app.WithGraph(newGraph))(ctx, d.stdio(""), nil) }()
+	newContacts := func(base string, ts oauth2.TokenSource, hc *http.Client, address string) (contacts.Mailbox, error) {
+		return graph.NewForUser(base, ts, hc, graph.Options{}, address)
+	}
+	go func() {
+		done <- cli.RunServeWith(app.WithGraph(newGraph), app.WithContactMailbox(newContacts))(ctx, d.stdio(""), nil)
+	}()
 	d.t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
