@@ -65,6 +65,21 @@ func (d *directory) Members(ctx context.Context, s contacts.Spec) ([]int64, erro
 	return nil, nil
 }
 
+// Mailboxes returns the addresses of the accounts among ids that are not deleted.
+func (d *directory) Mailboxes(ctx context.Context, ids []int64) (map[int64]string, error) {
+	us, err := d.a.users.ListByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(us))
+	for _, u := range us {
+		if u.DeletedAt == nil {
+			out[u.ID] = u.Email
+		}
+	}
+	return out, nil
+}
+
 // People returns the active people among ids with their directory fields.
 func (d *directory) People(ctx context.Context, ids []int64) (map[int64]contacts.Person, error) {
 	us, err := d.a.users.ListByIDs(ctx, ids)

@@ -17,6 +17,9 @@ type Directory interface {
 	Members(ctx context.Context, s Spec) ([]int64, error)
 	// People returns the active people among ids, with their directory fields.
 	People(ctx context.Context, ids []int64) (map[int64]Person, error)
+	// Mailboxes returns the addresses of the accounts among ids that are not deleted (a
+	// disabled person's mailbox still holds what a list wrote there).
+	Mailboxes(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Pusher runs the contact lists.
@@ -156,7 +159,7 @@ func (p *Pusher) runList(ctx context.Context, l List, check bool) Run {
 	if err != nil {
 		return fail(err)
 	}
-	owners, err := p.dir.People(ctx, userIDs(targets))
+	owners, err := p.dir.Mailboxes(ctx, userIDs(targets))
 	if err != nil {
 		return fail(fmt.Errorf("read the target mailboxes: %w", err))
 	}
@@ -177,7 +180,7 @@ func (p *Pusher) runList(ctx context.Context, l List, check bool) Run {
 			run.Removed += c.removed
 			if err != nil {
 				run.Failed++
-				failures = append(failures, owners[t.UserID].Email+": "+err.Error())
+				failures = append(failures, owners[t.UserID]+": "+err.Error())
 			}
 		})
 	}

@@ -14,12 +14,13 @@ type counts struct {
 
 // runTarget brings one target mailbox's managed contacts to the list: in a check from what
 // the mailbox holds (putting back the owner's changes), else from what was last written.
-// A target leaving (or of a list being deleted) gets the list's contacts removed, and is
-// then forgotten. An inactive owner's mailbox is left as it is.
-func (p *Pusher) runTarget(ctx context.Context, l List, t Target, owner Person, people map[int64]Person, check bool) (counts, error) {
+// A target leaving (or of a list being deleted; a disabled owner leaves the targets) gets
+// the list's contacts removed, and is then forgotten; a deleted owner's target is forgotten
+// at once, its mailbox being gone with the account.
+func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string, people map[int64]Person, check bool) (counts, error) {
 	var c counts
-	if owner.Email == "" {
-		return c, nil // disabled or deleted: nothing is written there
+	if address == "" {
+		return c, p.store.saveTarget(ctx, t, nil, nil, true)
 	}
 	items, err := p.store.items(ctx, t.ID)
 	if err != nil {
@@ -41,7 +42,7 @@ func (p *Pusher) runTarget(ctx context.Context, l List, t Target, owner Person, 
 		}
 		return err
 	}
-	mb, err := p.mailboxes(ctx, owner.Email)
+	mb, err := p.mailboxes(ctx, address)
 	if err != nil {
 		return c, record(err)
 	}

@@ -27,7 +27,7 @@ import (
 // contactsWorld is a directory of people, some with mailboxes at the fake, contact lists
 // pushed into them by the app signed in as itself through the real Graph adapter.
 type contactsWorld struct {
-	t      testing.TB
+	t      reporter
 	db     *gorm.DB
 	fake   *fakeoutlook.Server
 	srv    *httptest.Server
@@ -86,6 +86,18 @@ func (d *testDirectory) People(_ context.Context, ids []int64) (map[int64]contac
 	return out, nil
 }
 
+func (d *testDirectory) Mailboxes(_ context.Context, ids []int64) (map[int64]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := map[int64]string{}
+	for _, id := range ids {
+		if p, ok := d.people[id]; ok {
+			out[id] = p.Email
+		}
+	}
+	return out, nil
+}
+
 // set changes a person's field in the directory.
 func (d *testDirectory) set(id int64, field, value string) {
 	d.mu.Lock()
@@ -137,7 +149,7 @@ func (w *contactsWorld) id(n int) int64 {
 	w.t.Helper()
 	u, err := w.users.ByEmail(context.Background(), w.email(n))
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	return u.ID
 }
@@ -149,7 +161,7 @@ func (w *contactsWorld) save(l contacts.List) contacts.List {
 	w.t.Helper()
 	l, err := w.store.Save(context.Background(), l, w.clock.Now())
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	return l
 }
@@ -159,7 +171,7 @@ func (w *contactsWorld) cycle() []contacts.Run {
 	w.t.Helper()
 	runs, err := w.pusher.Cycle(context.Background())
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	return runs
 }
@@ -171,7 +183,7 @@ func (w *contactsWorld) folder(email, name string) map[string]fakeoutlook.Contac
 	if name != "" {
 		folders, err := w.fake.ContactFolders(email)
 		if err != nil {
-			w.t.Fatal(err)
+			w.t.Fatalf("%v", err)
 		}
 		if id = folders[name]; id == "" {
 			return nil
@@ -179,7 +191,7 @@ func (w *contactsWorld) folder(email, name string) map[string]fakeoutlook.Contac
 	}
 	cs, err := w.fake.Contacts(email, id)
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	out := map[string]fakeoutlook.ContactInfo{}
 	for _, c := range cs {
@@ -199,7 +211,7 @@ func (w *contactsWorld) differences(email, folder string, l contacts.List) []str
 	w.t.Helper()
 	src, err := w.dir.Members(context.Background(), l.Source)
 	if err != nil {
-		w.t.Fatal(err)
+		w.t.Fatalf("%v", err)
 	}
 	src = append(src, l.Added...)
 	src = slices.DeleteFunc(src, func(id int64) bool { return slices.Contains(l.Excluded, id) })
