@@ -60,6 +60,27 @@ var contactFields = map[string]string{
 	"categories": "strings",
 }
 
+// contactsCall answers a contact endpoint, holding the server's lock.
+func (s *Server) contactsCall(p *prepared) response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch p.route.endpoint {
+	case EndpointListContactFolders:
+		return s.listContactFolders(p)
+	case EndpointCreateContactFolder:
+		return s.createContactFolder(p)
+	case EndpointGetContactFolder, EndpointUpdateContactFolder, EndpointDeleteContactFolder:
+		return s.contactFolderCall(p)
+	case EndpointListContacts:
+		return s.listContacts(p)
+	case EndpointCreateContact:
+		return s.createContact(p)
+	case EndpointGetContact, EndpointUpdateContact, EndpointDeleteContact:
+		return s.contactCall(p)
+	}
+	return s.contactsDelta(p)
+}
+
 func (s *Server) bookLocked(m *mailbox) *contactBook {
 	b, ok := s.contactBooks[m.id]
 	if !ok {

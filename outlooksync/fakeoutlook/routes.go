@@ -377,20 +377,10 @@ func (s *Server) execute(ctx context.Context, p *prepared) (response, bool) {
 		resp = s.deleteSubscription(p)
 	case EndpointReauthorize:
 		resp = s.reauthorize(p)
-	case EndpointListContactFolders:
-		resp = s.listContactFolders(p)
-	case EndpointCreateContactFolder:
-		resp = s.createContactFolder(p)
-	case EndpointGetContactFolder, EndpointUpdateContactFolder, EndpointDeleteContactFolder:
-		resp = s.contactFolderCall(p)
-	case EndpointListContacts:
-		resp = s.listContacts(p)
-	case EndpointCreateContact:
-		resp = s.createContact(p)
-	case EndpointGetContact, EndpointUpdateContact, EndpointDeleteContact:
-		resp = s.contactCall(p)
-	case EndpointContactsDelta:
-		resp = s.contactsDelta(p)
+	case EndpointListContactFolders, EndpointCreateContactFolder, EndpointGetContactFolder, EndpointUpdateContactFolder,
+		EndpointDeleteContactFolder, EndpointListContacts, EndpointCreateContact, EndpointGetContact, EndpointUpdateContact,
+		EndpointDeleteContact, EndpointContactsDelta:
+		resp = s.contactsCall(p)
 	default:
 		resp = errorResponse(http.StatusNotImplemented, "NotImplemented", "The fake does not serve this endpoint.")
 	}

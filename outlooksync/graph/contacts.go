@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
@@ -200,19 +201,41 @@ func (c *Client) contactRequest(ctx context.Context, folderID string, op contact
 	return nil, fmt.Errorf("graph: unknown contact operation %d", op.Kind)
 }
 
-// ApplyContacts writes the operations in $batch requests of BatchSize, up to
-// BatchParallelism of them at once; one result per operation.
+// ApplyContacts writes the operations in $batch requests of BatchSize, each holding the
+// mailbox's request slots while it runs (as Apply does, so that Outlook's four concurrent
+// requests a mailbox are not exceeded); a throttled operation is sent again after the
+// Retry-After it named, up to MaxRetries times when the wait is at most MaxBatchWait. One
+// result per operation.
 func (c *Client) ApplyContacts(ctx context.Context, folderID string, ops []contacts.Op) []contacts.Result {
 	results := make([]contacts.Result, len(ops))
-	var wg sync.WaitGroup
-	for start := 0; start < len(ops); start += c.opts.BatchSize {
-		idx := make([]int, 0, c.opts.BatchSize)
-		for i := start; i < min(start+c.opts.BatchSize, len(ops)); i++ {
-			idx = append(idx, i)
-		}
-		wg.Go(func() { c.sendContactBatch(ctx, folderID, ops, idx, results) })
+	todo := make([]int, len(ops))
+	for i := range ops {
+		todo[i] = i
 	}
-	wg.Wait()
+	for round := 0; len(todo) > 0; round++ {
+		var wg sync.WaitGroup
+		for start := 0; start < len(todo); start += c.opts.BatchSize {
+			idx := todo[start:min(start+c.opts.BatchSize, len(todo))]
+			wg.Go(func() { c.sendContactBatch(ctx, folderID, ops, idx, results) })
+		}
+		wg.Wait()
+		var again []int
+		var wait time.Duration
+		for _, i := range todo {
+			var thr *outlooksync.ThrottledError
+			if errors.As(results[i].Err, &thr) && thr.RetryAfter <= c.opts.MaxBatchWait {
+				again = append(again, i)
+				wait = max(wait, thr.RetryAfter)
+			}
+		}
+		if len(again) == 0 || round >= c.opts.MaxRetries {
+			break
+		}
+		if err := sleep(ctx, wait); err != nil {
+			break
+		}
+		todo = again
+	}
 	return results
 }
 
@@ -233,7 +256,7 @@ func (c *Client) sendContactBatch(ctx context.Context, folderID string, ops []co
 	if len(byItem) == 0 {
 		return
 	}
-	release, err := c.acquire(ctx, 1)
+	release, err := c.acquire(ctx, min(len(byItem), c.opts.BatchParallelism))
 	if err != nil {
 		for _, i := range byItem {
 			results[i] = contacts.Result{Err: err}
