@@ -23,7 +23,7 @@ run: build
 		CALENDAR_MS_LOGIN_URL=http://$(FAKE_OUTLOOK) CALENDAR_MS_GRAPH_URL=http://$(FAKE_OUTLOOK); \
 	mkdir -p data; \
 	bin/calendar fakeoutlook --addr $(FAKE_OUTLOOK) --demo --demo-zone Europe/Berlin --demo-users $(DEMO_MAILBOXES) \
-		--admin-consent Calendars.ReadWrite --state $(FAKE_STATE) & fake=$$!; \
+		--admin-consent Calendars.ReadWrite,Contacts.ReadWrite --state $(FAKE_STATE) & fake=$$!; \
 	trap 'kill $$fake 2>/dev/null || true; wait $$fake 2>/dev/null || true' EXIT INT TERM; \
 	bin/calendar property set EnableThirdPartyCalendarSync true; \
 	bin/calendar property set OutlookApiClientID 8f0c2a71-5d3e-4b6a-9c1f-2e7d4a6b9c30; \

@@ -48,7 +48,38 @@ func (a *App) SeedDemo(ctx context.Context, out io.Writer) error {
 	if err := d.seed(ctx); err != nil {
 		return err
 	}
+	if err := a.seedDemoProfiles(ctx, ids); err != nil {
+		return err
+	}
 	printDemoLogins(out)
+	return nil
+}
+
+// demoProfiles are the demo people's directory fields, for the People page and contact lists.
+var demoProfiles = map[string]map[string]string{
+	"admin@example.com": {accounts.FieldJobTitle: "IT administrator", accounts.FieldDepartment: "IT", accounts.FieldOfficeLocation: "Berlin, 2nd floor", accounts.FieldOfficePhone: "+49 30 1234 100"},
+	"alice@example.com": {accounts.FieldJobTitle: "Head of sales", accounts.FieldDepartment: "Sales", accounts.FieldOfficeLocation: "Berlin, 3rd floor", accounts.FieldOfficePhone: "+49 30 1234 201", accounts.FieldMobilePhone: "+49 170 555 0101"},
+	"bob@example.com":   {accounts.FieldJobTitle: "Account manager", accounts.FieldDepartment: "Sales", accounts.FieldOfficeLocation: "Berlin, 3rd floor", accounts.FieldOfficePhone: "+49 30 1234 202"},
+	"carol@example.com": {accounts.FieldJobTitle: "Controller", accounts.FieldDepartment: "Finance", accounts.FieldOfficeLocation: "New York", accounts.FieldOfficePhone: "+1 212 555 0199"},
+	"dave@example.com":  {accounts.FieldJobTitle: "Developer", accounts.FieldDepartment: "IT", accounts.FieldOfficeLocation: "Berlin, 2nd floor", accounts.FieldMobilePhone: "+49 171 555 0104"},
+}
+
+// seedDemoProfiles fills the demo people's profiles, the department locked as HR would.
+func (a *App) seedDemoProfiles(ctx context.Context, ids map[string]int64) error {
+	admin, err := a.users.ByID(ctx, ids[demoPeople[0].Email])
+	if err != nil {
+		return err
+	}
+	for email, values := range demoProfiles {
+		u, err := a.users.ByID(ctx, ids[email])
+		if err != nil {
+			return err
+		}
+		edit := accounts.ProfileEdit{Values: values, Lock: map[string]bool{accounts.FieldDepartment: true}}
+		if _, err := a.profiles.Update(ctx, accounts.ViewerOf(admin), u, edit, true); err != nil {
+			return fmt.Errorf("demo profile %s: %w", email, err)
+		}
+	}
 	return nil
 }
 
