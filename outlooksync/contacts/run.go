@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"intracal/outlooksync"
 )
 
 // counts are what one target's run did.
@@ -35,7 +37,7 @@ func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string
 	record := func(err error) error {
 		if err != nil {
 			t.Failures++
-			t.LastError = truncate(err.Error(), 1000)
+			t.LastError = truncate(reason(err), 1000)
 		}
 		if serr := p.store.saveTarget(ctx, t, nil, nil, false); serr != nil {
 			return errors.Join(err, serr)
@@ -181,7 +183,7 @@ func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string
 	t.LastError = ""
 	if len(errs) > 0 {
 		t.Failures++
-		t.LastError = truncate(fmt.Sprintf("%d of %d writes failed: %v", len(errs), len(send), errs[0]), 1000)
+		t.LastError = truncate(fmt.Sprintf("%d of %d writes failed: %s", len(errs), len(send), reason(errs[0])), 1000)
 	} else {
 		t.Failures = 0
 	}
@@ -208,4 +210,22 @@ func (p *Pusher) changed(l List, items map[int64]item, people map[int64]Person) 
 		}
 	}
 	return false
+}
+
+// ConsentMissing starts a target's last error when Graph refused the app for want of the
+// tenant's admin consent (docs/outlook-setup.md).
+const ConsentMissing = "The site's app registration has no admin consent for the application permission Contacts.ReadWrite"
+
+// reason is what the Control Panel shows of a failure.
+func reason(err error) string {
+	if errors.Is(err, outlooksync.ErrReconnectNeeded) || isForbidden(err) {
+		return ConsentMissing + ": " + err.Error()
+	}
+	return err.Error()
+}
+
+// isForbidden reports a 403 from Graph (an error with an HTTPStatus method, as the adapter's).
+func isForbidden(err error) bool {
+	var s interface{ HTTPStatus() int }
+	return errors.As(err, &s) && s.HTTPStatus() == 403
 }

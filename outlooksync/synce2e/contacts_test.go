@@ -2,6 +2,7 @@ package synce2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,5 +197,32 @@ func TestContactListIntoTheDefaultFolder(t *testing.T) {
 	}
 	if cs, _ := w.fake.Contacts(w.email(1), ""); len(cs) != 4 {
 		t.Fatalf("default folder holds %d after the check", len(cs))
+	}
+}
+
+// TestContactListWithoutConsent: without the tenant's admin consent for Contacts.ReadWrite
+// every target says so, and once it is granted the next check fills them.
+func TestContactListWithoutConsent(t *testing.T) {
+	w := newContactsWorld(t, dbtest.SQLite(t), 2)
+	w.fake.RevokeAdminConsent(fakeoutlook.DemoTenantID, fakeoutlook.DemoClientID)
+	l := w.save(contacts.List{Name: "Staff", Source: contacts.Spec{Kind: contacts.KindEveryone},
+		Target: contacts.Spec{Kind: contacts.KindEveryone}, Folder: contacts.FolderList, Interval: time.Hour})
+	if runs := w.cycle(); runs[0].Failed != 2 {
+		t.Fatalf("without consent: %+v", runs[0])
+	}
+	ts, _ := w.store.Targets(context.Background(), l.ID)
+	for _, tg := range ts {
+		if !strings.HasPrefix(tg.LastError, contacts.ConsentMissing) {
+			t.Fatalf("target error %q", tg.LastError)
+		}
+	}
+	if err := w.fake.GrantAdminConsent(fakeoutlook.DemoTenantID, fakeoutlook.DemoClientID, "Contacts.ReadWrite"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.pusher.SyncNow(context.Background(), l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if runs := w.cycle(); runs[0].Failed != 0 || runs[0].Created != 4 {
+		t.Fatalf("after consent: %+v", runs[0])
 	}
 }
