@@ -44,6 +44,9 @@ func NewPusher(st *Store, dir Directory, mailboxes MailboxFactory, log *slog.Log
 		Every: time.Minute, Parallel: 8, kick: make(chan struct{}, 1)}
 }
 
+// Log is the pusher's logger.
+func (p *Pusher) Log() *slog.Logger { return p.log }
+
 // Store is the pusher's store.
 func (p *Pusher) Store() *Store { return p.store }
 
@@ -92,13 +95,13 @@ func (p *Pusher) Cycle(ctx context.Context) ([]Run, error) {
 	var errs []error
 	for _, l := range lists {
 		now := p.now()
-		ok, err := p.store.lease(ctx, l.ID, p.holder, now, now.Add(10*time.Minute))
+		ok, err := p.store.lease(ctx, l.ID, p.holder, now, now.Add(leaseFor))
 		if err != nil || !ok {
 			errs = append(errs, err)
 			continue
 		}
 		check := !l.NextRunAt.After(now) || l.Deleting
-		run := p.runList(ctx, l, check)
+		run := p.withLease(ctx, l.ID, func(ctx context.Context) Run { return p.runList(ctx, l, check) })
 		if err := p.store.finish(ctx, l, run, check); err != nil {
 			errs = append(errs, err)
 		}
@@ -110,6 +113,37 @@ func (p *Pusher) Cycle(ctx context.Context) ([]Run, error) {
 		}
 	}
 	return runs, errors.Join(errs...)
+}
+
+// leaseFor is how long a lease lasts; a run renews it every third of that, so that a long run
+// (hundreds of mailboxes) is never taken over by another instance halfway.
+const leaseFor = 10 * time.Minute
+
+// withLease runs fn while renewing the list's lease; if a renewal fails (another instance
+// has the list), fn's context is cancelled.
+func (p *Pusher) withLease(ctx context.Context, listID int64, fn func(context.Context) Run) Run {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(leaseFor / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				now := p.now()
+				if ok, err := p.store.lease(ctx, listID, p.holder, now, now.Add(leaseFor)); err != nil || !ok {
+					p.log.Warn("contact lists: the lease was lost", "list", listID, "err", err)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	defer close(done)
+	return fn(ctx)
 }
 
 // source is the people of a list: its source group, plus those added, less those excluded,

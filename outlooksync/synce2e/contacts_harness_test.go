@@ -36,6 +36,8 @@ type contactsWorld struct {
 	pusher *contacts.Pusher
 	dir    *testDirectory
 	users  *accounts.Users
+	// mailboxes reaches a mailbox as the app itself.
+	mailboxes contacts.MailboxFactory
 }
 
 // testDirectory is the people as the site knows them, changed by the test.
@@ -137,12 +139,15 @@ func newContactsWorld(t testing.TB, db *gorm.DB, people int) *contactsWorld {
 	cc := &clientcredentials.Config{ClientID: fakeoutlook.DemoClientID, ClientSecret: fakeoutlook.DemoClientSecret,
 		TokenURL: srv.URL + "/" + fakeoutlook.DemoTenantID + "/oauth2/v2.0/token", Scopes: []string{"https://graph.microsoft.com/.default"}}
 	tokens := publish.NewAppTokens(context.WithValue(context.Background(), oauth2.HTTPClient, srv.Client()), cc)
-	mailboxes := func(_ context.Context, address string) (contacts.Mailbox, error) {
+	w.mailboxes = func(_ context.Context, address string) (contacts.Mailbox, error) {
 		return graph.NewForUser(srv.URL, tokens, srv.Client(), graph.Options{MaxRetryWait: 10 * time.Second}, address)
 	}
-	w.pusher = contacts.NewPusher(w.store, w.dir, mailboxes, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "test")
+	w.pusher = contacts.NewPusher(w.store, w.dir, w.mailboxes, slog.New(slog.NewTextHandler(io.Discard, nil)), clock.Now, "test")
 	return w
 }
+
+// mailboxesOf is how the world's pushers reach the mailboxes.
+func (w *contactsWorld) mailboxesOf() contacts.MailboxFactory { return w.mailboxes }
 
 // id is the user id of the n-th person (from 1).
 func (w *contactsWorld) id(n int) int64 {

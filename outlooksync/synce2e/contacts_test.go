@@ -3,6 +3,7 @@ package synce2e
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -224,5 +225,38 @@ func TestContactListWithoutConsent(t *testing.T) {
 	}
 	if runs := w.cycle(); runs[0].Failed != 0 || runs[0].Created != 4 {
 		t.Fatalf("after consent: %+v", runs[0])
+	}
+}
+
+// TestContactListOneInstanceAtATime: two instances running the lists at the same moment check
+// each list once between them, and no contact is made twice.
+func TestContactListOneInstanceAtATime(t *testing.T) {
+	w := newContactsWorld(t, dbtest.SQLite(t), 4)
+	l := w.save(contacts.List{Name: "Staff", Source: contacts.Spec{Kind: contacts.KindEveryone},
+		Target: contacts.Spec{Kind: contacts.KindEveryone}, Folder: contacts.FolderList, Interval: time.Hour})
+	other := contacts.NewPusher(w.store, w.dir, w.mailboxesOf(), w.pusher.Log(), w.clock.Now, "other")
+	var wg sync.WaitGroup
+	counts := make([]int, 2)
+	for i, p := range []*contacts.Pusher{w.pusher, other} {
+		wg.Go(func() {
+			runs, err := p.Cycle(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			for _, r := range runs {
+				if r.Kind == "check" { // a changes run after the other's check is fine: it finds nothing
+					counts[i]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if counts[0]+counts[1] != 1 {
+		t.Fatalf("checks %v, want one in all", counts)
+	}
+	for i := 1; i <= 4; i++ {
+		if d := w.differences(w.email(i), "Staff", l); len(d) != 0 { // differences fails on a contact made twice
+			t.Fatalf("%s: %v", w.email(i), d)
+		}
 	}
 }
