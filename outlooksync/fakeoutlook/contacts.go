@@ -515,6 +515,15 @@ func (s *Server) newContactRound(b *contactBook, folderID string, seen int64) *c
 	return st
 }
 
+// bookOfLocked is the contacts of the mailbox of an address.
+func (s *Server) bookOfLocked(email string) (*contactBook, error) {
+	m, err := s.mailboxLocked(email)
+	if err != nil {
+		return nil, err
+	}
+	return s.bookLocked(m), nil
+}
+
 // ContactInfo is a contact as a test reads it.
 type ContactInfo struct {
 	ID, FolderID string
@@ -526,11 +535,10 @@ type ContactInfo struct {
 func (s *Server) Contacts(email, folderID string) ([]ContactInfo, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.mailboxLocked(email)
+	b, err := s.bookOfLocked(email)
 	if err != nil {
 		return nil, err
 	}
-	b := s.bookLocked(m)
 	if folderID == "" {
 		folderID = b.defaultID
 	}
@@ -556,11 +564,10 @@ func (s *Server) Contacts(email, folderID string) ([]ContactInfo, error) {
 func (s *Server) ContactFolders(email string) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.mailboxLocked(email)
+	b, err := s.bookOfLocked(email)
 	if err != nil {
 		return nil, err
 	}
-	b := s.bookLocked(m)
 	out := map[string]string{"Contacts": b.defaultID}
 	for _, f := range b.folders {
 		out[f.name] = f.id
@@ -573,11 +580,10 @@ func (s *Server) ContactFolders(email string) (map[string]string, error) {
 func (s *Server) EditContact(email, id string, fields map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.mailboxLocked(email)
+	b, err := s.bookOfLocked(email)
 	if err != nil {
 		return err
 	}
-	b := s.bookLocked(m)
 	c, ok := b.contacts[id]
 	if !ok || c.deleted {
 		return fmt.Errorf("fakeoutlook: no contact %s in %s", id, email)
@@ -597,11 +603,10 @@ func (s *Server) EditContact(email, id string, fields map[string]any) error {
 func (s *Server) DeleteContact(email, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.mailboxLocked(email)
+	b, err := s.bookOfLocked(email)
 	if err != nil {
 		return err
 	}
-	b := s.bookLocked(m)
 	c, ok := b.contacts[id]
 	if !ok || c.deleted {
 		return fmt.Errorf("fakeoutlook: no contact %s in %s", id, email)
@@ -614,11 +619,10 @@ func (s *Server) DeleteContact(email, id string) error {
 func (s *Server) AddContact(email, folderID string, fields map[string]any) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.mailboxLocked(email)
+	b, err := s.bookOfLocked(email)
 	if err != nil {
 		return "", err
 	}
-	b := s.bookLocked(m)
 	if folderID == "" {
 		folderID = b.defaultID
 	}

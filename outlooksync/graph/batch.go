@@ -27,40 +27,43 @@ import (
 // *outlooksync.ThrottledError.
 func (c *Client) Apply(ctx context.Context, ops []outlooksync.Op) []outlooksync.OpResult {
 	results := make([]outlooksync.OpResult, len(ops))
-	todo := make([]int, len(ops))
-	for i := range ops {
+	c.inRounds(ctx, len(ops), func(chunk []int) { c.sendBatch(ctx, ops, chunk, results) },
+		func(i int) error { return results[i].Err })
+	return results
+}
+
+// inRounds sends n operations in chunks of BatchSize (send, all chunks at once; each holds
+// the mailbox's request slots while it runs), then again those whose error (errOf) is a
+// throttle of at most MaxBatchWait, after the longest Retry-After, up to MaxRetries times.
+func (c *Client) inRounds(ctx context.Context, n int, send func(chunk []int), errOf func(i int) error) {
+	todo := make([]int, n)
+	for i := range todo {
 		todo[i] = i
 	}
 	for round := 0; len(todo) > 0; round++ {
-		c.applyRound(ctx, ops, todo, results)
+		var wg sync.WaitGroup
+		for start := 0; start < len(todo); start += c.opts.BatchSize {
+			chunk := todo[start:min(start+c.opts.BatchSize, len(todo))]
+			wg.Go(func() { send(chunk) })
+		}
+		wg.Wait()
 		var again []int
 		var wait time.Duration
 		for _, i := range todo {
 			var thr *outlooksync.ThrottledError
-			if errors.As(results[i].Err, &thr) && thr.RetryAfter <= c.opts.MaxBatchWait {
+			if errors.As(errOf(i), &thr) && thr.RetryAfter <= c.opts.MaxBatchWait {
 				again = append(again, i)
 				wait = max(wait, thr.RetryAfter)
 			}
 		}
 		if len(again) == 0 || round >= c.opts.MaxRetries {
-			break
+			return
 		}
 		if err := sleep(ctx, wait); err != nil {
-			break // the throttled results stay as they are
+			return // the throttled results stay as they are
 		}
 		todo = again
 	}
-	return results
-}
-
-// applyRound sends the operations at the indexes in todo, in chunks, and stores each result.
-func (c *Client) applyRound(ctx context.Context, ops []outlooksync.Op, todo []int, results []outlooksync.OpResult) {
-	var wg sync.WaitGroup
-	for start := 0; start < len(todo); start += c.opts.BatchSize {
-		chunk := todo[start:min(start+c.opts.BatchSize, len(todo))]
-		wg.Go(func() { c.sendBatch(ctx, ops, chunk, results) })
-	}
-	wg.Wait()
 }
 
 // sendBatch sends one $batch and records the result of each of its operations.

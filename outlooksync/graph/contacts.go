@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
@@ -208,34 +206,8 @@ func (c *Client) contactRequest(ctx context.Context, folderID string, op contact
 // result per operation.
 func (c *Client) ApplyContacts(ctx context.Context, folderID string, ops []contacts.Op) []contacts.Result {
 	results := make([]contacts.Result, len(ops))
-	todo := make([]int, len(ops))
-	for i := range ops {
-		todo[i] = i
-	}
-	for round := 0; len(todo) > 0; round++ {
-		var wg sync.WaitGroup
-		for start := 0; start < len(todo); start += c.opts.BatchSize {
-			idx := todo[start:min(start+c.opts.BatchSize, len(todo))]
-			wg.Go(func() { c.sendContactBatch(ctx, folderID, ops, idx, results) })
-		}
-		wg.Wait()
-		var again []int
-		var wait time.Duration
-		for _, i := range todo {
-			var thr *outlooksync.ThrottledError
-			if errors.As(results[i].Err, &thr) && thr.RetryAfter <= c.opts.MaxBatchWait {
-				again = append(again, i)
-				wait = max(wait, thr.RetryAfter)
-			}
-		}
-		if len(again) == 0 || round >= c.opts.MaxRetries {
-			break
-		}
-		if err := sleep(ctx, wait); err != nil {
-			break
-		}
-		todo = again
-	}
+	c.inRounds(ctx, len(ops), func(chunk []int) { c.sendContactBatch(ctx, folderID, ops, chunk, results) },
+		func(i int) error { return results[i].Err })
 	return results
 }
 
