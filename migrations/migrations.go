@@ -47,6 +47,7 @@ func All() []Migration {
 		{20, "microsoft sign-in", microsoftSignInUp},
 		{21, "directory", directoryUp},
 		{22, "contact lists", contactListsUp},
+		{23, "contact list digests", contactListDigestsUp},
 	}
 }
 

@@ -168,3 +168,6 @@ CREATE TABLE "contact_list_items" ("target_id" bigint,"person_id" bigint,"contac
 CREATE TABLE "contact_list_runs" ("id" bigint IDENTITY(1,1),"list_id" bigint NOT NULL,"kind" nvarchar(16) NOT NULL,"started_at" datetimeoffset NOT NULL,"finished_at" datetimeoffset NOT NULL,"targets" bigint NOT NULL,"created" bigint NOT NULL,"updated" bigint NOT NULL,"restored" bigint NOT NULL,"removed" bigint NOT NULL,"failed" bigint NOT NULL,"detail" nvarchar(1000) NOT NULL,PRIMARY KEY ("id"));
 CREATE INDEX "ix_contact_list_runs_list" ON "contact_list_runs"("list_id");
 
+-- 0023 contact list digests
+ALTER TABLE "contact_list_targets" ADD "written_digest" nvarchar(64) NOT NULL DEFAULT '';
+

@@ -102,6 +102,22 @@ func digest(c Contact, fields []string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// listDigest names everything a list should leave in a mailbox: each person with the digest
+// of their overwritten fields. It is the same for every target, so a run computes it once, and
+// a target whose last successful run left this has nothing to change.
+func listDigest(people map[int64]Person, overwrite []string) string {
+	ids := make([]int64, 0, len(people))
+	for id := range people {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	h := sha256.New()
+	for _, id := range ids {
+		h.Write([]byte(strconv.FormatInt(id, 10) + ":" + digest(contactOf(people[id], overwrite), overwrite) + ";"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // The extended properties of a managed contact: MAPI named string properties in a property
 // set of our own.
 const (

@@ -197,6 +197,7 @@ func (p *Pusher) runList(ctx context.Context, l List, check bool) Run {
 	if err != nil {
 		return fail(fmt.Errorf("read the target mailboxes: %w", err))
 	}
+	want := listDigest(people, l.Overwrite)
 	var mu sync.Mutex
 	var failures []string
 	sem := make(chan struct{}, max(p.Parallel, 1))
@@ -205,7 +206,7 @@ func (p *Pusher) runList(ctx context.Context, l List, check bool) Run {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			c, err := p.runTarget(ctx, l, t, owners[t.UserID], people, check)
+			c, err := p.runTarget(ctx, l, t, owners[t.UserID], people, want, check)
 			mu.Lock()
 			defer mu.Unlock()
 			run.Created += c.created

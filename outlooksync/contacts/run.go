@@ -19,19 +19,24 @@ type counts struct {
 // A target leaving (or of a list being deleted; a disabled owner leaves the targets) gets
 // the list's contacts removed, and is then forgotten; a deleted owner's target is forgotten
 // at once, its mailbox being gone with the account.
-func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string, people map[int64]Person, check bool) (counts, error) {
+func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string, people map[int64]Person, want string, check bool) (counts, error) {
 	var c counts
 	if address == "" {
 		return c, p.store.saveTarget(ctx, t, nil, nil, true)
+	}
+	leaving := t.Leaving || l.Deleting
+	if !check && !leaving && t.WrittenDigest == want {
+		return c, nil // what the last run left is what the directory says: nothing to read or write
 	}
 	items, err := p.store.items(ctx, t.ID)
 	if err != nil {
 		return c, err
 	}
-	leaving := t.Leaving || l.Deleting
 	if !check && !leaving && !p.changed(l, items, people) {
-		return c, nil // nothing to write: no request at all
+		t.WrittenDigest = want
+		return c, p.store.saveTarget(ctx, t, nil, nil, false)
 	}
+	t.WrittenDigest = "" // unknown until this run succeeds
 	now := p.now()
 	t.LastRunAt = &now
 	record := func(err error) error {
@@ -148,6 +153,7 @@ func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string
 	var upsert []item
 	var remove []int64
 	var errs []error
+	gone := false // a contact to update was deleted meanwhile: the next run has work
 	for i, op := range ops {
 		r := res[i]
 		switch {
@@ -160,6 +166,7 @@ func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string
 			}
 		case op.Kind == Update && errors.Is(r.Err, ErrGone):
 			remove = append(remove, op.PersonID) // deleted meanwhile: made again on the next run
+			gone = true
 			continue
 		case r.Err != nil:
 			errs = append(errs, r.Err)
@@ -186,6 +193,9 @@ func (p *Pusher) runTarget(ctx context.Context, l List, t Target, address string
 		t.LastError = truncate(fmt.Sprintf("%d of %d writes failed: %s", len(errs), len(send), reason(errs[0])), 1000)
 	} else {
 		t.Failures = 0
+		if !gone {
+			t.WrittenDigest = want
+		}
 	}
 	drop := leaving && len(errs) == 0
 	if err := p.store.saveTarget(ctx, t, upsert, remove, drop); err != nil {

@@ -94,6 +94,9 @@ type Target struct {
 	LastError string
 	Failures  int
 	CreatedAt time.Time
+	// WrittenDigest names everything the last successful run left there (listDigest); ""
+	// when unknown.
+	WrittenDigest string
 }
 
 // TableName is contact_list_targets.
@@ -469,6 +472,7 @@ func (s *Store) saveTarget(ctx context.Context, t Target, upsert []item, remove 
 			}
 		}
 		return tx.Model(&Target{}).Where("id = ?", t.ID).Updates(map[string]any{
-			"folder_id": t.FolderID, "last_run_at": t.LastRunAt, "last_error": t.LastError, "failures": t.Failures}).Error
+			"folder_id": t.FolderID, "last_run_at": t.LastRunAt, "last_error": t.LastError, "failures": t.Failures,
+			"written_digest": t.WrittenDigest}).Error
 	})
 }
