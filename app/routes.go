@@ -72,7 +72,7 @@ func (a *App) routes(e *echo.Echo) {
 	e.GET("/settings", settings.Show, accounts.RequireUser)
 	e.POST("/settings", settings.Save, accounts.RequireUser)
 	e.POST("/settings/profile", settings.SaveProfile, accounts.RequireUser)
-	people := pages.NewPeople(a.pages, a.frame, a.profiles, a.users)
+	people := pages.NewPeople(a.pages, a.frame, a.profiles)
 	e.GET("/people", people.List, accounts.RequireUser)
 	e.POST("/settings/password", settings.ChangePassword, accounts.RequireUser)
 	e.POST("/settings/tokens", settings.CreateToken, accounts.RequireUser)

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -12,20 +11,17 @@ import (
 
 	"intracal/app/accounts"
 	"intracal/app/view"
-	"intracal/calendar"
 )
 
-// People is the directory: everyone's name, address and profile fields, with search; and the
-// viewer's own profile on the settings page.
+// People is the directory: everyone's name, address and profile fields, with search.
 type People struct {
 	frame
 	profiles *accounts.Profiles
-	users    *accounts.Users
 }
 
-// NewPeople is the directory pages on the profiles and the accounts.
-func NewPeople(pages *view.Renderer, fr view.Frame, profiles *accounts.Profiles, users *accounts.Users) *People {
-	return &People{frame: frame{pages, fr}, profiles: profiles, users: users}
+// NewPeople is the directory pages on the profiles.
+func NewPeople(pages *view.Renderer, fr view.Frame, profiles *accounts.Profiles) *People {
+	return &People{frame: frame{pages, fr}, profiles: profiles}
 }
 
 // peoplePage is the data of people.html.
@@ -98,49 +94,4 @@ func telURI(phone string) template.URL {
 		return ""
 	}
 	return template.URL("tel:" + b.String()) //nolint:gosec // digits and + only
-}
-
-// profileValues reads the profile fields of a form.
-func profileValues(c echo.Context) map[string]string {
-	out := map[string]string{}
-	for _, f := range accounts.ProfileFields() {
-		if v, ok := c.Request().Form[f.Name]; ok && len(v) > 0 {
-			out[f.Name] = v[0]
-		}
-	}
-	return out
-}
-
-// SaveProfile is POST /settings/profile: the viewer's own directory fields; a locked field
-// or a bad value comes back on the form with why.
-func (h *Settings) SaveProfile(c echo.Context) error {
-	ctx := c.Request().Context()
-	v := accounts.CurrentViewer(c)
-	if err := c.Request().ParseForm(); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
-	}
-	u, err := h.users.ByID(ctx, v.UserID)
-	if err != nil {
-		return err
-	}
-	sent := profileValues(c)
-	_, err = h.profiles.Update(ctx, v, u, accounts.ProfileEdit{Values: sent}, false)
-	var ve *calendar.ValidationError
-	if errors.As(err, &ve) {
-		p, perr := h.profilePage(c, v.TimeZone, "")
-		if perr != nil {
-			return perr
-		}
-		stored, perr := h.profiles.Get(ctx, v.UserID)
-		if perr != nil {
-			return perr
-		}
-		p.Profile = view.ProfileRows(stored, sent, ve.Fields)
-		return h.pages.Render(c, http.StatusUnprocessableEntity, "profile.html", p)
-	}
-	if err != nil {
-		return err
-	}
-	h.flash(c, "Your profile is saved.")
-	return c.Redirect(http.StatusSeeOther, "/settings#profile")
 }
