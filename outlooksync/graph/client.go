@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
@@ -187,10 +188,18 @@ func newClient(baseURL string, ts oauth2.TokenSource, hc *http.Client, opts Opti
 		slots: semaphore.NewWeighted(int64(opts.MaxConcurrent))}, nil
 }
 
+// sdkRegistry makes the SDK's error registry once (registerSerializers). A package variable,
+// because the registry it guards is one too.
+var sdkRegistry sync.Once
+
 // registerSerializers does what the SDK's root package does when its client is built: the
 // SDK (and its $batch code) looks serializers up in kiota's default registries. Registering
 // is idempotent and guarded by the registries' locks.
 func registerSerializers() {
+	// The $batch code reads msgraph-sdk-go-core's error registry, a singleton it makes on first
+	// use without a memory barrier: made here once, before any client sends, every later read
+	// happens after it (the race detector saw two first $batch sends of two mailboxes at once).
+	sdkRegistry.Do(func() { msgraphcore.GetErrorFactoryFromRegistry("") })
 	abs.RegisterDefaultSerializer(func() absser.SerializationWriterFactory { return jsonser.NewJsonSerializationWriterFactory() })
 	abs.RegisterDefaultSerializer(func() absser.SerializationWriterFactory { return textser.NewTextSerializationWriterFactory() })
 	abs.RegisterDefaultDeserializer(func() absser.ParseNodeFactory { return jsonser.NewJsonParseNodeFactory() })
